@@ -1,0 +1,39 @@
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { Database } from './db/database';
+import type { DataSource } from 'typeorm';
+import { systemClock, type Clock } from './clock';
+import { Tokens } from './http/tokens';
+import { Auth } from './http/auth';
+import type { AppContext } from './http/context';
+import { Settings } from './modules/settings/settings';
+import { WechatClient } from './modules/wechat/client';
+import { PhoneCrypto } from './modules/members/phone-crypto';
+import { MemberService } from './modules/members/service';
+import { Ledger } from './modules/points/ledger';
+import { PointsQueries } from './modules/points/queries';
+import { StaffService } from './modules/staff/service';
+
+/** Wires services from config and an initialised data source. */
+export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
+  const db = new Database(dataSource, { maxAttempts: config.txMaxAttempts });
+  const tokens = new Tokens(config.tokens.secret, config.tokens.memberTtlSeconds, config.tokens.staffTtlSeconds);
+  const settings = new Settings(db);
+  const wechat = new WechatClient(config.wechat);
+  let ready = false;
+  const ctx: AppContext = {
+    config, logger, db, clock, tokens, settings, wechat,
+    auth: new Auth(db, tokens, clock),
+    members: new MemberService(db, wechat, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), clock),
+    ledger: new Ledger(db, clock, settings, config.businessTz),
+    points: new PointsQueries(db),
+    staff: new StaffService(db, config.env === 'test' ? 4 : 10),
+    isReady: () => ready,
+  };
+  (ctx as { markReady?: () => void }).markReady = () => { ready = true; };
+  return ctx;
+}
+
+export function markReady(ctx: AppContext): void {
+  (ctx as { markReady?: () => void }).markReady?.();
+}

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { Config } from '../config';
+import { migrations } from './migrations';
+
+/**
+ * MySQL/MariaDB when DATABASE_URL is set, otherwise an embedded SQLite file
+ * (sql.js, pure WASM: nothing to compile or run). Migrations run on start on both;
+ * there is no `synchronize`.
+ */
+export function createDataSource(config: Config): DataSource {
+  let options: DataSourceOptions;
+  if (config.db.kind === 'mysql') {
+    options = {
+      type: 'mysql',
+      url: config.db.url,
+      poolSize: config.db.poolSize,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      migrations,
+      migrationsRun: false,
+      logging: false,
+    };
+  } else {
+    const memory = config.db.path === ':memory:';
+    if (!memory) fs.mkdirSync(path.dirname(path.resolve(config.db.path)), { recursive: true });
+    options = {
+      type: 'sqljs',
+      location: memory ? undefined : config.db.path,
+      autoSave: !memory,
+      migrations,
+      logging: false,
+    };
+  }
+  return new DataSource(options);
+}
+
+export async function initDataSource(ds: DataSource): Promise<void> {
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+}

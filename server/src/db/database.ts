@@ -1,0 +1,156 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { isAppError } from '../http/errors';
+
+export type Dialect = 'mysql' | 'sqlite';
+
+/** What a unit of work gets: parameterised SQL with `?` placeholders on both dialects. */
+export interface Q {
+  readonly dialect: Dialect;
+  /** Rows of a SELECT. */
+  all<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  one<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R | undefined>;
+  /** A write; returns affected rows (correctness comes from conditional updates + affected rows). */
+  exec(sql: string, params?: unknown[]): Promise<number>;
+  /** An INSERT into a table with an auto-increment id; returns the new id. */
+  insert(sql: string, params?: unknown[]): Promise<number>;
+}
+
+/** Thrown by code that lost a race it can win by running again (e.g. a duplicate idempotency key). */
+export class RetryTransaction extends Error {
+  constructor(reason: string) {
+    super(`retry transaction: ${reason}`);
+  }
+}
+
+const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_CHECKREAD']);
+
+function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return e?.driverError?.code ?? e?.code;
+}
+
+export function isDuplicateKey(err: unknown): boolean {
+  const code = errorCode(err);
+  if (code === 'ER_DUP_ENTRY') return true;
+  const msg = String((err as { message?: string })?.message ?? '');
+  return /UNIQUE constraint failed/.test(msg);
+}
+
+function isRetryable(err: unknown): boolean {
+  if (err instanceof RetryTransaction) return true;
+  const code = errorCode(err);
+  return code !== undefined && MYSQL_RETRYABLE.has(code);
+}
+
+class RunnerQ implements Q {
+  constructor(readonly dialect: Dialect, private readonly runner: QueryRunner) {}
+  async all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.runner.query(sql, params)) as R[];
+  }
+  async one<R>(sql: string, params: unknown[] = []): Promise<R | undefined> {
+    return (await this.all<R>(sql, params))[0];
+  }
+  async exec(sql: string, params: unknown[] = []): Promise<number> {
+    const res = await this.runner.query(sql, params, true);
+    return res.affected ?? 0;
+  }
+  async insert(sql: string, params: unknown[] = []): Promise<number> {
+    const res = await this.runner.query(sql, params, true);
+    if (this.dialect === 'mysql') return Number((res.raw as { insertId: number }).insertId);
+    const row = (await this.runner.query('SELECT last_insert_rowid() AS id'))[0] as { id: number };
+    return Number(row.id);
+  }
+}
+
+/** Promise-chain mutex: SQLite has one connection, so every unit of work takes turns. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export interface TxOptions {
+  /** Extra attempts on deadlock / lock wait / RetryTransaction. */
+  maxAttempts?: number;
+}
+
+/**
+ * The one way to touch the database. `tx` runs a unit of work in a transaction,
+ * joins an outer transaction when called inside one (so services compose), and
+ * retries the whole unit on deadlocks, lock-wait timeouts and lost key races.
+ * On SQLite every unit of work, reads included, is serialised through a mutex.
+ */
+export class Database {
+  private readonly als = new AsyncLocalStorage<Q>();
+  private readonly mutex?: Mutex;
+  readonly dialect: Dialect;
+
+  constructor(readonly dataSource: DataSource, private readonly defaults: { maxAttempts: number } = { maxAttempts: 6 }) {
+    this.dialect = dataSource.options.type === 'sqljs' ? 'sqlite' : 'mysql';
+    if (this.dialect === 'sqlite') this.mutex = new Mutex();
+  }
+
+  async tx<T>(work: (q: Q) => Promise<T>, opts: TxOptions = {}): Promise<T> {
+    const outer = this.als.getStore();
+    if (outer) return work(outer);
+    const maxAttempts = opts.maxAttempts ?? this.defaults.maxAttempts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.serial(() => this.once(work));
+      } catch (err) {
+        if (attempt >= maxAttempts || !isRetryable(err) || isAppError(err)) throw err;
+        // Jittered exponential backoff so the losers of a race do not collide again.
+        const delay = Math.min(200, 2 ** attempt) * (0.5 + Math.random());
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  /** Runs reads outside a transaction (inside one when already in a transaction). */
+  async read<T>(work: (q: Q) => Promise<T>): Promise<T> {
+    const outer = this.als.getStore();
+    if (outer) return work(outer);
+    return this.serial(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        const q = new RunnerQ(this.dialect, runner);
+        return await this.als.run(q, () => work(q));
+      } finally {
+        await runner.release();
+      }
+    });
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    return this.mutex ? this.mutex.run(fn) : fn();
+  }
+
+  private async once<T>(work: (q: Q) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      // READ COMMITTED: every statement sees the latest committed rows, so state read
+      // after taking a row lock is current (REPEATABLE READ would show a stale snapshot).
+      await runner.startTransaction(this.dialect === 'mysql' ? 'READ COMMITTED' : undefined);
+      const q = new RunnerQ(this.dialect, runner);
+      const result = await this.als.run(q, () => work(q));
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction().catch(() => undefined);
+      }
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/** SQL that differs between the dialects, kept in one place. */
+export const sql = {
+  insertIgnore: (d: Dialect) => (d === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE'),
+};

@@ -1,0 +1,37 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { AppContext } from './context';
+import { errorAndLog } from './middleware';
+import { Routes } from './route';
+import { healthRoutes } from '../modules/health/routes';
+import { memberRoutes } from '../modules/members/routes';
+import { pointsRoutes } from '../modules/points/routes';
+import { staffRoutes } from '../modules/staff/routes';
+import { serveStatic } from './static';
+
+/** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
+export function createApp(c: AppContext): Koa {
+  const app = new Koa({ proxy: false });
+  app.silent = true; // errors are logged once, by errorAndLog
+  app.use(errorAndLog(c.logger));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: c.config.bodyLimit, encoding: 'utf-8', jsonStrict: true }));
+  app.use(async (ctx, next) => {
+    // A body sent as anything but JSON is refused rather than silently ignored.
+    const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && !ctx.is('application/json')) {
+      ctx.throw(415);
+    }
+    await next();
+  });
+  const router = new Router();
+  const routes = new Routes(router, c.auth, c.config.env !== 'production');
+  healthRoutes(routes, c);
+  memberRoutes(routes, c);
+  staffRoutes(routes, c);
+  pointsRoutes(routes, c);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  if (c.config.staticDir) app.use(serveStatic(c.config.staticDir));
+  return app;
+}

@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context, Next } from 'koa';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json', '.png': 'image/png', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
+  '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.map': 'application/json',
+};
+
+/** Serves a built single-page app (the H5 build) for GET requests outside /api. */
+export function serveStatic(root: string) {
+  const base = path.resolve(root);
+  return async (ctx: Context, next: Next) => {
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/')) return next();
+    const rel = decodeURIComponent(ctx.path === '/' ? '/index.html' : ctx.path);
+    const file = path.resolve(base, `.${rel}`);
+    if (!file.startsWith(base + path.sep)) return next();
+    let target = file;
+    if (!fs.existsSync(target) || !fs.statSync(target).isFile()) {
+      if (path.extname(rel)) return next();
+      target = path.join(base, 'index.html'); // client-side routes
+      if (!fs.existsSync(target)) return next();
+    }
+    ctx.type = TYPES[path.extname(target)] ?? 'application/octet-stream';
+    ctx.set('cache-control', target.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600');
+    ctx.body = fs.createReadStream(target);
+  };
+}

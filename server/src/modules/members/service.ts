@@ -1,0 +1,107 @@
+import { maskPhone, type MeResponse, type PatchMeRequest } from '@huiyuan/shared';
+import { sql, type Database, type Q } from '../../db/database';
+import { AppError } from '../../http/errors';
+import type { Clock } from '../../clock';
+import type { WechatClient } from '../wechat/client';
+import type { PhoneCrypto } from './phone-crypto';
+import { audit } from '../audit/audit';
+
+interface MemberRow {
+  id: number;
+  nickname: string | null;
+  birthday: string | null;
+  phone_enc: string | null;
+  consent_version: string | null;
+  consent_at: number | null;
+  token_version: number;
+  created_at: number;
+}
+
+export interface LoginOutcome { memberId: number; tokenVersion: number; isNew: boolean }
+
+/** Registration, login and the member's own profile. */
+export class MemberService {
+  constructor(private readonly db: Database, private readonly wechat: WechatClient, private readonly phones: PhoneCrypto, private readonly clock: Clock) {}
+
+  /** Exchanges a wx.login code; the first login registers the member and opens a points account. */
+  async login(code: string): Promise<LoginOutcome> {
+    const session = await this.wechat.code2Session(code);
+    return this.db.tx(async (q) => {
+      const now = this.clock.now().getTime();
+      // Unique openid + INSERT IGNORE: two first logins at once create one member.
+      const created = await q.exec(
+        `${sql.insertIgnore(q.dialect)} INTO members (openid, unionid, status, token_version, created_at, updated_at) VALUES (?, ?, 'active', 0, ?, ?)`,
+        [session.openid, session.unionid, now, now],
+      );
+      const row = await q.one<{ id: number; status: string; token_version: number; unionid: string | null }>(
+        'SELECT id, status, token_version, unionid FROM members WHERE openid = ?', [session.openid],
+      );
+      if (!row || row.status !== 'active') throw new AppError('FORBIDDEN', 'This account is closed');
+      const memberId = Number(row.id);
+      if (created === 1) {
+        await q.exec(`${sql.insertIgnore(q.dialect)} INTO points_accounts (member_id, balance, updated_at) VALUES (?, 0, ?)`, [memberId, now]);
+      } else if (session.unionid && row.unionid !== session.unionid) {
+        await q.exec('UPDATE members SET unionid = ?, updated_at = ? WHERE id = ?', [session.unionid, now, memberId]);
+      }
+      return { memberId, tokenVersion: Number(row.token_version), isNew: created === 1 };
+    });
+  }
+
+  async tokenVersion(memberId: number): Promise<number> {
+    const row = await this.db.read((q) => q.one<{ token_version: number }>('SELECT token_version FROM members WHERE id = ?', [memberId]));
+    if (!row) throw new AppError('MEMBER_NOT_FOUND');
+    return Number(row.token_version);
+  }
+
+  async get(memberId: number): Promise<MeResponse> {
+    return this.db.read(async (q) => this.view(await this.row(q, memberId)));
+  }
+
+  async patch(memberId: number, patch: PatchMeRequest, requestId?: string): Promise<MeResponse> {
+    return this.db.tx(async (q) => {
+      const now = this.clock.now().getTime();
+      const before = await this.row(q, memberId);
+      if (patch.nickname !== undefined) await q.exec('UPDATE members SET nickname = ?, updated_at = ? WHERE id = ?', [patch.nickname, now, memberId]);
+      if (patch.birthday !== undefined) {
+        // Conditional update: of two concurrent first settings exactly one wins.
+        const set = await q.exec('UPDATE members SET birthday = ?, updated_at = ? WHERE id = ? AND birthday IS NULL', [patch.birthday, now, memberId]);
+        if (set !== 1 && before.birthday !== patch.birthday) throw new AppError('BIRTHDAY_ALREADY_SET');
+      }
+      if (patch.phone !== undefined) {
+        await q.exec('UPDATE members SET phone_enc = ?, phone_hmac = ?, updated_at = ? WHERE id = ?', [this.phones.encrypt(patch.phone), this.phones.lookupHash(patch.phone), now, memberId]);
+      }
+      if (patch.privacyConsentVersion !== undefined) {
+        await q.exec('UPDATE members SET consent_version = ?, consent_at = ?, updated_at = ? WHERE id = ?', [patch.privacyConsentVersion, now, now, memberId]);
+      }
+      const after = await this.row(q, memberId);
+      await audit(q, {
+        actorType: 'member', actorId: memberId, action: 'member.profile.update', targetType: 'member', targetId: memberId,
+        // Field names only for the phone: the audit log is not a place for personal data.
+        before: { nickname: before.nickname, birthday: before.birthday, phoneSet: before.phone_enc !== null, consent: before.consent_version },
+        after: { nickname: after.nickname, birthday: after.birthday, phoneSet: after.phone_enc !== null, consent: after.consent_version },
+        requestId,
+      }, new Date(now));
+      return this.view(after);
+    });
+  }
+
+  private async row(q: Q, memberId: number): Promise<MemberRow> {
+    const row = await q.one<MemberRow>(
+      "SELECT id, nickname, birthday, phone_enc, consent_version, consent_at, token_version, created_at FROM members WHERE id = ? AND status = 'active'",
+      [memberId],
+    );
+    if (!row) throw new AppError('MEMBER_NOT_FOUND');
+    return row;
+  }
+
+  private view(r: MemberRow): MeResponse {
+    return {
+      id: String(r.id),
+      nickname: r.nickname,
+      birthday: r.birthday,
+      phoneMasked: r.phone_enc ? maskPhone(this.phones.decrypt(r.phone_enc)) : null,
+      privacyConsent: r.consent_version && r.consent_at !== null ? { version: r.consent_version, acceptedAt: new Date(Number(r.consent_at)).toISOString() } : null,
+      registeredAt: new Date(Number(r.created_at)).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { expiresAt, lotRemainingAfterCredit, planDebit, validatePoints, type EntryType } from '@huiyuan/shared';
+import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
+import { AppError } from '../../http/errors';
+import type { Clock } from '../../clock';
+import type { Settings } from '../settings/settings';
+
+/**
+ * The points ledger. Every balance change is one append-only entry written in the
+ * same transaction as the cached balance and the lots, idempotent on `key`:
+ * - a replay with the same input returns the first result;
+ * - the same key with different input is refused (IDEMPOTENCY_CONFLICT);
+ * - a race on the key is lost with a duplicate-key error and answered by re-reading.
+ * Balances change only through `balance = balance +/- ?` (debits guarded by
+ * `balance >= ?`), never by writing a value computed in the application.
+ */
+export interface LedgerOp {
+  key: string;
+  memberId: number;
+  points: number;
+  type: EntryType;
+  reason: string;
+  ref?: string | null;
+  storeId?: number | null;
+  operatorId?: number | null;
+  note?: string | null;
+}
+
+export interface LedgerResult {
+  entryId: number;
+  memberId: number;
+  delta: number;
+  balanceAfter: number;
+  replayed: boolean;
+}
+
+interface EntryRow {
+  id: number;
+  member_id: number;
+  delta: number;
+  balance_after: number;
+  input_hash: string;
+}
+
+const MAX_KEY = 160;
+
+export class Ledger {
+  constructor(private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings, private readonly tz: string) {}
+
+  credit(op: LedgerOp): Promise<LedgerResult> {
+    return this.db.tx((q) => this.creditIn(q, op));
+  }
+
+  debit(op: LedgerOp): Promise<LedgerResult> {
+    return this.db.tx((q) => this.debitIn(q, op));
+  }
+
+  /** Credit inside the caller's transaction (checkout, referral...). */
+  async creditIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
+    this.check(op);
+    const hash = inputHash(op, 1);
+    const prior = await this.replay(q, op.key, hash);
+    if (prior) return prior;
+    const now = this.clock.now();
+    const changed = await q.exec('UPDATE points_accounts SET balance = balance + ?, updated_at = ? WHERE member_id = ?', [op.points, now.getTime(), op.memberId]);
+    if (changed !== 1) throw new AppError('MEMBER_NOT_FOUND');
+    const balanceAfter = await this.balanceOf(q, op.memberId);
+    const entryId = await this.insertEntry(q, op, op.points, hash, balanceAfter, now);
+    const remaining = lotRemainingAfterCredit(balanceAfter, op.points);
+    const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
+    await q.exec(
+      'INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [op.memberId, entryId, op.points, remaining, expiry ? expiry.getTime() : null, now.getTime()],
+    );
+    return { entryId, memberId: op.memberId, delta: op.points, balanceAfter, replayed: false };
+  }
+
+  /** Debit inside the caller's transaction: spends the earliest-expiring lots first. */
+  async debitIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
+    this.check(op);
+    const hash = inputHash(op, -1);
+    const prior = await this.replay(q, op.key, hash);
+    if (prior) return prior;
+    const now = this.clock.now();
+    // Take the member's row lock first: every lot change of a member happens under it.
+    await this.lockAccount(q, op.memberId);
+    await this.expireDueLotsIn(q, op.memberId, now);
+    const changed = await q.exec(
+      'UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?',
+      [op.points, now.getTime(), op.memberId, op.points],
+    );
+    if (changed !== 1) throw new AppError('INSUFFICIENT_POINTS', undefined, { needed: op.points, balance: await this.balanceOf(q, op.memberId) });
+    const balanceAfter = await this.balanceOf(q, op.memberId);
+    const entryId = await this.insertEntry(q, op, -op.points, hash, balanceAfter, now);
+    const lots = await q.all<{ id: number; remaining: number; expires_at: number | null; created_at: number }>(
+      'SELECT id, remaining, expires_at, created_at FROM points_lots WHERE member_id = ? AND remaining > 0',
+      [op.memberId],
+    );
+    const plan = planDebit(
+      lots.map((l) => ({ id: String(l.id), remaining: Number(l.remaining), expiresAt: l.expires_at === null ? null : new Date(Number(l.expires_at)), createdAt: new Date(Number(l.created_at)) })),
+      op.points,
+      now,
+    );
+    // The balance said yes but the lots say no: the ledger is out of step. Refuse loudly.
+    if (!plan) throw new Error(`ledger lots do not cover the balance of member ${op.memberId}`);
+    for (const step of plan) await this.takeFromLot(q, entryId, op.memberId, Number(step.lotId), step.take);
+    return { entryId, memberId: op.memberId, delta: -op.points, balanceAfter, replayed: false };
+  }
+
+  /**
+   * Expires a member's lots whose time has come, one ledger entry per lot (key
+   * `expire:lot:<id>`, so the nightly job and a lazy expiry never both write one).
+   */
+  async expireDueLotsIn(q: Q, memberId: number, now: Date): Promise<number> {
+    const due = await q.all<{ id: number; remaining: number }>(
+      'SELECT id, remaining FROM points_lots WHERE member_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?',
+      [memberId, now.getTime()],
+    );
+    let total = 0;
+    for (const lot of due) {
+      const points = Number(lot.remaining);
+      const op: LedgerOp = { key: `expire:lot:${lot.id}`, memberId, points, type: 'expire', reason: 'points_expired', ref: `lot:${lot.id}` };
+      if (await q.one('SELECT id FROM points_entries WHERE idem_key = ?', [op.key])) continue;
+      await this.lockAccount(q, memberId);
+      const changed = await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?', [points, now.getTime(), memberId, points]);
+      if (changed !== 1) throw new Error(`expiring lot ${lot.id} would drive member ${memberId} below zero`);
+      const balanceAfter = await this.balanceOf(q, memberId);
+      const entryId = await this.insertEntry(q, op, -points, inputHash(op, -1), balanceAfter, now);
+      await this.takeFromLot(q, entryId, memberId, Number(lot.id), points);
+      total += points;
+    }
+    return total;
+  }
+
+  private async takeFromLot(q: Q, entryId: number, memberId: number, lotId: number, points: number): Promise<void> {
+    const ok = await q.exec('UPDATE points_lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [points, lotId, points]);
+    if (ok !== 1) throw new RetryTransaction(`lot ${lotId} changed under us`);
+    await q.exec('INSERT INTO points_allocations (entry_id, lot_id, member_id, points) VALUES (?, ?, ?, ?)', [entryId, lotId, memberId, points]);
+  }
+
+  private async lockAccount(q: Q, memberId: number): Promise<void> {
+    // SQLite runs one transaction at a time, so only MySQL needs (and supports) the row lock.
+    const row = await q.one(`SELECT member_id FROM points_accounts WHERE member_id = ?${q.dialect === 'mysql' ? ' FOR UPDATE' : ''}`, [memberId]);
+    if (!row) throw new AppError('MEMBER_NOT_FOUND');
+  }
+
+  private async balanceOf(q: Q, memberId: number): Promise<number> {
+    const row = await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]);
+    if (!row) throw new AppError('MEMBER_NOT_FOUND');
+    return Number(row.balance);
+  }
+
+  private async replay(q: Q, key: string, hash: string): Promise<LedgerResult | null> {
+    const row = await q.one<EntryRow>('SELECT id, member_id, delta, balance_after, input_hash FROM points_entries WHERE idem_key = ?', [key]);
+    if (!row) return null;
+    if (row.input_hash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT', undefined, { key });
+    return { entryId: Number(row.id), memberId: Number(row.member_id), delta: Number(row.delta), balanceAfter: Number(row.balance_after), replayed: true };
+  }
+
+  private async insertEntry(q: Q, op: LedgerOp, delta: number, hash: string, balanceAfter: number, now: Date): Promise<number> {
+    try {
+      return await q.insert(
+        `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [op.memberId, delta, op.type, op.reason, op.ref ?? null, op.key, hash, balanceAfter, op.operatorId ?? null, op.storeId ?? null, op.note ?? null, now.getTime()],
+      );
+    } catch (err) {
+      // Someone committed this key first: run again, and the replay check answers.
+      if (isDuplicateKey(err)) throw new RetryTransaction(`idempotency key ${op.key} taken`);
+      throw err;
+    }
+  }
+
+  private check(op: LedgerOp): void {
+    const bad = validatePoints(op.points);
+    if (bad) throw new AppError('VALIDATION_FAILED', bad, { field: 'points' });
+    if (!op.key || op.key.length > MAX_KEY) throw new AppError('VALIDATION_FAILED', 'idempotency key must be 1-160 characters');
+  }
+}
+
+/** What makes two requests "the same": everything but who sent it and free-text notes. */
+function inputHash(op: LedgerOp, sign: 1 | -1): string {
+  const canonical = JSON.stringify([op.memberId, sign * op.points, op.type, op.reason, op.ref ?? null, op.storeId ?? null]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, validateEarningRules, validateExpiryPolicy } from '@huiyuan/shared';
+import type { Database, Q } from '../../db/database';
+
+/**
+ * Operator-tunable settings stored as JSON rows in app_config, each with a schema
+ * and a default. Read through a short cache: several server instances pick up a
+ * change within `ttlMs` without a message bus.
+ */
+const ExpiryPolicySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('endOfMonth'), months: z.int() }),
+  z.object({ kind: z.literal('days'), days: z.int() }),
+  z.object({ kind: z.literal('never') }),
+]).superRefine((p, ctx) => {
+  const err = validateExpiryPolicy(p);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});
+
+const EarningRulesSchema = z.object({
+  centsPerPoint: z.int(),
+  multipliers: z.array(z.object({ code: z.string(), percent: z.int() })),
+}).superRefine((r, ctx) => {
+  const err = validateEarningRules(r);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});
+
+export const SETTINGS = {
+  'points.expiry': { schema: ExpiryPolicySchema, default: DEFAULT_EXPIRY_POLICY },
+  'points.earning': { schema: EarningRulesSchema, default: DEFAULT_EARNING_RULES },
+  'privacy.policyVersion': { schema: z.string().min(1).max(32), default: 'v1' },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]['schema']>;
+
+export class Settings {
+  private cache = new Map<SettingKey, { value: unknown; at: number }>();
+  constructor(private readonly db: Database, private readonly ttlMs = 5000) {}
+
+  async get<K extends SettingKey>(key: K): Promise<SettingValue<K>> {
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value as SettingValue<K>;
+    const row = await this.db.read((q) => q.one<{ value_json: string }>('SELECT value_json FROM app_config WHERE config_key = ?', [key]));
+    const value = row ? SETTINGS[key].schema.parse(JSON.parse(row.value_json)) : SETTINGS[key].default;
+    this.cache.set(key, { value, at: Date.now() });
+    return value as SettingValue<K>;
+  }
+
+  /** Validates and stores a setting in the caller's transaction; returns the previous value for the audit log. */
+  async set<K extends SettingKey>(q: Q, key: K, value: SettingValue<K>, now: Date): Promise<SettingValue<K>> {
+    const parsed = SETTINGS[key].schema.parse(value);
+    const prev = await q.one<{ value_json: string }>('SELECT value_json FROM app_config WHERE config_key = ?', [key]);
+    const json = JSON.stringify(parsed);
+    if (prev) await q.exec('UPDATE app_config SET value_json = ?, updated_at = ? WHERE config_key = ?', [json, now.getTime(), key]);
+    else await q.exec('INSERT INTO app_config (config_key, value_json, updated_at) VALUES (?, ?, ?)', [key, json, now.getTime()]);
+    this.cache.delete(key);
+    return (prev ? JSON.parse(prev.value_json) : SETTINGS[key].default) as SettingValue<K>;
+  }
+}

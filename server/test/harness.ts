@@ -1,0 +1,121 @@
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createConnection } from 'mysql2/promise';
+import type { StaffRole } from '@huiyuan/shared';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { createDataSource, initDataSource } from '../src/db/data-source';
+import { compose, markReady } from '../src/compose';
+import { createApp } from '../src/http/app';
+import { ManualClock, type Clock } from '../src/clock';
+import type { AppContext } from '../src/http/context';
+import { startFakeWechat, type FakeWechat } from '../../scripts/fake-wechat/server';
+
+/**
+ * A real server on a real port for each test file: SQLite in memory by default,
+ * or a fresh MariaDB/MySQL database when DATABASE_URL is set (created here and
+ * dropped on close), with the fake WeChat server and captured JSON logs.
+ */
+export interface TestServer {
+  url: string;
+  ctx: AppContext;
+  fake: FakeWechat;
+  clock: ManualClock;
+  logs: string[];
+  dialect: 'mysql' | 'sqlite';
+  http(method: string, path: string, opts?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  login(identity: string): Promise<{ token: string; memberId: number }>;
+  staffToken(role: StaffRole, storeId?: number | null): Promise<{ token: string; staffId: number }>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+async function freshMysql(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const u = new URL(url);
+  const name = `hyt_${process.pid}_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestServer(opts: { clock?: ManualClock; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const fake = await startFakeWechat();
+  const mysql = process.env.DATABASE_URL ? await freshMysql(process.env.DATABASE_URL) : null;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    WECHAT_API_BASE: fake.url,
+    LOGIN_RATE_PER_MINUTE: '100000',
+    ...(mysql ? { DATABASE_URL: mysql.url, DB_POOL_SIZE: '24' } : { SQLITE_PATH: ':memory:' }),
+    ...opts.env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
+  const logger = createLogger(config.logLevel, sink);
+  const ds = createDataSource(config);
+  await initDataSource(ds);
+  const clock = opts.clock ?? new ManualClock(new Date('2026-11-24T04:00:00Z'));
+  const ctx = compose(config, ds, logger, clock as Clock);
+  markReady(ctx);
+  const server: Server = await new Promise((resolve) => {
+    const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let loginSeq = 0;
+  let staffSeq = 0;
+  let storeId: number | null = null;
+
+  const t: TestServer = {
+    url, ctx, fake, clock, logs, dialect: ctx.db.dialect,
+    async http(method, path, o = {}) {
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
+      if (o.token) headers.authorization = `Bearer ${o.token}`;
+      let body: string | undefined = o.raw;
+      if (o.body !== undefined) {
+        body = JSON.stringify(o.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(url + path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async login(identity) {
+      const res = await t.http('POST', '/api/auth/login', { body: { code: `${identity}:${++loginSeq}` } });
+      if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
+      return { token: res.body.token, memberId: Number(res.body.memberId) };
+    },
+    async staffToken(role, store) {
+      const now = clock.now();
+      if (store === undefined && role !== 'operator') {
+        storeId ??= await ctx.db.tx((q) => ctx.staff.createStore(q, { code: `S${process.pid}`, name: 'Test store' }, now));
+        store = storeId;
+      }
+      const username = `${role}${++staffSeq}`;
+      const staffId = await ctx.db.tx((q) => ctx.staff.create(q, { username, password: 'correct horse battery', displayName: username, role, storeId: store ?? null }, now));
+      const res = await t.http('POST', '/api/staff/login', { body: { username, password: 'correct horse battery' } });
+      if (res.status !== 200) throw new Error(`staff login failed: ${JSON.stringify(res.body)}`);
+      return { token: res.body.token, staffId };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await ds.destroy();
+      await fake.close();
+      await mysql?.drop();
+    },
+  };
+  return t;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { endpoint } from './endpoint';
+import { LoginRequest, LoginResponse, RefreshResponse, StaffLoginRequest, StaffLoginResponse } from './auth';
+import { MeResponse, PatchMeRequest } from './me';
+import { AdjustPointsRequest, LedgerResult, PointsEntriesPage, PointsSummary } from './points';
+import { PageQuery } from './common';
+import { HealthResponse, ReadyResponse } from './health';
+
+export * from './endpoint';
+
+export const endpoints = {
+  healthz: endpoint({ method: 'get', path: '/healthz', tag: 'ops', auth: 'none', summary: 'Liveness: the process answers and the database responds', response: HealthResponse, errors: ['SERVICE_UNAVAILABLE'] }),
+  readyz: endpoint({ method: 'get', path: '/readyz', tag: 'ops', auth: 'none', summary: 'Readiness: migrations ran and the server accepts traffic', response: ReadyResponse, errors: ['SERVICE_UNAVAILABLE'] }),
+
+  login: endpoint({
+    method: 'post', path: '/api/auth/login', tag: 'auth', auth: 'none',
+    summary: 'Exchange a wx.login code for a member token; registers the member on first login',
+    body: LoginRequest, response: LoginResponse,
+    errors: ['VALIDATION_FAILED', 'WECHAT_CODE_INVALID', 'WECHAT_RATE_LIMITED', 'WECHAT_UNAVAILABLE', 'RATE_LIMITED'],
+  }),
+  refresh: endpoint({
+    method: 'post', path: '/api/auth/refresh', tag: 'auth', auth: 'member',
+    summary: 'Rotate the member token: returns a fresh token; the old one stays valid until it expires',
+    response: RefreshResponse, errors: ['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'TOKEN_INVALID'],
+  }),
+  staffLogin: endpoint({
+    method: 'post', path: '/api/staff/login', tag: 'staff', auth: 'none',
+    summary: 'Staff or operator login with username and password; the token is scoped to the staff member\'s store',
+    body: StaffLoginRequest, response: StaffLoginResponse, errors: ['VALIDATION_FAILED', 'BAD_CREDENTIALS', 'RATE_LIMITED'],
+  }),
+
+  getMe: endpoint({ method: 'get', path: '/api/me', tag: 'member', auth: 'member', summary: 'The member\'s own profile', response: MeResponse, errors: ['UNAUTHENTICATED'] }),
+  patchMe: endpoint({
+    method: 'patch', path: '/api/me', tag: 'member', auth: 'member',
+    summary: 'Update nickname, birthday (once), phone (stored encrypted) or privacy consent. Unknown fields are refused.',
+    body: PatchMeRequest, response: MeResponse, errors: ['VALIDATION_FAILED', 'BIRTHDAY_ALREADY_SET'],
+  }),
+
+  getPoints: endpoint({
+    method: 'get', path: '/api/me/points', tag: 'points', auth: 'member',
+    summary: 'Balance and the points expiring in the next 30 days, per lot', response: PointsSummary,
+  }),
+  getPointsEntries: endpoint({
+    method: 'get', path: '/api/me/points/entries', tag: 'points', auth: 'member',
+    summary: 'Points history, newest first, cursor paginated', query: PageQuery, response: PointsEntriesPage,
+    errors: ['VALIDATION_FAILED'],
+  }),
+
+  adminAdjustPoints: endpoint({
+    method: 'post', path: '/api/admin/points/adjustments', tag: 'admin', auth: 'operator',
+    summary: 'Manual points adjustment (credit or debit) with a reason; idempotent on idempotencyKey; audited',
+    body: AdjustPointsRequest, response: LedgerResult,
+    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'MEMBER_NOT_FOUND', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_CONFLICT'],
+  }),
+
+  openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
+};
+
+export type Endpoints = typeof endpoints;

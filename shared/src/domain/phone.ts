@@ -1,0 +1,18 @@
+/** Normalises a mainland mobile number to its 11 digits (drops +86). */
+export function normalizePhone(phone: string): string {
+  const digits = phone.replace(/^\+?86/, '');
+  return digits;
+}
+
+/** 13800000000 -> 138****0000: what members and staff see. */
+export function maskPhone(phone: string): string {
+  const d = normalizePhone(phone);
+  return d.length === 11 ? `${d.slice(0, 3)}****${d.slice(7)}` : '****';
+}
+
+/** 张三丰 -> 张**, Alice -> A****: masked names for staff screens. */
+export function maskName(name: string | null): string {
+  if (!name) return '会员';
+  const chars = Array.from(name);
+  return chars[0] + '*'.repeat(Math.max(1, Math.min(4, chars.length - 1)));
+}
