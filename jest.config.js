@@ -1,6 +1,6 @@
 /** One jest run for the whole repo: each workspace is a project. */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
-const shared = { '^@huiyuan/shared$': '<rootDir>/../shared/src/index.ts' };
+const shared = { '^@huiyuan/shared$': '<rootDir>/../shared/src/index.ts', '^@huiyuan/server$': '<rootDir>/../server/src/index.ts' };
 
 module.exports = {
   projects: [

@@ -1,26 +1,16 @@
 import { loadConfig } from './config';
 import { createLogger } from './logger';
-import { createDataSource, initDataSource } from './db/data-source';
-import { compose, markReady } from './compose';
-import { createApp } from './http/app';
+import { startServer } from './server';
 
 /** Composition root: config -> data source (+ migrations) -> services -> HTTP. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const ds = createDataSource(config);
-  await initDataSource(ds);
-  const ctx = compose(config, ds, logger);
-  const server = createApp(ctx).listen(config.port, config.host, () => {
-    const addr = server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : config.port;
-    markReady(ctx);
-    logger.info({ port, database: ctx.db.dialect }, `Huiyuan listening on http://${config.host}:${port}`);
-  });
+  const running = await startServer(config, logger);
+  logger.info({ url: running.url, database: running.ctx.db.dialect }, `Huiyuan listening on ${running.url}`);
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    server.close();
-    await ds.destroy().catch(() => undefined);
+    await running.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,0 +1,25 @@
+import { printTable, writeResults, type Row } from './lib';
+import { benchLedger } from './ledger';
+
+/**
+ * `npm run bench`: every workload on MariaDB, each against its raw-SQL baseline
+ * measured in the same run, in one table (and bench-results/all.json).
+ */
+const workloads: { name: string; run: () => Promise<Row | Row[]> }[] = [
+  { name: 'ledger', run: benchLedger },
+];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const rows: Row[] = [];
+  for (const w of workloads) {
+    if (only.length && !only.includes(w.name)) continue;
+    console.log(`running ${w.name}...`);
+    const out = await w.run();
+    rows.push(...(Array.isArray(out) ? out : [out]));
+  }
+  printTable(rows);
+  console.log(`results: ${writeResults('all', rows)}`);
+}
+
+main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

@@ -1,0 +1,9 @@
+/** What scripts (dev start, seed, reconcile, benchmarks) use of the server. */
+export { loadConfig, type Config } from './config';
+export { createLogger, type Logger } from './logger';
+export { systemClock, ManualClock, type Clock } from './clock';
+export { createDataSource, initDataSource } from './db/data-source';
+export { Database, type Q } from './db/database';
+export { startServer, type RunningServer } from './server';
+export type { AppContext } from './http/context';
+export { checkInvariants, invariantNames, type Violation } from './modules/reconcile/invariants';
