@@ -1,5 +1,6 @@
 import { printTable, writeResults, type Row } from './lib';
 import { benchLedger } from './ledger';
+import { benchCheckout } from './checkout';
 
 /**
  * `npm run bench`: every workload on MariaDB, each against its raw-SQL baseline
@@ -7,6 +8,7 @@ import { benchLedger } from './ledger';
  */
 const workloads: { name: string; run: () => Promise<Row | Row[]> }[] = [
   { name: 'ledger', run: benchLedger },
+  { name: 'checkout', run: benchCheckout },
 ];
 
 async function main(): Promise<void> {

@@ -13,6 +13,10 @@ import { MemberService } from './modules/members/service';
 import { Ledger } from './modules/points/ledger';
 import { PointsQueries } from './modules/points/queries';
 import { StaffService } from './modules/staff/service';
+import { TierService } from './modules/tiers/service';
+import { MemberCodes } from './modules/card/service';
+import { CheckoutService } from './modules/checkout/service';
+import { RefundService } from './modules/checkout/refunds';
 
 /** Wires services from config and an initialised data source. */
 export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
@@ -21,13 +25,19 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
   const settings = new Settings(db);
   const wechat = new WechatClient(config.wechat);
   let ready = false;
+  const ledger = new Ledger(db, clock, settings, config.businessTz);
+  const tiers = new TierService(db, clock, settings);
+  const codes = new MemberCodes(db);
+  const members = new MemberService(db, wechat, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), clock);
+  members.onRegistered((q, memberId, now) => tiers.ensureIn(q, memberId, now));
+  members.onRegistered(async (q, memberId, now) => { await codes.secretIn(q, memberId, now); });
   const ctx: AppContext = {
-    config, logger, db, clock, tokens, settings, wechat,
+    config, logger, db, clock, tokens, settings, wechat, ledger, tiers, codes, members,
     auth: new Auth(db, tokens, clock),
-    members: new MemberService(db, wechat, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), clock),
-    ledger: new Ledger(db, clock, settings, config.businessTz),
     points: new PointsQueries(db),
     staff: new StaffService(db, config.env === 'test' ? 4 : 10),
+    checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz),
+    refunds: new RefundService(db, clock, ledger, tiers),
     isReady: () => ready,
   };
   (ctx as { markReady?: () => void }).markReady = () => { ready = true; };

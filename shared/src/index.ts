@@ -9,3 +9,7 @@ export * from './domain/time';
 export * from './domain/expiry';
 export * from './domain/points';
 export * from './domain/phone';
+export * from './api/tiers';
+export * from './domain/member-day';
+export * from './domain/member-code';
+export * from './domain/tiers';

@@ -8,6 +8,8 @@ import { healthRoutes } from '../modules/health/routes';
 import { memberRoutes } from '../modules/members/routes';
 import { pointsRoutes } from '../modules/points/routes';
 import { staffRoutes } from '../modules/staff/routes';
+import { tierRoutes } from '../modules/tiers/routes';
+import { checkoutRoutes } from '../modules/checkout/routes';
 import { serveStatic } from './static';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -30,6 +32,8 @@ export function createApp(c: AppContext): Koa {
   memberRoutes(routes, c);
   staffRoutes(routes, c);
   pointsRoutes(routes, c);
+  tierRoutes(routes, c);
+  checkoutRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.staticDir) app.use(serveStatic(c.config.staticDir));

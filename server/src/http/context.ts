@@ -10,6 +10,10 @@ import type { PointsQueries } from '../modules/points/queries';
 import type { StaffService } from '../modules/staff/service';
 import type { Settings } from '../modules/settings/settings';
 import type { WechatClient } from '../modules/wechat/client';
+import type { TierService } from '../modules/tiers/service';
+import type { MemberCodes } from '../modules/card/service';
+import type { CheckoutService } from '../modules/checkout/service';
+import type { RefundService } from '../modules/checkout/refunds';
 
 /** Everything the HTTP layer and jobs need, built once by compose(). */
 export interface AppContext {
@@ -25,5 +29,9 @@ export interface AppContext {
   ledger: Ledger;
   points: PointsQueries;
   staff: StaffService;
+  tiers: TierService;
+  codes: MemberCodes;
+  checkout: CheckoutService;
+  refunds: RefundService;
   isReady: () => boolean;
 }

@@ -21,6 +21,14 @@ export class RateLimiter {
     }
   }
 
+  /** Throws when `key` is already over its limit, without counting a hit. */
+  peek(key: string, now = Date.now()): void {
+    const w = this.windows.get(key);
+    if (w && now - w.start < this.windowMs && w.count >= this.limit) {
+      throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000) });
+    }
+  }
+
   private sweep(now: number): void {
     for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
   }

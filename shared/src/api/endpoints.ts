@@ -5,6 +5,7 @@ import { MeResponse, PatchMeRequest } from './me';
 import { AdjustPointsRequest, LedgerResult, PointsEntriesPage, PointsSummary } from './points';
 import { PageQuery } from './common';
 import { HealthResponse, ReadyResponse } from './health';
+import { tierEndpoints } from './tiers';
 
 export * from './endpoint';
 
@@ -52,6 +53,8 @@ export const endpoints = {
     body: AdjustPointsRequest, response: LedgerResult,
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'MEMBER_NOT_FOUND', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_CONFLICT'],
   }),
+
+  ...tierEndpoints,
 
   openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
 };

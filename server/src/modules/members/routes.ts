@@ -8,7 +8,7 @@ export function memberRoutes(r: Routes, c: AppContext): void {
 
   r.add(endpoints.login, async (ctx, { body }) => {
     perIp.hit(`login:${ctx.ip}`);
-    const out = await c.members.login(body.code);
+    const out = await c.members.login(body.code, body.ref);
     const t = c.tokens.signMember(out.memberId, out.tokenVersion, c.clock.now());
     return { token: t.token, expiresAt: t.expiresAt.toISOString(), memberId: String(out.memberId), isNew: out.isNew };
   });

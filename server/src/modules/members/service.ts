@@ -19,12 +19,25 @@ interface MemberRow {
 
 export interface LoginOutcome { memberId: number; tokenVersion: number; isNew: boolean }
 
+/** Work other capabilities do in the registration transaction (tier row, code secret, referral binding). */
+export type RegistrationHook = (q: Q, memberId: number, now: Date, ref: string | undefined) => Promise<void>;
+
 /** Registration, login and the member's own profile. */
 export class MemberService {
+  private readonly hooks: RegistrationHook[] = [];
   constructor(private readonly db: Database, private readonly wechat: WechatClient, private readonly phones: PhoneCrypto, private readonly clock: Clock) {}
 
+  /** Plain phone for a masked display to staff; never returned whole. */
+  decryptPhone(stored: string): string {
+    return this.phones.decrypt(stored);
+  }
+
+  onRegistered(hook: RegistrationHook): void {
+    this.hooks.push(hook);
+  }
+
   /** Exchanges a wx.login code; the first login registers the member and opens a points account. */
-  async login(code: string): Promise<LoginOutcome> {
+  async login(code: string, ref?: string): Promise<LoginOutcome> {
     const session = await this.wechat.code2Session(code);
     return this.db.tx(async (q) => {
       const now = this.clock.now().getTime();
@@ -40,6 +53,7 @@ export class MemberService {
       const memberId = Number(row.id);
       if (created === 1) {
         await q.exec(`${sql.insertIgnore(q.dialect)} INTO points_accounts (member_id, balance, updated_at) VALUES (?, 0, ?)`, [memberId, now]);
+        for (const hook of this.hooks) await hook(q, memberId, new Date(now), ref);
       } else if (session.unionid && row.unionid !== session.unionid) {
         await q.exec('UPDATE members SET unionid = ?, updated_at = ? WHERE id = ?', [session.unionid, now, memberId]);
       }

@@ -108,6 +108,40 @@ export class Ledger {
   }
 
   /**
+   * Claw-back (refund of a purchase): takes the points from the member's lots as far
+   * as they go and lets the balance go below zero for the rest. The negative part
+   * is a debt that later credits pay off first (see lotRemainingAfterCredit).
+   */
+  async reverseIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
+    this.check(op);
+    const hash = inputHash(op, -1);
+    const prior = await this.replay(q, op.key, hash);
+    if (prior) return prior;
+    const now = this.clock.now();
+    await this.lockAccount(q, op.memberId);
+    await this.expireDueLotsIn(q, op.memberId, now);
+    await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ?', [op.points, now.getTime(), op.memberId]);
+    const balanceAfter = await this.balanceOf(q, op.memberId);
+    const entryId = await this.insertEntry(q, { ...op, type: 'reversal' }, -op.points, hash, balanceAfter, now);
+    const lots = await q.all<{ id: number; remaining: number; expires_at: number | null; created_at: number }>(
+      'SELECT id, remaining, expires_at, created_at FROM points_lots WHERE member_id = ? AND remaining > 0',
+      [op.memberId],
+    );
+    const available = lots.reduce((s, l) => s + Number(l.remaining), 0);
+    const take = Math.min(available, op.points);
+    if (take > 0) {
+      const plan = planDebit(
+        lots.map((l) => ({ id: String(l.id), remaining: Number(l.remaining), expiresAt: l.expires_at === null ? null : new Date(Number(l.expires_at)), createdAt: new Date(Number(l.created_at)) })),
+        take,
+        now,
+      );
+      if (!plan) throw new Error(`ledger lots do not cover ${take} points of member ${op.memberId}`);
+      for (const step of plan) await this.takeFromLot(q, entryId, op.memberId, Number(step.lotId), step.take);
+    }
+    return { entryId, memberId: op.memberId, delta: -op.points, balanceAfter, replayed: false };
+  }
+
+  /**
    * Expires a member's lots whose time has come, one ledger entry per lot (key
    * `expire:lot:<id>`, so the nightly job and a lazy expiry never both write one).
    */

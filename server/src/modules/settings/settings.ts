@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, validateEarningRules, validateExpiryPolicy } from '@huiyuan/shared';
+import { DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, DEFAULT_TIER_RULES, validateEarningRules, validateExpiryPolicy, validateTierRules } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 
 /**
@@ -24,10 +24,42 @@ const EarningRulesSchema = z.object({
   if (err) ctx.addIssue({ code: 'custom', message: err });
 });
 
+const TierRulesSchema = z.object({
+  tiers: z.array(z.object({
+    code: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/),
+    name: z.string().min(1).max(16),
+    minGrowth: z.int(),
+    multiplierPercent: z.int(),
+    benefits: z.array(z.string().max(64)).max(20),
+    birthdayGiftPoints: z.int().min(0).max(1_000_000).optional(),
+  })),
+  windowMonths: z.int(),
+  graceDays: z.int(),
+  growthPerYuan: z.int(),
+}).superRefine((r, ctx) => {
+  for (const message of validateTierRules(r)) ctx.addIssue({ code: 'custom', message });
+});
+
+/** Member days: extra points on given weekdays (1 = Monday) or days of the month, in business time. */
+const MemberDaysSchema = z.object({
+  weekdays: z.array(z.int().min(1).max(7)).max(7),
+  monthDays: z.array(z.int().min(1).max(31)).max(31),
+  multiplierPercent: z.int().min(100).max(1000),
+});
+
+/** Fraud limits on points credited per business day, per staff account and per member (0 = no limit). */
+const CreditCapsSchema = z.object({
+  perStaffDailyPoints: z.int().min(0).max(2_147_483_647),
+  perMemberDailyPoints: z.int().min(0).max(2_147_483_647),
+});
+
 export const SETTINGS = {
   'points.expiry': { schema: ExpiryPolicySchema, default: DEFAULT_EXPIRY_POLICY },
   'points.earning': { schema: EarningRulesSchema, default: DEFAULT_EARNING_RULES },
   'privacy.policyVersion': { schema: z.string().min(1).max(32), default: 'v1' },
+  'tiers.rules': { schema: TierRulesSchema, default: DEFAULT_TIER_RULES },
+  'checkout.memberDays': { schema: MemberDaysSchema, default: { weekdays: [] as number[], monthDays: [] as number[], multiplierPercent: 200 } },
+  'checkout.caps': { schema: CreditCapsSchema, default: { perStaffDailyPoints: 200_000, perMemberDailyPoints: 50_000 } },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import {
+  businessDate, growthForPurchase, isMemberDay, maskName, parseMemberCode, pointsForPurchase,
+  type CheckoutRequest, type CheckoutResponse,
+} from '@huiyuan/shared';
+import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
+import { AppError } from '../../http/errors';
+import type { StaffPrincipal } from '../../http/auth';
+import type { Clock } from '../../clock';
+import type { Settings } from '../settings/settings';
+import type { Ledger } from '../points/ledger';
+import type { TierService } from '../tiers/service';
+import type { MemberCodes } from '../card/service';
+import { audit } from '../audit/audit';
+import { addWithinCap } from './caps';
+
+export const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
+const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+
+export function requireStore(staff: StaffPrincipal): number {
+  if (staff.storeId === null) throw new AppError('STORE_REQUIRED');
+  return staff.storeId;
+}
+
+/**
+ * Crediting a purchase at the counter. Idempotent on (store, orderNo): the order
+ * row is claimed first by its unique key, so 50 taps of "credit" credit once and
+ * the others get the first result; the same orderNo with another amount or
+ * member is a 409. Points, growth, tier upgrade, caps, code use, order and audit
+ * commit together or not at all.
+ */
+export class CheckoutService {
+  constructor(
+    private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings,
+    private readonly ledger: Ledger, private readonly tiers: TierService, private readonly codes: MemberCodes, private readonly tz: string,
+  ) {}
+
+  async checkout(staff: StaffPrincipal, req: CheckoutRequest, requestId?: string): Promise<CheckoutResponse> {
+    const storeId = requireStore(staff);
+    const now = this.clock.now();
+    const claimed = parseMemberCode(req.memberCode);
+    // A retry of a finished checkout is answered from the order, even after its code expired.
+    const first = await this.db.read((q) => this.replay(q, storeId, req, claimed?.memberId));
+    if (first) return first;
+    const { memberId, step } = await this.codes.verify(req.memberCode, storeId, now);
+    return this.db.tx(async (q) => {
+      const again = await this.replay(q, storeId, req, String(memberId));
+      if (again) return again;
+      const self = await q.one('SELECT id FROM staff_accounts WHERE id = ? AND member_id = ?', [staff.id, memberId]);
+      if (self) throw new AppError('SELF_CREDIT_FORBIDDEN');
+      const date = businessDate(now, this.tz);
+      const orderId = await this.claimOrder(q, storeId, req, memberId, staff.id, date, now);
+      await this.codes.useIn(q, { memberId, step, storeId, staffId: staff.id, orderNo: req.orderNo }, now);
+
+      const tier = await this.tiers.tierOfIn(q, memberId);
+      const memberDays = await this.settings.get('checkout.memberDays');
+      const earning = await this.settings.get('points.earning');
+      const memberDay = isMemberDay(date, memberDays);
+      const earned = pointsForPurchase(req.amountCents, {
+        centsPerPoint: earning.centsPerPoint,
+        multipliers: [...earning.multipliers, { code: 'tier', percent: tier.multiplierPercent }, ...(memberDay ? [{ code: 'member_day', percent: memberDays.multiplierPercent }] : [])],
+      });
+      const caps = await this.settings.get('checkout.caps');
+      await addWithinCap(q, 'staff_credit', staff.id, date, earned.total, caps.perStaffDailyPoints, { staffId: String(staff.id) });
+      await addWithinCap(q, 'member_credit', memberId, date, earned.total, caps.perMemberDailyPoints, {});
+
+      const store = await q.one<{ name: string }>('SELECT name FROM stores WHERE id = ?', [storeId]);
+      let balance: number;
+      if (earned.total > 0) {
+        const credit = await this.ledger.creditIn(q, {
+          key: `checkout:${storeId}:${req.orderNo}`, memberId, points: earned.total, type: 'credit', reason: 'purchase',
+          ref: `order:${orderId}`, storeId, operatorId: staff.id, note: `${store?.name ?? ''} ${req.orderNo}`.trim(),
+        });
+        balance = credit.balanceAfter;
+      } else {
+        balance = Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))!.balance);
+      }
+      const growth = growthForPurchase(await this.tiers.rules(), req.amountCents);
+      const { change } = growth > 0
+        ? await this.tiers.addGrowthIn(q, {
+          key: `purchase:${storeId}:${req.orderNo}`, memberId, delta: growth, source: 'purchase', ref: `order:${orderId}`, storeId,
+          label: `消费 ${yuan(req.amountCents)} · ${store?.name ?? '门店'} · 订单 ${req.orderNo}`,
+        }, now)
+        : { change: null };
+      const tierAfter = change ? await this.tiers.tierOfIn(q, memberId) : tier;
+      const member = await q.one<{ nickname: string | null }>('SELECT nickname FROM members WHERE id = ?', [memberId]);
+      const result: CheckoutResponse = {
+        orderNo: req.orderNo, memberId: String(memberId), maskedName: maskName(member?.nickname ?? null), amountCents: req.amountCents,
+        points: earned.total, lines: earned.lines, growth, balance, tier: tierAfter, tierChanged: change, replayed: false,
+      };
+      await q.exec('UPDATE orders SET points = ?, growth = ?, result_json = ?, updated_at = ? WHERE id = ?', [earned.total, growth, JSON.stringify(result), now.getTime(), orderId]);
+      await audit(q, {
+        actorType: 'staff', actorId: staff.id, action: 'checkout.credit', targetType: 'member', targetId: memberId,
+        after: { storeId, orderNo: req.orderNo, amountCents: req.amountCents, points: earned.total, growth, tierChanged: change }, requestId,
+      }, now);
+      return result;
+    });
+  }
+
+  /** The first result for (store, orderNo), or null; a different amount or member is a conflict. */
+  private async replay(q: Q, storeId: number, req: CheckoutRequest, memberId: string | undefined): Promise<CheckoutResponse | null> {
+    const row = await q.one<{ member_id: number; input_hash: string; result_json: string | null }>(
+      'SELECT member_id, input_hash, result_json FROM orders WHERE store_id = ? AND order_no = ?', [storeId, req.orderNo]);
+    if (!row) return null;
+    if (row.input_hash !== sha([req.amountCents]) || String(row.member_id) !== memberId) {
+      throw new AppError('IDEMPOTENCY_CONFLICT', 'This order number was already credited with a different amount or member', { orderNo: req.orderNo });
+    }
+    return { ...(JSON.parse(row.result_json ?? '{}') as CheckoutResponse), replayed: true };
+  }
+
+  private async claimOrder(q: Q, storeId: number, req: CheckoutRequest, memberId: number, staffId: number, date: string, now: Date): Promise<number> {
+    try {
+      return await q.insert(
+        `INSERT INTO orders (store_id, order_no, member_id, staff_id, amount_cents, input_hash, business_date, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [storeId, req.orderNo, memberId, staffId, req.amountCents, sha([req.amountCents]), date, now.getTime(), now.getTime()]);
+    } catch (err) {
+      // Another till committed this order first: run again and the replay answers.
+      if (isDuplicateKey(err)) throw new RetryTransaction(`order ${req.orderNo} taken`);
+      throw err;
+    }
+  }
+}

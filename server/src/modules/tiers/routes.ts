@@ -1,0 +1,24 @@
+import { endpoints, maskName } from '@huiyuan/shared';
+import type { Routes } from '../../http/route';
+import type { AppContext } from '../../http/context';
+import { AppError } from '../../http/errors';
+import { MEMBER_CODE_DIGITS, MEMBER_CODE_STEP_SECONDS } from '@huiyuan/shared';
+
+export function tierRoutes(r: Routes, c: AppContext): void {
+  r.add(endpoints.getTier, async (ctx) => c.tiers.view(ctx.state.member.id, c.clock.now()));
+
+  r.add(endpoints.getCard, async (ctx) => {
+    const id = ctx.state.member.id as number;
+    const now = c.clock.now();
+    const code = await c.codes.card(id, now);
+    const tier = await c.db.read((q) => c.tiers.tierOfIn(q, id));
+    const row = await c.db.read((q) => q.one<{ nickname: string | null; balance: number }>(
+      'SELECT m.nickname, a.balance FROM members m JOIN points_accounts a ON a.member_id = m.id WHERE m.id = ?', [id]));
+    if (!row) throw new AppError('MEMBER_NOT_FOUND');
+    return {
+      memberId: String(id), maskedName: maskName(row.nickname), tier, balance: (await c.points.summary(id, now)).balance,
+      code: { secretHex: code.secretHex, stepSeconds: MEMBER_CODE_STEP_SECONDS, digits: MEMBER_CODE_DIGITS, current: code.current, expiresAt: code.expiresAt.toISOString() },
+      serverTime: now.toISOString(),
+    };
+  });
+}

@@ -1,0 +1,19 @@
+/**
+ * The rolling growth window: growth earned at or after `windowStart(now)` counts.
+ * Month arithmetic in UTC with day clamping (31 March minus one month = 28/29 Feb),
+ * so the window never skips or doubles a day.
+ */
+export function windowStart(now: Date, months: number): Date {
+  const d = new Date(now.getTime());
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d;
+}
+
+/** When an entry made at `at` leaves the window. */
+export function countsUntil(at: Date, months: number): Date {
+  return windowStart(at, -months);
+}
