@@ -13,3 +13,5 @@ export * from './api/tiers';
 export * from './domain/member-day';
 export * from './domain/member-code';
 export * from './domain/tiers';
+export * from './api/settings';
+export * from './api/admin';

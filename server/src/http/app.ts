@@ -10,6 +10,9 @@ import { pointsRoutes } from '../modules/points/routes';
 import { staffRoutes } from '../modules/staff/routes';
 import { tierRoutes } from '../modules/tiers/routes';
 import { checkoutRoutes } from '../modules/checkout/routes';
+import { adminSettingsRoutes } from '../modules/admin/settings-routes';
+import { adminStaffRoutes } from '../modules/admin/staff-routes';
+import { adminMemberRoutes } from '../modules/admin/members-routes';
 import { serveStatic } from './static';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -34,6 +37,9 @@ export function createApp(c: AppContext): Koa {
   pointsRoutes(routes, c);
   tierRoutes(routes, c);
   checkoutRoutes(routes, c);
+  adminSettingsRoutes(routes, c);
+  adminStaffRoutes(routes, c);
+  adminMemberRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.staticDir) app.use(serveStatic(c.config.staticDir));

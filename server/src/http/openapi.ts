@@ -11,7 +11,8 @@ const openapiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 function operation(name: string, e: Endpoint): Json {
   const parameters: Json[] = [];
-  for (const m of e.path.matchAll(/:([A-Za-z0-9_]+)/g)) parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } });
+  const ps = e.params ? (schemaOf(e.params, 'input') as { properties?: Record<string, Json> }).properties ?? {} : {};
+  for (const m of e.path.matchAll(/:([A-Za-z0-9_]+)/g)) parameters.push({ name: m[1], in: 'path', required: true, schema: ps[m[1]] ?? { type: 'string' } });
   if (e.query) {
     const qs = schemaOf(e.query, 'input') as { properties?: Record<string, Json>; required?: string[] };
     for (const [prop, schema] of Object.entries(qs.properties ?? {})) {

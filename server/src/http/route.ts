@@ -43,7 +43,7 @@ export class Routes {
       const input: Input<E> = {
         body: (e.body ? parse(e.body, (ctx.request as { body?: unknown }).body ?? {}, 'body') : undefined) as BodyOf<E>,
         query: parse(e.query, { ...ctx.query }, 'query') as QueryOf<E>,
-        params: ctx.params ?? {},
+        params: (e.params ? parse(e.params, { ...ctx.params }, 'params') : ctx.params ?? {}) as Record<string, string>,
       };
       if (e.idempotencyKey) {
         const key = ctx.get('idempotency-key');

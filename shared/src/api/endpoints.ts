@@ -6,6 +6,7 @@ import { AdjustPointsRequest, LedgerResult, PointsEntriesPage, PointsSummary } f
 import { PageQuery } from './common';
 import { HealthResponse, ReadyResponse } from './health';
 import { tierEndpoints } from './tiers';
+import { adminEndpoints } from './admin';
 
 export * from './endpoint';
 
@@ -55,6 +56,7 @@ export const endpoints = {
   }),
 
   ...tierEndpoints,
+  ...adminEndpoints,
 
   openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
 };

@@ -1,6 +1,9 @@
 /** Normalises a mainland mobile number to its 11 digits (drops +86). */
 export function normalizePhone(phone: string): string {
-  const digits = phone.replace(/^\+?86/, '');
+  // Spaces and dashes are how people type numbers; the lookup HMAC must not depend on them.
+  const compact = phone.replace(/[\s-]/g, '');
+  const digits = compact.length > 11 ? compact.replace(/^\+?86/, '') : compact;
+  if (!/^1[3-9][0-9]{9}$/.test(digits)) throw new RangeError('not a mainland mobile number');
   return digits;
 }
 

@@ -56,7 +56,9 @@ export class CheckoutService {
       const memberDays = await this.settings.get('checkout.memberDays');
       const earning = await this.settings.get('points.earning');
       const memberDay = isMemberDay(date, memberDays);
-      const earned = pointsForPurchase(req.amountCents, {
+      // Excluded order types (gift cards, deposits...) are recorded but earn nothing.
+      const excluded = (earning.excludedOrderPrefixes ?? []).some((p) => req.orderNo.startsWith(p));
+      const earned = excluded ? { total: 0, lines: [] } : pointsForPurchase(req.amountCents, {
         centsPerPoint: earning.centsPerPoint,
         multipliers: [...earning.multipliers, { code: 'tier', percent: tier.multiplierPercent }, ...(memberDay ? [{ code: 'member_day', percent: memberDays.multiplierPercent }] : [])],
       });
@@ -75,7 +77,7 @@ export class CheckoutService {
       } else {
         balance = Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))!.balance);
       }
-      const growth = growthForPurchase(await this.tiers.rules(), req.amountCents);
+      const growth = excluded ? 0 : growthForPurchase(await this.tiers.rules(), req.amountCents);
       const { change } = growth > 0
         ? await this.tiers.addGrowthIn(q, {
           key: `purchase:${storeId}:${req.orderNo}`, memberId, delta: growth, source: 'purchase', ref: `order:${orderId}`, storeId,

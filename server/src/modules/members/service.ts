@@ -32,6 +32,11 @@ export class MemberService {
     return this.phones.decrypt(stored);
   }
 
+  /** HMAC of a phone number, for operators' search; throws on a malformed number. */
+  phoneLookupHash(phone: string): string {
+    return this.phones.lookupHash(phone);
+  }
+
   onRegistered(hook: RegistrationHook): void {
     this.hooks.push(hook);
   }

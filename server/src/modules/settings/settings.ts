@@ -1,62 +1,19 @@
 import { z } from 'zod';
-import { DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, DEFAULT_TIER_RULES, validateEarningRules, validateExpiryPolicy, validateTierRules } from '@huiyuan/shared';
+import {
+  CreditCapsSchema, DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, DEFAULT_TIER_RULES, EarningRulesSchema, ExpiryPolicySchema,
+  MemberDaysSchema, PolicyVersionSchema, TierRulesSchema,
+} from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 
 /**
  * Operator-tunable settings stored as JSON rows in app_config, each with a schema
- * and a default. Read through a short cache: several server instances pick up a
- * change within `ttlMs` without a message bus.
+ * (from shared/, so the operator API documents it) and a default. Read through a
+ * short cache: several server instances pick up a change within `ttlMs`.
  */
-const ExpiryPolicySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('endOfMonth'), months: z.int() }),
-  z.object({ kind: z.literal('days'), days: z.int() }),
-  z.object({ kind: z.literal('never') }),
-]).superRefine((p, ctx) => {
-  const err = validateExpiryPolicy(p);
-  if (err) ctx.addIssue({ code: 'custom', message: err });
-});
-
-const EarningRulesSchema = z.object({
-  centsPerPoint: z.int(),
-  multipliers: z.array(z.object({ code: z.string(), percent: z.int() })),
-}).superRefine((r, ctx) => {
-  const err = validateEarningRules(r);
-  if (err) ctx.addIssue({ code: 'custom', message: err });
-});
-
-const TierRulesSchema = z.object({
-  tiers: z.array(z.object({
-    code: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/),
-    name: z.string().min(1).max(16),
-    minGrowth: z.int(),
-    multiplierPercent: z.int(),
-    benefits: z.array(z.string().max(64)).max(20),
-    birthdayGiftPoints: z.int().min(0).max(1_000_000).optional(),
-  })),
-  windowMonths: z.int(),
-  graceDays: z.int(),
-  growthPerYuan: z.int(),
-}).superRefine((r, ctx) => {
-  for (const message of validateTierRules(r)) ctx.addIssue({ code: 'custom', message });
-});
-
-/** Member days: extra points on given weekdays (1 = Monday) or days of the month, in business time. */
-const MemberDaysSchema = z.object({
-  weekdays: z.array(z.int().min(1).max(7)).max(7),
-  monthDays: z.array(z.int().min(1).max(31)).max(31),
-  multiplierPercent: z.int().min(100).max(1000),
-});
-
-/** Fraud limits on points credited per business day, per staff account and per member (0 = no limit). */
-const CreditCapsSchema = z.object({
-  perStaffDailyPoints: z.int().min(0).max(2_147_483_647),
-  perMemberDailyPoints: z.int().min(0).max(2_147_483_647),
-});
-
 export const SETTINGS = {
   'points.expiry': { schema: ExpiryPolicySchema, default: DEFAULT_EXPIRY_POLICY },
   'points.earning': { schema: EarningRulesSchema, default: DEFAULT_EARNING_RULES },
-  'privacy.policyVersion': { schema: z.string().min(1).max(32), default: 'v1' },
+  'privacy.policyVersion': { schema: PolicyVersionSchema, default: 'v1' },
   'tiers.rules': { schema: TierRulesSchema, default: DEFAULT_TIER_RULES },
   'checkout.memberDays': { schema: MemberDaysSchema, default: { weekdays: [] as number[], monthDays: [] as number[], multiplierPercent: 200 } },
   'checkout.caps': { schema: CreditCapsSchema, default: { perStaffDailyPoints: 200_000, perMemberDailyPoints: 50_000 } },

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { validateEarningRules } from '../domain/points';
+import { validateExpiryPolicy } from '../domain/expiry';
+import { validateTierRules } from '../domain/tiers';
+
+/**
+ * Schemas of the operator-tunable settings. The server stores each as JSON and
+ * validates with these; the operator API publishes them in the OpenAPI document.
+ */
+export const ExpiryPolicySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('endOfMonth'), months: z.int().describe('Points expire at the end of the Nth month after they are earned') }),
+  z.object({ kind: z.literal('days'), days: z.int() }),
+  z.object({ kind: z.literal('never') }),
+]).superRefine((p, ctx) => {
+  const err = validateExpiryPolicy(p);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});
+
+export const EarningRulesSchema = z.object({
+  centsPerPoint: z.int().describe('Cents of spend per base point (100 = 1 point per yuan)'),
+  multipliers: z.array(z.object({ code: z.string().min(1).max(32), percent: z.int() })).max(10).describe('Always-on extra multipliers (campaigns)'),
+  excludedOrderPrefixes: z.array(z.string().min(1).max(16)).max(20).optional().describe('Orders whose number starts with one of these earn no points (e.g. gift cards)'),
+}).superRefine((r, ctx) => {
+  const err = validateEarningRules(r);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});
+
+export const TierRulesSchema = z.object({
+  tiers: z.array(z.object({
+    code: z.string(),
+    name: z.string(),
+    minGrowth: z.int(),
+    multiplierPercent: z.int(),
+    benefits: z.array(z.string().max(64)).max(20),
+    birthdayGiftPoints: z.int().min(0).max(1_000_000).optional(),
+  })),
+  windowMonths: z.int(),
+  graceDays: z.int(),
+  growthPerYuan: z.int(),
+}).superRefine((r, ctx) => {
+  for (const message of validateTierRules(r)) ctx.addIssue({ code: 'custom', message });
+});
+
+export const MemberDaysSchema = z.object({
+  weekdays: z.array(z.int().min(1).max(7)).max(7).describe('ISO weekdays, 1 = Monday'),
+  monthDays: z.array(z.int().min(1).max(31)).max(31),
+  multiplierPercent: z.int().min(100).max(1000),
+});
+
+export const CreditCapsSchema = z.object({
+  perStaffDailyPoints: z.int().min(0).max(2_147_483_647).describe('0 = no limit'),
+  perMemberDailyPoints: z.int().min(0).max(2_147_483_647).describe('0 = no limit'),
+});
+
+export const PolicyVersionSchema = z.string().min(1).max(32);
