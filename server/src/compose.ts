@@ -17,6 +17,7 @@ import { TierService } from './modules/tiers/service';
 import { MemberCodes } from './modules/card/service';
 import { CheckoutService } from './modules/checkout/service';
 import { RefundService } from './modules/checkout/refunds';
+import { Segments } from './modules/insights/segments';
 
 /** Wires services from config and an initialised data source. */
 export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
@@ -38,6 +39,7 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
     staff: new StaffService(db, config.env === 'test' ? 4 : 10),
     checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz),
     refunds: new RefundService(db, clock, ledger, tiers),
+    segments: new Segments(db, clock),
     isReady: () => ready,
   };
   (ctx as { markReady?: () => void }).markReady = () => { ready = true; };

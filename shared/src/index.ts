@@ -15,3 +15,5 @@ export * from './domain/member-code';
 export * from './domain/tiers';
 export * from './api/settings';
 export * from './api/admin';
+export * from './domain/rfm';
+export * from './api/insights';

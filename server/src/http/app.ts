@@ -13,6 +13,7 @@ import { checkoutRoutes } from '../modules/checkout/routes';
 import { adminSettingsRoutes } from '../modules/admin/settings-routes';
 import { adminStaffRoutes } from '../modules/admin/staff-routes';
 import { adminMemberRoutes } from '../modules/admin/members-routes';
+import { insightRoutes } from '../modules/insights/routes';
 import { serveStatic } from './static';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -40,6 +41,7 @@ export function createApp(c: AppContext): Koa {
   adminSettingsRoutes(routes, c);
   adminStaffRoutes(routes, c);
   adminMemberRoutes(routes, c);
+  insightRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.staticDir) app.use(serveStatic(c.config.staticDir));

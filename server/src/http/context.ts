@@ -14,6 +14,7 @@ import type { TierService } from '../modules/tiers/service';
 import type { MemberCodes } from '../modules/card/service';
 import type { CheckoutService } from '../modules/checkout/service';
 import type { RefundService } from '../modules/checkout/refunds';
+import type { Segments } from '../modules/insights/segments';
 
 /** Everything the HTTP layer and jobs need, built once by compose(). */
 export interface AppContext {
@@ -33,5 +34,6 @@ export interface AppContext {
   codes: MemberCodes;
   checkout: CheckoutService;
   refunds: RefundService;
+  segments: Segments;
   isReady: () => boolean;
 }

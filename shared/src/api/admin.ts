@@ -3,7 +3,7 @@ import { endpoint } from './endpoint';
 import { Id, IsoDateTime, PageQuery } from './common';
 import { StaffRole } from './auth';
 import { AmountCents, OrderNo, TierView } from './tiers';
-import { CreditCapsSchema, EarningRulesSchema, ExpiryPolicySchema, MemberDaysSchema, PolicyVersionSchema, TierRulesSchema } from './settings';
+import { CreditCapsSchema, EarningRulesSchema, ExpiryPolicySchema, MemberDaysSchema, PointValueSchema, PolicyVersionSchema, TierRulesSchema } from './settings';
 
 /** Operator API: configuration, stores and staff, member search, rule simulation, audit log. */
 export const SettingUpdate = z.discriminatedUnion('key', [
@@ -13,6 +13,7 @@ export const SettingUpdate = z.discriminatedUnion('key', [
   z.strictObject({ key: z.literal('checkout.memberDays'), value: MemberDaysSchema }),
   z.strictObject({ key: z.literal('checkout.caps'), value: CreditCapsSchema }),
   z.strictObject({ key: z.literal('privacy.policyVersion'), value: PolicyVersionSchema }),
+  z.strictObject({ key: z.literal('points.valueCents'), value: PointValueSchema }),
 ]);
 export type SettingUpdate = z.infer<typeof SettingUpdate>;
 

@@ -7,6 +7,7 @@ import { PageQuery } from './common';
 import { HealthResponse, ReadyResponse } from './health';
 import { tierEndpoints } from './tiers';
 import { adminEndpoints } from './admin';
+import { insightEndpoints } from './insights';
 
 export * from './endpoint';
 
@@ -57,6 +58,7 @@ export const endpoints = {
 
   ...tierEndpoints,
   ...adminEndpoints,
+  ...insightEndpoints,
 
   openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
 };

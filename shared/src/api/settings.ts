@@ -53,3 +53,5 @@ export const CreditCapsSchema = z.object({
 });
 
 export const PolicyVersionSchema = z.string().min(1).max(32);
+
+export const PointValueSchema = z.number().min(0).max(10_000).describe('What one point is worth in cents, for the liability figure');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CreditCapsSchema, DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, DEFAULT_TIER_RULES, EarningRulesSchema, ExpiryPolicySchema,
-  MemberDaysSchema, PolicyVersionSchema, TierRulesSchema,
+  MemberDaysSchema, PointValueSchema, PolicyVersionSchema, TierRulesSchema,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 
@@ -16,6 +16,7 @@ export const SETTINGS = {
   'privacy.policyVersion': { schema: PolicyVersionSchema, default: 'v1' },
   'tiers.rules': { schema: TierRulesSchema, default: DEFAULT_TIER_RULES },
   'checkout.memberDays': { schema: MemberDaysSchema, default: { weekdays: [] as number[], monthDays: [] as number[], multiplierPercent: 200 } },
+  'points.valueCents': { schema: PointValueSchema, default: 1 },
   'checkout.caps': { schema: CreditCapsSchema, default: { perStaffDailyPoints: 200_000, perMemberDailyPoints: 50_000 } },
 } as const;
 

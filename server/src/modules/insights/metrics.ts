@@ -1,0 +1,91 @@
+import { addDaysToIsoDate, parseIsoDate, startOfLocalDay, type MetricsResponse } from '@huiyuan/shared';
+import type { Q } from '../../db/database';
+import type { AppContext } from '../../http/context';
+
+const DAY_START = (date: string, tz: string) => {
+  const d = parseIsoDate(date)!;
+  return startOfLocalDay(d.year, d.month, d.day, tz).getTime();
+};
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
+const n = (v: unknown) => Number(v ?? 0);
+
+/** Activity = a purchase or a points movement the member caused (expiry and claw-backs are not activity). */
+const ACTIVE_SQL = `SELECT COUNT(DISTINCT member_id) AS n FROM points_entries WHERE type IN ('credit', 'debit', 'adjust') AND created_at >= ? AND created_at < ?`;
+
+async function tableExists(q: Q, name: string): Promise<boolean> {
+  const sql = q.dialect === 'mysql'
+    ? 'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?'
+    : "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?";
+  return n((await q.one<{ n: number }>(sql, [name]))?.n) > 0;
+}
+
+/**
+ * Dashboard figures for business dates [from, to] (inclusive), computed with
+ * aggregate queries over the ledgers; `store` narrows sales and points to one store.
+ */
+export async function metrics(c: AppContext, from: string, to: string, store: number | null): Promise<MetricsResponse> {
+  const tz = c.config.businessTz;
+  const start = DAY_START(from, tz);
+  const end = DAY_START(addDaysToIsoDate(to, 1), tz);
+  const lastDay = DAY_START(to, tz);
+  const monthStart = DAY_START(addDaysToIsoDate(to, -29), tz);
+  const rules = await c.tiers.rules();
+  const valueCents = await c.settings.get('points.valueCents');
+  const storeSql = store === null ? '' : ' AND store_id = ?';
+  const storeArg = store === null ? [] : [store];
+
+  return c.db.read(async (q) => {
+    const one = async (sql: string, params: unknown[]) => n((await q.one<{ n: number }>(sql, params))?.n);
+    const total = await one('SELECT COUNT(*) AS n FROM members WHERE created_at < ?', [end]);
+    const fresh = await one('SELECT COUNT(*) AS n FROM members WHERE created_at >= ? AND created_at < ?', [start, end]);
+    const dau = await one(ACTIVE_SQL, [lastDay, end]);
+    const mau = await one(ACTIVE_SQL, [monthStart, end]);
+    const tierRows = await q.all<{ tier_code: string; n: number }>('SELECT tier_code, COUNT(*) AS n FROM member_tiers GROUP BY tier_code');
+    const sum = (where: string) => one(`SELECT COALESCE(SUM(delta), 0) AS n FROM points_entries WHERE ${where} AND created_at >= ? AND created_at < ?${storeSql}`, [start, end, ...storeArg]);
+    const issued = await sum("delta > 0 AND type IN ('credit', 'adjust')");
+    const redeemed = -(await sum("delta < 0 AND type IN ('debit', 'adjust')"));
+    const expired = -(await sum("type = 'expire'"));
+    const reversed = -(await sum("type = 'reversal'"));
+    const outstanding = await one('SELECT COALESCE(SUM(balance), 0) AS n FROM points_accounts WHERE balance > 0', []);
+
+    const orders = await q.one<{ orders: number; amount: number; refunded: number; buyers: number }>(
+      `SELECT COUNT(*) AS orders, COALESCE(SUM(amount_cents), 0) AS amount, COALESCE(SUM(refunded_cents), 0) AS refunded, COUNT(DISTINCT member_id) AS buyers
+         FROM orders WHERE created_at >= ? AND created_at < ?${storeSql}`, [start, end, ...storeArg]);
+    const repeat = await one(
+      `SELECT COUNT(*) AS n FROM (SELECT member_id FROM orders WHERE created_at >= ? AND created_at < ?${storeSql} GROUP BY member_id HAVING COUNT(*) >= 2) r`, [start, end, ...storeArg]);
+    const stores = await q.all<{ id: number; name: string; orders: number; amount: number; buyers: number; points: number }>(
+      `SELECT s.id, s.name, COUNT(o.id) AS orders, COALESCE(SUM(o.amount_cents), 0) AS amount, COUNT(DISTINCT o.member_id) AS buyers, COALESCE(SUM(o.points), 0) AS points
+         FROM stores s LEFT JOIN orders o ON o.store_id = s.id AND o.created_at >= ? AND o.created_at < ?
+        ${store === null ? '' : 'WHERE s.id = ?'} GROUP BY s.id, s.name ORDER BY s.id`, [start, end, ...storeArg]);
+
+    const vouchers = { issued: 0, writtenOff: 0, writeOffRate: 0 };
+    if (await tableExists(q, 'vouchers')) {
+      vouchers.issued = await one('SELECT COUNT(*) AS n FROM vouchers WHERE created_at >= ? AND created_at < ?', [start, end]);
+      vouchers.writtenOff = await one(`SELECT COUNT(*) AS n FROM vouchers WHERE redeemed_at >= ? AND redeemed_at < ?${store === null ? '' : ' AND redeemed_store_id = ?'}`, [start, end, ...storeArg]);
+      vouchers.writeOffRate = ratio(vouchers.writtenOff, vouchers.issued);
+    }
+    const checkin = { checkins: 0, members: 0, participationRate: 0 };
+    if (await tableExists(q, 'checkins')) {
+      checkin.checkins = await one('SELECT COUNT(*) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [from, to]);
+      checkin.members = await one('SELECT COUNT(DISTINCT member_id) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [from, to]);
+      checkin.participationRate = ratio(checkin.members, Math.max(mau, checkin.members));
+    }
+    const referrals = { invited: 0, registered: 0, purchased: 0 };
+    if (await tableExists(q, 'referrals')) {
+      referrals.registered = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ?', [start, end]);
+      referrals.invited = referrals.registered;
+      referrals.purchased = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ? AND first_purchase_at IS NOT NULL', [start, end]);
+    }
+
+    const buyers = n(orders?.buyers);
+    return {
+      range: { from, to, store: store === null ? null : String(store), timezone: tz },
+      members: { total, new: fresh, dau, mau },
+      tiers: rules.tiers.map((t) => ({ code: t.code, name: t.name, members: n(tierRows.find((r) => r.tier_code === t.code)?.n) })),
+      points: { issued, redeemed, expired, reversed, outstanding, liabilityCents: Math.round(outstanding * valueCents), breakageRate: ratio(expired, issued) },
+      vouchers, checkin, referrals,
+      sales: { orders: n(orders?.orders), amountCents: n(orders?.amount), refundedCents: n(orders?.refunded), buyers, repeatBuyers: repeat, repeatPurchaseRate: ratio(repeat, buyers) },
+      stores: stores.map((s) => ({ storeId: String(s.id), name: s.name, orders: n(s.orders), amountCents: n(s.amount), pointsIssued: n(s.points), buyers: n(s.buyers) })),
+    };
+  });
+}
