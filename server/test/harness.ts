@@ -1,4 +1,7 @@
 import { Writable } from 'node:stream';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createConnection } from 'mysql2/promise';
@@ -26,6 +29,8 @@ export interface TestServer {
   dialect: 'mysql' | 'sqlite';
   http(method: string, path: string, opts?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   login(identity: string): Promise<{ token: string; memberId: number }>;
+  /** Stops the server and starts a new one on the same database (as after a crash or deploy). */
+  restart(): Promise<void>;
   staffToken(role: StaffRole, storeId?: number | null): Promise<{ token: string; staffId: number }>;
   close(): Promise<void>;
 }
@@ -49,7 +54,7 @@ async function freshMysql(url: string): Promise<{ url: string; drop: () => Promi
   };
 }
 
-export async function startTestServer(opts: { clock?: ManualClock; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { clock?: ManualClock; env?: Record<string, string>; persistent?: boolean } = {}): Promise<TestServer> {
   const fake = await startFakeWechat();
   const mysql = process.env.DATABASE_URL ? await freshMysql(process.env.DATABASE_URL) : null;
   const config = loadConfig({
@@ -57,18 +62,19 @@ export async function startTestServer(opts: { clock?: ManualClock; env?: Record<
     LOG_LEVEL: 'info',
     WECHAT_API_BASE: fake.url,
     LOGIN_RATE_PER_MINUTE: '100000',
-    ...(mysql ? { DATABASE_URL: mysql.url, DB_POOL_SIZE: '24' } : { SQLITE_PATH: ':memory:' }),
+    // `persistent` keeps SQLite in a file so restart() finds the data again.
+    ...(mysql ? { DATABASE_URL: mysql.url, DB_POOL_SIZE: '24' } : { SQLITE_PATH: opts.persistent ? path.join(os.tmpdir(), `hyt-${process.pid}-${++seq}.sqlite`) : ':memory:' }),
     ...opts.env,
   });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
   const logger = createLogger(config.logLevel, sink);
-  const ds = createDataSource(config);
+  let ds = createDataSource(config);
   await initDataSource(ds);
   const clock = opts.clock ?? new ManualClock(new Date('2026-11-24T04:00:00Z'));
-  const ctx = compose(config, ds, logger, clock as Clock);
+  let ctx = compose(config, ds, logger, clock as Clock);
   markReady(ctx);
-  const server: Server = await new Promise((resolve) => {
+  let server: Server = await new Promise((resolve) => {
     const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -86,7 +92,7 @@ export async function startTestServer(opts: { clock?: ManualClock; env?: Record<
         body = JSON.stringify(o.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await fetch(url + path, { method, headers, body });
+      const res = await fetch(t.url + path, { method, headers, body });
       const text = await res.text();
       let parsed: unknown = text;
       try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
@@ -109,12 +115,27 @@ export async function startTestServer(opts: { clock?: ManualClock; env?: Record<
       if (res.status !== 200) throw new Error(`staff login failed: ${JSON.stringify(res.body)}`);
       return { token: res.body.token, staffId };
     },
+    async restart() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await ds.destroy();
+      ds = createDataSource(config);
+      await initDataSource(ds);
+      ctx = compose(config, ds, logger, clock as Clock);
+      markReady(ctx);
+      server = await new Promise((resolve) => {
+        const s2 = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s2));
+      });
+      t.ctx = ctx;
+      t.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await ds.destroy();
       await fake.close();
       await mysql?.drop();
+      if (config.db.kind === 'sqlite' && config.db.path !== ':memory:') fs.rmSync(config.db.path, { force: true });
     },
   };
   return t;

@@ -23,7 +23,12 @@ export class RetryTransaction extends Error {
   }
 }
 
-const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_CHECKREAD']);
+// Lost connections are retried too: the database rolled the transaction back, and
+// if the loss hit the COMMIT itself, every unit of work here is idempotent on its key.
+const MYSQL_RETRYABLE = new Set([
+  'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_CHECKREAD',
+  'PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ER_CONNECTION_KILLED', 'ER_QUERY_INTERRUPTED', 'ER_SERVER_SHUTDOWN',
+]);
 
 function errorCode(err: unknown): string | undefined {
   const e = err as { code?: string; driverError?: { code?: string } };
