@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { isAppError } from '../http/errors';
+import { mysqlPool, onConnection } from './mysql-pool';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -119,6 +120,7 @@ export class Database {
   async read<T>(work: (q: Q) => Promise<T>): Promise<T> {
     const outer = this.als.getStore();
     if (outer) return work(outer);
+    if (this.dialect === 'mysql') return onConnection(mysqlPool(this.dataSource), false, (q) => this.als.run(q, () => work(q)));
     return this.serial(async () => {
       const runner = this.dataSource.createQueryRunner();
       try {
@@ -135,11 +137,11 @@ export class Database {
   }
 
   private async once<T>(work: (q: Q) => Promise<T>): Promise<T> {
+    if (this.dialect === 'mysql') return onConnection(mysqlPool(this.dataSource), true, (q) => this.als.run(q, () => work(q)));
     const runner = this.dataSource.createQueryRunner();
     try {
-      // READ COMMITTED: every statement sees the latest committed rows, so state read
-      // after taking a row lock is current (REPEATABLE READ would show a stale snapshot).
-      await runner.startTransaction(this.dialect === 'mysql' ? 'READ COMMITTED' : undefined);
+      // SQLite: one connection, one transaction at a time (the mutex), so no isolation level to choose.
+      await runner.startTransaction();
       const q = new RunnerQ(this.dialect, runner);
       const result = await this.als.run(q, () => work(q));
       await runner.commitTransaction();
