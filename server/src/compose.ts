@@ -28,7 +28,7 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
   let ready = false;
   const ledger = new Ledger(db, clock, settings, config.businessTz);
   const tiers = new TierService(db, clock, settings);
-  const codes = new MemberCodes(db);
+  const codes = new MemberCodes(db, config.scansPerStorePerMinute);
   const members = new MemberService(db, wechat, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), clock);
   members.onRegistered((q, memberId, now) => tiers.ensureIn(q, memberId, now));
   members.onRegistered(async (q, memberId, now) => { await codes.secretIn(q, memberId, now); });

@@ -25,6 +25,7 @@ const Env = z.object({
   WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   BODY_LIMIT: z.string().default('64kb'),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  SCANS_PER_STORE_PER_MINUTE: z.coerce.number().int().min(1).default(600).describe('Member code scans a store may make per minute'),
   TX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16),
   STATIC_DIR: z.string().optional().describe('Directory of the H5 build to serve at /'),
@@ -42,6 +43,7 @@ export interface Config {
   wechat: { apiBase: string; appId: string; secret: string; timeoutMs: number };
   bodyLimit: string;
   loginRatePerMinute: number;
+  scansPerStorePerMinute: number;
   txMaxAttempts: number;
   staticDir?: string;
 }
@@ -79,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wechat: { apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, timeoutMs: e.WECHAT_TIMEOUT_MS },
     bodyLimit: e.BODY_LIMIT,
     loginRatePerMinute: e.LOGIN_RATE_PER_MINUTE,
+    scansPerStorePerMinute: e.SCANS_PER_STORE_PER_MINUTE,
     txMaxAttempts: e.TX_MAX_ATTEMPTS,
     staticDir: e.STATIC_DIR,
   };

@@ -16,9 +16,11 @@ const secretBytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
 export class MemberCodes {
   private readonly failuresPerStore = new RateLimiter(30, 60_000);
   private readonly failuresPerMember = new RateLimiter(10, 5 * 60_000);
-  private readonly scansPerStore = new RateLimiter(600, 60_000);
+  private readonly scansPerStore: RateLimiter;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database, scansPerStorePerMinute = 600) {
+    this.scansPerStore = new RateLimiter(scansPerStorePerMinute, 60_000);
+  }
 
   /** The member's secret, created on first use (registration creates it too). */
   async secretIn(q: Q, memberId: number, now: Date): Promise<string> {
