@@ -16,12 +16,15 @@ export const MEMBER_CODE_LENGTH = MEMBER_ID_DIGITS + MEMBER_CODE_DIGITS;
 /** HOTP (RFC 4226) for one counter value. */
 export function hotp(secret: Uint8Array, counter: number | bigint, digits = MEMBER_CODE_DIGITS): string {
   if (!Number.isInteger(digits) || digits < 6 || digits > 8) throw new RangeError('digits must be 6-8');
-  let c = BigInt(counter);
-  if (c < 0n) throw new RangeError('counter must not be negative');
+  const c = Number(counter);
+  if (!Number.isSafeInteger(c) || c < 0) throw new RangeError('counter must be a whole number >= 0');
+  // No BigInt literals: older mini-program engines cannot parse them. Steps stay far below 2^53.
   const msg = new Uint8Array(8);
-  for (let i = 7; i >= 0; i--) {
-    msg[i] = Number(c & 0xffn);
-    c >>= 8n;
+  const hi = Math.floor(c / 2 ** 32);
+  const lo = c >>> 0;
+  for (let i = 0; i < 4; i++) {
+    msg[3 - i] = (hi >>> (8 * i)) & 0xff;
+    msg[7 - i] = (lo >>> (8 * i)) & 0xff;
   }
   const mac = hmac(sha1, secret, msg);
   const offset = mac[mac.length - 1] & 0x0f;

@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import { Button, Text, View } from '@tarojs/components';
+import { errorText } from '../../api/errors';
+import './index.scss';
+
+export interface StateViewProps {
+  loading?: boolean;
+  error?: unknown;
+  empty?: boolean;
+  emptyText?: string;
+  loadingText?: string;
+  onRetry?: () => void;
+  children?: ReactNode;
+}
+
+/**
+ * The loading / error / empty states every screen needs, in one place so they
+ * look and read the same everywhere. Children render only when none applies.
+ */
+export default function StateView({ loading, error, empty, emptyText = '暂无内容', loadingText = '加载中…', onRetry, children }: StateViewProps) {
+  if (loading) {
+    return (
+      <View className='state-view' data-testid='state-loading'>
+        <View className='state-view__spinner' />
+        <Text className='state-view__text'>{loadingText}</Text>
+      </View>
+    );
+  }
+  if (error !== undefined && error !== null) {
+    return (
+      <View className='state-view' data-testid='state-error'>
+        <Text className='state-view__text'>{errorText(error)}</Text>
+        {onRetry && <Button className='state-view__retry' size='mini' onClick={onRetry}>重试</Button>}
+      </View>
+    );
+  }
+  if (empty) {
+    return (
+      <View className='state-view' data-testid='state-empty'>
+        <Text className='state-view__text'>{emptyText}</Text>
+      </View>
+    );
+  }
+  return <>{children}</>;
+}

@@ -1,0 +1,13 @@
+import { act, render } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import { fire } from './taro-mock';
+import App from '../src/app';
+import { KEYS } from '../src/api/storage';
+
+it('keeps the launch ref (query or mini-program code scene) for the first login', async () => {
+  render(<App><span /></App>);
+  await act(() => fire('launch', { query: { ref: 'INV42' } }));
+  expect(Taro.getStorageSync(KEYS.pendingRef)).toBe('"INV42"');
+  await act(() => fire('launch', { query: { scene: encodeURIComponent('ref=QR7') } }));
+  expect(Taro.getStorageSync(KEYS.pendingRef)).toBe('"QR7"');
+});

@@ -1,0 +1,45 @@
+import { render, screen } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import { loggedInMember, serve, settle } from '../http';
+import CardPage from '../../src/pages/index/index';
+import { parseMemberCode, secretFromHex, verifyMemberCode } from '@huiyuan/shared/src/domain/member-code';
+
+const SECRET = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
+
+const tier = { code: 'gold', name: '金卡会员', minGrowth: 1000, multiplierPercent: 150, benefits: [] };
+
+beforeEach(loggedInMember);
+
+it('shows the card face, the member code from the card API and the growth progress', async () => {
+  serve({
+    'GET /api/me/card': {
+      memberId: '7', maskedName: '张*', tier, balance: 2480,
+      code: { secretHex: SECRET, stepSeconds: 30, digits: 6, current: '10000000071234567890', expiresAt: new Date(Date.now() + 25_000).toISOString() },
+      serverTime: new Date().toISOString(),
+    },
+    'GET /api/me/tier': {
+      current: tier, since: '2024-01-01T00:00:00Z', growthInWindow: 2000, window: { months: 12, from: '2023-11-24T00:00:00Z' },
+      next: { tier: { ...tier, code: 'platinum', name: '铂金会员', minGrowth: 5000 }, needed: 3000 },
+      keep: { minGrowth: 1000, needed: 0, atRisk: false, graceUntil: null }, tiers: [tier], entries: [],
+    },
+  });
+  render(<CardPage />);
+  await settle();
+  expect(screen.getByTestId('tier-card').textContent).toContain('金卡会员');
+  expect(screen.getByTestId('tier-card-points').textContent).toBe('2,480');
+  // Computed on the device by the shared rule: member id 7 padded to 10 digits + 6 TOTP digits.
+  const digits = screen.getByTestId('member-code-digits').textContent!.replace(/ /g, '');
+  const parsed = parseMemberCode(digits)!;
+  expect(parsed.memberId).toBe('7');
+  expect(verifyMemberCode(secretFromHex(SECRET), parsed.otp, Date.now()).ok).toBe(true);
+  expect(screen.getByTestId('card-code').textContent).toMatch(/[0-9]+秒后自动刷新/);
+  expect(screen.getByTestId('growth-hint').textContent).toBe('再获得 3,000 成长值升级为铂金会员');
+});
+
+it('shows an error with retry when the card cannot be loaded', async () => {
+  serve({ 'GET /api/me/card': { status: 500, body: { code: 'INTERNAL', message: 'x' } }, 'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } } });
+  render(<CardPage />);
+  await settle();
+  expect(screen.getByTestId('state-error').textContent).toContain('系统开小差了');
+  expect(Taro.setScreenBrightness).not.toHaveBeenCalled(); // not weapp under jest
+});
