@@ -15,11 +15,13 @@ async function main(): Promise<void> {
   const fakePort = Number(process.env.FAKE_WECHAT_PORT ?? 3901);
   const fake = await startFakeWechat({ port: fakePort }).catch(() => startFakeWechat({ port: 0 }));
   const h5 = path.join(root, 'miniapp/dist-h5');
+  const consoleDir = path.join(root, 'server/console/dist');
   const config = loadConfig({
     ...process.env,
     WECHAT_API_BASE: fake.url,
     SQLITE_PATH: process.env.SQLITE_PATH ?? path.join(root, 'data/huiyuan.sqlite'),
     STATIC_DIR: process.env.STATIC_DIR ?? (fs.existsSync(path.join(h5, 'index.html')) ? h5 : undefined),
+    CONSOLE_DIR: process.env.CONSOLE_DIR ?? (fs.existsSync(path.join(consoleDir, 'index.html')) ? consoleDir : undefined),
   });
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     `  Huiyuan is running: ${running.url}`,
     `  database: ${config.db.kind === 'mysql' ? 'MySQL (DATABASE_URL)' : `embedded SQLite (${path.relative(root, config.db.path)})`}${seeded.created ? ', demo data created' : ''}`,
     `  mini-program (H5): ${config.staticDir ? `${running.url}/` : 'not built (npm run build:h5 -w @huiyuan/miniapp)'}`,
+    `  operator console:  ${config.consoleDir ? `${running.url}/admin/` : 'not built (npm run build:console)'}`,
     `  API description:   ${running.url}/api/openapi.json`,
     `  fake WeChat API:   ${fake.url}`,
     `  demo logins:       ${DEMO_ACCOUNTS.map((a) => `${a.username}/${a.password} (${a.role})`).join(', ')}`,

@@ -29,6 +29,7 @@ const Env = z.object({
   TX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16),
   STATIC_DIR: z.string().optional().describe('Directory of the H5 build to serve at /'),
+  CONSOLE_DIR: z.string().optional().describe('Directory of the operator console build to serve at /admin'),
 });
 
 export interface Config {
@@ -46,6 +47,7 @@ export interface Config {
   scansPerStorePerMinute: number;
   txMaxAttempts: number;
   staticDir?: string;
+  consoleDir?: string;
 }
 
 /** Development keys are derived from a fixed label so a newcomer needs no setup; production must set real ones. */
@@ -84,5 +86,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scansPerStorePerMinute: e.SCANS_PER_STORE_PER_MINUTE,
     txMaxAttempts: e.TX_MAX_ATTEMPTS,
     staticDir: e.STATIC_DIR,
+    consoleDir: e.CONSOLE_DIR,
   };
 }

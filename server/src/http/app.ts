@@ -44,6 +44,7 @@ export function createApp(c: AppContext): Koa {
   insightRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (c.config.consoleDir) app.use(serveStatic(c.config.consoleDir, '/admin'));
   if (c.config.staticDir) app.use(serveStatic(c.config.staticDir));
   return app;
 }

@@ -8,12 +8,19 @@ const TYPES: Record<string, string> = {
   '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.map': 'application/json',
 };
 
-/** Serves a built single-page app (the H5 build) for GET requests outside /api. */
-export function serveStatic(root: string) {
+/**
+ * Serves a built single-page app for GET requests outside /api: the H5 build at
+ * `/`, the operator console at `/admin`.
+ */
+export function serveStatic(root: string, prefix = '') {
   const base = path.resolve(root);
   return async (ctx: Context, next: Next) => {
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/')) return next();
-    const rel = decodeURIComponent(ctx.path === '/' ? '/index.html' : ctx.path);
+    if (prefix && ctx.path !== prefix && !ctx.path.startsWith(`${prefix}/`)) return next();
+    if (prefix && ctx.path === prefix) return ctx.redirect(`${prefix}/`);
+    const sub = prefix ? ctx.path.slice(prefix.length) : ctx.path;
+    let rel: string;
+    try { rel = decodeURIComponent(sub === '/' ? '/index.html' : sub); } catch { return next(); }
     const file = path.resolve(base, `.${rel}`);
     if (!file.startsWith(base + path.sep)) return next();
     let target = file;
