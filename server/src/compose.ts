@@ -18,6 +18,7 @@ import { MemberCodes } from './modules/card/service';
 import { CheckoutService } from './modules/checkout/service';
 import { RefundService } from './modules/checkout/refunds';
 import { Segments } from './modules/insights/segments';
+import { CheckinService } from './modules/checkin/service';
 
 /** Wires services from config and an initialised data source. */
 export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
@@ -40,6 +41,7 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
     checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz),
     refunds: new RefundService(db, clock, ledger, tiers),
     segments: new Segments(db, clock),
+    checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
     isReady: () => ready,
   };
   (ctx as { markReady?: () => void }).markReady = () => { ready = true; };

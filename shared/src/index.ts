@@ -17,3 +17,5 @@ export * from './api/settings';
 export * from './api/admin';
 export * from './domain/rfm';
 export * from './api/insights';
+export * from './domain/checkin';
+export * from './api/checkin';

@@ -14,6 +14,7 @@ import { adminSettingsRoutes } from '../modules/admin/settings-routes';
 import { adminStaffRoutes } from '../modules/admin/staff-routes';
 import { adminMemberRoutes } from '../modules/admin/members-routes';
 import { insightRoutes } from '../modules/insights/routes';
+import { checkinRoutes } from '../modules/checkin/routes';
 import { serveStatic } from './static';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -42,6 +43,7 @@ export function createApp(c: AppContext): Koa {
   adminStaffRoutes(routes, c);
   adminMemberRoutes(routes, c);
   insightRoutes(routes, c);
+  checkinRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.consoleDir) app.use(serveStatic(c.config.consoleDir, '/admin'));

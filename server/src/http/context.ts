@@ -15,6 +15,7 @@ import type { MemberCodes } from '../modules/card/service';
 import type { CheckoutService } from '../modules/checkout/service';
 import type { RefundService } from '../modules/checkout/refunds';
 import type { Segments } from '../modules/insights/segments';
+import type { CheckinService } from '../modules/checkin/service';
 
 /** Everything the HTTP layer and jobs need, built once by compose(). */
 export interface AppContext {
@@ -35,5 +36,6 @@ export interface AppContext {
   checkout: CheckoutService;
   refunds: RefundService;
   segments: Segments;
+  checkins: CheckinService;
   isReady: () => boolean;
 }

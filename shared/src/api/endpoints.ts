@@ -8,6 +8,7 @@ import { HealthResponse, ReadyResponse } from './health';
 import { tierEndpoints } from './tiers';
 import { adminEndpoints } from './admin';
 import { insightEndpoints } from './insights';
+import { checkinEndpoints } from './checkin';
 
 export * from './endpoint';
 
@@ -59,6 +60,7 @@ export const endpoints = {
   ...tierEndpoints,
   ...adminEndpoints,
   ...insightEndpoints,
+  ...checkinEndpoints,
 
   openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { validateEarningRules } from '../domain/points';
 import { validateExpiryPolicy } from '../domain/expiry';
 import { validateTierRules } from '../domain/tiers';
+import { validateCheckinRules } from '../domain/checkin';
 
 /**
  * Schemas of the operator-tunable settings. The server stores each as JSON and
@@ -55,3 +56,15 @@ export const CreditCapsSchema = z.object({
 export const PolicyVersionSchema = z.string().min(1).max(32);
 
 export const PointValueSchema = z.number().min(0).max(10_000).describe('What one point is worth in cents, for the liability figure');
+
+export const CheckinRulesSchema = z.object({
+  baseReward: z.int(),
+  cycle: z.enum(['weekly', 'monthly', 'none']),
+  streakBonuses: z.array(z.object({ day: z.int(), bonus: z.int() })).max(31),
+  tierMultiplier: z.boolean(),
+  makeupCostPoints: z.int(),
+  makeupMaxPerCycle: z.int(),
+}).superRefine((r, ctx) => {
+  const err = validateCheckinRules(r);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});
