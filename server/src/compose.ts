@@ -19,6 +19,8 @@ import { CheckoutService } from './modules/checkout/service';
 import { RefundService } from './modules/checkout/refunds';
 import { Segments } from './modules/insights/segments';
 import { CheckinService } from './modules/checkin/service';
+import { BenefitService } from './modules/benefits/service';
+import { WriteOffService } from './modules/benefits/writeoff';
 
 /** Wires services from config and an initialised data source. */
 export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
@@ -42,6 +44,8 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
     refunds: new RefundService(db, clock, ledger, tiers),
     segments: new Segments(db, clock),
     checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
+    benefits: new BenefitService(db, clock, ledger, tiers),
+    writeOffs: new WriteOffService(db, clock),
     isReady: () => ready,
   };
   (ctx as { markReady?: () => void }).markReady = () => { ready = true; };

@@ -19,3 +19,4 @@ export * from './domain/rfm';
 export * from './api/insights';
 export * from './domain/checkin';
 export * from './api/checkin';
+export * from './api/benefits';

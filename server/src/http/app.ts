@@ -15,6 +15,7 @@ import { adminStaffRoutes } from '../modules/admin/staff-routes';
 import { adminMemberRoutes } from '../modules/admin/members-routes';
 import { insightRoutes } from '../modules/insights/routes';
 import { checkinRoutes } from '../modules/checkin/routes';
+import { benefitRoutes } from '../modules/benefits/routes';
 import { serveStatic } from './static';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -44,6 +45,7 @@ export function createApp(c: AppContext): Koa {
   adminMemberRoutes(routes, c);
   insightRoutes(routes, c);
   checkinRoutes(routes, c);
+  benefitRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.consoleDir) app.use(serveStatic(c.config.consoleDir, '/admin'));

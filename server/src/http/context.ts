@@ -16,6 +16,8 @@ import type { CheckoutService } from '../modules/checkout/service';
 import type { RefundService } from '../modules/checkout/refunds';
 import type { Segments } from '../modules/insights/segments';
 import type { CheckinService } from '../modules/checkin/service';
+import type { BenefitService } from '../modules/benefits/service';
+import type { WriteOffService } from '../modules/benefits/writeoff';
 
 /** Everything the HTTP layer and jobs need, built once by compose(). */
 export interface AppContext {
@@ -37,5 +39,7 @@ export interface AppContext {
   refunds: RefundService;
   segments: Segments;
   checkins: CheckinService;
+  benefits: BenefitService;
+  writeOffs: WriteOffService;
   isReady: () => boolean;
 }

@@ -9,6 +9,7 @@ import { tierEndpoints } from './tiers';
 import { adminEndpoints } from './admin';
 import { insightEndpoints } from './insights';
 import { checkinEndpoints } from './checkin';
+import { benefitEndpoints } from './benefits';
 
 export * from './endpoint';
 
@@ -61,6 +62,7 @@ export const endpoints = {
   ...adminEndpoints,
   ...insightEndpoints,
   ...checkinEndpoints,
+  ...benefitEndpoints,
 
   openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
 };

@@ -61,7 +61,34 @@ const pointsChecks: InvariantCheck[] = [
   },
 ];
 
-const registry: InvariantCheck[] = [...pointsChecks];
+const stockChecks: InvariantCheck[] = [
+  {
+    name: 'stock: never below 0, and stock taken = vouchers issued - cancelled',
+    run: (q, limit) => q.all(
+      `SELECT b.id, b.stock_total, b.stock_left, COALESCE(v.n, 0) AS live_vouchers
+         FROM benefits b LEFT JOIN (SELECT benefit_id, COUNT(*) AS n FROM vouchers WHERE status <> 'cancelled' GROUP BY benefit_id) v ON v.benefit_id = b.id
+        WHERE b.stock_left < 0 OR b.stock_total - b.stock_left <> COALESCE(v.n, 0)
+        LIMIT ${limit}`),
+  },
+  {
+    name: 'vouchers: written off at most once, with where and when',
+    run: (q, limit) => q.all(
+      `SELECT id, status, redeemed_at, redeemed_store_id FROM vouchers
+        WHERE (status = 'used' AND (redeemed_at IS NULL OR redeemed_store_id IS NULL)) OR (status <> 'used' AND redeemed_at IS NOT NULL)
+        LIMIT ${limit}`),
+  },
+  {
+    name: 'vouchers: every paid voucher has its points debit (and its refund when cancelled)',
+    run: (q, limit) => q.all(
+      `SELECT v.id, v.status FROM vouchers v
+        WHERE v.cost_points > 0 AND (
+          NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.idem_key = ${q.dialect === 'mysql' ? "CONCAT('redeem:', v.member_id, ':', v.request_key)" : "'redeem:' || v.member_id || ':' || v.request_key"} AND e.delta = -v.cost_points)
+          OR (v.status = 'cancelled' AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.idem_key = ${q.dialect === 'mysql' ? "CONCAT('cancel:voucher:', v.id)" : "'cancel:voucher:' || v.id"})))
+        LIMIT ${limit}`),
+  },
+];
+
+const registry: InvariantCheck[] = [...pointsChecks, ...stockChecks];
 
 /** Lets a capability add its invariants (stock vs vouchers, tiers, outbox...). */
 export function registerInvariant(check: InvariantCheck): void {
