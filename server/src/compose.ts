@@ -21,6 +21,7 @@ import { Segments } from './modules/insights/segments';
 import { CheckinService } from './modules/checkin/service';
 import { BenefitService } from './modules/benefits/service';
 import { WriteOffService } from './modules/benefits/writeoff';
+import { ReferralService } from './modules/referrals/service';
 
 /** Wires services from config and an initialised data source. */
 export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
@@ -35,17 +36,20 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
   const members = new MemberService(db, wechat, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), clock);
   members.onRegistered((q, memberId, now) => tiers.ensureIn(q, memberId, now));
   members.onRegistered(async (q, memberId, now) => { await codes.secretIn(q, memberId, now); });
+  const referrals = new ReferralService(db, clock, settings, ledger, config.businessTz);
+  members.onRegistered((q, memberId, now, ref) => referrals.onRegisteredIn(q, memberId, now, ref));
   const ctx: AppContext = {
     config, logger, db, clock, tokens, settings, wechat, ledger, tiers, codes, members,
     auth: new Auth(db, tokens, clock),
     points: new PointsQueries(db),
     staff: new StaffService(db, config.env === 'test' ? 4 : 10),
-    checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz),
+    checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz, (q, memberId, now) => referrals.onPurchaseIn(q, memberId, now)),
     refunds: new RefundService(db, clock, ledger, tiers),
     segments: new Segments(db, clock),
     checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
     benefits: new BenefitService(db, clock, ledger, tiers),
     writeOffs: new WriteOffService(db, clock),
+    referrals,
     isReady: () => ready,
   };
   (ctx as { markReady?: () => void }).markReady = () => { ready = true; };

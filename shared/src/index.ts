@@ -20,3 +20,5 @@ export * from './api/insights';
 export * from './domain/checkin';
 export * from './api/checkin';
 export * from './api/benefits';
+export * from './domain/referrals';
+export * from './api/referrals';

@@ -16,6 +16,7 @@ import { adminMemberRoutes } from '../modules/admin/members-routes';
 import { insightRoutes } from '../modules/insights/routes';
 import { checkinRoutes } from '../modules/checkin/routes';
 import { benefitRoutes } from '../modules/benefits/routes';
+import { referralRoutes } from '../modules/referrals/routes';
 import { serveStatic } from './static';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -46,6 +47,7 @@ export function createApp(c: AppContext): Koa {
   insightRoutes(routes, c);
   checkinRoutes(routes, c);
   benefitRoutes(routes, c);
+  referralRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.consoleDir) app.use(serveStatic(c.config.consoleDir, '/admin'));

@@ -18,6 +18,7 @@ import type { Segments } from '../modules/insights/segments';
 import type { CheckinService } from '../modules/checkin/service';
 import type { BenefitService } from '../modules/benefits/service';
 import type { WriteOffService } from '../modules/benefits/writeoff';
+import type { ReferralService } from '../modules/referrals/service';
 
 /** Everything the HTTP layer and jobs need, built once by compose(). */
 export interface AppContext {
@@ -41,5 +42,6 @@ export interface AppContext {
   checkins: CheckinService;
   benefits: BenefitService;
   writeOffs: WriteOffService;
+  referrals: ReferralService;
   isReady: () => boolean;
 }

@@ -10,6 +10,7 @@ import { adminEndpoints } from './admin';
 import { insightEndpoints } from './insights';
 import { checkinEndpoints } from './checkin';
 import { benefitEndpoints } from './benefits';
+import { referralEndpoints } from './referrals';
 
 export * from './endpoint';
 
@@ -63,6 +64,7 @@ export const endpoints = {
   ...insightEndpoints,
   ...checkinEndpoints,
   ...benefitEndpoints,
+  ...referralEndpoints,
 
   openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
 };

@@ -3,6 +3,7 @@ import { validateEarningRules } from '../domain/points';
 import { validateExpiryPolicy } from '../domain/expiry';
 import { validateTierRules } from '../domain/tiers';
 import { validateCheckinRules } from '../domain/checkin';
+import { validateReferralRules } from '../domain/referrals';
 
 /**
  * Schemas of the operator-tunable settings. The server stores each as JSON and
@@ -66,5 +67,13 @@ export const CheckinRulesSchema = z.object({
   makeupMaxPerCycle: z.int(),
 }).superRefine((r, ctx) => {
   const err = validateCheckinRules(r);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});
+
+export const ReferralRulesSchema = z.object({
+  inviterPoints: z.int(), inviteePoints: z.int(), trigger: z.enum(['registration', 'first_purchase']), refundWindowDays: z.int(),
+  milestoneEvery: z.int(), milestoneBonus: z.int(), dailyCapPerInviter: z.int(),
+}).superRefine((r, ctx) => {
+  const err = validateReferralRules(r);
   if (err) ctx.addIssue({ code: 'custom', message: err });
 });

@@ -33,6 +33,8 @@ export class CheckoutService {
   constructor(
     private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings,
     private readonly ledger: Ledger, private readonly tiers: TierService, private readonly codes: MemberCodes, private readonly tz: string,
+    /** Runs in the checkout transaction after the credit (referrals' first purchase). */
+    private readonly onPurchase: (q: Q, memberId: number, now: Date) => Promise<void> = async () => undefined,
   ) {}
 
   async checkout(staff: StaffPrincipal, req: CheckoutRequest, requestId?: string): Promise<CheckoutResponse> {
@@ -90,6 +92,7 @@ export class CheckoutService {
         orderNo: req.orderNo, memberId: String(memberId), maskedName: maskName(member?.nickname ?? null), amountCents: req.amountCents,
         points: earned.total, lines: earned.lines, growth, balance, tier: tierAfter, tierChanged: change, replayed: false,
       };
+      await this.onPurchase(q, memberId, now);
       await q.exec('UPDATE orders SET points = ?, growth = ?, result_json = ?, updated_at = ? WHERE id = ?', [earned.total, growth, JSON.stringify(result), now.getTime(), orderId]);
       await audit(q, {
         actorType: 'staff', actorId: staff.id, action: 'checkout.credit', targetType: 'member', targetId: memberId,

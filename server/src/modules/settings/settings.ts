@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CreditCapsSchema, DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, DEFAULT_TIER_RULES, EarningRulesSchema, ExpiryPolicySchema,
-  MemberDaysSchema, PointValueSchema, CheckinRulesSchema, DEFAULT_CHECKIN_RULES, PolicyVersionSchema, TierRulesSchema,
+  MemberDaysSchema, PointValueSchema, CheckinRulesSchema, DEFAULT_CHECKIN_RULES, ReferralRulesSchema, DEFAULT_REFERRAL_RULES, PolicyVersionSchema, TierRulesSchema,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 
@@ -18,6 +18,7 @@ export const SETTINGS = {
   'checkout.memberDays': { schema: MemberDaysSchema, default: { weekdays: [] as number[], monthDays: [] as number[], multiplierPercent: 200 } },
   'points.valueCents': { schema: PointValueSchema, default: 1 },
   'checkin.rules': { schema: CheckinRulesSchema, default: DEFAULT_CHECKIN_RULES },
+  'referrals.rules': { schema: ReferralRulesSchema, default: DEFAULT_REFERRAL_RULES },
   'checkout.caps': { schema: CreditCapsSchema, default: { perStaffDailyPoints: 200_000, perMemberDailyPoints: 50_000 } },
 } as const;
 
