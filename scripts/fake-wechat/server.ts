@@ -17,6 +17,12 @@ export interface FakeWechat {
   issuedSessionKeys: string[];
   calls: { path: string; at: number }[];
   failNext(path: string, errcode: number | 'drop' | 'slow', count?: number): void;
+  /** Subscribe messages accepted, in order. */
+  sent: { touser: string; template_id: string; page?: string; data: Record<string, { value: string }>; miniprogram_state?: string; lang?: string }[];
+  /** Access tokens handed out by stable_token. */
+  issuedTokens: string[];
+  /** Makes every access token handed out so far invalid (the next send answers 42001). */
+  expireTokens(): void;
 }
 
 export function openidFor(identity: string): string {
@@ -26,7 +32,14 @@ export function openidFor(identity: string): string {
 export async function startFakeWechat(opts: { port?: number; host?: string; appId?: string; secret?: string } = {}): Promise<FakeWechat> {
   const used = new Set<string>();
   const failures = new Map<string, { errcode: number | 'drop' | 'slow'; count: number }[]>();
-  const state: Pick<FakeWechat, 'issuedSessionKeys' | 'calls'> = { issuedSessionKeys: [], calls: [] };
+  const state: Pick<FakeWechat, 'issuedSessionKeys' | 'calls' | 'sent' | 'issuedTokens'> = { issuedSessionKeys: [], calls: [], sent: [], issuedTokens: [] };
+  const validTokens = new Set<string>();
+  let currentToken: string | null = null;
+  const readJson = (req: http.IncomingMessage) => new Promise<Record<string, any>>((resolve) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => { try { resolve(JSON.parse(raw || '{}')); } catch { resolve({}); } });
+  });
 
   const json = (res: http.ServerResponse, body: unknown) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -73,6 +86,34 @@ export async function startFakeWechat(opts: { port?: number; host?: string; appI
       state.issuedSessionKeys.push(sessionKey);
       return json(res, { openid: openidFor(identity), unionid: `ufk${openidFor(identity).slice(3)}`, session_key: sessionKey });
     }
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/stable_token') {
+      void readJson(req).then((b) => {
+        if (opts.appId && b.appid !== opts.appId) return json(res, { errcode: 40013, errmsg: 'invalid appid' });
+        if (opts.secret && b.secret !== opts.secret) return json(res, { errcode: 40125, errmsg: 'invalid appsecret' });
+        // Like the real stable_token: the same token until it expires or a forced refresh.
+        if (!currentToken || b.force_refresh || !validTokens.has(currentToken)) {
+          currentToken = `fat_${randomBytes(12).toString('hex')}`;
+          validTokens.add(currentToken);
+          state.issuedTokens.push(currentToken);
+        }
+        json(res, { access_token: currentToken, expires_in: 7200 });
+      });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/subscribe/send') {
+      void readJson(req).then((b) => {
+        const token = url.searchParams.get('access_token') ?? '';
+        if (!token) return json(res, { errcode: 41001, errmsg: 'access_token missing' });
+        if (!validTokens.has(token)) return json(res, { errcode: state.issuedTokens.includes(token) ? 42001 : 40001, errmsg: 'invalid or expired access_token' });
+        if (typeof b.touser !== 'string' || !b.touser) return json(res, { errcode: 40003, errmsg: 'invalid openid' });
+        if (typeof b.template_id !== 'string' || !b.template_id) return json(res, { errcode: 40037, errmsg: 'invalid template_id' });
+        const data = b.data as Record<string, { value?: unknown }> | undefined;
+        if (!data || Object.values(data).some((v) => typeof v?.value !== 'string')) return json(res, { errcode: 47003, errmsg: 'argument invalid! data.value' });
+        state.sent.push(b as FakeWechat['sent'][number]);
+        json(res, { errcode: 0, errmsg: 'ok', msgid: state.sent.length });
+      });
+      return;
+    }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ errcode: 404, errmsg: 'unknown api' }));
   });
@@ -83,6 +124,11 @@ export async function startFakeWechat(opts: { port?: number; host?: string; appI
     url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
     issuedSessionKeys: state.issuedSessionKeys,
     calls: state.calls,
+    sent: state.sent,
+    issuedTokens: state.issuedTokens,
+    expireTokens() {
+      validTokens.clear();
+    },
     failNext(path, errcode, count = 1) {
       failures.set(path, [...(failures.get(path) ?? []), { errcode, count }]);
     },

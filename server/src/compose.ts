@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { Database } from './db/database';
+import { Database, sql } from './db/database';
 import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './clock';
 import { Tokens } from './http/tokens';
@@ -22,6 +22,12 @@ import { CheckinService } from './modules/checkin/service';
 import { BenefitService } from './modules/benefits/service';
 import { WriteOffService } from './modules/benefits/writeoff';
 import { ReferralService } from './modules/referrals/service';
+import { OutboxWorker } from './modules/notifications/worker';
+import { Inbox } from './modules/notifications/inbox';
+import { Subscriptions } from './modules/notifications/subscriptions';
+import { WechatMessages } from './modules/wechat/messages';
+import { JobRunner } from './jobs/runner';
+import { jobDefinitions } from './jobs/definitions';
 
 /** Wires services from config and an initialised data source. */
 export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
@@ -38,6 +44,18 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
   members.onRegistered(async (q, memberId, now) => { await codes.secretIn(q, memberId, now); });
   const referrals = new ReferralService(db, clock, settings, ledger, config.businessTz);
   members.onRegistered((q, memberId, now, ref) => referrals.onRegisteredIn(q, memberId, now, ref));
+  // The access token lives in the database too, so every instance uses the same one.
+  const wechatMessages = new WechatMessages(config.wechat, {
+    load: async () => {
+      const row = await db.read((q) => q.one<{ token: string; expires_at: number }>("SELECT token, expires_at FROM wechat_tokens WHERE name = 'access_token'"));
+      return row ? { token: row.token, expiresAt: Number(row.expires_at) } : null;
+    },
+    save: (token, expiresAt) => db.tx(async (q) => {
+      const n = await q.exec("UPDATE wechat_tokens SET token = ?, expires_at = ?, updated_at = ? WHERE name = 'access_token'", [token, expiresAt, Date.now()]);
+      if (n === 0) await q.exec(`${sql.insertIgnore(q.dialect)} INTO wechat_tokens (name, token, expires_at, updated_at) VALUES ('access_token', ?, ?, ?)`, [token, expiresAt, Date.now()]);
+    }),
+  }, () => clock.now().getTime());
+  const inbox = new Inbox(db);
   const ctx: AppContext = {
     config, logger, db, clock, tokens, settings, wechat, ledger, tiers, codes, members,
     auth: new Auth(db, tokens, clock),
@@ -50,8 +68,14 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
     benefits: new BenefitService(db, clock, ledger, tiers),
     writeOffs: new WriteOffService(db, clock),
     referrals,
+    inbox,
+    wechatMessages,
+    subscriptions: new Subscriptions(db, settings),
+    outbox: new OutboxWorker(db, clock, settings, wechatMessages, inbox, config.businessTz, logger, config.wechat.miniprogramState),
+    jobs: undefined as unknown as JobRunner,
     isReady: () => ready,
   };
+  ctx.jobs = new JobRunner(db, clock, config.businessTz, logger, jobDefinitions(ctx));
   (ctx as { markReady?: () => void }).markReady = () => { ready = true; };
   return ctx;
 }

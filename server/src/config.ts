@@ -23,6 +23,8 @@ const Env = z.object({
   WECHAT_APPID: z.string().default('wx-huiyuan-dev'),
   WECHAT_SECRET: z.string().default('dev-secret'),
   WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  WECHAT_MINIPROGRAM_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
+  BACKGROUND: z.enum(['on', 'off']).default('on').describe('Run the outbox worker and the job scheduler in this instance'),
   BODY_LIMIT: z.string().default('64kb'),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   SCANS_PER_STORE_PER_MINUTE: z.coerce.number().int().min(1).default(600).describe('Member code scans a store may make per minute'),
@@ -41,7 +43,8 @@ export interface Config {
   logLevel: string;
   tokens: { secret: string; memberTtlSeconds: number; staffTtlSeconds: number };
   phone: { encKey: Buffer; hmacKey: Buffer };
-  wechat: { apiBase: string; appId: string; secret: string; timeoutMs: number };
+  wechat: { apiBase: string; appId: string; secret: string; timeoutMs: number; miniprogramState: 'developer' | 'trial' | 'formal' };
+  background: boolean;
   bodyLimit: string;
   loginRatePerMinute: number;
   scansPerStorePerMinute: number;
@@ -80,7 +83,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       encKey: e.PHONE_ENC_KEY ? Buffer.from(e.PHONE_ENC_KEY, 'hex') : devKey('phone-enc'),
       hmacKey: e.PHONE_HMAC_KEY ? Buffer.from(e.PHONE_HMAC_KEY) : devKey('phone-hmac'),
     },
-    wechat: { apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, timeoutMs: e.WECHAT_TIMEOUT_MS },
+    wechat: { apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, timeoutMs: e.WECHAT_TIMEOUT_MS, miniprogramState: e.WECHAT_MINIPROGRAM_STATE },
+    background: e.BACKGROUND === 'on',
     bodyLimit: e.BODY_LIMIT,
     loginRatePerMinute: e.LOGIN_RATE_PER_MINUTE,
     scansPerStorePerMinute: e.SCANS_PER_STORE_PER_MINUTE,

@@ -31,6 +31,18 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
   markReady(ctx);
+  // Background work: the outbox drains every 2 s, the scheduler looks for due jobs every 30 s.
+  let outboxTimer: NodeJS.Timeout | null = null;
+  let draining = false;
+  if (config.background) {
+    ctx.jobs.start();
+    outboxTimer = setInterval(() => {
+      if (draining) return;
+      draining = true;
+      ctx.outbox.drain(500).catch((err) => logger.error({ err: (err as Error).message }, 'outbox drain failed')).finally(() => { draining = false; });
+    }, 2000);
+    outboxTimer.unref();
+  }
   let closed = false;
   return {
     url: `http://${config.host}:${port}`,
@@ -39,6 +51,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     async close() {
       if (closed) return;
       closed = true;
+      ctx.jobs.stop();
+      if (outboxTimer) clearInterval(outboxTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -22,3 +22,5 @@ export * from './api/checkin';
 export * from './api/benefits';
 export * from './domain/referrals';
 export * from './api/referrals';
+export * from './domain/subscribe';
+export * from './api/notifications';

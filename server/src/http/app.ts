@@ -17,6 +17,7 @@ import { insightRoutes } from '../modules/insights/routes';
 import { checkinRoutes } from '../modules/checkin/routes';
 import { benefitRoutes } from '../modules/benefits/routes';
 import { referralRoutes } from '../modules/referrals/routes';
+import { notificationRoutes } from '../modules/notifications/routes';
 import { serveStatic } from './static';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -48,6 +49,7 @@ export function createApp(c: AppContext): Koa {
   checkinRoutes(routes, c);
   benefitRoutes(routes, c);
   referralRoutes(routes, c);
+  notificationRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.consoleDir) app.use(serveStatic(c.config.consoleDir, '/admin'));

@@ -19,6 +19,11 @@ import type { CheckinService } from '../modules/checkin/service';
 import type { BenefitService } from '../modules/benefits/service';
 import type { WriteOffService } from '../modules/benefits/writeoff';
 import type { ReferralService } from '../modules/referrals/service';
+import type { OutboxWorker } from '../modules/notifications/worker';
+import type { Inbox } from '../modules/notifications/inbox';
+import type { Subscriptions } from '../modules/notifications/subscriptions';
+import type { WechatMessages } from '../modules/wechat/messages';
+import type { JobRunner } from '../jobs/runner';
 
 /** Everything the HTTP layer and jobs need, built once by compose(). */
 export interface AppContext {
@@ -43,5 +48,10 @@ export interface AppContext {
   benefits: BenefitService;
   writeOffs: WriteOffService;
   referrals: ReferralService;
+  outbox: OutboxWorker;
+  inbox: Inbox;
+  subscriptions: Subscriptions;
+  wechatMessages: WechatMessages;
+  jobs: JobRunner;
   isReady: () => boolean;
 }

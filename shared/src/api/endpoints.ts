@@ -11,6 +11,7 @@ import { insightEndpoints } from './insights';
 import { checkinEndpoints } from './checkin';
 import { benefitEndpoints } from './benefits';
 import { referralEndpoints } from './referrals';
+import { notificationEndpoints } from './notifications';
 
 export * from './endpoint';
 
@@ -65,6 +66,7 @@ export const endpoints = {
   ...checkinEndpoints,
   ...benefitEndpoints,
   ...referralEndpoints,
+  ...notificationEndpoints,
 
   openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
 };

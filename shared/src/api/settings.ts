@@ -77,3 +77,32 @@ export const ReferralRulesSchema = z.object({
   const err = validateReferralRules(r);
   if (err) ctx.addIssue({ code: 'custom', message: err });
 });
+
+export const NOTIFICATION_KINDS = ['tier_changed', 'tier_at_risk', 'points_expiring', 'voucher_expiring', 'birthday_gift', 'referral_reward', 'churn_wakeup'] as const;
+const Template = z.object({
+  templateId: z.string().min(1).max(64).describe('Subscribe-message template id from the WeChat console'),
+  title: z.string().min(1).max(32).describe('What the member is asked to subscribe to'),
+  page: z.string().max(128).describe('Mini-program page opened from the message'),
+  fields: z.record(z.string().regex(/^[a-z_]+\d+$/), z.string().max(64)).describe('Field key -> value with {placeholders} from the notification'),
+});
+export const NotificationSettingsSchema = z.object({
+  quietHours: z.object({ start: z.int().min(0).max(23), end: z.int().min(0).max(23) }).describe('Business-time hours when no WeChat message is sent'),
+  maxAttempts: z.int().min(1).max(20),
+  templates: z.partialRecord(z.enum(NOTIFICATION_KINDS), Template),
+  churnWeeklyCap: z.int().min(0).max(7).describe('Wake-up messages per member per week'),
+  churnBenefitId: z.string().regex(/^[1-9][0-9]*$/).nullable().describe('Free benefit issued once to members inactive 30 days'),
+});
+export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
+
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
+  quietHours: { start: 22, end: 8 },
+  maxAttempts: 6,
+  churnWeeklyCap: 1,
+  churnBenefitId: null,
+  templates: {
+    tier_changed: { templateId: 'TPL_TIER_CHANGED', title: '会员等级变更通知', page: 'member/tier/index', fields: { thing1: '会员等级变更', phrase2: '{toName}', time3: '{date}' } },
+    points_expiring: { templateId: 'TPL_POINTS_EXPIRING', title: '积分到期提醒', page: 'pages/points/index', fields: { number1: '{points}', time2: '{expiresOn}', thing3: '积分即将过期，记得使用' } },
+    birthday_gift: { templateId: 'TPL_BIRTHDAY', title: '生日礼到账通知', page: 'pages/index/index', fields: { thing1: '生日快乐！生日礼积分已到账', number2: '{points}' } },
+    voucher_expiring: { templateId: 'TPL_VOUCHER_EXPIRING', title: '优惠券到期提醒', page: 'member/vouchers/index', fields: { thing1: '{title}', time2: '{validUntil}' } },
+  },
+};

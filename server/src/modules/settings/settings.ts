@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CreditCapsSchema, DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, DEFAULT_TIER_RULES, EarningRulesSchema, ExpiryPolicySchema,
-  MemberDaysSchema, PointValueSchema, CheckinRulesSchema, DEFAULT_CHECKIN_RULES, ReferralRulesSchema, DEFAULT_REFERRAL_RULES, PolicyVersionSchema, TierRulesSchema,
+  MemberDaysSchema, PointValueSchema, CheckinRulesSchema, DEFAULT_CHECKIN_RULES, ReferralRulesSchema, DEFAULT_REFERRAL_RULES, NotificationSettingsSchema, DEFAULT_NOTIFICATION_SETTINGS, PolicyVersionSchema, TierRulesSchema,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 
@@ -19,6 +19,7 @@ export const SETTINGS = {
   'points.valueCents': { schema: PointValueSchema, default: 1 },
   'checkin.rules': { schema: CheckinRulesSchema, default: DEFAULT_CHECKIN_RULES },
   'referrals.rules': { schema: ReferralRulesSchema, default: DEFAULT_REFERRAL_RULES },
+  'notifications': { schema: NotificationSettingsSchema, default: DEFAULT_NOTIFICATION_SETTINGS },
   'checkout.caps': { schema: CreditCapsSchema, default: { perStaffDailyPoints: 200_000, perMemberDailyPoints: 50_000 } },
 } as const;
 

@@ -1,0 +1,62 @@
+import { addDaysToIsoDate } from '@huiyuan/shared';
+import { sql } from '../db/database';
+import type { AppContext } from '../http/context';
+import { newVoucherCode } from '../modules/benefits/vouchers';
+import { enqueueIn } from '../modules/notifications/outbox';
+import type { JobDef } from './runner';
+
+const DAY_MS = 86_400_000;
+const CHUNK = 500;
+
+/**
+ * Churn warning: members with no purchase or points activity for 30 days get a
+ * wake-up gift once (a free voucher of the configured benefit, if any, keyed by
+ * member so it is issued once ever) and a message, at most `churnWeeklyCap`
+ * messages per member per week (a counter with a ceiling).
+ */
+export function churnJob(c: AppContext): JobDef {
+  return {
+    name: 'churn', at: { hour: 10, minute: 0 },
+    async run(ctx) {
+      const cfg = await c.settings.get('notifications');
+      const cutoff = ctx.now.getTime() - 30 * DAY_MS;
+      const week = addDaysToIsoDate(ctx.date, -((new Date(`${ctx.date}T00:00:00Z`).getUTCDay() + 6) % 7));
+      let after = Number(ctx.resumeFrom ?? 0);
+      let processed = 0;
+      let messaged = 0;
+      let gifted = 0;
+      for (;;) {
+        const rows = await c.db.read((q) => q.all<{ id: number }>(
+          `SELECT m.id FROM members m WHERE m.id > ? AND m.status = 'active' AND m.created_at < ?
+             AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.member_id = m.id AND e.type IN ('credit', 'debit', 'adjust') AND e.created_at >= ?)
+             AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id AND o.created_at >= ?)
+           ORDER BY m.id LIMIT ${CHUNK}`, [after, cutoff, cutoff, cutoff]));
+        if (!rows.length) break;
+        await c.db.tx(async (q) => {
+          for (const { id } of rows) {
+            const memberId = Number(id);
+            let voucher: string | null = null;
+            if (cfg.churnBenefitId) {
+              const b = await q.one<{ title: string; valid_days: number }>("SELECT title, valid_days FROM benefits WHERE id = ? AND status = 'active'", [Number(cfg.churnBenefitId)]);
+              const had = await q.one('SELECT id FROM vouchers WHERE member_id = ? AND request_key = ?', [memberId, 'churn-gift']);
+              if (b && !had && (await q.exec('UPDATE benefits SET stock_left = stock_left - 1 WHERE id = ? AND stock_left >= 1', [Number(cfg.churnBenefitId)])) === 1) {
+                await q.exec(`INSERT INTO vouchers (code, benefit_id, member_id, status, cost_points, request_key, input_hash, valid_until, created_at) VALUES (?, ?, ?, 'unused', 0, 'churn-gift', ?, ?, ?)`,
+                  [newVoucherCode(), Number(cfg.churnBenefitId), memberId, '0'.repeat(64), ctx.now.getTime() + Math.max(1, Number(b.valid_days)) * DAY_MS, ctx.now.getTime()]);
+                voucher = b.title;
+                gifted++;
+              }
+            }
+            if (cfg.churnWeeklyCap <= 0) continue;
+            await q.exec(`${sql.insertIgnore(q.dialect)} INTO daily_counters (scope, subject_id, business_date, amount) VALUES ('churn_message', ?, ?, 0)`, [memberId, week]);
+            const fits = await q.exec("UPDATE daily_counters SET amount = amount + 1 WHERE scope = 'churn_message' AND subject_id = ? AND business_date = ? AND amount + 1 <= ?", [memberId, week, cfg.churnWeeklyCap]);
+            if (fits === 1 && (await enqueueIn(q, { dedupeKey: `churn:${memberId}:${ctx.date}`, kind: 'churn_wakeup', memberId, payload: { voucher } }, ctx.now))) messaged++;
+          }
+        });
+        processed += rows.length;
+        after = Number(rows[rows.length - 1].id);
+        await ctx.checkpoint(String(after), processed);
+      }
+      return { processed, detail: { messaged, gifted } };
+    },
+  };
+}
