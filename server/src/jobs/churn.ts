@@ -1,5 +1,5 @@
 import { addDaysToIsoDate } from '@huiyuan/shared';
-import { sql } from '../db/database';
+import { incrementIn } from '../db/counters';
 import type { AppContext } from '../http/context';
 import { newVoucherCode } from '../modules/benefits/vouchers';
 import { enqueueIn } from '../modules/notifications/outbox';
@@ -47,9 +47,13 @@ export function churnJob(c: AppContext): JobDef {
               }
             }
             if (cfg.churnWeeklyCap <= 0) continue;
-            await q.exec(`${sql.insertIgnore(q.dialect)} INTO daily_counters (scope, subject_id, business_date, amount) VALUES ('churn_message', ?, ?, 0)`, [memberId, week]);
-            const fits = await q.exec("UPDATE daily_counters SET amount = amount + 1 WHERE scope = 'churn_message' AND subject_id = ? AND business_date = ? AND amount + 1 <= ?", [memberId, week, cfg.churnWeeklyCap]);
-            if (fits === 1 && (await enqueueIn(q, { dedupeKey: `churn:${memberId}:${ctx.date}`, kind: 'churn_wakeup', memberId, payload: { voucher } }, ctx.now))) messaged++;
+            // Weekly cap: count only messages actually queued (a re-run of the day queues nothing new).
+            const thisWeek = Number((await q.one<{ amount: number }>("SELECT amount FROM daily_counters WHERE scope = 'churn_message' AND subject_id = ? AND business_date = ?", [memberId, week]))?.amount ?? 0);
+            if (thisWeek >= cfg.churnWeeklyCap) continue;
+            if (await enqueueIn(q, { dedupeKey: `churn:${memberId}:${ctx.date}`, kind: 'churn_wakeup', memberId, payload: { voucher } }, ctx.now)) {
+              await incrementIn(q, 'daily_counters', { scope: 'churn_message', subject_id: memberId, business_date: week }, 'amount', 1);
+              messaged++;
+            }
           }
         });
         processed += rows.length;

@@ -56,7 +56,7 @@ export class JobRunner {
         const out = await def.run({
           now, date, resumeFrom: run.cursor,
           checkpoint: async (cursor, processed) => {
-            await this.db.tx((q) => q.exec('UPDATE job_runs SET cursor = ?, processed = ? WHERE id = ?', [cursor, processed, run.id]));
+            await this.db.tx((q) => q.exec('UPDATE job_runs SET resume_cursor = ?, processed = ? WHERE id = ?', [cursor, processed, run.id]));
             await this.takeLease(name, this.clock.now().getTime());
           },
         });
@@ -129,8 +129,8 @@ export class JobRunner {
 
   private async openRun(name: string, runKey: string, triggeredBy: string, now: number): Promise<{ id: number; status: string; cursor: string | null }> {
     return this.db.tx(async (q) => {
-      const existing = await q.one<{ id: number; status: string; cursor: string | null }>('SELECT id, status, cursor FROM job_runs WHERE run_key = ?', [runKey]);
-      if (existing) return { id: Number(existing.id), status: existing.status, cursor: existing.cursor };
+      const existing = await q.one<{ id: number; status: string; resume_cursor: string | null }>('SELECT id, status, resume_cursor FROM job_runs WHERE run_key = ?', [runKey]);
+      if (existing) return { id: Number(existing.id), status: existing.status, cursor: existing.resume_cursor };
       try {
         const id = await q.insert("INSERT INTO job_runs (job, run_key, status, processed, triggered_by, started_at) VALUES (?, ?, 'running', 0, ?, ?)", [name, runKey, triggeredBy, now]);
         return { id, status: 'running', cursor: null };

@@ -42,7 +42,7 @@ export class Notifications1733100000000 implements MigrationInterface {
       col.str('job', 32),
       col.str('run_key', 80),
       col.str('status', 16),
-      col.str('cursor', 64, true),
+      col.str('resume_cursor', 64, true),
       col.big('processed', 0),
       col.text('detail'),
       col.str('triggered_by', 32),

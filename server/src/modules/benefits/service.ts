@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isDuplicateKey, RetryTransaction, sql, type Database, type Q } from '../../db/database';
+import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
+import { incrementIn } from '../../db/counters';
 import { AppError } from '../../http/errors';
 import type { Clock } from '../../clock';
 import type { Ledger } from '../points/ledger';
@@ -65,9 +66,8 @@ export class BenefitService {
       const validUntil = Number(b.valid_days) > 0 ? now + Number(b.valid_days) * DAY_MS : Number(b.valid_until);
       if (!(validUntil > now)) throw new AppError('BENEFIT_NOT_AVAILABLE', 'This benefit\'s vouchers have already expired');
       if (Number(b.per_member_limit) > 0) {
-        await q.exec(`${sql.insertIgnore(q.dialect)} INTO benefit_member_counts (benefit_id, member_id, redeemed) VALUES (?, ?, 0)`, [benefitId, memberId]);
-        const ok = await q.exec('UPDATE benefit_member_counts SET redeemed = redeemed + 1 WHERE benefit_id = ? AND member_id = ? AND redeemed < ?', [benefitId, memberId, Number(b.per_member_limit)]);
-        if (ok !== 1) throw new AppError('LIMIT_REACHED', undefined, { limit: Number(b.per_member_limit) });
+        const redeemed = await incrementIn(q, 'benefit_member_counts', { benefit_id: benefitId, member_id: memberId }, 'redeemed', 1);
+        if (redeemed > Number(b.per_member_limit)) throw new AppError('LIMIT_REACHED', undefined, { limit: Number(b.per_member_limit) });
       }
       let balance = Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))?.balance ?? 0);
       if (Number(b.cost_points) > 0) {

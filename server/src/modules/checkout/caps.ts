@@ -1,15 +1,14 @@
-import { sql, type Q } from '../../db/database';
+import type { Q } from '../../db/database';
+import { incrementIn } from '../../db/counters';
 import { AppError } from '../../http/errors';
 
 /**
- * Daily counters with a ceiling, by conditional update: the row is created once
- * (INSERT IGNORE on its primary key), then `amount = amount + ? WHERE amount + ? <= cap`
- * either fits or changes nothing. No count-then-write race.
+ * Daily counters with a ceiling: one upsert adds the amount under the row's lock
+ * and returns the total; past the ceiling the caller's transaction is rolled
+ * back by the error, so nothing is counted or written. No count-then-write race.
  */
 export async function addWithinCap(q: Q, scope: string, subjectId: number, date: string, amount: number, cap: number, detail: Record<string, unknown>): Promise<void> {
   if (cap <= 0 || amount <= 0) return;
-  await q.exec(`${sql.insertIgnore(q.dialect)} INTO daily_counters (scope, subject_id, business_date, amount) VALUES (?, ?, ?, 0)`, [scope, subjectId, date]);
-  const ok = await q.exec('UPDATE daily_counters SET amount = amount + ? WHERE scope = ? AND subject_id = ? AND business_date = ? AND amount + ? <= ?',
-    [amount, scope, subjectId, date, amount, cap]);
-  if (ok !== 1) throw new AppError('DAILY_CAP_REACHED', undefined, { scope, cap, ...detail });
+  const total = await incrementIn(q, 'daily_counters', { scope, subject_id: subjectId, business_date: date }, 'amount', amount);
+  if (total > cap) throw new AppError('DAILY_CAP_REACHED', undefined, { scope, cap, ...detail });
 }

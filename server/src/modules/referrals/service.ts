@@ -3,6 +3,7 @@ import {
   businessDate, isReferralCode, maskName, milestoneAt, milestoneProgress, REFERRAL_ALPHABET, REFERRAL_CODE_LENGTH, sharePath, type ReferralRules,
 } from '@huiyuan/shared';
 import { isDuplicateKey, sql, type Database, type Q } from '../../db/database';
+import { incrementIn } from '../../db/counters';
 import type { Clock } from '../../clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
@@ -88,16 +89,16 @@ export class ReferralService {
     const date = businessDate(now, this.tz);
     // Daily cap per inviter: a counter with a ceiling; over it the binding stays, the reward does not come.
     if (rules.dailyCapPerInviter > 0) {
-      await q.exec(`${sql.insertIgnore(q.dialect)} INTO daily_counters (scope, subject_id, business_date, amount) VALUES ('referral_reward', ?, ?, 0)`, [inviterId, date]);
-      const fits = await q.exec("UPDATE daily_counters SET amount = amount + 1 WHERE scope = 'referral_reward' AND subject_id = ? AND business_date = ? AND amount + 1 <= ?", [inviterId, date, rules.dailyCapPerInviter]);
-      if (fits !== 1) {
+      const today = await incrementIn(q, 'daily_counters', { scope: 'referral_reward', subject_id: inviterId, business_date: date }, 'amount', 1);
+      if (today > rules.dailyCapPerInviter) {
+        // Undo the count we just added: this invite is capped, not rewarded.
+        await q.exec("UPDATE daily_counters SET amount = amount - 1 WHERE scope = 'referral_reward' AND subject_id = ? AND business_date = ?", [inviterId, date]);
         await q.exec("UPDATE referrals SET status = 'capped' WHERE invitee_id = ? AND status IN ('registered', 'purchased')", [inviteeId]);
         return false;
       }
     }
-    await q.exec(`${sql.insertIgnore(q.dialect)} INTO referral_milestones (inviter_id, rewarded, updated_at) VALUES (?, 0, ?)`, [inviterId, now.getTime()]);
-    await q.exec('UPDATE referral_milestones SET rewarded = rewarded + 1, updated_at = ? WHERE inviter_id = ?', [now.getTime(), inviterId]);
-    const nth = Number((await q.one<{ rewarded: number }>('SELECT rewarded FROM referral_milestones WHERE inviter_id = ?', [inviterId]))!.rewarded);
+    // The milestone counter is updated under its row lock: concurrent rewards count one after another.
+    const nth = await incrementIn(q, 'referral_milestones', { inviter_id: inviterId }, 'rewarded', 1, { updated_at: now.getTime() });
     const flipped = await q.exec("UPDATE referrals SET status = 'rewarded', rewarded_at = ?, seq = ? WHERE invitee_id = ? AND status IN ('registered', 'purchased')", [now.getTime(), nth, inviteeId]);
     if (flipped !== 1) throw new Error(`referral of ${inviteeId} changed under its reward`);
     const credit = (memberId: number, points: number, key: string, reason: string) =>
