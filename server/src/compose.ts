@@ -28,6 +28,7 @@ import { Subscriptions } from './modules/notifications/subscriptions';
 import { WechatMessages } from './modules/wechat/messages';
 import { JobRunner } from './jobs/runner';
 import { jobDefinitions } from './jobs/definitions';
+import { TaskService } from './modules/tasks/service';
 
 /** Wires services from config and an initialised data source. */
 export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
@@ -68,6 +69,7 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
     benefits: new BenefitService(db, clock, ledger, tiers),
     writeOffs: new WriteOffService(db, clock),
     referrals,
+    tasks: new TaskService(db, clock, settings, ledger, tiers, config.businessTz),
     inbox,
     wechatMessages,
     subscriptions: new Subscriptions(db, settings),

@@ -24,3 +24,5 @@ export * from './domain/referrals';
 export * from './api/referrals';
 export * from './domain/subscribe';
 export * from './api/notifications';
+export * from './domain/tasks';
+export * from './api/tasks';

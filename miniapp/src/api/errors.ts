@@ -29,6 +29,7 @@ const SERVER_MESSAGES = {
   MAKEUP_NOT_ALLOWED: '这一天不能补签',
   TASK_NOT_FOUND: '任务不存在',
   TASK_ALREADY_DONE: '本期任务已完成',
+  TASK_NOT_DONE: '任务还未完成，完成后再来领取',
   TASK_DAILY_CAP: '该任务今天已达上限，明天再来',
   BENEFIT_NOT_FOUND: '权益不存在或已下架',
   BENEFIT_NOT_AVAILABLE: '该权益当前不可兑换',

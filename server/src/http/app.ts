@@ -18,6 +18,7 @@ import { checkinRoutes } from '../modules/checkin/routes';
 import { benefitRoutes } from '../modules/benefits/routes';
 import { referralRoutes } from '../modules/referrals/routes';
 import { notificationRoutes } from '../modules/notifications/routes';
+import { taskRoutes } from '../modules/tasks/routes';
 import { serveStatic } from './static';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -50,6 +51,7 @@ export function createApp(c: AppContext): Koa {
   benefitRoutes(routes, c);
   referralRoutes(routes, c);
   notificationRoutes(routes, c);
+  taskRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.consoleDir) app.use(serveStatic(c.config.consoleDir, '/admin'));

@@ -24,6 +24,7 @@ import type { Inbox } from '../modules/notifications/inbox';
 import type { Subscriptions } from '../modules/notifications/subscriptions';
 import type { WechatMessages } from '../modules/wechat/messages';
 import type { JobRunner } from '../jobs/runner';
+import type { TaskService } from '../modules/tasks/service';
 
 /** Everything the HTTP layer and jobs need, built once by compose(). */
 export interface AppContext {
@@ -53,5 +54,6 @@ export interface AppContext {
   subscriptions: Subscriptions;
   wechatMessages: WechatMessages;
   jobs: JobRunner;
+  tasks: TaskService;
   isReady: () => boolean;
 }

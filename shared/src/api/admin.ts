@@ -3,7 +3,7 @@ import { endpoint } from './endpoint';
 import { Id, IsoDateTime, PageQuery } from './common';
 import { StaffRole } from './auth';
 import { AmountCents, OrderNo, TierView } from './tiers';
-import { CreditCapsSchema, EarningRulesSchema, ExpiryPolicySchema, MemberDaysSchema, PointValueSchema, CheckinRulesSchema, ReferralRulesSchema, NotificationSettingsSchema, PolicyVersionSchema, TierRulesSchema } from './settings';
+import { CreditCapsSchema, EarningRulesSchema, ExpiryPolicySchema, MemberDaysSchema, PointValueSchema, CheckinRulesSchema, ReferralRulesSchema, NotificationSettingsSchema, TaskCatalogSchema, PolicyVersionSchema, TierRulesSchema } from './settings';
 
 /** Operator API: configuration, stores and staff, member search, rule simulation, audit log. */
 export const SettingUpdate = z.discriminatedUnion('key', [
@@ -17,6 +17,7 @@ export const SettingUpdate = z.discriminatedUnion('key', [
   z.strictObject({ key: z.literal('checkin.rules'), value: CheckinRulesSchema }),
   z.strictObject({ key: z.literal('referrals.rules'), value: ReferralRulesSchema }),
   z.strictObject({ key: z.literal('notifications'), value: NotificationSettingsSchema }),
+  z.strictObject({ key: z.literal('tasks.catalog'), value: TaskCatalogSchema }),
 ]);
 export type SettingUpdate = z.infer<typeof SettingUpdate>;
 

@@ -12,6 +12,7 @@ import { checkinEndpoints } from './checkin';
 import { benefitEndpoints } from './benefits';
 import { referralEndpoints } from './referrals';
 import { notificationEndpoints } from './notifications';
+import { taskEndpoints } from './tasks';
 
 export * from './endpoint';
 
@@ -67,6 +68,7 @@ export const endpoints = {
   ...benefitEndpoints,
   ...referralEndpoints,
   ...notificationEndpoints,
+  ...taskEndpoints,
 
   openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
 };

@@ -28,6 +28,7 @@ export const ERRORS = {
   ALREADY_CHECKED_IN: { status: 409, message: 'Already checked in for this day' },
   MAKEUP_NOT_ALLOWED: { status: 409, message: 'This day cannot be made up' },
   TASK_NOT_FOUND: { status: 404, message: 'No such task' },
+  TASK_NOT_DONE: { status: 409, message: 'This task is not done yet' },
   TASK_ALREADY_DONE: { status: 409, message: 'This task is already done for this period' },
   TASK_DAILY_CAP: { status: 409, message: 'This task cannot be reported again today' },
   BENEFIT_NOT_FOUND: { status: 404, message: 'No such benefit' },

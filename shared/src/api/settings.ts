@@ -4,6 +4,7 @@ import { validateExpiryPolicy } from '../domain/expiry';
 import { validateTierRules } from '../domain/tiers';
 import { validateCheckinRules } from '../domain/checkin';
 import { validateReferralRules } from '../domain/referrals';
+import { validateTaskCatalog } from '../domain/tasks';
 
 /**
  * Schemas of the operator-tunable settings. The server stores each as JSON and
@@ -106,3 +107,14 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
     voucher_expiring: { templateId: 'TPL_VOUCHER_EXPIRING', title: '优惠券到期提醒', page: 'member/vouchers/index', fields: { thing1: '{title}', time2: '{validUntil}' } },
   },
 };
+
+export const TaskCatalogSchema = z.object({
+  clientReportsPerDay: z.int(),
+  tasks: z.array(z.object({
+    code: z.string(), title: z.string(), period: z.enum(['once', 'daily', 'weekly']), kind: z.enum(['client', 'profile', 'first_purchase', 'subscribe']),
+    points: z.int(), growth: z.int(),
+  })).max(50),
+}).superRefine((c, ctx) => {
+  const err = validateTaskCatalog(c);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});

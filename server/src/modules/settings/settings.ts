@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CreditCapsSchema, DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, DEFAULT_TIER_RULES, EarningRulesSchema, ExpiryPolicySchema,
-  MemberDaysSchema, PointValueSchema, CheckinRulesSchema, DEFAULT_CHECKIN_RULES, ReferralRulesSchema, DEFAULT_REFERRAL_RULES, NotificationSettingsSchema, DEFAULT_NOTIFICATION_SETTINGS, PolicyVersionSchema, TierRulesSchema,
+  MemberDaysSchema, PointValueSchema, CheckinRulesSchema, DEFAULT_CHECKIN_RULES, ReferralRulesSchema, DEFAULT_REFERRAL_RULES, NotificationSettingsSchema, DEFAULT_NOTIFICATION_SETTINGS, TaskCatalogSchema, DEFAULT_TASKS, PolicyVersionSchema, TierRulesSchema,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 
@@ -20,6 +20,7 @@ export const SETTINGS = {
   'checkin.rules': { schema: CheckinRulesSchema, default: DEFAULT_CHECKIN_RULES },
   'referrals.rules': { schema: ReferralRulesSchema, default: DEFAULT_REFERRAL_RULES },
   'notifications': { schema: NotificationSettingsSchema, default: DEFAULT_NOTIFICATION_SETTINGS },
+  'tasks.catalog': { schema: TaskCatalogSchema, default: DEFAULT_TASKS },
   'checkout.caps': { schema: CreditCapsSchema, default: { perStaffDailyPoints: 200_000, perMemberDailyPoints: 50_000 } },
 } as const;
 

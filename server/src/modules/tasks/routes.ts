@@ -1,0 +1,8 @@
+import { endpoints } from '@huiyuan/shared';
+import type { Routes } from '../../http/route';
+import type { AppContext } from '../../http/context';
+
+export function taskRoutes(r: Routes, c: AppContext): void {
+  r.add(endpoints.listTasks, async (ctx) => c.tasks.list(ctx.state.member.id));
+  r.add(endpoints.completeTask, async (ctx, { params }) => c.tasks.complete(ctx.state.member.id, params.code));
+}
