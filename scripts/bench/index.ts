@@ -1,6 +1,9 @@
 import { printTable, writeResults, type Row } from './lib';
 import { benchLedger } from './ledger';
 import { benchCheckout } from './checkout';
+import { benchCheckin } from './checkin';
+import { benchFlashSale } from './flash-sale';
+import { benchBirthday } from './birthday';
 
 /**
  * `npm run bench`: every workload on MariaDB, each against its raw-SQL baseline
@@ -9,6 +12,9 @@ import { benchCheckout } from './checkout';
 const workloads: { name: string; run: () => Promise<Row | Row[]> }[] = [
   { name: 'ledger', run: benchLedger },
   { name: 'checkout', run: benchCheckout },
+  { name: 'checkin', run: benchCheckin },
+  { name: 'flash-sale', run: benchFlashSale },
+  { name: 'birthday', run: benchBirthday },
 ];
 
 async function main(): Promise<void> {

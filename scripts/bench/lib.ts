@@ -189,3 +189,12 @@ export function jsonClient(baseUrl: string, maxSockets: number) {
       req.end();
     });
 }
+
+import jwt from 'jsonwebtoken';
+
+export const BENCH_TOKEN_SECRET = 'bench-token-secret-0123456789abcdef';
+
+/** Member tokens signed with the bench server's secret: thousands of members without thousands of logins. */
+export function memberToken(memberId: number): string {
+  return jwt.sign({ sub: String(memberId), ver: 0 }, BENCH_TOKEN_SECRET, { algorithm: 'HS256', audience: 'member', issuer: 'huiyuan', expiresIn: 3600 });
+}

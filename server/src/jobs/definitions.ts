@@ -1,6 +1,6 @@
 import { businessDate, parseIsoDate, startOfLocalDay } from '@huiyuan/shared';
 import type { AppContext } from '../http/context';
-import { enqueueIn } from '../modules/notifications/outbox';
+import { enqueueIn, enqueueManyIn } from '../modules/notifications/outbox';
 import type { JobDef } from './runner';
 import { churnJob } from './churn';
 
@@ -30,19 +30,16 @@ export function jobDefinitions(c: AppContext): JobDef[] {
             ORDER BY m.id LIMIT ${CHUNK}`, [after, ...days]));
         if (!chunk.length) break;
         gifted += await c.db.tx(async (q) => {
-          let n = 0;
-          for (const m of chunk) {
+          const ops = chunk.flatMap((m) => {
             const tier = rules.tiers.find((t) => t.code === m.tier_code) ?? rules.tiers[0];
             const points = tier.birthdayGiftPoints ?? 0;
-            if (points <= 0) continue;
-            const key = `birthday:${p.year}:${m.id}`;
-            const r = await c.ledger.creditIn(q, { key, memberId: Number(m.id), points, type: 'credit', reason: 'birthday_gift', ref: `birthday:${p.year}` });
-            if (!r.replayed) {
-              await enqueueIn(q, { dedupeKey: key, kind: 'birthday_gift', memberId: Number(m.id), payload: { points, tier: tier.name } }, ctx.now);
-              n++;
-            }
-          }
-          return n;
+            return points > 0 ? [{ key: `birthday:${p.year}:${m.id}`, memberId: Number(m.id), points, type: 'credit' as const, reason: 'birthday_gift', ref: `birthday:${p.year}`, tier: tier.name }] : [];
+          });
+          // One set-based credit for the chunk; only members credited now (not replays) get a message.
+          const credited = await c.ledger.creditBatchIn(q, ops);
+          await enqueueManyIn(q, ops.filter((op) => credited.has(op.key))
+            .map((op) => ({ dedupeKey: op.key, kind: 'birthday_gift' as const, memberId: op.memberId, payload: { points: op.points, tier: op.tier } })), ctx.now);
+          return credited.size;
         });
         processed += chunk.length;
         after = Number(chunk[chunk.length - 1].id);

@@ -40,8 +40,9 @@ export class CheckinService {
       const checked = await this.checkedDays(q, memberId, addDaysToIsoDate(today, -400), today);
       checked.add(today);
       const streak = streakAt(checked, today, rules.cycle);
-      const tier = await this.tiers.tierOfIn(q, memberId);
-      const reward = rewardFor(rules, streak, tier.multiplierPercent);
+      // The tier is read only when the rules use its multiplier: one round trip less per check-in.
+      const multiplier = rules.tierMultiplier ? (await this.tiers.tierOfIn(q, memberId)).multiplierPercent : 100;
+      const reward = rewardFor(rules, streak, multiplier);
       await this.insert(q, memberId, today, 'normal', streak, reward.total, now);
       const credit = await this.ledger.creditIn(q, { key: `checkin:${memberId}:${today}`, memberId, points: reward.total, type: 'credit', reason: 'checkin', ref: `checkin:${today}` });
       return { date: today, streak, points: reward.total, base: reward.base, bonus: reward.bonus, balance: credit.balanceAfter, replayed: false };

@@ -22,3 +22,13 @@ export async function enqueueIn(q: Q, m: OutboxMessage, now: Date, notBefore: Da
   );
   return inserted === 1;
 }
+
+/** Many messages in one multi-row insert (batch jobs); duplicates are ignored as in enqueueIn. */
+export async function enqueueManyIn(q: Q, ms: OutboxMessage[], now: Date): Promise<number> {
+  if (!ms.length) return 0;
+  return q.exec(
+    `${sql.insertIgnore(q.dialect)} INTO outbox (dedupe_key, kind, member_id, payload_json, status, attempts, next_attempt_at, created_at)
+     VALUES ${ms.map(() => "(?, ?, ?, ?, 'pending', 0, ?, ?)").join(', ')}`,
+    ms.flatMap((m) => [m.dedupeKey, m.kind, m.memberId, JSON.stringify(m.payload), now.getTime(), now.getTime()]),
+  );
+}

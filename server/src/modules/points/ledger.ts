@@ -75,6 +75,47 @@ export class Ledger {
     return { entryId, memberId: op.memberId, delta: op.points, balanceAfter, replayed: false };
   }
 
+  /**
+   * Many credits to distinct members in one set-based pass (batch jobs): one
+   * conditional replay check, one balance UPDATE, one multi-row INSERT of entries
+   * and one of lots, instead of six statements per member. Same keys, hashes and
+   * lots as creditIn, so replays and reconciliation cannot tell them apart.
+   */
+  async creditBatchIn(q: Q, ops: LedgerOp[]): Promise<Map<string, LedgerResult>> {
+    const out = new Map<string, LedgerResult>();
+    if (!ops.length) return out;
+    for (const op of ops) this.check(op);
+    if (new Set(ops.map((o) => o.memberId)).size !== ops.length) throw new Error('creditBatchIn takes one credit per member');
+    const marks = (n: number) => Array(n).fill('?').join(', ');
+    const seen = await q.all<{ idem_key: string }>(`SELECT idem_key FROM points_entries WHERE idem_key IN (${marks(ops.length)})`, ops.map((o) => o.key));
+    const done = new Set(seen.map((r) => r.idem_key));
+    const fresh = ops.filter((o) => !done.has(o.key));
+    if (!fresh.length) return out;
+    const now = this.clock.now();
+    const ids = fresh.map((o) => o.memberId);
+    const cases = fresh.map(() => 'WHEN ? THEN ?').join(' ');
+    const changed = await q.exec(`UPDATE points_accounts SET balance = balance + CASE member_id ${cases} END, updated_at = ? WHERE member_id IN (${marks(ids.length)})`,
+      [...fresh.flatMap((o) => [o.memberId, o.points]), now.getTime(), ...ids]);
+    if (changed !== fresh.length) throw new AppError('MEMBER_NOT_FOUND');
+    const balances = new Map((await q.all<{ member_id: number; balance: number }>(`SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(ids.length)})`, ids))
+      .map((r) => [Number(r.member_id), Number(r.balance)]));
+    try {
+      await q.exec(
+        `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        fresh.flatMap((o) => [o.memberId, o.points, o.type, o.reason, o.ref ?? null, o.key, inputHash(o, 1), balances.get(o.memberId)!, o.operatorId ?? null, o.storeId ?? null, o.note ?? null, now.getTime()]));
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new RetryTransaction('a batch key was taken meanwhile');
+      throw err;
+    }
+    const entryIds = new Map((await q.all<{ id: number; idem_key: string }>(`SELECT id, idem_key FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`, fresh.map((o) => o.key)))
+      .map((r) => [r.idem_key, Number(r.id)]));
+    const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
+    await q.exec(`INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      fresh.flatMap((o) => [o.memberId, entryIds.get(o.key)!, o.points, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points), expiry ? expiry.getTime() : null, now.getTime()]));
+    for (const o of fresh) out.set(o.key, { entryId: entryIds.get(o.key)!, memberId: o.memberId, delta: o.points, balanceAfter: balances.get(o.memberId)!, replayed: false });
+    return out;
+  }
+
   /** Debit inside the caller's transaction: spends the earliest-expiring lots first. */
   async debitIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
     this.check(op);
