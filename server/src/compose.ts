@@ -29,6 +29,7 @@ import { WechatMessages } from './modules/wechat/messages';
 import { JobRunner } from './jobs/runner';
 import { jobDefinitions } from './jobs/definitions';
 import { TaskService } from './modules/tasks/service';
+import { PrivacyService } from './modules/privacy/service';
 
 /** Wires services from config and an initialised data source. */
 export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
@@ -70,6 +71,7 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
     writeOffs: new WriteOffService(db, clock),
     referrals,
     tasks: new TaskService(db, clock, settings, ledger, tiers, config.businessTz),
+    privacy: new PrivacyService(db, clock, members, referrals),
     inbox,
     wechatMessages,
     subscriptions: new Subscriptions(db, settings),

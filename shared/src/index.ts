@@ -26,3 +26,4 @@ export * from './domain/subscribe';
 export * from './api/notifications';
 export * from './domain/tasks';
 export * from './api/tasks';
+export * from './api/privacy';

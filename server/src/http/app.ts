@@ -19,6 +19,7 @@ import { benefitRoutes } from '../modules/benefits/routes';
 import { referralRoutes } from '../modules/referrals/routes';
 import { notificationRoutes } from '../modules/notifications/routes';
 import { taskRoutes } from '../modules/tasks/routes';
+import { privacyRoutes } from '../modules/privacy/routes';
 import { serveStatic } from './static';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -52,6 +53,7 @@ export function createApp(c: AppContext): Koa {
   referralRoutes(routes, c);
   notificationRoutes(routes, c);
   taskRoutes(routes, c);
+  privacyRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.consoleDir) app.use(serveStatic(c.config.consoleDir, '/admin'));

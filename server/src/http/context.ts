@@ -25,6 +25,7 @@ import type { Subscriptions } from '../modules/notifications/subscriptions';
 import type { WechatMessages } from '../modules/wechat/messages';
 import type { JobRunner } from '../jobs/runner';
 import type { TaskService } from '../modules/tasks/service';
+import type { PrivacyService } from '../modules/privacy/service';
 
 /** Everything the HTTP layer and jobs need, built once by compose(). */
 export interface AppContext {
@@ -55,5 +56,6 @@ export interface AppContext {
   wechatMessages: WechatMessages;
   jobs: JobRunner;
   tasks: TaskService;
+  privacy: PrivacyService;
   isReady: () => boolean;
 }

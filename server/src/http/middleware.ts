@@ -43,7 +43,8 @@ function toAppError(err: unknown): AppError | null {
   const status = e?.status ?? e?.statusCode;
   if (status === 413 || e?.type === 'entity.too.large') return new AppError('BODY_TOO_LARGE');
   if (status === 415 || e?.type === 'unsupported.media.type') return new AppError('UNSUPPORTED_MEDIA_TYPE');
-  if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || (status === 400 && e?.expose)) return new AppError('MALFORMED_BODY');
+  // @koa/bodyparser throws a bare SyntaxError with status 400 for broken JSON.
+  if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || status === 400) return new AppError('MALFORMED_BODY');
   if (status === 404) return new AppError('NOT_FOUND');
   if (status === 405 || status === 501) return new AppError('NOT_FOUND', 'Method not allowed');
   return null;

@@ -13,6 +13,7 @@ import { benefitEndpoints } from './benefits';
 import { referralEndpoints } from './referrals';
 import { notificationEndpoints } from './notifications';
 import { taskEndpoints } from './tasks';
+import { privacyEndpoints } from './privacy';
 
 export * from './endpoint';
 
@@ -69,6 +70,7 @@ export const endpoints = {
   ...referralEndpoints,
   ...notificationEndpoints,
   ...taskEndpoints,
+  ...privacyEndpoints,
 
   openapi: endpoint({ method: 'get', path: '/api/openapi.json', tag: 'ops', auth: 'none', summary: 'This document', response: z.record(z.string(), z.unknown()) }),
 };

@@ -86,6 +86,9 @@ export class ReferralService {
     const row = await q.one<{ inviter_id: number }>('SELECT inviter_id FROM referrals WHERE invitee_id = ?', [inviteeId]);
     if (!row) return false;
     const inviterId = Number(row.inviter_id);
+    // A phone number that belonged to a deleted account does not earn invite rewards again.
+    const phone = await q.one<{ phone_hmac: string | null }>('SELECT phone_hmac FROM members WHERE id = ?', [inviteeId]);
+    if (phone?.phone_hmac && (await q.one('SELECT identity_hash FROM closed_identities WHERE identity_hash = ?', [identityHash('phone', phone.phone_hmac)]))) return false;
     const date = businessDate(now, this.tz);
     // Daily cap per inviter: a counter with a ceiling; over it the binding stays, the reward does not come.
     if (rules.dailyCapPerInviter > 0) {
