@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { memberCode } from '@huiyuan/shared';
-import { closedLoop, freshDatabase, jsonClient, openLoop, printTable, seedMembers, startBenchServer, writeResults, type Row } from './lib';
+import { closedLoop, freshDatabase, jsonClient, openLoop, printTable, seedMembers, startBenchServer, writeResults, type Row, rawTx } from './lib';
 
 /**
  * Staff checkout: POST /api/staff/checkout (staff auth, code verification and
@@ -72,10 +72,7 @@ export async function benchCheckout(): Promise<Row[]> {
 /** The same rows the server writes for one checkout, as plain SQL in one transaction. */
 async function rawCheckout(pool: import('mysql2/promise').Pool, memberId: number, orderNo: string): Promise<boolean> {
   const now = Date.now();
-  const conn = await pool.getConnection();
-  try {
-    await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    await conn.beginTransaction();
+  return rawTx(pool, async (conn) => {
     await conn.query('SELECT member_id FROM orders WHERE store_id = 1 AND order_no = ?', [orderNo]).catch(() => undefined);
     await conn.query("SELECT s.secret_hex FROM member_secrets s JOIN members m ON m.id = s.member_id WHERE s.member_id = ? AND m.status = 'active'", [memberId]);
     const hash = createHash('sha256').update(orderNo).digest('hex');
@@ -93,14 +90,7 @@ async function rawCheckout(pool: import('mysql2/promise').Pool, memberId: number
     await conn.query('SELECT nickname FROM members WHERE id = ?', [memberId]);
     await conn.query('UPDATE orders SET points = 123, growth = 123, result_json = ? WHERE id = ?', ['{"raw":true}', (o as { insertId: number }).insertId]);
     await conn.query("INSERT INTO audit_log (actor_type, actor_id, action, target_type, target_id, before_json, after_json, reason, request_id, created_at) VALUES ('staff', 1, 'checkout.credit', 'member', ?, NULL, '{}', NULL, NULL, ?)", [String(memberId), now]);
-    await conn.commit();
-    return true;
-  } catch {
-    await conn.rollback().catch(() => undefined);
-    return false;
-  } finally {
-    conn.release();
-  }
+  });
 }
 
 if (require.main === module) {

@@ -1,5 +1,5 @@
 import { randomUUID, createHash } from 'node:crypto';
-import { closedLoop, freshDatabase, jsonClient, memberToken, printTable, seedMembers, startBenchServer, writeResults, type Row } from './lib';
+import { closedLoop, freshDatabase, jsonClient, memberToken, printTable, seedMembers, startBenchServer, writeResults, type Row, rawTx } from './lib';
 
 /**
  * Flash sale: members hammer POST /api/me/redemptions for one benefit. The
@@ -42,10 +42,7 @@ export async function benchFlashSale(): Promise<Row> {
     const rawOp = async () => {
       const memberId = members[rawNext++ % members.length];
       const key = randomUUID();
-      const conn = await db.pool.getConnection();
-      try {
-        await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-        await conn.beginTransaction();
+      return rawTx(db.pool, async (conn) => {
         await conn.query('SELECT id FROM vouchers WHERE member_id = ? AND request_key = ?', [memberId, key]);
         await conn.query('SELECT * FROM benefits WHERE id = ?', [rawBenefit]);
         await conn.query('INSERT INTO benefit_member_counts (benefit_id, member_id, redeemed) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE redeemed = redeemed + 1', [rawBenefit, memberId]);
@@ -64,14 +61,7 @@ export async function benchFlashSale(): Promise<Row> {
         if ((s as { affectedRows: number }).affectedRows !== 1) throw new Error('stock');
         await conn.query("INSERT INTO vouchers (code, benefit_id, member_id, status, cost_points, request_key, input_hash, valid_until, created_at) VALUES (?, ?, ?, 'unused', ?, ?, 'x', ?, ?)",
           [randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(), rawBenefit, memberId, COST, key, Date.now() + 864e5 * 30, Date.now()]);
-        await conn.commit();
-        return true;
-      } catch {
-        await conn.rollback().catch(() => undefined);
-        return false;
-      } finally {
-        conn.release();
-      }
+      });
     };
     await closedLoop(appOp, CONCURRENCY, 1);
     const app = await closedLoop(appOp, CONCURRENCY, SECONDS);

@@ -1,5 +1,5 @@
 import { randomUUID, createHash } from 'node:crypto';
-import { closedLoop, freshDatabase, jsonClient, printTable, seedMembers, seedOperator, startBenchServer, writeResults, type Row } from './lib';
+import { closedLoop, freshDatabase, jsonClient, printTable, seedMembers, seedOperator, startBenchServer, writeResults, type Row, rawTx } from './lib';
 
 /**
  * Ledger credit: operator adjustments through the HTTP API (auth, validation,
@@ -28,10 +28,7 @@ export async function benchLedger(): Promise<Row> {
       const memberId = pick(i);
       const key = `raw:${randomUUID()}`;
       const now = Date.now();
-      const conn = await db.pool.getConnection();
-      try {
-        await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-        await conn.beginTransaction();
+      return rawTx(db.pool, async (conn) => {
         await conn.query('SELECT id FROM members WHERE id = ?', [memberId]);
         await conn.query('SELECT id FROM points_entries WHERE idem_key = ?', [key]);
         await conn.query('UPDATE points_accounts SET balance = balance + ?, updated_at = ? WHERE member_id = ?', [10, now, memberId]);
@@ -45,14 +42,7 @@ export async function benchLedger(): Promise<Row> {
         await conn.query(
           "INSERT INTO audit_log (actor_type, actor_id, action, target_type, target_id, before_json, after_json, reason, request_id, created_at) VALUES ('operator', 1, 'points.adjust', 'member', ?, ?, ?, 'bench', ?, ?)",
           [String(memberId), '{}', '{}', randomUUID(), now]);
-        await conn.commit();
-        return true;
-      } catch {
-        await conn.rollback().catch(() => undefined);
-        return false;
-      } finally {
-        conn.release();
-      }
+      });
     };
     await closedLoop(appOp, CONCURRENCY, 1.5);
     await closedLoop(rawOp, CONCURRENCY, 1.5);

@@ -198,3 +198,20 @@ export const BENCH_TOKEN_SECRET = 'bench-token-secret-0123456789abcdef';
 export function memberToken(memberId: number): string {
   return jwt.sign({ sub: String(memberId), ver: 0 }, BENCH_TOKEN_SECRET, { algorithm: 'HS256', audience: 'member', issuer: 'huiyuan', expiresIn: 3600 });
 }
+
+/** A raw-baseline transaction: READ COMMITTED like the server, false on any error (counted, not thrown). */
+export async function rawTx(pool: Pool, work: (conn: import('mysql2/promise').PoolConnection) => Promise<void>): Promise<boolean> {
+  const conn = await pool.getConnection();
+  try {
+    await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    await conn.beginTransaction();
+    await work(conn);
+    await conn.commit();
+    return true;
+  } catch {
+    await conn.rollback().catch(() => undefined);
+    return false;
+  } finally {
+    conn.release();
+  }
+}

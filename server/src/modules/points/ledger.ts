@@ -116,8 +116,21 @@ export class Ledger {
     return out;
   }
 
-  /** Debit inside the caller's transaction: spends the earliest-expiring lots first. */
-  async debitIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
+  /** Debit inside the caller's transaction: spends the earliest-expiring lots first; never below zero. */
+  debitIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
+    return this.takeIn(q, op, false);
+  }
+
+  /**
+   * Claw-back (refund of a purchase): takes the points from the member's lots as far
+   * as they go and lets the balance go below zero for the rest. The negative part
+   * is a debt that later credits pay off first (see lotRemainingAfterCredit).
+   */
+  reverseIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
+    return this.takeIn(q, { ...op, type: 'reversal' }, true);
+  }
+
+  private async takeIn(q: Q, op: LedgerOp, allowDebt: boolean): Promise<LedgerResult> {
     this.check(op);
     const hash = inputHash(op, -1);
     const prior = await this.replay(q, op.key, hash);
@@ -126,60 +139,31 @@ export class Ledger {
     // Take the member's row lock first: every lot change of a member happens under it.
     await this.lockAccount(q, op.memberId);
     await this.expireDueLotsIn(q, op.memberId, now);
-    const changed = await q.exec(
-      'UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?',
-      [op.points, now.getTime(), op.memberId, op.points],
-    );
+    const changed = allowDebt
+      ? await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ?', [op.points, now.getTime(), op.memberId])
+      : await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?', [op.points, now.getTime(), op.memberId, op.points]);
     if (changed !== 1) throw new AppError('INSUFFICIENT_POINTS', undefined, { needed: op.points, balance: await this.balanceOf(q, op.memberId) });
     const balanceAfter = await this.balanceOf(q, op.memberId);
     const entryId = await this.insertEntry(q, op, -op.points, hash, balanceAfter, now);
-    const lots = await q.all<{ id: number; remaining: number; expires_at: number | null; created_at: number }>(
-      'SELECT id, remaining, expires_at, created_at FROM points_lots WHERE member_id = ? AND remaining > 0',
-      [op.memberId],
-    );
-    const plan = planDebit(
-      lots.map((l) => ({ id: String(l.id), remaining: Number(l.remaining), expiresAt: l.expires_at === null ? null : new Date(Number(l.expires_at)), createdAt: new Date(Number(l.created_at)) })),
-      op.points,
-      now,
-    );
-    // The balance said yes but the lots say no: the ledger is out of step. Refuse loudly.
-    if (!plan) throw new Error(`ledger lots do not cover the balance of member ${op.memberId}`);
-    for (const step of plan) await this.takeFromLot(q, entryId, op.memberId, Number(step.lotId), step.take);
+    // A debit's lots must cover it all; a claw-back takes what is there and leaves the rest as debt.
+    await this.spendIn(q, entryId, op.memberId, op.points, allowDebt ? 0 : op.points, now);
     return { entryId, memberId: op.memberId, delta: -op.points, balanceAfter, replayed: false };
   }
 
   /**
-   * Claw-back (refund of a purchase): takes the points from the member's lots as far
-   * as they go and lets the balance go below zero for the rest. The negative part
-   * is a debt that later credits pay off first (see lotRemainingAfterCredit).
+   * Takes `take` points from the member's lots, earliest expiry first; `wanted`
+   * must be covered in full (a debit) or only as far as the lots go (a claw-back).
    */
-  async reverseIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
-    this.check(op);
-    const hash = inputHash(op, -1);
-    const prior = await this.replay(q, op.key, hash);
-    if (prior) return prior;
-    const now = this.clock.now();
-    await this.lockAccount(q, op.memberId);
-    await this.expireDueLotsIn(q, op.memberId, now);
-    await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ?', [op.points, now.getTime(), op.memberId]);
-    const balanceAfter = await this.balanceOf(q, op.memberId);
-    const entryId = await this.insertEntry(q, { ...op, type: 'reversal' }, -op.points, hash, balanceAfter, now);
+  private async spendIn(q: Q, entryId: number, memberId: number, take: number, wanted: number, now: Date): Promise<void> {
     const lots = await q.all<{ id: number; remaining: number; expires_at: number | null; created_at: number }>(
-      'SELECT id, remaining, expires_at, created_at FROM points_lots WHERE member_id = ? AND remaining > 0',
-      [op.memberId],
-    );
-    const available = lots.reduce((s, l) => s + Number(l.remaining), 0);
-    const take = Math.min(available, op.points);
-    if (take > 0) {
-      const plan = planDebit(
-        lots.map((l) => ({ id: String(l.id), remaining: Number(l.remaining), expiresAt: l.expires_at === null ? null : new Date(Number(l.expires_at)), createdAt: new Date(Number(l.created_at)) })),
-        take,
-        now,
-      );
-      if (!plan) throw new Error(`ledger lots do not cover ${take} points of member ${op.memberId}`);
-      for (const step of plan) await this.takeFromLot(q, entryId, op.memberId, Number(step.lotId), step.take);
-    }
-    return { entryId, memberId: op.memberId, delta: -op.points, balanceAfter, replayed: false };
+      'SELECT id, remaining, expires_at, created_at FROM points_lots WHERE member_id = ? AND remaining > 0', [memberId]);
+    const views = lots.map((l) => ({ id: String(l.id), remaining: Number(l.remaining), expiresAt: l.expires_at === null ? null : new Date(Number(l.expires_at)), createdAt: new Date(Number(l.created_at)) }));
+    const points = Math.min(take, views.reduce((sum, l) => sum + l.remaining, 0));
+    if (points < wanted) throw new Error(`ledger lots do not cover ${wanted} points of member ${memberId}: the ledger is out of step`);
+    if (points === 0) return;
+    const plan = planDebit(views, points, now);
+    if (!plan) throw new Error(`ledger lots do not cover ${points} points of member ${memberId}`);
+    for (const step of plan) await this.takeFromLot(q, entryId, memberId, Number(step.lotId), step.take);
   }
 
   /**
