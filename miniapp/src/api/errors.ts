@@ -14,6 +14,7 @@ const SERVER_MESSAGES = {
   BAD_CREDENTIALS: '账号或密码错误',
   FORBIDDEN: '没有权限进行此操作',
   NOT_FOUND: '内容不存在或已下架',
+  METHOD_NOT_ALLOWED: '请求方式不正确',
   MEMBER_NOT_FOUND: '未找到该会员',
   IDEMPOTENCY_CONFLICT: '该操作已提交过，请勿更改后重复提交',
   INSUFFICIENT_POINTS: '积分不足',

@@ -20,6 +20,7 @@ export function errorAndLog(logger: Logger) {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      if (ctx.status === 405 && !ctx.body) throw new AppError('METHOD_NOT_ALLOWED', undefined, { allow: ctx.response.get('Allow') });
     } catch (raw) {
       const err = toAppError(raw);
       if (!err) {
@@ -46,6 +47,6 @@ function toAppError(err: unknown): AppError | null {
   // @koa/bodyparser throws a bare SyntaxError with status 400 for broken JSON.
   if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || status === 400) return new AppError('MALFORMED_BODY');
   if (status === 404) return new AppError('NOT_FOUND');
-  if (status === 405 || status === 501) return new AppError('NOT_FOUND', 'Method not allowed');
+  if (status === 405 || status === 501) return new AppError('METHOD_NOT_ALLOWED');
   return null;
 }

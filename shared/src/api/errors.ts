@@ -12,6 +12,7 @@ export const ERRORS = {
   BAD_CREDENTIALS: { status: 401, message: 'Wrong username or password' },
   FORBIDDEN: { status: 403, message: 'Not allowed' },
   NOT_FOUND: { status: 404, message: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here' },
   MEMBER_NOT_FOUND: { status: 404, message: 'Member not found' },
   IDEMPOTENCY_CONFLICT: { status: 409, message: 'This idempotency key was already used with different input' },
   INSUFFICIENT_POINTS: { status: 409, message: 'Not enough points' },
