@@ -20,13 +20,20 @@ test('metrics match hand-computed values on a seeded data set; segments and chur
   const refund = await t.http('POST', '/api/staff/refunds', { token: staff.token, headers: { 'idempotency-key': 'ins-refund-1' }, body: { orderNo: bOrder, amountCents: 10_000 } });
   expect(refund.body.pointsReversed).toBe(100);
   await t.http('POST', '/api/admin/points/adjustments', { token: op.token, body: { memberId: String(a.memberId), delta: -30, reason: 'mall', idempotencyKey: 'ins-adjust-1' } });
+  expect((await t.http('POST', '/api/me/checkin', { token: a.token })).body.points).toBe(10);
+  const gift = await t.http('POST', '/api/admin/benefits', { token: op.token, body: { title: '赠品', costPoints: 0, stock: 5, validDays: 3 } });
+  const v = await t.http('POST', '/api/me/redemptions', { token: b.token, headers: { 'idempotency-key': 'ins-redeem-1' }, body: { benefitId: gift.body.id } });
+  expect((await t.http('POST', '/api/staff/vouchers/redeem', { token: staff.token, body: { code: v.body.voucher.code } })).status).toBe(200);
 
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(t.clock.now());
   const m = await t.http('GET', `/api/admin/metrics?from=${today}&to=${today}`, { token: op.token });
   expect(m.status).toBe(200);
   expect(m.body.members).toEqual({ total: 3, new: 3, dau: 2, mau: 2 });
   expect(m.body.tiers).toEqual([{ code: 'normal', name: '普卡', members: 3 }, { code: 'silver', name: '银卡', members: 0 }, { code: 'gold', name: '金卡', members: 0 }]);
-  expect(m.body.points).toEqual({ issued: 450, redeemed: 30, expired: 0, reversed: 100, outstanding: 320, liabilityCents: 320, breakageRate: 0 });
+  expect(m.body.points).toEqual({ issued: 460, redeemed: 30, expired: 0, reversed: 100, outstanding: 330, liabilityCents: 330, breakageRate: 0 });
+  expect(m.body.vouchers).toEqual({ issued: 1, writtenOff: 1, writeOffRate: 1 });
+  expect(m.body.checkin).toEqual({ checkins: 1, members: 1, participationRate: 0.5 });
+  expect(m.body.referrals).toEqual({ invited: 0, registered: 0, purchased: 0 });
   expect(m.body.sales).toEqual({ orders: 3, amountCents: 45_000, refundedCents: 10_000, buyers: 2, repeatBuyers: 1, repeatPurchaseRate: 0.5 });
   expect(m.body.stores).toEqual([expect.objectContaining({ orders: 3, amountCents: 45_000, pointsIssued: 450, buyers: 2 })]);
 

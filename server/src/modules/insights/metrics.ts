@@ -1,5 +1,4 @@
 import { addDaysToIsoDate, parseIsoDate, startOfLocalDay, type MetricsResponse } from '@huiyuan/shared';
-import type { Q } from '../../db/database';
 import type { AppContext } from '../../http/context';
 
 const DAY_START = (date: string, tz: string) => {
@@ -11,13 +10,6 @@ const n = (v: unknown) => Number(v ?? 0);
 
 /** Activity = a purchase or a points movement the member caused (expiry and claw-backs are not activity). */
 const ACTIVE_SQL = `SELECT COUNT(DISTINCT member_id) AS n FROM points_entries WHERE type IN ('credit', 'debit', 'adjust') AND created_at >= ? AND created_at < ?`;
-
-async function tableExists(q: Q, name: string): Promise<boolean> {
-  const sql = q.dialect === 'mysql'
-    ? 'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?'
-    : "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?";
-  return n((await q.one<{ n: number }>(sql, [name]))?.n) > 0;
-}
 
 /**
  * Dashboard figures for business dates [from, to] (inclusive), computed with
@@ -58,24 +50,17 @@ export async function metrics(c: AppContext, from: string, to: string, store: nu
          FROM stores s LEFT JOIN orders o ON o.store_id = s.id AND o.created_at >= ? AND o.created_at < ?
         ${store === null ? '' : 'WHERE s.id = ?'} GROUP BY s.id, s.name ORDER BY s.id`, [start, end, ...storeArg]);
 
-    const vouchers = { issued: 0, writtenOff: 0, writeOffRate: 0 };
-    if (await tableExists(q, 'vouchers')) {
-      vouchers.issued = await one('SELECT COUNT(*) AS n FROM vouchers WHERE created_at >= ? AND created_at < ?', [start, end]);
-      vouchers.writtenOff = await one(`SELECT COUNT(*) AS n FROM vouchers WHERE redeemed_at >= ? AND redeemed_at < ?${store === null ? '' : ' AND redeemed_store_id = ?'}`, [start, end, ...storeArg]);
-      vouchers.writeOffRate = ratio(vouchers.writtenOff, vouchers.issued);
-    }
-    const checkin = { checkins: 0, members: 0, participationRate: 0 };
-    if (await tableExists(q, 'checkins')) {
-      checkin.checkins = await one('SELECT COUNT(*) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [from, to]);
-      checkin.members = await one('SELECT COUNT(DISTINCT member_id) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [from, to]);
-      checkin.participationRate = ratio(checkin.members, Math.max(mau, checkin.members));
-    }
-    const referrals = { invited: 0, registered: 0, purchased: 0 };
-    if (await tableExists(q, 'referrals')) {
-      referrals.registered = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ?', [start, end]);
-      referrals.invited = referrals.registered;
-      referrals.purchased = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ? AND first_purchase_at IS NOT NULL', [start, end]);
-    }
+    const vIssued = await one('SELECT COUNT(*) AS n FROM vouchers WHERE created_at >= ? AND created_at < ?', [start, end]);
+    const vUsed = await one(`SELECT COUNT(*) AS n FROM vouchers WHERE redeemed_at >= ? AND redeemed_at < ?${store === null ? '' : ' AND redeemed_store_id = ?'}`, [start, end, ...storeArg]);
+    const vouchers = { issued: vIssued, writtenOff: vUsed, writeOffRate: ratio(vUsed, vIssued) };
+    const checkins = await one('SELECT COUNT(*) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [from, to]);
+    const checkinMembers = await one('SELECT COUNT(DISTINCT member_id) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [from, to]);
+    // Participation: members who checked in over members active in the last 30 days (at least themselves).
+    const checkin = { checkins, members: checkinMembers, participationRate: ratio(checkinMembers, Math.max(mau, checkinMembers)) };
+    // Funnel: invited (bound at registration) -> made a first purchase -> rewarded.
+    const registered = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ?', [start, end]);
+    const purchased = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ? AND first_purchase_at IS NOT NULL', [start, end]);
+    const referrals = { invited: registered, registered, purchased };
 
     const buyers = n(orders?.buyers);
     return {

@@ -88,7 +88,25 @@ const stockChecks: InvariantCheck[] = [
   },
 ];
 
-const registry: InvariantCheck[] = [...pointsChecks, ...stockChecks];
+const causeChecks: InvariantCheck[] = [
+  {
+    name: 'outbox: every birthday gift and referral reward has its notification',
+    run: (q, limit) => q.all(
+      `SELECT e.id, e.idem_key FROM points_entries e
+        WHERE (e.reason = 'birthday_gift' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = e.idem_key))
+           OR (e.reason = 'referral_inviter' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ${q.dialect === 'mysql' ? "CONCAT('referral:', SUBSTRING_INDEX(SUBSTRING_INDEX(e.idem_key, ':', 2), ':', -1))" : "'referral:' || substr(e.idem_key, 10, instr(substr(e.idem_key, 10), ':') - 1)"}))
+        LIMIT ${limit}`),
+  },
+  {
+    name: 'outbox: every tier change has its notification',
+    run: (q, limit) => q.all(
+      `SELECT t.member_id, t.tier_code FROM member_tiers t JOIN members m ON m.id = t.member_id
+        WHERE t.since_at > m.created_at AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.member_id = t.member_id AND o.kind = 'tier_changed')
+        LIMIT ${limit}`),
+  },
+];
+
+const registry: InvariantCheck[] = [...pointsChecks, ...stockChecks, ...causeChecks];
 
 /** Lets a capability add its invariants (stock vs vouchers, tiers, outbox...). */
 export function registerInvariant(check: InvariantCheck): void {

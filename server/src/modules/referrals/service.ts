@@ -57,7 +57,9 @@ export class ReferralService {
 
   /** Checkout hook: marks the invitee's first purchase; the reward waits for the refund window. */
   async onPurchaseIn(q: Q, memberId: number, now: Date): Promise<void> {
-    await q.exec("UPDATE referrals SET status = 'purchased', first_purchase_at = ? WHERE invitee_id = ? AND status = 'registered'", [now.getTime(), memberId]);
+    // The first purchase is recorded for the funnel whatever the trigger; only a waiting invite changes status.
+    await q.exec('UPDATE referrals SET first_purchase_at = ? WHERE invitee_id = ? AND first_purchase_at IS NULL', [now.getTime(), memberId]);
+    await q.exec("UPDATE referrals SET status = 'purchased' WHERE invitee_id = ? AND status = 'registered'", [memberId]);
   }
 
   /** Job: rewards first purchases whose refund window has passed (and were not refunded in full). Chunked. */
