@@ -51,6 +51,7 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
   // 409 is expected only with the codes each operation can legitimately meet.
   const allowed409: Record<string, string[]> = {
     checkout: ['MEMBER_CODE_REPLAYED'], 'replay-conflict': ['IDEMPOTENCY_CONFLICT'], refund: ['REFUND_EXCEEDS_ORDER'], adjust: ['INSUFFICIENT_POINTS'],
+    redeem: ['INSUFFICIENT_POINTS', 'OUT_OF_STOCK', 'LIMIT_REACHED'], writeoff: ['VOUCHER_USED'], job: [],
   };
   const note = (op: string, status: number, expected: number[], body: any) => {
     outcome[`${op} ${status}`] = (outcome[`${op} ${status}`] ?? 0) + 1;
@@ -61,6 +62,11 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
   let staff = await target.staffToken();
   let operator = await target.operatorToken();
   let seq = 0;
+  const vouchers: { code: string; memberId: number }[] = [];
+  const checkedIn = new Set<string>();
+  // A small benefit per seed so stock runs out and limits bite.
+  const benefit = await target.http('POST', '/api/admin/benefits', { token: operator, body: { title: `sim ${seed}`, costPoints: 30, stock: 6, perMemberLimit: 2, validDays: 30 } });
+  const benefitId = benefit.body.id as string;
 
   const ops: Record<string, () => Promise<void>> = {
     async register() {
@@ -119,6 +125,64 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
       note('adjust', res.status, [200, 409], res.body);
       if (res.status === 200) add(m.id, delta);
     },
+    async checkin() {
+      if (!members.length) return;
+      const m = pick(members);
+      const res = await target.http('POST', '/api/me/checkin', { token: m.token });
+      note('checkin', res.status, [200], res.body);
+      // Count each (member, day) once: after a lost commit acknowledgement the server's
+      // retry answers "replayed" even to the first request, and that is correct.
+      if (res.status === 200 && !checkedIn.has(`${m.id}:${res.body.date}`)) {
+        checkedIn.add(`${m.id}:${res.body.date}`);
+        add(m.id, res.body.points);
+      }
+    },
+    async redeem() {
+      if (!members.length) return;
+      const m = pick(members);
+      const key = `simrd-${seed}-${++seq}`;
+      const send = () => target.http('POST', '/api/me/redemptions', { token: m.token, headers: { 'idempotency-key': key }, body: { benefitId } });
+      const res = await send();
+      note('redeem', res.status, [200, 409], res.body);
+      if (res.status === 200) {
+        add(m.id, -30);
+        vouchers.push({ code: res.body.voucher.code, memberId: m.id });
+        const again = await send();
+        if (again.body?.voucher?.code !== res.body.voucher.code) unexpected.push(`seed ${seed}: redemption replay issued another voucher`);
+      }
+    },
+    async writeoff() {
+      const v = vouchers.length ? pick(vouchers) : null;
+      if (!v) return;
+      const res = await target.http('POST', '/api/staff/vouchers/redeem', { token: staff, body: { code: v.code } });
+      note('writeoff', res.status, [200, 409], res.body);
+    },
+    async invite() {
+      if (!members.length) return;
+      const inviter = pick(members);
+      const view = await target.http('GET', '/api/me/referrals', { token: inviter.token });
+      const identity = `sim-${seed}-inv-${++seq}`;
+      const res = await target.http('POST', '/api/auth/login', { body: { code: `${identity}:1`, ref: view.body.code } });
+      note('invite', res.status, [200], res.body);
+      if (res.status === 200) {
+        const inviteeId = Number(res.body.memberId);
+        // Rewards follow the configured rules (caps, milestones): take them from the ledger
+        // entries that name this invite, so concurrent operations cannot blur the model.
+        const ref = `referral:${inviteeId}`;
+        const sumFor = async (token: string) => {
+          const page = await target.http('GET', '/api/me/points/entries?limit=100', { token });
+          return (page.body.items as { ref: string | null; delta: number }[]).filter((e) => e.ref === ref).reduce((s, e) => s + e.delta, 0);
+        };
+        balances.set(inviteeId, await sumFor(res.body.token));
+        add(inviter.id, await sumFor(inviter.token));
+        members.push({ id: inviteeId, token: res.body.token, identity });
+      }
+    },
+    async job() {
+      const name = pick(['birthday', 'points_expiry', 'voucher_expiry', 'tier_evaluation', 'segments', 'outbox']);
+      const res = await target.http('POST', `/api/admin/jobs/${name}/run`, { token: operator });
+      note('job', res.status, [200, 429], res.body);
+    },
     async read() {
       if (!members.length) return;
       const m = pick(members);
@@ -126,7 +190,10 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
       note('read', res.status, [200, 401], res.body);
     },
   };
-  const weights: [string, number][] = [['register', 2], ['checkout', 5], ['replayCheckout', 2], ['refund', 2], ['adjust', 2], ['read', 2]];
+  const weights: [string, number][] = [
+    ['register', 2], ['checkout', 5], ['replayCheckout', 2], ['refund', 2], ['adjust', 2], ['read', 2],
+    ['checkin', 2], ['redeem', 2], ['writeoff', 1], ['invite', 1], ['job', 1],
+  ];
   const total = weights.reduce((s, [, w]) => s + w, 0);
   const choose = () => {
     let x = rand() * total;

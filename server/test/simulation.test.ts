@@ -56,6 +56,7 @@ test(`simulation over ${SEEDS.length} seeds keeps every invariant`, async () => 
     if (process.env.SIM_VERBOSE) console.log(seed, JSON.stringify(r.byOutcome));
     expect(r.unexpected).toEqual([]);
     const ids = [...r.expectedBalances.keys()];
+    if (!ids.length) continue; // every registration of this seed met an injected WeChat failure
     const rows = await t.ctx.db.read((q) => q.all<{ member_id: number; balance: number }>(
       `SELECT member_id, balance FROM points_accounts WHERE member_id IN (${ids.map(() => '?').join(',')})`, ids));
     const actual = new Map(rows.map((x) => [Number(x.member_id), Number(x.balance)]));
