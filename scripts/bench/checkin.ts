@@ -1,4 +1,4 @@
-import { closedLoop, freshDatabase, jsonClient, memberToken, printTable, seedMembers, startBenchServer, writeResults, type Row } from './lib';
+import { closedLoop, freshDatabase, jsonClient, memberToken, printTable, rawTx, seedMembers, startBenchServer, writeResults, type Row } from './lib';
 
 /**
  * Daily check-in: POST /api/me/checkin (member auth, business date, streak,
@@ -32,12 +32,32 @@ export async function benchCheckin(): Promise<Row> {
       const [res] = await db.pool.query("INSERT IGNORE INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES (?, ?, 'normal', 1, 10, ?)", [members[i % members.length], day, Date.now()]);
       return (res as { affectedRows: number }).affectedRows === 1;
     };
+    // A second baseline: the same writes as the server's check-in (row, balance, entry, lot) in one raw transaction.
+    let fullNext = 0;
+    const fullOp = async () => {
+      const i = fullNext++;
+      const memberId = members[i % members.length];
+      const day = `2098-01-${String(1 + Math.floor(i / members.length)).padStart(2, '0')}`;
+      return rawTx(db.pool, async (conn) => {
+        await conn.query('SELECT streak FROM checkins WHERE member_id = ? AND business_date = ?', [memberId, day]);
+        await conn.query('SELECT business_date FROM checkins WHERE member_id = ? AND business_date >= ? AND business_date <= ?', [memberId, '2097-01-01', day]);
+        await conn.query("INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES (?, ?, 'normal', 1, 10, ?)", [memberId, day, Date.now()]);
+        await conn.query('SELECT id FROM points_entries WHERE idem_key = ?', [`rawci:${memberId}:${day}`]);
+        await conn.query('UPDATE points_accounts SET balance = balance + 10, updated_at = ? WHERE member_id = ?', [Date.now(), memberId]);
+        const [[acc]] = (await conn.query('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId])) as unknown as [[{ balance: number }]];
+        const [e] = await conn.query("INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, created_at) VALUES (?, 10, 'credit', 'checkin', ?, ?, 'x', ?, ?)",
+          [memberId, `checkin:${day}`, `rawci:${memberId}:${day}`, acc.balance, Date.now()]);
+        await conn.query('INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at) VALUES (?, ?, 10, 10, ?, ?)', [memberId, (e as { insertId: number }).insertId, Date.now() + 3e10, Date.now()]);
+      });
+    };
     await closedLoop(appOp, CONCURRENCY, 1);
     const app = await closedLoop(appOp, CONCURRENCY, SECONDS);
     await closedLoop(rawOp, CONCURRENCY, 1);
     const raw = await closedLoop(rawOp, CONCURRENCY, SECONDS);
+    await closedLoop(fullOp, CONCURRENCY, 1);
+    const full = await closedLoop(fullOp, CONCURRENCY, SECONDS);
     if (next > members.length) console.warn('check-in bench ran out of members: later check-ins were replays');
-    return { workload: `check-in (c=${CONCURRENCY})`, app, raw, target: 0.5 };
+    return { workload: `check-in (c=${CONCURRENCY})`, app, raw, target: 0.5, extra: { sameWritesRawPerSecond: Math.round(full.perSecond), ratioToSameWrites: Math.round((app.perSecond / full.perSecond) * 100) / 100 } };
   } finally {
     await server.stop();
     await db.drop();

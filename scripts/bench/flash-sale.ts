@@ -81,5 +81,5 @@ export async function benchFlashSale(): Promise<Row> {
 }
 
 if (require.main === module) {
-  benchFlashSale().then((row) => { printTable([row]); console.log(JSON.stringify(row.extra)); console.log(`results: ${writeResults('flash-sale', [row])}`); process.exit(0); }, (err) => { console.error(err); process.exit(2); });
+  benchFlashSale().then((row) => { printTable([row]); console.log(`results: ${writeResults('flash-sale', [row])}`); process.exit(0); }, (err) => { console.error(err); process.exit(2); });
 }

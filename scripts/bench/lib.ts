@@ -158,6 +158,7 @@ export function printTable(rows: Row[]): void {
   for (const r of rows) {
     const ratio = r.app.perSecond / r.raw.perSecond;
     console.log(`${r.workload.padEnd(28)}${fmt(r.app.perSecond)}${fmt(r.app.p50, 1)}${fmt(r.app.p99, 1)}${fmt(r.raw.perSecond)}${fmt(ratio, 2)}${fmt(r.target, 2)}  ${r.app.errors}/${r.raw.errors}${ratio < r.target ? '  BELOW TARGET' : ''}`);
+    if (r.extra) console.log(`${''.padEnd(28)}${JSON.stringify(r.extra)}`);
   }
 }
 
