@@ -1,9 +1,13 @@
+import type { BenefitList, RedeemResult as ServerRedeem } from '@huiyuan/shared';
+import type { z } from 'zod';
 import { api } from './client';
-import type { Voucher } from './vouchers';
+import { toVoucher, type Voucher } from './vouchers';
+
+type ServerBenefit = z.infer<typeof BenefitList>['items'][number];
 
 /**
  * The points mall: benefits a member can redeem with points or by tier.
- * Types are local until shared/src/api has a benefits schema.
+ * The page works with this view; the server's shape (shared/src/api/benefits.ts) is mapped here.
  */
 export interface Benefit {
   id: string;
@@ -33,14 +37,29 @@ export interface RedeemResult {
   replayed: boolean;
 }
 
-export const getBenefits = (cursor?: string | null, limit = 20) => api.get<BenefitsPage>('/api/benefits', { cursor, limit });
+export function toBenefit(b: ServerBenefit): Benefit {
+  const limit = b.perMemberLimit > 0 ? b.perMemberLimit : null;
+  return {
+    id: b.id, name: b.title, description: b.description, imageUrl: null, pointsCost: b.costPoints, stockLeft: b.stockLeft,
+    minTierCode: b.minTier?.code ?? null, minTierName: b.minTier?.name ?? null, perMemberLimit: limit,
+    redeemedByMe: limit !== null && b.myRemaining !== null ? limit - b.myRemaining : 0, available: !b.locked,
+  };
+}
 
-export const getBenefit = (id: string) => api.get<Benefit>(`/api/benefits/${encodeURIComponent(id)}`);
+/** The catalogue is one short list (no paging on the server); the cursor is kept for the list hook. */
+export const getBenefits = async (_cursor?: string | null, _limit = 20): Promise<BenefitsPage> => {
+  const r = await api.get<z.infer<typeof BenefitList>>('/api/benefits');
+  return { items: r.items.map(toBenefit), nextCursor: null };
+};
+
+export const getBenefit = async (id: string): Promise<Benefit | null> => (await getBenefits()).items.find((b) => b.id === id) ?? null;
 
 /**
  * Spends points. The operation is named by the benefit: until this redemption
  * settles, tapping again (or retrying after a crash) reuses the key, so one tap
  * can never cost points twice.
  */
-export const redeemBenefit = (benefitId: string) =>
-  api.post<RedeemResult>('/api/me/redemptions', { benefitId }, { operation: `redeem:${benefitId}` });
+export const redeemBenefit = async (benefitId: string): Promise<RedeemResult> => {
+  const r = await api.post<z.infer<typeof ServerRedeem>>('/api/me/redemptions', { benefitId }, { operation: `redeem:${benefitId}` });
+  return { redemptionId: r.voucher.id, voucher: toVoucher(r.voucher), pointsSpent: r.voucher.costPoints, balance: r.balance, replayed: r.replayed };
+};

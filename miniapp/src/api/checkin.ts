@@ -1,10 +1,11 @@
+import type { CheckinView } from '@huiyuan/shared';
 import { api } from './client';
 
 /**
  * Daily check-in. The day is the server's business date, never the phone's:
  * the status carries `today`, which also names the operation so a retried
  * check-in reuses its Idempotency-Key.
- * Types are local until shared/src/api has a check-in schema.
+ * The page works with this view; the server's CheckinView is mapped here.
  */
 export interface CheckinDay {
   date: string; // YYYY-MM-DD, business timezone
@@ -33,11 +34,25 @@ export interface CheckinResult {
   replayed: boolean;
 }
 
-export const getCheckinStatus = () => api.get<CheckinStatus>('/api/me/checkin');
+export const getCheckinStatus = async (): Promise<CheckinStatus> => {
+  const v = await api.get<CheckinView>('/api/me/checkin');
+  return {
+    today: v.today, checkedInToday: v.checkedInToday, streak: v.streak, todayPoints: v.todayReward.total,
+    days: v.days.map((d) => ({ date: d.date, checkedIn: d.checked, makeup: d.kind === 'makeup', points: d.points })),
+    makeupLeft: v.makeup.remainingInCycle,
+  };
+};
 
-export const checkIn = (today: string) =>
-  api.post<CheckinResult>('/api/me/checkins', {}, { operation: `checkin:${today}` });
+interface ServerCheckin { date: string; streak: number; points: number; base: number; bonus: number; balance: number; replayed: boolean }
 
-/** Make up a missed day (MAKEUP_NOT_ALLOWED when the rules refuse it). */
-export const makeUp = (date: string) =>
-  api.post<CheckinResult>('/api/me/checkins', { date }, { operation: `checkin-makeup:${date}` });
+/** The business date names the operation: a retried tap reuses its key, and the server counts the day once anyway. */
+export const checkIn = async (today: string): Promise<CheckinResult> => {
+  const r = await api.post<ServerCheckin>('/api/me/checkin', undefined, { operation: `checkin:${today}` });
+  return { date: r.date, points: r.points, streak: r.streak, balance: r.balance, bonus: r.bonus > 0 ? { label: '连续签到奖励', points: r.bonus } : null, replayed: r.replayed };
+};
+
+/** Make up a missed day, paid with points (MAKEUP_NOT_ALLOWED when the rules refuse it). */
+export const makeUp = async (date: string): Promise<CheckinResult> => {
+  const r = await api.post<{ date: string; points: number; streak: number; balance: number }>('/api/me/checkin/makeup', { date, payWith: 'points' }, { operation: `checkin-makeup:${date}` });
+  return { date: r.date, points: r.points, streak: r.streak, balance: r.balance, bonus: null, replayed: false };
+};

@@ -16,9 +16,13 @@ export interface MessagesPage {
   unread: number;
 }
 
-export const getMessages = (cursor?: string | null, limit = 20) => api.get<MessagesPage>('/api/me/messages', { cursor, limit });
+export const getMessages = async (cursor?: string | null, limit = 20): Promise<MessagesPage> => {
+  const r = await api.get<{ items: { id: string; kind: string; title: string; body: string; read: boolean; createdAt: string }[]; nextCursor: string | null; unread: number }>('/api/me/messages', { cursor, limit });
+  // The server says whether a message is read; the page keeps a read time.
+  return { items: r.items.map((m) => ({ id: m.id, kind: m.kind, title: m.title, body: m.body, createdAt: m.createdAt, readAt: m.read ? m.createdAt : null })), nextCursor: r.nextCursor, unread: r.unread };
+};
 
 /** Marking read is naturally idempotent; no operation name needed. */
-export const markRead = (id: string) => api.post<{ ok: true }>(`/api/me/messages/${encodeURIComponent(id)}/read`);
+export const markRead = (id: string) => api.post<{ unread: number }>(`/api/me/messages/${encodeURIComponent(id)}/read`);
 
-export const markAllRead = () => api.post<{ ok: true }>('/api/me/messages/read-all');
+export const markAllRead = () => api.post<{ unread: number }>('/api/me/messages/read-all');

@@ -55,8 +55,15 @@ export interface VoucherRedeemResult {
   replayed: boolean;
 }
 
-export const previewVoucher = (code: string) => api.get<VoucherPreview>('/api/staff/vouchers/lookup', { code }, staff);
+interface ServerPreview { code: string; title: string; status: 'unused' | 'used' | 'expired' | 'cancelled'; validUntil: string; memberMaskedName: string; redeemable: boolean; reason: string | null }
+
+export const previewVoucher = async (code: string): Promise<VoucherPreview> => {
+  const p = await api.get<ServerPreview>('/api/staff/vouchers/preview', { code }, staff);
+  return { code: p.code, title: p.title, memberMaskedName: p.memberMaskedName, status: p.status === 'unused' ? 'active' : p.status, validUntil: p.validUntil, usedAt: null };
+};
 
 /** A voucher is written off at most once; the code names the operation. */
-export const redeemVoucher = (code: string) =>
-  api.post<VoucherRedeemResult>('/api/staff/vouchers/redeem', { code }, { ...staff, operation: `voucher:${code}` });
+export const redeemVoucher = async (code: string): Promise<VoucherRedeemResult> => {
+  const r = await api.post<{ code: string; title: string; redeemedAt: string }>('/api/staff/vouchers/redeem', { code }, { ...staff, operation: `voucher:${code}` });
+  return { code: r.code, title: r.title, usedAt: r.redeemedAt, replayed: false };
+};
