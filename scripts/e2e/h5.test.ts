@@ -38,8 +38,9 @@ const api = async (method: string, p: string, token?: string, body?: unknown) =>
 };
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `h5-${name}.png`), fullPage: true });
 const digits = async (page: Page) => (await page.locator('[data-testid=member-code-digits]').first().innerText()).replace(/\s/g, '');
+// Taro's H5 router keeps earlier pages in the DOM, hidden: always act on the visible one.
 const typeInto = async (page: Page, testid: string, value: string) => {
-  const box = page.locator(`[data-testid=${testid}] input, input[data-testid=${testid}]`).first();
+  const box = page.locator(`[data-testid=${testid}] input:visible, input[data-testid=${testid}]:visible`).first();
   await box.fill(value);
   await box.dispatchEvent('input');
 };
@@ -96,16 +97,17 @@ const typeInto = async (page: Page, testid: string, value: string) => {
       await member.goto(`${server.url}/#/pages/index/index`);
       await member.locator('[data-testid=member-code-digits]').first().waitFor();
       await typeInto(staff, 'scan-manual', await digits(member));
-      await staff.locator('[data-testid=scan-submit]').first().click();
+      await staff.locator('[data-testid=scan-submit]:visible').first().click();
       await typeInto(staff, 'checkout-amount', '3000');
       await typeInto(staff, 'checkout-order', 'E2E-ORDER-1');
-      await staff.locator('[data-testid=checkout-submit]').first().click();
+      await staff.locator('[data-testid=checkout-submit]:visible').first().click();
       await staff.getByText('下一单').first().waitFor({ timeout: 10_000 });
       await shot(staff, '4-staff-checkout');
       await staff.getByText('下一单').first().click();
       await staff.goto(`${server.url}/#/staff/voucher/index`);
+      await staff.locator('[placeholder="或输入券码"]:visible, [data-testid=scan-manual]:visible input[placeholder="或输入券码"]').first().waitFor({ timeout: 10_000 });
       await typeInto(staff, 'scan-manual', voucher!.code);
-      await staff.locator('[data-testid=scan-submit]').first().click();
+      await staff.locator('[data-testid=scan-submit]:visible').first().click();
       await staff.getByText('可核销').first().waitFor({ timeout: 10_000 });
       await shot(staff, '5a-voucher-preview');
       await staff.locator('taro-button-core', { hasText: /^核销$/ }).first().click();
