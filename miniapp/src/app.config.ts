@@ -20,6 +20,7 @@ export default defineAppConfig({
         'invite/index',
         'messages/index',
         'tier/index',
+        'tasks/index',
       ],
     },
     {

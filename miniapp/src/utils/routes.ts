@@ -11,6 +11,7 @@ export const ROUTES = {
   invite: '/member/invite/index',
   messages: '/member/messages/index',
   tier: '/member/tier/index',
+  tasks: '/member/tasks/index',
   staffLogin: '/staff/login/index',
   staffCheckout: '/staff/checkout/index',
   staffVoucher: '/staff/voucher/index',

@@ -1,8 +1,11 @@
 import { useState } from 'react';
+import Taro from '@tarojs/taro';
 import { Button, Input, Picker, Text, View } from '@tarojs/components';
 import type { PatchMeRequest } from '@huiyuan/shared';
 import { getMe, patchMe, PRIVACY_POLICY_VERSION } from '../../api/me';
 import { getSubscriptionTemplates } from '../../api/subscriptions';
+import { deleteMyAccount, exportMyData } from '../../api/privacy';
+import { clearMemberSession } from '../../api/session';
 import { useAsync } from '../../hooks/useAsync';
 import StateView from '../../components/StateView';
 import { confirm, isH5, toastError, toastOk } from '../../utils/feedback';
@@ -15,6 +18,7 @@ const LINKS = [
   { text: '会员等级', url: ROUTES.tier },
   { text: '我的券', url: ROUTES.vouchers },
   { text: '每日签到', url: ROUTES.checkin },
+  { text: '任务中心', url: ROUTES.tasks },
   { text: '邀请好友', url: ROUTES.invite },
   { text: '消息中心', url: ROUTES.messages },
   { text: '店员入口', url: ROUTES.staffLogin },
@@ -61,6 +65,30 @@ export default function ProfilePage() {
 
   const m = me.data;
   const consentCurrent = m?.privacyConsent?.version === PRIVACY_POLICY_VERSION;
+  const onExport = async () => {
+    try {
+      const data = await exportMyData();
+      const text = JSON.stringify(data, null, 2);
+      // The export is the member's own copy: put it on the clipboard to keep or send.
+      await Taro.setClipboardData({ data: text });
+      void Taro.showToast({ title: `已复制 ${Math.round(text.length / 1024)} KB 数据`, icon: 'none' });
+    } catch (e) {
+      toastError(e);
+    }
+  };
+
+  const onDelete = async () => {
+    if (!(await confirm('注销账号', '注销后昵称、生日、手机号等个人信息将被删除且无法恢复，积分和券将作废。确定注销？'))) return;
+    try {
+      await deleteMyAccount();
+      clearMemberSession();
+      void Taro.showToast({ title: '账号已注销', icon: 'none' });
+      go(ROUTES.card);
+    } catch (e) {
+      toastError(e);
+    }
+  };
+
   return (
     <View className='page profile'>
       <StateView loading={me.loading} error={me.error && !m ? me.error : undefined} onRetry={me.reload}>
@@ -113,6 +141,18 @@ export default function ProfilePage() {
             <Button className='btn-primary profile__subscribe' onClick={onSubscribe}>订阅积分与权益通知</Button>
           </StateView>
         )}
+      </View>
+
+      <View className='section'>
+        <View className='section-title'>个人信息与隐私</View>
+        <View className='profile__link-row' onClick={() => void onExport()} data-testid='export-data'>
+          <Text>导出我的数据</Text>
+          <Text className='muted'>›</Text>
+        </View>
+        <View className='profile__link-row' onClick={() => void onDelete()} data-testid='delete-account'>
+          <Text>注销账号</Text>
+          <Text className='muted'>›</Text>
+        </View>
       </View>
 
       <View className='section'>
