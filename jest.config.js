@@ -3,6 +3,8 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 const shared = { '^@huiyuan/shared$': '<rootDir>/../shared/src/index.ts', '^@huiyuan/server$': '<rootDir>/../server/src/index.ts' };
 
 module.exports = {
+  // Per-project testTimeout is ignored by jest 30: set it for the whole run.
+  testTimeout: 60000,
   projects: [
     { displayName: 'shared', rootDir: 'shared', testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, testMatch: ['<rootDir>/src/**/*.test.ts'] },
     {

@@ -26,6 +26,8 @@ export interface TestServer {
   fake: FakeWechat;
   clock: ManualClock;
   logs: string[];
+  /** Every response body received through http() (and so login/staffToken), raw text, in order. */
+  responses: string[];
   dialect: 'mysql' | 'sqlite';
   http(method: string, path: string, opts?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   login(identity: string): Promise<{ token: string; memberId: number }>;
@@ -83,7 +85,7 @@ export async function startTestServer(opts: { clock?: ManualClock; env?: Record<
   let storeId: number | null = null;
 
   const t: TestServer = {
-    url, ctx, fake, clock, logs, dialect: ctx.db.dialect,
+    url, ctx, fake, clock, logs, responses: [], dialect: ctx.db.dialect,
     async http(method, path, o = {}) {
       const headers: Record<string, string> = { ...(o.headers ?? {}) };
       if (o.token) headers.authorization = `Bearer ${o.token}`;
@@ -94,6 +96,7 @@ export async function startTestServer(opts: { clock?: ManualClock; env?: Record<
       }
       const res = await fetch(t.url + path, { method, headers, body });
       const text = await res.text();
+      t.responses.push(text);
       let parsed: unknown = text;
       try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
       return { status: res.status, body: parsed, headers: res.headers };

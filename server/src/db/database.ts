@@ -120,7 +120,17 @@ export class Database {
   async read<T>(work: (q: Q) => Promise<T>): Promise<T> {
     const outer = this.als.getStore();
     if (outer) return work(outer);
-    if (this.dialect === 'mysql') return onConnection(mysqlPool(this.dataSource), false, (q) => this.als.run(q, () => work(q)));
+    if (this.dialect === 'mysql') {
+      // Reads change nothing, so a lost connection (killed, failed over) is simply tried again, like tx().
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await onConnection(mysqlPool(this.dataSource), false, (q) => this.als.run(q, () => work(q)));
+        } catch (err) {
+          if (attempt >= this.defaults.maxAttempts || !isRetryable(err) || isAppError(err)) throw err;
+          await new Promise((r) => setTimeout(r, Math.min(200, 2 ** attempt) * (0.5 + Math.random())));
+        }
+      }
+    }
     return this.serial(async () => {
       const runner = this.dataSource.createQueryRunner();
       try {

@@ -29,6 +29,9 @@ export function errorAndLog(logger: Logger) {
       const e = err ?? new AppError('INTERNAL');
       ctx.status = e.status;
       ctx.body = { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }), requestId };
+      // A body left half-read (e.g. a chunked body over the limit: the parser stops and pauses the
+      // stream) would stall every later request on this keep-alive connection: close it instead.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings may carry codes.

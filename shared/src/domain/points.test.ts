@@ -61,3 +61,12 @@ describe('lotRemainingAfterCredit: a debt is paid off first', () => {
   it.each([[100, 100, 100], [20, 100, 20], [-5, 100, 0], [150, 100, 100], [0, 10, 0]])('balance after %i, credited %i -> %i', (after, credited, remaining) =>
     expect(lotRemainingAfterCredit(after, credited)).toBe(remaining));
 });
+
+describe('planDebit tie-break on numeric ids', () => {
+  it('lot 9 goes before lot 10 when expiry and creation time are equal', () => {
+    const at = new Date('2027-01-01T00:00:00Z');
+    const made = new Date('2026-01-01T00:00:00Z');
+    const lots = [{ id: '10', remaining: 5, expiresAt: at, createdAt: made }, { id: '9', remaining: 5, expiresAt: at, createdAt: made }];
+    expect(planDebit(lots, 6, new Date('2026-06-01T00:00:00Z'))).toEqual([{ lotId: '9', take: 5 }, { lotId: '10', take: 1 }]);
+  });
+});

@@ -72,7 +72,8 @@ export function planDebit(lots: LotView[], points: number, now: Date): { lotId: 
     .sort((a, b) => {
       const ea = a.expiresAt?.getTime() ?? Infinity;
       const eb = b.expiresAt?.getTime() ?? Infinity;
-      return ea !== eb ? ea - eb : a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1);
+      // Ids are numeric strings: compare them as numbers ('9' before '10').
+      return ea !== eb ? ea - eb : a.createdAt.getTime() - b.createdAt.getTime() || (a.id.length - b.id.length || (a.id < b.id ? -1 : 1));
     });
   const plan: { lotId: string; take: number }[] = [];
   let left = points;
