@@ -12,7 +12,7 @@ import { closedLoop, freshDatabase, jsonClient, openLoop, printTable, seedMember
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const LEVELS = (process.env.BENCH_LEVELS ?? '8,16,32').split(',').map(Number);
-const MEMBERS = 40_000;
+const MEMBERS = 120_000; // each code step is used once: enough members that no code repeats within a run
 
 export async function benchCheckout(): Promise<Row[]> {
   const maxC = Math.max(...LEVELS);
