@@ -4,6 +4,7 @@ import { benchCheckout } from './checkout';
 import { benchCheckin } from './checkin';
 import { benchFlashSale } from './flash-sale';
 import { benchBirthday } from './birthday';
+import { benchCard } from './card';
 
 /**
  * `npm run bench`: every workload on MariaDB, each against its raw-SQL baseline
@@ -12,6 +13,7 @@ import { benchBirthday } from './birthday';
 const workloads: { name: string; run: () => Promise<Row | Row[]> }[] = [
   { name: 'ledger', run: benchLedger },
   { name: 'checkout', run: benchCheckout },
+  { name: 'card', run: benchCard },
   { name: 'checkin', run: benchCheckin },
   { name: 'flash-sale', run: benchFlashSale },
   { name: 'birthday', run: benchBirthday },

@@ -32,7 +32,9 @@ export class MemberCodes {
   }
 
   async card(memberId: number, now: Date): Promise<{ secretHex: string; current: string; expiresAt: Date }> {
-    const secretHex = await this.db.tx((q) => this.secretIn(q, memberId, now));
+    // Almost always a plain read: the secret is created at registration (a transaction only for older members).
+    const existing = await this.db.read((q) => q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [memberId]));
+    const secretHex = existing?.secret_hex ?? await this.db.tx((q) => this.secretIn(q, memberId, now));
     const stepMs = MEMBER_CODE_STEP_SECONDS * 1000;
     return {
       secretHex,

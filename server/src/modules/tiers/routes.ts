@@ -11,9 +11,11 @@ export function tierRoutes(r: Routes, c: AppContext): void {
     const id = ctx.state.member.id as number;
     const now = c.clock.now();
     const code = await c.codes.card(id, now);
-    const tier = await c.db.read((q) => c.tiers.tierOfIn(q, id));
-    const row = await c.db.read((q) => q.one<{ nickname: string | null; balance: number }>(
-      'SELECT m.nickname, a.balance FROM members m JOIN points_accounts a ON a.member_id = m.id WHERE m.id = ?', [id]));
+    // One connection for the card's reads.
+    const { tier, row } = await c.db.read(async (q) => ({
+      tier: await c.tiers.tierOfIn(q, id),
+      row: await q.one<{ nickname: string | null }>('SELECT nickname FROM members WHERE id = ?', [id]),
+    }));
     if (!row) throw new AppError('MEMBER_NOT_FOUND');
     return {
       memberId: String(id), maskedName: maskName(row.nickname), tier, balance: (await c.points.summary(id, now)).balance,
