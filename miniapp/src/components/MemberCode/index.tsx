@@ -9,6 +9,8 @@ export interface MemberCodeProps {
   code: string;
   /** Show the Code 128 bars under the QR (needs a digits-only code). */
   barcode?: boolean;
+  /** Print the code under the QR (member codes: yes; links on a poster: no). */
+  showText?: boolean;
   /** Dim the code while a fresh one is being fetched, so staff don't scan a stale one. */
   stale?: boolean;
 }
@@ -21,7 +23,7 @@ export const groupDigits = (code: string) => code.replace(/(.{4})(?=.)/g, '$1 ')
  * renders in WeChat, in the browser and in jsdom, and a re-render on every
  * code rotation is a cheap diff. Quiet zones are padding in index.scss.
  */
-export default function MemberCode({ code, barcode = true, stale = false }: MemberCodeProps) {
+export default function MemberCode({ code, barcode = true, stale = false, showText = true }: MemberCodeProps) {
   const rows = useMemo(() => qrMatrix(code).map(toRuns), [code]);
   const bars = useMemo(() => (barcode && /^[0-9]+$/.test(code) ? code128Widths(code) : null), [code, barcode]);
 
@@ -43,7 +45,7 @@ export default function MemberCode({ code, barcode = true, stale = false }: Memb
           </View>
         ))}
       </View>
-      <Text className='member-code__digits' data-testid='member-code-digits'>{groupDigits(code)}</Text>
+      {showText && <Text className='member-code__digits' data-testid='member-code-digits'>{groupDigits(code)}</Text>}
     </View>
   );
 }

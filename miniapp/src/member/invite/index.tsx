@@ -1,9 +1,11 @@
+import { useState } from 'react';
 import Taro, { useReachBottom, useShareAppMessage } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
 import { getInvitees, getReferralSummary, sharePath } from '../../api/referrals';
 import { useAsync } from '../../hooks/useAsync';
 import { useInfiniteList } from '../../hooks/useInfiniteList';
 import StateView from '../../components/StateView';
+import MemberCode from '../../components/MemberCode';
 import ListFooter from '../../components/ListFooter';
 import { isH5, toastOk } from '../../utils/feedback';
 import { formatDate, formatPoints } from '../../utils/format';
@@ -30,6 +32,11 @@ export default function InvitePage() {
     Taro.setClipboardData({ data: url }).then(() => toastOk('链接已复制')).catch(() => undefined);
   };
 
+  const [poster, setPoster] = useState(false);
+  // The poster's QR carries the share link: scanned in a browser it opens the H5 card with the code;
+  // in WeChat the shared card does the same. Members keep the poster by screenshot.
+  const posterLink = () => (isH5() ? `${window.location.origin}${window.location.pathname}#${sharePath(summary.data!.code)}` : sharePath(summary.data!.code));
+
   const s = summary.data;
   return (
     <View className='page'>
@@ -42,6 +49,15 @@ export default function InvitePage() {
               <Button className='btn-primary invite__share' onClick={copyLink}>复制邀请链接</Button>
             ) : (
               <Button className='btn-primary invite__share' openType='share'>邀请好友</Button>
+            )}
+            <Button className='invite__share' onClick={() => setPoster(!poster)} data-testid='invite-poster-toggle'>{poster ? '收起海报' : '生成邀请海报'}</Button>
+            {poster && (
+              <View className='invite__poster' data-testid='invite-poster'>
+                <Text className='invite__poster-title'>送你一张会员卡</Text>
+                <Text className='muted'>扫码入会，你我各得积分奖励</Text>
+                <MemberCode code={posterLink()} barcode={false} showText={false} />
+                <Text className='muted'>邀请码 {s.code} · 截图保存海报</Text>
+              </View>
             )}
             <View className='invite__milestones'>
               {s.milestones.map((m) => (
