@@ -74,3 +74,13 @@ test('concurrent purchases that cross a threshold together upgrade the member', 
   expect((await tierOf('tier-race')).current.code).toBe('silver');
   expect([a.body.tierChanged, b.body.tierChanged].filter(Boolean)).toHaveLength(1);
 });
+
+test('reconcile catches a stored tier below what the growth earns', async () => {
+  const m = await t.login('tier-reconcile');
+  await checkout(t, staff.token, m.memberId, 300_000); // silver
+  expect(await checkInvariants(t.ctx.db)).toEqual([]);
+  await t.ctx.db.tx((q) => q.exec("UPDATE member_tiers SET tier_code = 'normal' WHERE member_id = ?", [m.memberId]));
+  const v = await checkInvariants(t.ctx.db);
+  expect(v).toEqual([{ invariant: 'tiers: stored tier never below the tier its growth earns', detail: expect.objectContaining({ stored: 'normal', earned: 'silver', growth: 3000 }) }]);
+  await t.ctx.db.tx((q) => q.exec("UPDATE member_tiers SET tier_code = 'silver' WHERE member_id = ?", [m.memberId]));
+});
