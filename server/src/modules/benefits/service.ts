@@ -69,14 +69,16 @@ export class BenefitService {
         const redeemed = await incrementIn(q, 'benefit_member_counts', { benefit_id: benefitId, member_id: memberId }, 'redeemed', 1);
         if (redeemed > Number(b.per_member_limit)) throw new AppError('LIMIT_REACHED', undefined, { limit: Number(b.per_member_limit) });
       }
-      let balance = Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))?.balance ?? 0);
-      if (Number(b.cost_points) > 0) {
-        balance = (await this.ledger.debitIn(q, { key: `redeem:${memberId}:${key}`, memberId, points: Number(b.cost_points), type: 'debit', reason: 'redemption', ref: `benefit:${benefitId}` })).balanceAfter;
-      }
+      // The debit reports the balance after it; only a free benefit needs to read it.
+      const balance = Number(b.cost_points) > 0
+        ? (await this.ledger.debitIn(q, { key: `redeem:${memberId}:${key}`, memberId, points: Number(b.cost_points), type: 'debit', reason: 'redemption', ref: `benefit:${benefitId}` })).balanceAfter
+        : Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))?.balance ?? 0);
       const took = await q.exec('UPDATE benefits SET stock_left = stock_left - 1, updated_at = ? WHERE id = ? AND stock_left >= 1', [now, benefitId]);
       if (took !== 1) throw new AppError('OUT_OF_STOCK');
-      const id = await this.insertVoucher(q, { benefitId, memberId, cost: Number(b.cost_points), key, hash: sha([benefitId]), validUntil, now });
-      const v = (await q.one<VoucherRow>(`${VOUCHER_SELECT} WHERE v.id = ?`, [id]))!;
+      const code = newVoucherCode();
+      const id = await this.insertVoucher(q, { code, benefitId, memberId, cost: Number(b.cost_points), key, hash: sha([benefitId]), validUntil, now });
+      // Built from what was just written: no read-back on the hot path.
+      const v: VoucherRow = { id, code, benefit_id: benefitId, member_id: memberId, status: 'unused', cost_points: Number(b.cost_points), valid_until: validUntil, redeemed_at: null, created_at: now, title: b.title };
       return { voucher: voucherView(v, now), balance, replayed: false };
     });
   }
@@ -126,11 +128,11 @@ export class BenefitService {
     return { voucher: voucherView(row, now), balance, replayed: true };
   }
 
-  private async insertVoucher(q: Q, v: { benefitId: number; memberId: number; cost: number; key: string; hash: string; validUntil: number; now: number }): Promise<number> {
+  private async insertVoucher(q: Q, v: { code: string; benefitId: number; memberId: number; cost: number; key: string; hash: string; validUntil: number; now: number }): Promise<number> {
     try {
       return await q.insert(
         `INSERT INTO vouchers (code, benefit_id, member_id, status, cost_points, request_key, input_hash, valid_until, created_at) VALUES (?, ?, ?, 'unused', ?, ?, ?, ?, ?)`,
-        [newVoucherCode(), v.benefitId, v.memberId, v.cost, v.key, v.hash, v.validUntil, v.now]);
+        [v.code, v.benefitId, v.memberId, v.cost, v.key, v.hash, v.validUntil, v.now]);
     } catch (err) {
       // The same request key committed first (or, once in 2^79, a code collision): run again.
       if (isDuplicateKey(err)) throw new RetryTransaction(`voucher for ${v.key}`);
