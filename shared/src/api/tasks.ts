@@ -4,6 +4,8 @@ import { endpoint } from './endpoint';
 export const TaskView = z.object({
   code: z.string(), title: z.string(), period: z.enum(['once', 'daily', 'weekly']), kind: z.enum(['client', 'profile', 'first_purchase', 'subscribe']),
   points: z.int(), growth: z.int(), done: z.boolean().describe('Done in the current period'),
+  periodKey: z.string().describe("The current period: 'once', the business date, or 'w' + the week's Monday"),
+  state: z.enum(['todo', 'done', 'capped']).describe('capped: a client-reported task while today\'s client reports are used up'),
 });
 export const TaskList = z.object({ tasks: z.array(TaskView), clientReportsLeftToday: z.int() });
 export const TaskCompleted = z.object({ code: z.string(), period: z.string(), points: z.int(), growth: z.int(), balance: z.int(), replayed: z.boolean() });

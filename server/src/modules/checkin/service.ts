@@ -1,5 +1,5 @@
 import {
-  addDaysToIsoDate, businessDate, canMakeUp, currentStreak, cycleStart, nextBonus, rewardFor, streakAt,
+  addDaysToIsoDate, businessDate, canMakeUp, currentStreak, cycleStart, nextBonus, parseIsoDate, rewardFor, startOfLocalDay, streakAt,
   type CheckinRules, type CheckinView,
 } from '@huiyuan/shared';
 import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
@@ -9,122 +9,192 @@ import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
 import type { TierService } from '../tiers/service';
 import { addWithinCap } from '../checkout/caps';
-
-/** Splits a stored day's points back into base and streak bonus for display. */
-function split(rules: CheckinRules, streak: number, total: number) {
-  const bonus = Math.min(total, rewardFor(rules, streak).bonus);
-  return { base: total - bonus, bonus, total };
-}
+import { Batcher, type BatcherOptions } from './batcher';
+import { checkinBatchIn, splitReward, streakWindowStart, type CheckinOutcome, type CheckinRequest } from './daily';
+import { cardsOf, spendCardIn } from './cards';
+import './invariants'; // registers the check-in checks with reconcile
 
 const MAKEUP_REASONS: Record<string, string> = {
   not_a_date: 'Not a calendar date', today_or_future: 'Only a past day can be made up', already_checked: 'This day is already checked in',
-  outside_cycle: 'Only days of the current cycle can be made up', limit_reached: 'No make-ups left in this cycle',
+  outside_cycle: 'Only days of the current cycle can be made up', limit_reached: 'No make-ups left in this cycle', no_card: 'No make-up card left',
+  before_joining: 'Days before joining cannot be made up',
 };
+
+/** The make-up allowance is counted per cycle; without cycles, per ISO week (make-ups reach back a week then). */
+const allowanceKey = (today: string, rules: CheckinRules) => cycleStart(today, rules.cycle) ?? cycleStart(today, 'weekly')!;
+
+/**
+ * The next streak bonus, or null when the cycle ends before it can be reached
+ * (a weekly streak of 1 on Sunday will not reach day 3: it restarts on Monday).
+ */
+function reachableBonus(rules: CheckinRules, today: string, doneToday: boolean, streak: number) {
+  const next = nextBonus(rules, streak);
+  if (!next) return null;
+  const start = cycleStart(today, rules.cycle);
+  if (start === null) return next;
+  const end = rules.cycle === 'weekly' ? addDaysToIsoDate(start, 6) : addDaysToIsoDate(`${addDaysToIsoDate(start, 31).slice(0, 8)}01`, -1);
+  // Checked in today: the bonus day is inDays from today; not yet: today is the first of those days.
+  const on = addDaysToIsoDate(today, doneToday ? next.inDays : next.inDays - 1);
+  return on <= end ? next : null;
+}
 
 /**
  * Daily check-in. The (member, business date) primary key is the guarantee of one
- * check-in per day: twenty taps at once insert one row, the others lose the key
- * race and return the first result. Points go through the ledger with the key
- * `checkin:<member>:<date>`; the business date comes from the server clock only.
+ * check-in per day; the business date comes from the server clock only. Points
+ * go through the ledger with the key `checkin:<member>:<date>`. Check-ins that
+ * arrive together are written together (see Batcher, checkinBatchIn): the
+ * guarantee is the same, the database does a fraction of the work.
  */
 export class CheckinService {
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings, private readonly ledger: Ledger, private readonly tiers: TierService, private readonly tz: string) {}
+  private readonly batcher: Batcher<CheckinRequest, CheckinOutcome>;
 
-  async checkin(memberId: number) {
+  constructor(
+    private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings,
+    private readonly ledger: Ledger, private readonly tiers: TierService, private readonly tz: string,
+    batching: BatcherOptions = { maxBatch: 200, maxInFlight: 2 },
+  ) {
+    this.batcher = new Batcher((reqs) => this.write(reqs), async (req) => (await this.write([req]))[0], batching);
+  }
+
+  /** Checks the member in for today's business date; `key` is the client's optional Idempotency-Key. */
+  checkin(memberId: number, key?: string): Promise<CheckinOutcome> {
     const now = this.clock.now();
-    const today = businessDate(now, this.tz);
+    return this.batcher.submit({ memberId, date: this.businessDay(now), now, key });
+  }
+
+  /** businessDate() with the current day's bounds remembered: Intl formatting per request showed up in profiles. */
+  private day = { from: 0, to: 0, date: '' };
+  private businessDay(now: Date): string {
+    const t = now.getTime();
+    if (t >= this.day.from && t < this.day.to) return this.day.date;
+    const date = businessDate(now, this.tz);
+    const p = parseIsoDate(date)!;
+    this.day = { from: startOfLocalDay(p.year, p.month, p.day, this.tz).getTime(), to: startOfLocalDay(p.year, p.month, p.day + 1, this.tz).getTime(), date };
+    return date;
+  }
+
+  /** One transaction for the whole batch; requests straddling midnight are written per date. */
+  private async write(reqs: CheckinRequest[]): Promise<CheckinOutcome[]> {
     const rules = await this.settings.get('checkin.rules');
+    const dates = [...new Set(reqs.map((r) => r.date))];
     return this.db.tx(async (q) => {
-      const prior = await this.replay(q, memberId, today);
-      if (prior) return prior;
-      const checked = await this.checkedDays(q, memberId, addDaysToIsoDate(today, -400), today);
-      checked.add(today);
-      const streak = streakAt(checked, today, rules.cycle);
-      // The tier is read only when the rules use its multiplier: one round trip less per check-in.
-      const multiplier = rules.tierMultiplier ? (await this.tiers.tierOfIn(q, memberId)).multiplierPercent : 100;
-      const reward = rewardFor(rules, streak, multiplier);
-      await this.insert(q, memberId, today, 'normal', streak, reward.total, now);
-      const credit = await this.ledger.creditIn(q, { key: `checkin:${memberId}:${today}`, memberId, points: reward.total, type: 'credit', reason: 'checkin', ref: `checkin:${today}` });
-      return { date: today, streak, points: reward.total, base: reward.base, bonus: reward.bonus, balance: credit.balanceAfter, replayed: false };
+      const out = new Array<CheckinOutcome>(reqs.length);
+      for (const date of dates) {
+        const idx = reqs.flatMap((r, i) => (r.date === date ? [i] : []));
+        const res = await checkinBatchIn(q, { ledger: this.ledger, tiers: this.tiers }, rules, date, idx.map((i) => reqs[i]));
+        idx.forEach((i, j) => { out[i] = res[j]; });
+      }
+      return out;
     });
   }
 
+  /**
+   * Makes up a missed past day of the current cycle, paid with points (a ledger
+   * debit) or one make-up card. The date is the natural key: a repeat answers with
+   * the first result. The day's row is written first, so a concurrent repeat
+   * loses on the key (and replays) before it counts against the allowance or pays.
+   */
   async makeup(memberId: number, date: string, payWith: 'points' | 'card') {
     const now = this.clock.now();
     const today = businessDate(now, this.tz);
     const rules = await this.settings.get('checkin.rules');
     return this.db.tx(async (q) => {
-      const checked = await this.checkedDays(q, memberId, addDaysToIsoDate(today, -400), today);
+      const prior = await q.one<{ kind: string }>('SELECT kind FROM checkins WHERE member_id = ? AND business_date = ?', [memberId, date]);
+      if (prior?.kind === 'makeup') return this.makeupReplay(q, rules, memberId, date, today);
+      const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
       const refusal = canMakeUp(rules, today, date, checked, 0);
-      if (refusal === 'already_checked') throw new AppError('ALREADY_CHECKED_IN', MAKEUP_REASONS[refusal], { date });
+      if (refusal === 'already_checked') throw new AppError('ALREADY_CHECKED_IN', MAKEUP_REASONS.already_checked, { date });
       if (refusal) throw new AppError('MAKEUP_NOT_ALLOWED', MAKEUP_REASONS[refusal], { reason: refusal, date });
-      if (rules.makeupMaxPerCycle === 0) throw new AppError('MAKEUP_NOT_ALLOWED', MAKEUP_REASONS.limit_reached, { reason: 'limit_reached', date });
-      // The allowance per cycle is a counter with a ceiling, not a count of rows.
-      const cycleKey = cycleStart(today, rules.cycle) ?? addDaysToIsoDate(today, -7);
+      const refuse = (reason: string) => new AppError('MAKEUP_NOT_ALLOWED', MAKEUP_REASONS[reason], { reason, date });
+      // A day before the member joined was never missed: it cannot be bought.
+      if (date < (await this.joinedOn(q, memberId))) throw refuse('before_joining');
+      if (rules.makeupMaxPerCycle === 0) throw refuse('limit_reached');
+
+      checked.add(date);
+      const streak = streakAt(checked, date, rules.cycle);
+      const reward = rewardFor(rules, 1); // a made-up day earns the base reward, never a streak bonus
       try {
-        await addWithinCap(q, 'checkin_makeup', memberId, cycleKey, 1, rules.makeupMaxPerCycle, {});
+        await q.exec("INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES (?, ?, 'makeup', ?, ?, ?)", [memberId, date, streak, reward.base, now.getTime()]);
       } catch (err) {
-        if ((err as AppError).code === 'DAILY_CAP_REACHED') throw new AppError('MAKEUP_NOT_ALLOWED', MAKEUP_REASONS.limit_reached, { reason: 'limit_reached', date });
+        if (isDuplicateKey(err)) throw new RetryTransaction(`make-up ${memberId} ${date} taken`); // the rerun answers from the committed row
+        throw err;
+      }
+      // The allowance is a counter with a ceiling (one upsert under the row lock), not a count of rows.
+      try {
+        await addWithinCap(q, 'checkin_makeup', memberId, allowanceKey(today, rules), 1, rules.makeupMaxPerCycle, {});
+      } catch (err) {
+        if ((err as AppError).code === 'DAILY_CAP_REACHED') throw refuse('limit_reached');
         throw err;
       }
       let paidPoints = 0;
       let paidCards = 0;
       if (payWith === 'card') {
-        const used = await q.exec('UPDATE makeup_cards SET cards = cards - 1, updated_at = ? WHERE member_id = ? AND cards >= 1', [now.getTime(), memberId]);
-        if (used !== 1) throw new AppError('MAKEUP_NOT_ALLOWED', 'No make-up card left', { reason: 'no_card', date });
+        if (!(await spendCardIn(q, memberId, date, now))) throw refuse('no_card');
         paidCards = 1;
       } else if (rules.makeupCostPoints > 0) {
+        // Refused with INSUFFICIENT_POINTS when the balance is short: the whole unit rolls back, nothing is written.
         await this.ledger.debitIn(q, { key: `makeup-pay:${memberId}:${date}`, memberId, points: rules.makeupCostPoints, type: 'debit', reason: 'checkin_makeup', ref: `checkin:${date}` });
         paidPoints = rules.makeupCostPoints;
       }
-      checked.add(date);
-      const streak = streakAt(checked, date, rules.cycle);
-      const reward = rewardFor(rules, 1); // a made-up day earns the base reward, never a streak bonus
-      await this.insert(q, memberId, date, 'makeup', streak, reward.base, now);
       const credit = await this.ledger.creditIn(q, { key: `checkin:${memberId}:${date}`, memberId, points: reward.base, type: 'credit', reason: 'checkin_makeup', ref: `checkin:${date}` });
-      return { date, points: reward.base, paidPoints, paidCards, balance: credit.balanceAfter, streak: currentStreak(checked, today, rules.cycle) };
+      return { date, points: reward.base, paidPoints, paidCards, balance: credit.balanceAfter, streak: currentStreak(checked, today, rules.cycle), replayed: false };
     });
   }
 
+  private async makeupReplay(q: Q, rules: CheckinRules, memberId: number, date: string, today: string) {
+    const row = (await q.one<{ points: number }>('SELECT points FROM checkins WHERE member_id = ? AND business_date = ?', [memberId, date]))!;
+    const paid = await q.one<{ delta: number }>('SELECT delta FROM points_entries WHERE idem_key = ?', [`makeup-pay:${memberId}:${date}`]);
+    const card = await q.one('SELECT entry_key FROM makeup_card_entries WHERE member_id = ? AND entry_key = ?', [memberId, `makeup:${date}`]);
+    const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
+    return {
+      date, points: Number(row.points), paidPoints: paid ? -Number(paid.delta) : 0, paidCards: card ? 1 : 0,
+      balance: await this.balance(q, memberId), streak: currentStreak(checked, today, rules.cycle), replayed: true,
+    };
+  }
+
+  /** The month calendar (each day: checked, how, points, whether it can be made up), streak, today's state, next bonus. */
   async view(memberId: number, month?: string): Promise<CheckinView> {
-    const now = this.clock.now();
-    const today = businessDate(now, this.tz);
+    const today = businessDate(this.clock.now(), this.tz);
     const rules: CheckinRules = await this.settings.get('checkin.rules');
     const m = month ?? today.slice(0, 7);
     const first = `${m}-01`;
-    const last = addDaysToIsoDate(addDaysToIsoDate(first, 31).slice(0, 8) + '01', -1);
+    const last = addDaysToIsoDate(`${addDaysToIsoDate(first, 31).slice(0, 8)}01`, -1);
     return this.db.read(async (q) => {
       const rows = await q.all<{ business_date: string; kind: 'normal' | 'makeup'; points: number }>(
-        'SELECT business_date, kind, points FROM checkins WHERE member_id = ? AND business_date >= ? AND business_date <= ?', [memberId, addDaysToIsoDate(first < today ? first : today, -40), last > today ? last : today]);
+        'SELECT business_date, kind, points FROM checkins WHERE member_id = ? AND business_date >= ? AND business_date <= ?', [memberId, first, last]);
       const byDate = new Map(rows.map((r) => [r.business_date, r]));
-      const checked = new Set(byDate.keys());
+      // Streak and make-up eligibility depend on the current cycle, whichever month is shown.
+      const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
       const done = checked.has(today);
       const streak = currentStreak(checked, today, rules.cycle);
-      const tier = await this.tiers.tierOfIn(q, memberId);
-      const cycleKey = cycleStart(today, rules.cycle) ?? addDaysToIsoDate(today, -7);
-      const used = Number((await q.one<{ amount: number }>("SELECT amount FROM daily_counters WHERE scope = 'checkin_makeup' AND subject_id = ? AND business_date = ?", [memberId, cycleKey]))?.amount ?? 0);
-      const cards = Number((await q.one<{ cards: number }>('SELECT cards FROM makeup_cards WHERE member_id = ?', [memberId]))?.cards ?? 0);
+      const used = Number((await q.one<{ amount: number }>("SELECT amount FROM daily_counters WHERE scope = 'checkin_makeup' AND subject_id = ? AND business_date = ?", [memberId, allowanceKey(today, rules)]))?.amount ?? 0);
+      const cards = await cardsOf(q, memberId);
+      let todayReward;
+      if (done) {
+        const row = await q.one<{ points: number }>('SELECT points FROM checkins WHERE member_id = ? AND business_date = ?', [memberId, today]);
+        todayReward = splitReward(rules, streak, Number(row!.points));
+      } else {
+        const multiplier = rules.tierMultiplier ? (await this.tiers.tierOfIn(q, memberId)).multiplierPercent : 100;
+        todayReward = rewardFor(rules, streak + 1, multiplier);
+      }
+      const joined = await this.joinedOn(q, memberId);
       const days = [];
       for (let d = first; d <= last; d = addDaysToIsoDate(d, 1)) {
         const row = byDate.get(d);
-        days.push({ date: d, checked: !!row, kind: row?.kind ?? null, points: Number(row?.points ?? 0), canMakeUp: canMakeUp(rules, today, d, checked, used) === null });
+        days.push({ date: d, checked: !!row, kind: row?.kind ?? null, points: Number(row?.points ?? 0), canMakeUp: d >= joined && canMakeUp(rules, today, d, checked, used) === null });
       }
       return {
-        today, checkedInToday: done, streak, cycle: rules.cycle,
-        todayReward: done ? split(rules, streak, Number(byDate.get(today)!.points)) : rewardFor(rules, streak + 1, tier.multiplierPercent),
-        nextBonus: nextBonus(rules, streak), month: m, days,
+        today, checkedInToday: done, streak, cycle: rules.cycle, todayReward,
+        nextBonus: reachableBonus(rules, today, done, streak), month: m, days,
         makeup: { costPoints: rules.makeupCostPoints, remainingInCycle: Math.max(0, rules.makeupMaxPerCycle - used), cards },
       };
     });
   }
 
-  private async replay(q: Q, memberId: number, date: string) {
-    const row = await q.one<{ streak: number; points: number }>("SELECT streak, points FROM checkins WHERE member_id = ? AND business_date = ? AND kind = 'normal'", [memberId, date]);
-    if (!row) return null;
-    const rules = await this.settings.get('checkin.rules');
-    const balance = Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))!.balance);
-    const r = split(rules, Number(row.streak), Number(row.points));
-    return { date, streak: Number(row.streak), points: r.total, base: r.base, bonus: r.bonus, balance, replayed: true };
+  /** The business date the member registered on. */
+  private async joinedOn(q: Q, memberId: number): Promise<string> {
+    const row = await q.one<{ created_at: number }>('SELECT created_at FROM members WHERE id = ?', [memberId]);
+    return row ? businessDate(new Date(Number(row.created_at)), this.tz) : '0000-01-01';
   }
 
   private async checkedDays(q: Q, memberId: number, from: string, to: string): Promise<Set<string>> {
@@ -132,13 +202,7 @@ export class CheckinService {
     return new Set(rows.map((r) => r.business_date));
   }
 
-  private async insert(q: Q, memberId: number, date: string, kind: 'normal' | 'makeup', streak: number, points: number, now: Date): Promise<void> {
-    try {
-      await q.exec('INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES (?, ?, ?, ?, ?, ?)', [memberId, date, kind, streak, points, now.getTime()]);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      if (kind === 'makeup') throw new AppError('ALREADY_CHECKED_IN', MAKEUP_REASONS.already_checked, { date });
-      throw new RetryTransaction(`check-in ${memberId} ${date} taken`); // the retry answers with the first result
-    }
+  private async balance(q: Q, memberId: number): Promise<number> {
+    return Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))?.balance ?? 0);
   }
 }

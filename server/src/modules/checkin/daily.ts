@@ -1,0 +1,172 @@
+import { addDaysToIsoDate, cycleStart, rewardFor, streakAt, type CheckinRules } from '@huiyuan/shared';
+import { isDuplicateKey, RetryTransaction, type Q } from '../../db/database';
+import type { Ledger, LedgerOp, LedgerResult } from '../points/ledger';
+import { toView, type TierService } from '../tiers/service';
+
+/** One tap on "check in": the business date and instant come from the server clock when it arrived. */
+export interface CheckinRequest {
+  memberId: number;
+  date: string;
+  now: Date;
+  /** The client's Idempotency-Key, when it sent one. */
+  key?: string;
+}
+
+export interface CheckinOutcome {
+  date: string;
+  streak: number;
+  points: number;
+  base: number;
+  bonus: number;
+  balance: number;
+  replayed: boolean;
+}
+
+/** Splits a stored day's points back into base and streak bonus for display. */
+export function splitReward(rules: CheckinRules, streak: number, total: number) {
+  const bonus = Math.min(total, rewardFor(rules, streak).bonus);
+  return { base: total - bonus, bonus, total };
+}
+
+/** How far back the streak can reach: the cycle start, or a bounded window when streaks never restart. */
+export function streakWindowStart(today: string, cycle: CheckinRules['cycle']): string {
+  return cycleStart(today, cycle) ?? addDaysToIsoDate(today, -400);
+}
+
+const marks = (n: number) => Array(n).fill('?').join(', ');
+
+interface Stored { streak: number; points: number }
+
+/**
+ * Checks in a batch of requests for one business date, set-based: one read of the
+ * members' days in the streak window, one multi-row INSERT of the new days, one
+ * ledger pass (`checkin:<member>:<date>` keys), in the caller's transaction.
+ *
+ * The (member, date) primary key is the guarantee: the read only skips days that
+ * are already committed, and a day committed meanwhile by another instance makes
+ * the INSERT fail on the key, which reruns the whole transaction (RetryTransaction)
+ * so the rerun answers from the committed row. Several taps of one member in the
+ * batch check in once; the first gets `replayed: false`, the others the same result
+ * marked replayed. A request whose Idempotency-Key was already used answers with
+ * the day that key checked in, even if that was yesterday.
+ */
+export async function checkinBatchIn(q: Q, deps: { ledger: Ledger; tiers: TierService }, rules: CheckinRules, date: string, reqs: CheckinRequest[]): Promise<CheckinOutcome[]> {
+  // Ascending ids: concurrent batches lock the rows of shared members in the same order.
+  const memberIds = [...new Set(reqs.map((r) => r.memberId))].sort((a, b) => a - b);
+  const now = reqs.reduce((a, r) => (r.now > a ? r.now : a), reqs[0].now);
+
+  // 1. Keys seen before, and the day each one checked in.
+  const keyed = reqs.filter((r) => r.key);
+  const known = new Map<string, string>();
+  if (keyed.length) {
+    const rows = await q.all<{ member_id: number; request_key: string; business_date: string }>(
+      `SELECT member_id, request_key, business_date FROM checkin_requests WHERE member_id IN (${marks(memberIds.length)}) AND request_key IN (${marks(keyed.length)})`,
+      [...memberIds, ...keyed.map((r) => r.key)]);
+    for (const r of rows) known.set(`${r.member_id}:${r.request_key}`, r.business_date);
+  }
+  const earlierDay = (r: CheckinRequest) => {
+    const d = r.key ? known.get(`${r.memberId}:${r.key}`) : undefined;
+    return d !== undefined && d !== date ? d : undefined;
+  };
+
+  // 2. The members' days in the streak window (today's row means a replay).
+  const from = streakWindowStart(date, rules.cycle);
+  const days = await q.all<{ member_id: number; business_date: string; streak: number; points: number }>(
+    `SELECT member_id, business_date, streak, points FROM checkins WHERE member_id IN (${marks(memberIds.length)}) AND business_date >= ? AND business_date <= ?`,
+    [...memberIds, from, date]);
+  const checked = new Map<number, Set<string>>();
+  const todays = new Map<number, Stored>();
+  for (const d of days) {
+    const m = Number(d.member_id);
+    if (!checked.has(m)) checked.set(m, new Set());
+    checked.get(m)!.add(d.business_date);
+    if (d.business_date === date) todays.set(m, { streak: Number(d.streak), points: Number(d.points) });
+  }
+
+  // 3. New days: members with a request that is not a retry of an earlier day, and no row today yet.
+  const fresh = memberIds.filter((m) => !todays.has(m) && reqs.some((r) => r.memberId === m && !earlierDay(r)));
+  const multiplier = rules.tierMultiplier && fresh.length ? await multipliers(q, deps.tiers, fresh) : new Map<number, number>();
+  const made = new Map<number, { streak: number; base: number; bonus: number; total: number }>();
+  for (const m of fresh) {
+    const set = checked.get(m) ?? new Set<string>();
+    set.add(date);
+    const streak = streakAt(set, date, rules.cycle);
+    made.set(m, { streak, ...rewardFor(rules, streak, multiplier.get(m) ?? 100) });
+  }
+  const balances = new Map<number, number>();
+  if (fresh.length) {
+    try {
+      await q.exec(`INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES ${fresh.map(() => "(?, ?, 'normal', ?, ?, ?)").join(', ')}`,
+        fresh.flatMap((m) => [m, date, made.get(m)!.streak, made.get(m)!.total, now.getTime()]));
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new RetryTransaction(`a check-in on ${date} was committed meanwhile`);
+      throw err;
+    }
+    const ops: LedgerOp[] = fresh.map((m) => ({ key: `checkin:${m}:${date}`, memberId: m, points: made.get(m)!.total, type: 'credit', reason: 'checkin', ref: `checkin:${date}` }));
+    // One member: the plain credit (fewer statements); several: one set-based pass with the same keys and entries.
+    const results: LedgerResult[] = ops.length === 1 ? [await deps.ledger.creditIn(q, ops[0])] : [...(await deps.ledger.creditBatchIn(q, ops)).values()];
+    for (const r of results) balances.set(r.memberId, r.balanceAfter);
+  }
+
+  // 4. Remember new keys, so their retries answer with this day.
+  const newKeys = new Map<string, [number, string]>();
+  for (const r of keyed) if (!known.has(`${r.memberId}:${r.key}`)) newKeys.set(`${r.memberId}:${r.key}`, [r.memberId, r.key!]);
+  if (newKeys.size) {
+    try {
+      await q.exec(`INSERT INTO checkin_requests (member_id, request_key, business_date, created_at) VALUES ${[...newKeys.values()].map(() => '(?, ?, ?, ?)').join(', ')}`,
+        [...newKeys.values()].flatMap(([m, k]) => [m, k, date, now.getTime()]));
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new RetryTransaction('a check-in key was used meanwhile');
+      throw err;
+    }
+  }
+
+  // 5. Replays: the stored rows of earlier days asked for by key, and current balances.
+  const earlier = new Map<string, Stored>();
+  const wanted = reqs.map((r) => [r.memberId, earlierDay(r)] as const).filter((x): x is readonly [number, string] => x[1] !== undefined);
+  if (wanted.length) {
+    const rows = await q.all<{ member_id: number; business_date: string; streak: number; points: number }>(
+      `SELECT member_id, business_date, streak, points FROM checkins WHERE member_id IN (${marks(wanted.length)}) AND business_date IN (${marks(wanted.length)})`,
+      [...wanted.map((w) => w[0]), ...wanted.map((w) => w[1])]);
+    for (const r of rows) earlier.set(`${r.member_id}:${r.business_date}`, { streak: Number(r.streak), points: Number(r.points) });
+  }
+  const needBalance = memberIds.filter((m) => !balances.has(m));
+  if (needBalance.length) {
+    const rows = await q.all<{ member_id: number; balance: number }>(`SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(needBalance.length)})`, needBalance);
+    for (const r of rows) balances.set(Number(r.member_id), Number(r.balance));
+  }
+
+  const answered = new Set<number>();
+  return reqs.map((r) => {
+    const balance = balances.get(r.memberId) ?? 0;
+    const prior = earlierDay(r);
+    if (prior) {
+      const row = earlier.get(`${r.memberId}:${prior}`);
+      if (!row) throw new Error(`check-in key of member ${r.memberId} points at ${prior}, which has no check-in`);
+      return replayOf(rules, prior, row, balance);
+    }
+    const m = made.get(r.memberId);
+    if (m) {
+      const first = !answered.has(r.memberId);
+      answered.add(r.memberId);
+      return { date, streak: m.streak, points: m.total, base: m.base, bonus: m.bonus, balance, replayed: !first };
+    }
+    return replayOf(rules, date, todays.get(r.memberId)!, balance);
+  });
+}
+
+function replayOf(rules: CheckinRules, date: string, row: Stored, balance: number): CheckinOutcome {
+  const { base, bonus } = splitReward(rules, row.streak, row.points);
+  return { date, streak: row.streak, points: row.points, base, bonus, balance, replayed: true };
+}
+
+/** Tier multipliers of several members in one read (only when the rules use them). */
+async function multipliers(q: Q, tiers: TierService, memberIds: number[]): Promise<Map<number, number>> {
+  const rules = await tiers.rules();
+  const rows = await q.all<{ member_id: number; tier_code: string }>(`SELECT member_id, tier_code FROM member_tiers WHERE member_id IN (${marks(memberIds.length)})`, memberIds);
+  const byCode = new Map(rules.tiers.map((t) => [t.code, toView(t).multiplierPercent]));
+  const lowest = toView(rules.tiers[0]).multiplierPercent;
+  const out = new Map<number, number>();
+  for (const r of rows) out.set(Number(r.member_id), byCode.get(r.tier_code) ?? lowest);
+  return out;
+}
