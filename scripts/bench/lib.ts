@@ -61,6 +61,7 @@ export async function startBenchServer(databaseUrl: string, env: Record<string, 
     stdio: ['ignore', 'ignore', 'inherit'], cwd: process.env.BENCH_PROF_DIR ?? root,
   });
   const url = `http://127.0.0.1:${port}`;
+  serverPid = child.pid ?? null;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
@@ -103,7 +104,39 @@ export async function seedOperator(baseUrl: string, pool: Pool): Promise<string>
   return body.token;
 }
 
-export interface LoopResult { ops: number; errors: number; seconds: number; perSecond: number; p50: number; p99: number }
+/** CPU milliseconds per completed operation, by process: where a run's time went on a shared machine. */
+export interface CpuPerOp { generator: number; server: number | null; db: number | null }
+export interface LoopResult { ops: number; errors: number; seconds: number; perSecond: number; p50: number; p99: number; cpuMsPerOp?: CpuPerOp }
+
+/** The bench server's pid (set by startBenchServer) and the database server's, read from /proc (Linux only). */
+let serverPid: number | null = null;
+function procCpuMs(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+function dbPid(): number | null {
+  try {
+    for (const d of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      const comm = fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim();
+      if (comm === 'mariadbd' || comm === 'mysqld') return Number(d);
+    }
+  } catch { /* not Linux */ }
+  return null;
+}
+function cpuNow() {
+  const u = process.cpuUsage();
+  return { generator: (u.user + u.system) / 1000, server: procCpuMs(serverPid), db: procCpuMs(dbPid()) };
+}
+function cpuPerOp(a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>, ops: number): CpuPerOp {
+  const per = (x: number | null, y: number | null) => (x === null || y === null || !ops ? null : Math.round(((y - x) / ops) * 1000) / 1000);
+  return { generator: per(a.generator, b.generator)!, server: per(a.server, b.server), db: per(a.db, b.db) };
+}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
@@ -117,6 +150,7 @@ export async function closedLoop(op: (worker: number, i: number) => Promise<bool
   let seq = 0;
   const end = performance.now() + seconds * 1000;
   const t0 = performance.now();
+  const cpu0 = cpuNow();
   await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
     while (performance.now() < end) {
       const s = performance.now();
@@ -126,8 +160,9 @@ export async function closedLoop(op: (worker: number, i: number) => Promise<bool
     }
   }));
   const took = (performance.now() - t0) / 1000;
+  const cpuMsPerOp = cpuPerOp(cpu0, cpuNow(), lat.length - errors);
   lat.sort((a, b) => a - b);
-  return { ops: lat.length - errors, errors, seconds: took, perSecond: (lat.length - errors) / took, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  return { ops: lat.length - errors, errors, seconds: took, perSecond: (lat.length - errors) / took, p50: percentile(lat, 50), p99: percentile(lat, 99), cpuMsPerOp };
 }
 
 /** Open loop: starts `rate` operations per second regardless of completions, so queueing shows in p99. */
@@ -159,6 +194,8 @@ export function printTable(rows: Row[]): void {
     const ratio = r.app.perSecond / r.raw.perSecond;
     console.log(`${r.workload.padEnd(28)}${fmt(r.app.perSecond)}${fmt(r.app.p50, 1)}${fmt(r.app.p99, 1)}${fmt(r.raw.perSecond)}${fmt(ratio, 2)}${fmt(r.target, 2)}  ${r.app.errors}/${r.raw.errors}${ratio < r.target ? '  BELOW TARGET' : ''}`);
     if (r.extra) console.log(`${''.padEnd(28)}${JSON.stringify(r.extra)}`);
+    const cpu = (c?: CpuPerOp) => (c ? `generator ${c.generator} / server ${c.server ?? '-'} / db ${c.db ?? '-'}` : '-');
+    console.log(`${''.padEnd(28)}CPU ms per op: app ${cpu(r.app.cpuMsPerOp)}; raw ${cpu(r.raw.cpuMsPerOp)}`);
   }
 }
 

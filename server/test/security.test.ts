@@ -106,6 +106,22 @@ test('export returns everything about me; deletion erases personal data, keeps t
   expect(back.memberId).not.toBe(m.memberId);
 });
 
+test('account reads that go to the database together still answer each member alone, and a closed account stops at once', async () => {
+  const ms = await Promise.all(Array.from({ length: 12 }, (_, i) => t.login(`sec-batch-${i}`)));
+  const gone = ms[5];
+  expect((await t.http('POST', '/api/me/delete', { token: gone.token, body: { confirm: 'DELETE' } })).status).toBe(200);
+  // Concurrent calls share one account read: each gets its own profile; the closed one gets 401, the rest are unaffected.
+  const rs = await Promise.all(ms.flatMap((m) => [me(m.token), me(m.token)]));
+  rs.forEach((r, i) => {
+    const m = ms[Math.floor(i / 2)];
+    if (m === gone) expect([r.status, r.body.code]).toEqual([401, 'TOKEN_INVALID']);
+    else expect([r.status, r.body.id]).toEqual([200, String(m.memberId)]);
+  });
+  // A token whose subject is not a member id is refused without touching the database.
+  const odd = jwt.sign({ sub: '1e3', ver: 0 }, SECRET(), { audience: 'member', issuer: 'huiyuan', expiresIn: 600 });
+  expect((await me(odd)).body.code).toBe('TOKEN_INVALID');
+});
+
 test('a member token acts only on its own member: ids in query, body or headers are ignored or refused', async () => {
   const a = await t.login('sec-iso-a');
   const b = await t.login('sec-iso-b');

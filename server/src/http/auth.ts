@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { StaffRole } from '@huiyuan/shared';
 import type { Database } from '../db/database';
+import { Batcher } from '../db/batcher';
 import type { Clock } from '../clock';
 import { AppError } from './errors';
 import type { Tokens } from './tokens';
@@ -20,14 +21,33 @@ function bearer(ctx: Context): string {
  * account row, so a deleted or disabled account (or a bumped token version) stops
  * working at once rather than when its token expires.
  */
+interface MemberRow { status: string; token_version: number }
+
 export class Auth {
-  constructor(private readonly db: Database, private readonly tokens: Tokens, private readonly clock: Clock) {}
+  /**
+   * Every member call reads its account row. Reads that arrive together go to the
+   * database as one `WHERE id IN (...)`: each still sees the row as committed after
+   * its request arrived (nothing is cached), the database sees far fewer round trips.
+   */
+  private readonly members: Batcher<number, MemberRow | undefined>;
+
+  constructor(private readonly db: Database, private readonly tokens: Tokens, private readonly clock: Clock) {
+    this.members = new Batcher((ids) => this.memberRows(ids), async (id) => (await this.memberRows([id]))[0], { maxBatch: 100, maxInFlight: 4 });
+  }
+
+  private async memberRows(ids: number[]): Promise<(MemberRow | undefined)[]> {
+    const unique = [...new Set(ids)];
+    const rows = await this.db.read((q) => q.all<MemberRow & { id: number }>(`SELECT id, status, token_version FROM members WHERE id IN (${unique.map(() => '?').join(', ')})`, unique));
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return ids.map((id) => byId.get(id));
+  }
 
   member() {
     return async (ctx: Context, next: Next) => {
       const claims = this.tokens.verifyMember(bearer(ctx), this.clock.now());
       const id = Number(claims.sub);
-      const row = await this.db.read((q) => q.one<{ status: string; token_version: number }>('SELECT status, token_version FROM members WHERE id = ?', [id]));
+      if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('TOKEN_INVALID');
+      const row = await this.members.submit(id);
       if (!row || row.status !== 'active' || Number(row.token_version) !== claims.ver) throw new AppError('TOKEN_INVALID');
       ctx.state.member = { id } satisfies MemberPrincipal;
       await next();

@@ -1,6 +1,6 @@
 import { addDaysToIsoDate, cycleStart, rewardFor, streakAt, type CheckinRules } from '@huiyuan/shared';
 import { isDuplicateKey, RetryTransaction, type Q } from '../../db/database';
-import type { Ledger, LedgerOp, LedgerResult } from '../points/ledger';
+import type { Ledger, LedgerOp } from '../points/ledger';
 import { toView, type TierService } from '../tiers/service';
 
 /** One tap on "check in": the business date and instant come from the server clock when it arrived. */
@@ -103,9 +103,8 @@ export async function checkinBatchIn(q: Q, deps: { ledger: Ledger; tiers: TierSe
       throw err;
     }
     const ops: LedgerOp[] = fresh.map((m) => ({ key: `checkin:${m}:${date}`, memberId: m, points: made.get(m)!.total, type: 'credit', reason: 'checkin', ref: `checkin:${date}` }));
-    // One member: the plain credit (fewer statements); several: one set-based pass with the same keys and entries.
-    const results: LedgerResult[] = ops.length === 1 ? [await deps.ledger.creditIn(q, ops[0])] : [...(await deps.ledger.creditBatchIn(q, ops)).values()];
-    for (const r of results) balances.set(r.memberId, r.balanceAfter);
+    // The (member, day) rows just inserted are the natural key of these ledger keys: no replay check needed.
+    for (const r of (await deps.ledger.creditBatchIn(q, ops, { keysAreNew: true })).values()) balances.set(r.memberId, r.balanceAfter);
   }
 
   // 4. Remember new keys, so their retries answer with this day.

@@ -9,7 +9,7 @@ import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
 import type { TierService } from '../tiers/service';
 import { addWithinCap } from '../checkout/caps';
-import { Batcher, type BatcherOptions } from './batcher';
+import { Batcher, type BatcherOptions } from '../../db/batcher';
 import { checkinBatchIn, splitReward, streakWindowStart, type CheckinOutcome, type CheckinRequest } from './daily';
 import { cardsOf, spendCardIn } from './cards';
 import './invariants'; // registers the check-in checks with reconcile

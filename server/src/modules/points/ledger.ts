@@ -34,6 +34,9 @@ export interface LedgerResult {
   replayed: boolean;
 }
 
+/** A credit of a batch: as LedgerResult, without the entry id (not read back). */
+export type BatchCredit = Omit<LedgerResult, 'entryId'>;
+
 interface EntryRow {
   id: number;
   member_id: number;
@@ -76,21 +79,30 @@ export class Ledger {
   }
 
   /**
-   * Many credits to distinct members in one set-based pass (batch jobs): one
-   * conditional replay check, one balance UPDATE, one multi-row INSERT of entries
-   * and one of lots, instead of six statements per member. Same keys, hashes and
-   * lots as creditIn, so replays and reconciliation cannot tell them apart.
+   * Many credits to distinct members in one set-based pass (batch jobs, check-ins
+   * written together): one replay check, one balance UPDATE, one read of the new
+   * balances, one multi-row INSERT of entries and one INSERT ... SELECT of their
+   * lots, instead of five statements per member. Same keys, hashes and lots as
+   * creditIn, so replays and reconciliation cannot tell them apart.
+   *
+   * `keysAreNew`: the caller has already taken a natural key that every one of
+   * these ledger keys depends on (a check-in's (member, day) row, in this
+   * transaction), so the replay check is skipped; a key found taken anyway means
+   * the ledger and that key disagree, which is an error, not a replay.
    */
-  async creditBatchIn(q: Q, ops: LedgerOp[]): Promise<Map<string, LedgerResult>> {
-    const out = new Map<string, LedgerResult>();
+  async creditBatchIn(q: Q, ops: LedgerOp[], opts: { keysAreNew?: boolean } = {}): Promise<Map<string, BatchCredit>> {
+    const out = new Map<string, BatchCredit>();
     if (!ops.length) return out;
     for (const op of ops) this.check(op);
     if (new Set(ops.map((o) => o.memberId)).size !== ops.length) throw new Error('creditBatchIn takes one credit per member');
     const marks = (n: number) => Array(n).fill('?').join(', ');
-    const seen = await q.all<{ idem_key: string }>(`SELECT idem_key FROM points_entries WHERE idem_key IN (${marks(ops.length)})`, ops.map((o) => o.key));
-    const done = new Set(seen.map((r) => r.idem_key));
-    const fresh = ops.filter((o) => !done.has(o.key));
-    if (!fresh.length) return out;
+    let fresh = ops;
+    if (!opts.keysAreNew) {
+      const seen = await q.all<{ idem_key: string }>(`SELECT idem_key FROM points_entries WHERE idem_key IN (${marks(ops.length)})`, ops.map((o) => o.key));
+      const done = new Set(seen.map((r) => r.idem_key));
+      fresh = ops.filter((o) => !done.has(o.key));
+      if (!fresh.length) return out;
+    }
     const now = this.clock.now();
     const ids = fresh.map((o) => o.memberId);
     const cases = fresh.map(() => 'WHEN ? THEN ?').join(' ');
@@ -104,15 +116,19 @@ export class Ledger {
         `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         fresh.flatMap((o) => [o.memberId, o.points, o.type, o.reason, o.ref ?? null, o.key, inputHash(o, 1), balances.get(o.memberId)!, o.operatorId ?? null, o.storeId ?? null, o.note ?? null, now.getTime()]));
     } catch (err) {
-      if (isDuplicateKey(err)) throw new RetryTransaction('a batch key was taken meanwhile');
-      throw err;
+      if (!isDuplicateKey(err)) throw err;
+      if (opts.keysAreNew) throw new Error('a ledger key that its natural key said was new is taken: the ledger and that key disagree');
+      throw new RetryTransaction('a batch key was taken meanwhile');
     }
-    const entryIds = new Map((await q.all<{ id: number; idem_key: string }>(`SELECT id, idem_key FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`, fresh.map((o) => o.key)))
-      .map((r) => [r.idem_key, Number(r.id)]));
+    // The lots take their entry ids from the entries just written (no read-back round
+    // trip); what each lot keeps after paying off a debt is still decided here, by the shared rule.
     const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
-    await q.exec(`INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-      fresh.flatMap((o) => [o.memberId, entryIds.get(o.key)!, o.points, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points), expiry ? expiry.getTime() : null, now.getTime()]));
-    for (const o of fresh) out.set(o.key, { entryId: entryIds.get(o.key)!, memberId: o.memberId, delta: o.points, balanceAfter: balances.get(o.memberId)!, replayed: false });
+    const remaining = fresh.map(() => 'WHEN ? THEN ?').join(' ');
+    await q.exec(
+      `INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at)
+       SELECT member_id, id, delta, CASE idem_key ${remaining} END, ?, ? FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`,
+      [...fresh.flatMap((o) => [o.key, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points)]), expiry ? expiry.getTime() : null, now.getTime(), ...fresh.map((o) => o.key)]);
+    for (const o of fresh) out.set(o.key, { memberId: o.memberId, delta: o.points, balanceAfter: balances.get(o.memberId)!, replayed: false });
     return out;
   }
 
