@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import { checkIn, getCheckinStatus, makeUp, type CheckinDay } from '../../api/checkin';
+import { checkIn, getCheckinStatus, makeUp, type CheckinDay, type CheckinResult } from '../../api/checkin';
 import { useAsync } from '../../hooks/useAsync';
 import StateView from '../../components/StateView';
 import { confirm, toastError } from '../../utils/feedback';
@@ -16,12 +16,12 @@ export default function CheckinPage() {
   const status = useAsync(getCheckinStatus, []);
   const [busy, setBusy] = useState(false);
 
-  const run = async (fn: () => Promise<{ points: number; bonus: { label: string; points: number } | null }>) => {
+  const run = async (fn: () => Promise<CheckinResult>) => {
     setBusy(true);
     try {
       const r = await fn();
       const bonus = r.bonus ? `，${r.bonus.label} +${r.bonus.points}` : '';
-      void Taro.showToast({ title: `签到成功 +${r.points}${bonus}`, icon: 'none' });
+      void Taro.showToast({ title: r.replayed ? '已签到（重复提交未重复计分）' : `签到成功 +${r.points}${bonus}`, icon: 'none' });
       await status.reload();
     } catch (e) {
       toastError(e);
@@ -31,10 +31,13 @@ export default function CheckinPage() {
     }
   };
 
+  /** A missed day: pay with a make-up card when the member holds one (they are free), otherwise with points. */
   const onDay = async (d: CheckinDay) => {
     const s = status.data;
-    if (!s || d.checkedIn || d.date >= s.today || s.makeupLeft <= 0) return;
-    if (await confirm('补签', `补签 ${d.date}？本月还可补签 ${s.makeupLeft} 次`)) await run(() => makeUp(d.date));
+    if (!s || busy || !d.canMakeUp || s.makeupLeft <= 0) return;
+    const payWith = s.makeupCards > 0 ? 'card' : 'points';
+    const price = payWith === 'card' ? `使用 1 张补签卡（剩 ${s.makeupCards} 张）` : `消耗 ${s.makeupCost} 积分`;
+    if (await confirm('补签', `补签 ${d.date}，${price}？本期还可补签 ${s.makeupLeft} 次`)) await run(() => makeUp(d.date, payWith));
   };
 
   const s = status.data;
@@ -45,6 +48,7 @@ export default function CheckinPage() {
           <>
             <View className='section checkin__head'>
               <Text className='checkin__streak'>已连续签到 {s.streak} 天</Text>
+              {s.nextBonus && <Text className='muted'>再签 {s.nextBonus.inDays} 天，额外奖励 {s.nextBonus.bonus} 积分</Text>}
               <Button className='btn-primary' disabled={s.checkedInToday || busy} loading={busy} onClick={() => void run(() => checkIn(s.today))}>
                 {s.checkedInToday ? '今日已签到' : `签到领 ${s.todayPoints} 积分`}
               </Button>
@@ -55,7 +59,7 @@ export default function CheckinPage() {
                 {s.days.map((d) => (
                   <View
                     key={d.date}
-                    className={`checkin__day${d.checkedIn ? ' is-done' : ''}${d.date === s.today ? ' is-today' : ''}`}
+                    className={`checkin__day${d.checkedIn ? ' is-done' : ''}${d.date === s.today ? ' is-today' : ''}${d.canMakeUp ? ' is-missed' : ''}`}
                     onClick={() => void onDay(d)}
                   >
                     <Text>{Number(d.date.slice(8))}</Text>
@@ -63,7 +67,9 @@ export default function CheckinPage() {
                   </View>
                 ))}
               </View>
-              <Text className='muted'>点击漏签的日期可补签，本月剩余 {s.makeupLeft} 次</Text>
+              <Text className='muted'>
+                点击漏签的日期可补签，本期剩余 {s.makeupLeft} 次；每次 {s.makeupCost} 积分{s.makeupCards > 0 ? `，或用补签卡（持有 ${s.makeupCards} 张）` : ''}
+              </Text>
             </View>
           </>
         )}
