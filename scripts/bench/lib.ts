@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
 import bcrypt from 'bcryptjs';
 import { startFakeWechat, type FakeWechat } from '../fake-wechat/server';
+import { leanHttpClient } from './http-client';
 
 /**
  * Shared benchmark plumbing: a fresh MariaDB database per run, the BFF in a child
@@ -207,25 +208,11 @@ export function writeResults(name: string, rows: Row[]): string {
   return path.relative(root, file);
 }
 
-import http from 'node:http';
 
 /** A keep-alive JSON client with little overhead, so the generator is not the bottleneck. */
+/** HTTP calls of the load generator: the lean keep-alive client (see http-client.ts). */
 export function jsonClient(baseUrl: string, maxSockets: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const u = new URL(baseUrl);
-  return (method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> =>
-    new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : JSON.stringify(body);
-      const req = http.request({ agent, host: u.hostname, port: u.port, method, path: p,
-        headers: { ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}), ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      });
-      req.on('error', reject);
-      if (data) req.write(data);
-      req.end();
-    });
+  return leanHttpClient(baseUrl, maxSockets);
 }
 
 import jwt from 'jsonwebtoken';
