@@ -15,7 +15,18 @@ export interface Q {
   exec(sql: string, params?: unknown[]): Promise<number>;
   /** An INSERT into a table with an auto-increment id; returns the new id. */
   insert(sql: string, params?: unknown[]): Promise<number>;
+  /**
+   * Statements that do not need each other's results, sent in one round trip on
+   * MySQL (one after the other on SQLite). They run in order and the first error
+   * stops the rest and is thrown, as if they had been sent one by one.
+   */
+  script(steps: Step[]): Promise<StepResult[]>;
 }
+
+/** One statement of a script: parameterised SQL with `?` placeholders. */
+export type Step = [sql: string, params?: unknown[]];
+/** Rows for a SELECT; affected rows for a write. */
+export interface StepResult { rows: Record<string, unknown>[]; affected: number }
 
 /** Thrown by code that lost a race it can win by running again (e.g. a duplicate idempotency key). */
 export class RetryTransaction extends Error {
@@ -66,6 +77,16 @@ class RunnerQ implements Q {
     if (this.dialect === 'mysql') return Number((res.raw as { insertId: number }).insertId);
     const row = (await this.runner.query('SELECT last_insert_rowid() AS id'))[0] as { id: number };
     return Number(row.id);
+  }
+  async script(steps: Step[]): Promise<StepResult[]> {
+    const out: StepResult[] = [];
+    for (const [sql, params = []] of steps) {
+      const res = await this.runner.query(sql, params, true);
+      // sql.js reports the last write's count after a SELECT too: a read affects nothing.
+      const read = /^\s*(SELECT|WITH)\b/i.test(sql);
+      out.push({ rows: Array.isArray(res.records) ? (res.records as Record<string, unknown>[]) : [], affected: read ? 0 : res.affected ?? 0 });
+    }
+    return out;
   }
 }
 

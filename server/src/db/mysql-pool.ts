@@ -1,15 +1,19 @@
 import type { DataSource } from 'typeorm';
-import type { Q } from './database';
+import type { Q, Step, StepResult } from './database';
 
 /**
  * The MySQL path of `Database`: straight onto the mysql2 pool that TypeORM opened
  * (TypeORM still owns the connection options and the migrations). On the hot path
  * every round trip and allocation counts: a query runner per unit of work cost
  * more than the SQL itself, and the isolation level is set once per connection
- * rather than before every transaction.
+ * rather than before every transaction. START TRANSACTION goes out with the
+ * first statement of the unit of work, and `script` sends statements that do not
+ * need each other's results together: round trips, not SQL, were what the
+ * database server and this process spent their time on (socket writes).
  */
 interface Conn {
   query(sql: string, params: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
+  format(sql: string, params: unknown[]): string;
   release(): void;
   destroy(): void;
 }
@@ -24,18 +28,40 @@ function run<R>(conn: Conn, sql: string, params: unknown[] = []): Promise<R> {
 
 class ConnQ implements Q {
   readonly dialect = 'mysql' as const;
-  constructor(private readonly conn: Conn) {}
+  /** A statement to send ahead of the next one (START TRANSACTION), in the same round trip. */
+  private lead: string | null;
+  constructor(private readonly conn: Conn, lead: string | null = null) {
+    this.lead = lead;
+  }
+
+  /** Sends `statements` statements (more than one: a script), with the lead statement ahead when there is one. */
+  private async send<R>(sql: string, params: unknown[], statements = 1): Promise<R> {
+    if (this.lead === null) return run<R>(this.conn, sql, params);
+    const lead = this.lead;
+    this.lead = null;
+    const res = await run<unknown[]>(this.conn, `${lead};\n${this.conn.format(sql, params)}`);
+    return (statements === 1 ? res[1] : res.slice(1)) as R;
+  }
+
   all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return run<R[]>(this.conn, sql, params);
+    return this.send<R[]>(sql, params);
   }
   async one<R>(sql: string, params: unknown[] = []): Promise<R | undefined> {
-    return (await run<R[]>(this.conn, sql, params))[0];
+    return (await this.send<R[]>(sql, params))[0];
   }
   async exec(sql: string, params: unknown[] = []): Promise<number> {
-    return (await run<OkPacket>(this.conn, sql, params)).affectedRows;
+    return (await this.send<OkPacket>(sql, params)).affectedRows;
   }
   async insert(sql: string, params: unknown[] = []): Promise<number> {
-    return Number((await run<OkPacket>(this.conn, sql, params)).insertId);
+    return Number((await this.send<OkPacket>(sql, params)).insertId);
+  }
+  async script(steps: Step[]): Promise<StepResult[]> {
+    if (!steps.length) return [];
+    // Formatted by the driver (values escaped exactly as for a single query), then joined.
+    const text = steps.map(([sql, params = []]) => this.conn.format(sql, params)).join(';\n');
+    const res = await this.send<unknown>(text, [], steps.length);
+    const each = steps.length === 1 ? [res] : (res as unknown[]);
+    return each.map((r) => (Array.isArray(r) ? { rows: r as Record<string, unknown>[], affected: 0 } : { rows: [], affected: (r as OkPacket).affectedRows }));
   }
 }
 
@@ -57,9 +83,9 @@ export async function onConnection<T>(pool: Pool, tx: boolean, work: (q: Q) => P
       prepared.add(conn);
     }
     if (!tx) return await work(new ConnQ(conn));
-    await run(conn, 'START TRANSACTION');
     try {
-      const result = await work(new ConnQ(conn));
+      // A unit of work that sends nothing never starts its transaction; its COMMIT is a no-op.
+      const result = await work(new ConnQ(conn, 'START TRANSACTION'));
       await run(conn, 'COMMIT');
       return result;
     } catch (err) {

@@ -1,5 +1,5 @@
 import { addDaysToIsoDate, cycleStart, rewardFor, streakAt, type CheckinRules } from '@huiyuan/shared';
-import { isDuplicateKey, RetryTransaction, type Q } from '../../db/database';
+import { isDuplicateKey, RetryTransaction, type Q, type Step } from '../../db/database';
 import type { Ledger, LedgerOp } from '../points/ledger';
 import { toView, type TierService } from '../tiers/service';
 
@@ -40,7 +40,8 @@ interface Stored { streak: number; points: number }
 /**
  * Checks in a batch of requests for one business date, set-based: one read of the
  * members' days in the streak window, one multi-row INSERT of the new days, one
- * ledger pass (`checkin:<member>:<date>` keys), in the caller's transaction.
+ * ledger pass (`checkin:<member>:<date>` keys), in the caller's transaction and in
+ * three round trips (reads; days, keys and balances; entries and lots).
  *
  * The (member, date) primary key is the guarantee: the read only skips days that
  * are already committed, and a day committed meanwhile by another instance makes
@@ -55,32 +56,31 @@ export async function checkinBatchIn(q: Q, deps: { ledger: Ledger; tiers: TierSe
   const memberIds = [...new Set(reqs.map((r) => r.memberId))].sort((a, b) => a - b);
   const now = reqs.reduce((a, r) => (r.now > a ? r.now : a), reqs[0].now);
 
-  // 1. Keys seen before, and the day each one checked in.
+  // 1. In one round trip: keys seen before (and the day each one checked in), and the
+  // members' days in the streak window (today's row means a replay).
   const keyed = reqs.filter((r) => r.key);
-  const known = new Map<string, string>();
+  const from = streakWindowStart(date, rules.cycle);
+  const reads: Step[] = [[`SELECT member_id, business_date, streak, points FROM checkins WHERE member_id IN (${marks(memberIds.length)}) AND business_date >= ? AND business_date <= ?`, [...memberIds, from, date]]];
   if (keyed.length) {
-    const rows = await q.all<{ member_id: number; request_key: string; business_date: string }>(
-      `SELECT member_id, request_key, business_date FROM checkin_requests WHERE member_id IN (${marks(memberIds.length)}) AND request_key IN (${marks(keyed.length)})`,
-      [...memberIds, ...keyed.map((r) => r.key)]);
-    for (const r of rows) known.set(`${r.member_id}:${r.request_key}`, r.business_date);
+    reads.push([`SELECT member_id, request_key, business_date FROM checkin_requests WHERE member_id IN (${marks(memberIds.length)}) AND request_key IN (${marks(keyed.length)})`,
+      [...memberIds, ...keyed.map((r) => r.key)]]);
   }
+  const [{ rows: days }, keyRows] = await q.script(reads);
+  const known = new Map<string, string>();
+  for (const r of keyRows?.rows ?? []) known.set(`${r.member_id}:${r.request_key}`, String(r.business_date));
   const earlierDay = (r: CheckinRequest) => {
     const d = r.key ? known.get(`${r.memberId}:${r.key}`) : undefined;
     return d !== undefined && d !== date ? d : undefined;
   };
 
-  // 2. The members' days in the streak window (today's row means a replay).
-  const from = streakWindowStart(date, rules.cycle);
-  const days = await q.all<{ member_id: number; business_date: string; streak: number; points: number }>(
-    `SELECT member_id, business_date, streak, points FROM checkins WHERE member_id IN (${marks(memberIds.length)}) AND business_date >= ? AND business_date <= ?`,
-    [...memberIds, from, date]);
   const checked = new Map<number, Set<string>>();
   const todays = new Map<number, Stored>();
   for (const d of days) {
     const m = Number(d.member_id);
+    const day = String(d.business_date);
     if (!checked.has(m)) checked.set(m, new Set());
-    checked.get(m)!.add(d.business_date);
-    if (d.business_date === date) todays.set(m, { streak: Number(d.streak), points: Number(d.points) });
+    checked.get(m)!.add(day);
+    if (day === date) todays.set(m, { streak: Number(d.streak), points: Number(d.points) });
   }
 
   // 3. New days: members with a request that is not a retry of an earlier day, and no row today yet.
@@ -93,31 +93,33 @@ export async function checkinBatchIn(q: Q, deps: { ledger: Ledger; tiers: TierSe
     const streak = streakAt(set, date, rules.cycle);
     made.set(m, { streak, ...rewardFor(rules, streak, multiplier.get(m) ?? 100) });
   }
-  const balances = new Map<number, number>();
+  // 4. The new days, and the new keys (so their retries answer with this day), go to
+  // the database with the ledger's balance update, in one round trip.
+  const writes: Step[] = [];
   if (fresh.length) {
-    try {
-      await q.exec(`INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES ${fresh.map(() => "(?, ?, 'normal', ?, ?, ?)").join(', ')}`,
-        fresh.flatMap((m) => [m, date, made.get(m)!.streak, made.get(m)!.total, now.getTime()]));
-    } catch (err) {
-      if (isDuplicateKey(err)) throw new RetryTransaction(`a check-in on ${date} was committed meanwhile`);
-      throw err;
-    }
-    const ops: LedgerOp[] = fresh.map((m) => ({ key: `checkin:${m}:${date}`, memberId: m, points: made.get(m)!.total, type: 'credit', reason: 'checkin', ref: `checkin:${date}` }));
-    // The (member, day) rows just inserted are the natural key of these ledger keys: no replay check needed.
-    for (const r of (await deps.ledger.creditBatchIn(q, ops, { keysAreNew: true })).values()) balances.set(r.memberId, r.balanceAfter);
+    writes.push([`INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES ${fresh.map(() => "(?, ?, 'normal', ?, ?, ?)").join(', ')}`,
+      fresh.flatMap((m) => [m, date, made.get(m)!.streak, made.get(m)!.total, now.getTime()])]);
   }
-
-  // 4. Remember new keys, so their retries answer with this day.
   const newKeys = new Map<string, [number, string]>();
   for (const r of keyed) if (!known.has(`${r.memberId}:${r.key}`)) newKeys.set(`${r.memberId}:${r.key}`, [r.memberId, r.key!]);
   if (newKeys.size) {
-    try {
-      await q.exec(`INSERT INTO checkin_requests (member_id, request_key, business_date, created_at) VALUES ${[...newKeys.values()].map(() => '(?, ?, ?, ?)').join(', ')}`,
-        [...newKeys.values()].flatMap(([m, k]) => [m, k, date, now.getTime()]));
-    } catch (err) {
-      if (isDuplicateKey(err)) throw new RetryTransaction('a check-in key was used meanwhile');
-      throw err;
+    writes.push([`INSERT INTO checkin_requests (member_id, request_key, business_date, created_at) VALUES ${[...newKeys.values()].map(() => '(?, ?, ?, ?)').join(', ')}`,
+      [...newKeys.values()].flatMap(([m, k]) => [m, k, date, now.getTime()])]);
+  }
+  const balances = new Map<number, number>();
+  try {
+    if (fresh.length) {
+      const ops: LedgerOp[] = fresh.map((m) => ({ key: `checkin:${m}:${date}`, memberId: m, points: made.get(m)!.total, type: 'credit', reason: 'checkin', ref: `checkin:${date}` }));
+      // The (member, day) rows inserted with them are the natural key of these ledger keys: no replay check needed.
+      const credits = await deps.ledger.creditBatchIn(q, ops, { keysAreNew: true, alongside: writes });
+      for (const r of credits.values()) balances.set(r.memberId, r.balanceAfter);
+    } else if (writes.length) {
+      await q.script(writes);
     }
+  } catch (err) {
+    // A day or a key committed meanwhile by another instance: the rerun answers from the committed rows.
+    if (isDuplicateKey(err)) throw new RetryTransaction(`a check-in on ${date} or its key was committed meanwhile`);
+    throw err;
   }
 
   // 5. Replays: the stored rows of earlier days asked for by key, and current balances.

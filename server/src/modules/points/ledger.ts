@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expiresAt, lotRemainingAfterCredit, planDebit, validatePoints, type EntryType } from '@huiyuan/shared';
-import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
+import { isDuplicateKey, RetryTransaction, type Database, type Q, type Step } from '../../db/database';
 import { AppError } from '../../http/errors';
 import type { Clock } from '../../clock';
 import type { Settings } from '../settings/settings';
@@ -89,8 +89,10 @@ export class Ledger {
    * these ledger keys depends on (a check-in's (member, day) row, in this
    * transaction), so the replay check is skipped; a key found taken anyway means
    * the ledger and that key disagree, which is an error, not a replay.
+   * `alongside`: the caller's own writes, sent with the balance update in one round
+   * trip; their errors (a duplicate key, say) reach the caller unchanged.
    */
-  async creditBatchIn(q: Q, ops: LedgerOp[], opts: { keysAreNew?: boolean } = {}): Promise<Map<string, BatchCredit>> {
+  async creditBatchIn(q: Q, ops: LedgerOp[], opts: { keysAreNew?: boolean; alongside?: Step[] } = {}): Promise<Map<string, BatchCredit>> {
     const out = new Map<string, BatchCredit>();
     if (!ops.length) return out;
     for (const op of ops) this.check(op);
@@ -101,33 +103,41 @@ export class Ledger {
       const seen = await q.all<{ idem_key: string }>(`SELECT idem_key FROM points_entries WHERE idem_key IN (${marks(ops.length)})`, ops.map((o) => o.key));
       const done = new Set(seen.map((r) => r.idem_key));
       fresh = ops.filter((o) => !done.has(o.key));
-      if (!fresh.length) return out;
+      if (!fresh.length) {
+        if (opts.alongside?.length) await q.script(opts.alongside);
+        return out;
+      }
     }
     const now = this.clock.now();
     const ids = fresh.map((o) => o.memberId);
     const cases = fresh.map(() => 'WHEN ? THEN ?').join(' ');
-    const changed = await q.exec(`UPDATE points_accounts SET balance = balance + CASE member_id ${cases} END, updated_at = ? WHERE member_id IN (${marks(ids.length)})`,
-      [...fresh.flatMap((o) => [o.memberId, o.points]), now.getTime(), ...ids]);
-    if (changed !== fresh.length) throw new AppError('MEMBER_NOT_FOUND');
-    const balances = new Map((await q.all<{ member_id: number; balance: number }>(`SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(ids.length)})`, ids))
-      .map((r) => [Number(r.member_id), Number(r.balance)]));
+    // Round trip 1: the caller's statements, the balance update, the new balances.
+    const alongside = opts.alongside ?? [];
+    const res = await q.script([...alongside,
+      [`UPDATE points_accounts SET balance = balance + CASE member_id ${cases} END, updated_at = ? WHERE member_id IN (${marks(ids.length)})`,
+        [...fresh.flatMap((o) => [o.memberId, o.points]), now.getTime(), ...ids]],
+      [`SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(ids.length)})`, ids]]);
+    const [updated, read] = res.slice(alongside.length);
+    if (updated.affected !== fresh.length) throw new AppError('MEMBER_NOT_FOUND');
+    const balances = new Map(read.rows.map((r) => [Number(r.member_id), Number(r.balance)]));
+    // Round trip 2: the entries, and their lots, which take their entry ids from the
+    // entries just written; what each lot keeps after paying off a debt is still
+    // decided here, by the shared rule.
+    const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
+    const remaining = fresh.map(() => 'WHEN ? THEN ?').join(' ');
     try {
-      await q.exec(
-        `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        fresh.flatMap((o) => [o.memberId, o.points, o.type, o.reason, o.ref ?? null, o.key, inputHash(o, 1), balances.get(o.memberId)!, o.operatorId ?? null, o.storeId ?? null, o.note ?? null, now.getTime()]));
+      await q.script([
+        [`INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          fresh.flatMap((o) => [o.memberId, o.points, o.type, o.reason, o.ref ?? null, o.key, inputHash(o, 1), balances.get(o.memberId)!, o.operatorId ?? null, o.storeId ?? null, o.note ?? null, now.getTime()])],
+        [`INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at)
+          SELECT member_id, id, delta, CASE idem_key ${remaining} END, ?, ? FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`,
+          [...fresh.flatMap((o) => [o.key, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points)]), expiry ? expiry.getTime() : null, now.getTime(), ...fresh.map((o) => o.key)]],
+      ]);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       if (opts.keysAreNew) throw new Error('a ledger key that its natural key said was new is taken: the ledger and that key disagree');
       throw new RetryTransaction('a batch key was taken meanwhile');
     }
-    // The lots take their entry ids from the entries just written (no read-back round
-    // trip); what each lot keeps after paying off a debt is still decided here, by the shared rule.
-    const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
-    const remaining = fresh.map(() => 'WHEN ? THEN ?').join(' ');
-    await q.exec(
-      `INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at)
-       SELECT member_id, id, delta, CASE idem_key ${remaining} END, ?, ? FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`,
-      [...fresh.flatMap((o) => [o.key, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points)]), expiry ? expiry.getTime() : null, now.getTime(), ...fresh.map((o) => o.key)]);
     for (const o of fresh) out.set(o.key, { memberId: o.memberId, delta: o.points, balanceAfter: balances.get(o.memberId)!, replayed: false });
     return out;
   }
