@@ -50,3 +50,20 @@ test('a script that opens a unit of work, alone or with one statement, answers l
   expect([Number((two[0] as { rows: { a: number }[] }[])[0].rows[0].a), Number((two[0] as { rows: { b: number }[] }[])[1].rows[0].b), Number((two[1] as { n: number }).n)]).toEqual([1, 2, 2]);
   expect(await t.ctx.db.tx((q) => q.script([]))).toEqual([]);
 });
+
+test('deferred writes go with the next statement or the commit; an error in them fails the unit of work', async () => {
+  const seen = await t.ctx.db.tx(async (q) => {
+    await q.defer([['INSERT INTO script_probe (id, v) VALUES (?, ?)', [20, 'deferred']]]);
+    // Sent ahead of this read, in its round trip: the read sees it.
+    const r = await q.one<{ n: number }>('SELECT COUNT(*) AS n FROM script_probe WHERE id = ?', [20]);
+    await q.defer([['INSERT INTO script_probe (id, v) VALUES (?, ?)', [21, 'with the commit']]]);
+    return Number(r!.n);
+  });
+  expect(seen).toBe(1);
+  expect((await rows()).map((r) => Number(r.id))).toEqual([1, 2, 20, 21]);
+  await expect(t.ctx.db.tx(async (q) => {
+    await q.exec('INSERT INTO script_probe (id, v) VALUES (?, ?)', [30, 'written']);
+    await q.defer([['INSERT INTO script_probe (id, v) VALUES (?, ?)', [20, 'duplicate']]]);
+  }, { maxAttempts: 1 })).rejects.toThrow();
+  expect((await rows()).map((r) => Number(r.id))).toEqual([1, 2, 20, 21]);
+});

@@ -21,6 +21,13 @@ export interface Q {
    * stops the rest and is thrown, as if they had been sent one by one.
    */
   script(steps: Step[]): Promise<StepResult[]>;
+  /**
+   * Writes whose results nobody needs, held back and sent with the next statement
+   * or with the COMMIT (at once on SQLite). An error in them fails whatever they
+   * were sent with, and so the unit of work: use it only for writes that cannot
+   * fail for a reason the caller would want to handle.
+   */
+  defer(steps: Step[]): Promise<void>;
 }
 
 /** One statement of a script: parameterised SQL with `?` placeholders. */
@@ -77,6 +84,9 @@ class RunnerQ implements Q {
     if (this.dialect === 'mysql') return Number((res.raw as { insertId: number }).insertId);
     const row = (await this.runner.query('SELECT last_insert_rowid() AS id'))[0] as { id: number };
     return Number(row.id);
+  }
+  async defer(steps: Step[]): Promise<void> {
+    await this.script(steps);
   }
   async script(steps: Step[]): Promise<StepResult[]> {
     const out: StepResult[] = [];

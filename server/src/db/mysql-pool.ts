@@ -28,19 +28,33 @@ function run<R>(conn: Conn, sql: string, params: unknown[] = []): Promise<R> {
 
 class ConnQ implements Q {
   readonly dialect = 'mysql' as const;
-  /** A statement to send ahead of the next one (START TRANSACTION), in the same round trip. */
-  private lead: string | null;
+  /** Statements waiting to go ahead of the next one, in the same round trip (START TRANSACTION, deferred writes). */
+  private pending: string[];
   constructor(private readonly conn: Conn, lead: string | null = null) {
-    this.lead = lead;
+    this.pending = lead === null ? [] : [lead];
   }
 
-  /** Sends `statements` statements (more than one: a script), with the lead statement ahead when there is one. */
+  /** Sends `statements` statements (more than one: a script), with the pending ones ahead. */
   private async send<R>(sql: string, params: unknown[], statements = 1): Promise<R> {
-    if (this.lead === null) return run<R>(this.conn, sql, params);
-    const lead = this.lead;
-    this.lead = null;
-    const res = await run<unknown[]>(this.conn, `${lead};\n${this.conn.format(sql, params)}`);
-    return (statements === 1 ? res[1] : res.slice(1)) as R;
+    if (!this.pending.length) return run<R>(this.conn, sql, params);
+    const ahead = this.pending;
+    this.pending = [];
+    const res = await run<unknown[]>(this.conn, `${ahead.join(';\n')};\n${this.conn.format(sql, params)}`);
+    return (statements === 1 ? res[ahead.length] : res.slice(ahead.length)) as R;
+  }
+
+  defer(steps: Step[]): Promise<void> {
+    for (const [sql, params = []] of steps) this.pending.push(this.conn.format(sql, params));
+    return Promise.resolve();
+  }
+
+  /** Ends the unit of work: the pending statements, then `last` (COMMIT) when given, in one round trip. */
+  async finish(last: string | null): Promise<void> {
+    if (last !== null) this.pending.push(last);
+    if (!this.pending.length) return;
+    const text = this.pending.join(';\n');
+    this.pending = [];
+    await run(this.conn, text);
   }
 
   all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -82,11 +96,17 @@ export async function onConnection<T>(pool: Pool, tx: boolean, work: (q: Q) => P
       await run(conn, 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
       prepared.add(conn);
     }
-    if (!tx) return await work(new ConnQ(conn));
+    if (!tx) {
+      const q = new ConnQ(conn);
+      const result = await work(q);
+      await q.finish(null);
+      return result;
+    }
     try {
       // A unit of work that sends nothing never starts its transaction; its COMMIT is a no-op.
-      const result = await work(new ConnQ(conn, 'START TRANSACTION'));
-      await run(conn, 'COMMIT');
+      const q = new ConnQ(conn, 'START TRANSACTION');
+      const result = await work(q);
+      await q.finish('COMMIT');
       return result;
     } catch (err) {
       await run(conn, 'ROLLBACK').catch(() => { broken = true; });

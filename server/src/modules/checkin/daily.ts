@@ -41,7 +41,7 @@ interface Stored { streak: number; points: number }
  * Checks in a batch of requests for one business date, set-based: one read of the
  * members' days in the streak window, one multi-row INSERT of the new days, one
  * ledger pass (`checkin:<member>:<date>` keys), in the caller's transaction and in
- * three round trips (reads; days, keys and balances; entries and lots).
+ * two round trips and the commit (reads; days, keys and balances; then entries and lots go with the COMMIT).
  *
  * The (member, date) primary key is the guarantee: the read only skips days that
  * are already committed, and a day committed meanwhile by another instance makes

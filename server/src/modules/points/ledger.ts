@@ -87,8 +87,9 @@ export class Ledger {
    *
    * `keysAreNew`: the caller has already taken a natural key that every one of
    * these ledger keys depends on (a check-in's (member, day) row, in this
-   * transaction), so the replay check is skipped; a key found taken anyway means
-   * the ledger and that key disagree, which is an error, not a replay.
+   * transaction), so the replay check is skipped and the entries are deferred to
+   * the commit; a key found taken anyway means the ledger and that key disagree,
+   * which fails the unit of work: an error, not a replay.
    * `alongside`: the caller's own writes, sent with the balance update in one round
    * trip; their errors (a duplicate key, say) reach the caller unchanged.
    */
@@ -120,23 +121,29 @@ export class Ledger {
     const [updated, read] = res.slice(alongside.length);
     if (updated.affected !== fresh.length) throw new AppError('MEMBER_NOT_FOUND');
     const balances = new Map(read.rows.map((r) => [Number(r.member_id), Number(r.balance)]));
-    // Round trip 2: the entries, and their lots, which take their entry ids from the
-    // entries just written; what each lot keeps after paying off a debt is still
-    // decided here, by the shared rule.
+    // Then the entries, and their lots, which take their entry ids from the entries
+    // just written; what each lot keeps after paying off a debt is still decided
+    // here, by the shared rule.
     const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
     const remaining = fresh.map(() => 'WHEN ? THEN ?').join(' ');
-    try {
-      await q.script([
-        [`INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          fresh.flatMap((o) => [o.memberId, o.points, o.type, o.reason, o.ref ?? null, o.key, inputHash(o, 1), balances.get(o.memberId)!, o.operatorId ?? null, o.storeId ?? null, o.note ?? null, now.getTime()])],
-        [`INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at)
-          SELECT member_id, id, delta, CASE idem_key ${remaining} END, ?, ? FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`,
-          [...fresh.flatMap((o) => [o.key, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points)]), expiry ? expiry.getTime() : null, now.getTime(), ...fresh.map((o) => o.key)]],
-      ]);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      if (opts.keysAreNew) throw new Error('a ledger key that its natural key said was new is taken: the ledger and that key disagree');
-      throw new RetryTransaction('a batch key was taken meanwhile');
+    const writes: Step[] = [
+      [`INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        fresh.flatMap((o) => [o.memberId, o.points, o.type, o.reason, o.ref ?? null, o.key, inputHash(o, 1), balances.get(o.memberId)!, o.operatorId ?? null, o.storeId ?? null, o.note ?? null, now.getTime()])],
+      [`INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at)
+        SELECT member_id, id, delta, CASE idem_key ${remaining} END, ?, ? FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`,
+        [...fresh.flatMap((o) => [o.key, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points)]), expiry ? expiry.getTime() : null, now.getTime(), ...fresh.map((o) => o.key)]],
+    ];
+    if (opts.keysAreNew) {
+      // Nothing to handle here: a taken key would mean the ledger and the caller's
+      // natural key disagree, an error for the whole unit. They go with the commit.
+      await q.defer(writes);
+    } else {
+      try {
+        await q.script(writes);
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new RetryTransaction('a batch key was taken meanwhile');
+        throw err;
+      }
     }
     for (const o of fresh) out.set(o.key, { memberId: o.memberId, delta: o.points, balanceAfter: balances.get(o.memberId)!, replayed: false });
     return out;
