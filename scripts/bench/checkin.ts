@@ -8,20 +8,28 @@ import { closedLoop, freshDatabase, jsonClient, memberToken, printTable, rawTx, 
  * check-in done raw (row, balance, entry, lot), and the cheapest authenticated
  * member read over HTTP (what every member call costs before doing anything).
  * Many members, each checking in once: a member can check in once a day.
+ * Two levels by default: 16 members at once, and 64 (a morning peak), where
+ * batches are larger; BENCH_CONCURRENCY picks one.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const LEVELS = process.env.BENCH_CONCURRENCY ? [Number(process.env.BENCH_CONCURRENCY)] : [16, 64];
 const MEMBERS = 60_000;
 
-export async function benchCheckin(): Promise<Row> {
-  const db = await freshDatabase('checkin', CONCURRENCY);
-  const server = await startBenchServer(db.url, { DB_POOL_SIZE: String(CONCURRENCY) });
+export async function benchCheckin(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const c of LEVELS) rows.push(await benchCheckinAt(c));
+  return rows;
+}
+
+async function benchCheckinAt(concurrency: number): Promise<Row> {
+  const db = await freshDatabase('checkin', concurrency);
+  const server = await startBenchServer(db.url, { DB_POOL_SIZE: String(concurrency) });
   try {
     const now = Date.now();
     const members = await seedMembers(db.pool, MEMBERS, now);
     await db.pool.query('INSERT INTO member_tiers (member_id, tier_code, since_at, updated_at) SELECT member_id, \'normal\', ?, ? FROM points_accounts', [now, now]);
     const tokens = members.map(memberToken);
-    const call = jsonClient(server.url, CONCURRENCY);
+    const call = jsonClient(server.url, concurrency);
     let next = 0;
     const appOp = async () => {
       const i = next++ % members.length;
@@ -61,18 +69,18 @@ export async function benchCheckin(): Promise<Row> {
       const res = await call('GET', '/api/me/messages/unread-count', undefined, { authorization: `Bearer ${tokens[floorNext++ % tokens.length]}` });
       return res.status === 200;
     };
-    await closedLoop(appOp, CONCURRENCY, 1);
-    const app = await closedLoop(appOp, CONCURRENCY, SECONDS);
-    await closedLoop(floorOp, CONCURRENCY, 1);
-    const floor = await closedLoop(floorOp, CONCURRENCY, SECONDS);
-    await closedLoop(rawOp, CONCURRENCY, 1);
-    const raw = await closedLoop(rawOp, CONCURRENCY, SECONDS);
-    await closedLoop(fullOp, CONCURRENCY, 1);
-    const full = await closedLoop(fullOp, CONCURRENCY, SECONDS);
+    await closedLoop(appOp, concurrency, 1);
+    const app = await closedLoop(appOp, concurrency, SECONDS);
+    await closedLoop(floorOp, concurrency, 1);
+    const floor = await closedLoop(floorOp, concurrency, SECONDS);
+    await closedLoop(rawOp, concurrency, 1);
+    const raw = await closedLoop(rawOp, concurrency, SECONDS);
+    await closedLoop(fullOp, concurrency, 1);
+    const full = await closedLoop(fullOp, concurrency, SECONDS);
     if (next > members.length) console.warn('check-in bench ran out of members: later check-ins were replays');
     const r2 = (n: number) => Math.round(n * 100) / 100;
     return {
-      workload: `check-in (c=${CONCURRENCY})`, app, raw, target: 0.5,
+      workload: `check-in (c=${concurrency})`, app, raw, target: 0.5,
       extra: {
         sameWritesRawPerSecond: Math.round(full.perSecond), ratioToSameWrites: r2(app.perSecond / full.perSecond),
         authenticatedReadPerSecond: Math.round(floor.perSecond), floorRatioToRaw: r2(floor.perSecond / raw.perSecond), ratioToAuthenticatedRead: r2(app.perSecond / floor.perSecond),
@@ -85,5 +93,5 @@ export async function benchCheckin(): Promise<Row> {
 }
 
 if (require.main === module) {
-  benchCheckin().then((row) => { printTable([row]); console.log(`results: ${writeResults('checkin', [row])}`); process.exit(0); }, (err) => { console.error(err); process.exit(2); });
+  benchCheckin().then((rows) => { printTable(rows); console.log(`results: ${writeResults('checkin', rows)}`); process.exit(0); }, (err) => { console.error(err); process.exit(2); });
 }
