@@ -120,7 +120,13 @@ function procCpuMs(pid: number | null): number | null {
     return null;
   }
 }
+/** Looked up once: the database server does not change during a run. */
+let dbPidFound: number | null | undefined;
 function dbPid(): number | null {
+  if (dbPidFound === undefined) dbPidFound = findDbPid();
+  return dbPidFound;
+}
+function findDbPid(): number | null {
   try {
     for (const d of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(d)) continue;

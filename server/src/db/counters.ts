@@ -1,4 +1,4 @@
-import type { Q } from './database';
+import { placeholders, type Q } from './database';
 
 /**
  * Adds `delta` to a counter row, creating it when missing, and returns the new
@@ -11,7 +11,7 @@ export async function incrementIn(q: Q, table: string, key: Record<string, strin
   const keyCols = Object.keys(key);
   const extraCols = Object.keys(insertOnly);
   const cols = [...keyCols, ...extraCols, column];
-  const insert = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+  const insert = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders(cols.length)})`;
   const upsert = q.dialect === 'mysql'
     ? `${insert} ON DUPLICATE KEY UPDATE ${column} = ${column} + VALUES(${column})`
     : `${insert} ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${column} = ${column} + excluded.${column}`;

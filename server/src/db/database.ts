@@ -198,6 +198,9 @@ export class Database {
   }
 }
 
+/** `?, ?, ?` for an `IN (...)` or `VALUES (...)` list of n values. */
+export const placeholders = (n: number): string => Array(n).fill('?').join(', ');
+
 /** SQL that differs between the dialects, kept in one place. */
 export const sql = {
   insertIgnore: (d: Dialect) => (d === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE'),

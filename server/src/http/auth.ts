@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { StaffRole } from '@huiyuan/shared';
-import type { Database } from '../db/database';
+import { placeholders, type Database } from '../db/database';
 import { Batcher } from '../db/batcher';
 import type { Clock } from '../clock';
 import { AppError } from './errors';
@@ -37,7 +37,7 @@ export class Auth {
 
   private async memberRows(ids: number[]): Promise<(MemberRow | undefined)[]> {
     const unique = [...new Set(ids)];
-    const rows = await this.db.read((q) => q.all<MemberRow & { id: number }>(`SELECT id, status, token_version FROM members WHERE id IN (${unique.map(() => '?').join(', ')})`, unique));
+    const rows = await this.db.read((q) => q.all<MemberRow & { id: number }>(`SELECT id, status, token_version FROM members WHERE id IN (${placeholders(unique.length)})`, unique));
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
     return ids.map((id) => byId.get(id));
   }

@@ -1,5 +1,6 @@
 import { businessDate, parseIsoDate, startOfLocalDay } from '@huiyuan/shared';
 import type { AppContext } from '../http/context';
+import { placeholders } from '../db/database';
 import { enqueueIn, enqueueManyIn } from '../modules/notifications/outbox';
 import type { JobDef } from './runner';
 import { churnJob } from './churn';
@@ -26,7 +27,7 @@ export function jobDefinitions(c: AppContext): JobDef[] {
       for (;;) {
         const chunk = await c.db.read((q) => q.all<{ id: number; tier_code: string | null }>(
           `SELECT m.id, t.tier_code FROM members m LEFT JOIN member_tiers t ON t.member_id = m.id
-            WHERE m.id > ? AND m.status = 'active' AND m.birthday IS NOT NULL AND SUBSTR(m.birthday, 6, 5) IN (${days.map(() => '?').join(',')})
+            WHERE m.id > ? AND m.status = 'active' AND m.birthday IS NOT NULL AND SUBSTR(m.birthday, 6, 5) IN (${placeholders(days.length)})
             ORDER BY m.id LIMIT ${CHUNK}`, [after, ...days]));
         if (!chunk.length) break;
         gifted += await c.db.tx(async (q) => {
@@ -92,7 +93,7 @@ export function jobDefinitions(c: AppContext): JobDef[] {
       for (;;) {
         const ids = await c.db.read((q) => q.all<{ id: number }>(`SELECT id FROM vouchers WHERE status = 'unused' AND valid_until <= ? ORDER BY id LIMIT ${CHUNK}`, [now]));
         if (!ids.length) break;
-        expired += await c.db.tx((q) => q.exec(`UPDATE vouchers SET status = 'expired' WHERE status = 'unused' AND valid_until <= ? AND id IN (${ids.map(() => '?').join(',')})`, [now, ...ids.map((r) => r.id)]));
+        expired += await c.db.tx((q) => q.exec(`UPDATE vouchers SET status = 'expired' WHERE status = 'unused' AND valid_until <= ? AND id IN (${placeholders(ids.length)})`, [now, ...ids.map((r) => r.id)]));
       }
       const soon = await c.db.read((q) => q.all<{ id: number; member_id: number; title: string; valid_until: number }>(
         "SELECT v.id, v.member_id, b.title, v.valid_until FROM vouchers v JOIN benefits b ON b.id = v.benefit_id WHERE v.status = 'unused' AND v.valid_until > ? AND v.valid_until <= ?", [now, now + 3 * DAY_MS]));

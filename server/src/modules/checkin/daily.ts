@@ -1,5 +1,5 @@
 import { addDaysToIsoDate, cycleStart, rewardFor, streakAt, type CheckinRules } from '@huiyuan/shared';
-import { isDuplicateKey, RetryTransaction, type Q, type Step } from '../../db/database';
+import { isDuplicateKey, placeholders as marks, RetryTransaction, type Q, type Step } from '../../db/database';
 import type { Ledger, LedgerOp } from '../points/ledger';
 import { toView, type TierService } from '../tiers/service';
 
@@ -32,8 +32,6 @@ export function splitReward(rules: CheckinRules, streak: number, total: number) 
 export function streakWindowStart(today: string, cycle: CheckinRules['cycle']): string {
   return cycleStart(today, cycle) ?? addDaysToIsoDate(today, -400);
 }
-
-const marks = (n: number) => Array(n).fill('?').join(', ');
 
 interface Stored { streak: number; points: number }
 

@@ -1,5 +1,5 @@
 import { inQuietHours, localParts, renderFields, startOfLocalDay, addDaysToIsoDate, businessDate, parseIsoDate } from '@huiyuan/shared';
-import type { Database, Q } from '../../db/database';
+import { placeholders, type Database, type Q } from '../../db/database';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { Settings } from '../settings/settings';
@@ -33,7 +33,7 @@ export class OutboxWorker {
         `SELECT id, dedupe_key, kind, member_id, payload_json, attempts FROM outbox
           WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY ${PRIORITY}, next_attempt_at, id LIMIT ${limit}${q.dialect === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : ''}`, [now]);
       if (rows.length) {
-        await q.exec(`UPDATE outbox SET status = 'sending', next_attempt_at = ? WHERE id IN (${rows.map(() => '?').join(',')})`, [now + LEASE_MS, ...rows.map((r) => r.id)]);
+        await q.exec(`UPDATE outbox SET status = 'sending', next_attempt_at = ? WHERE id IN (${placeholders(rows.length)})`, [now + LEASE_MS, ...rows.map((r) => r.id)]);
       }
       return rows;
     });

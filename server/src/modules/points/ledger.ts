@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expiresAt, lotRemainingAfterCredit, planDebit, validatePoints, type EntryType } from '@huiyuan/shared';
-import { isDuplicateKey, RetryTransaction, type Database, type Q, type Step } from '../../db/database';
+import { isDuplicateKey, placeholders as marks, RetryTransaction, type Database, type Q, type Step } from '../../db/database';
 import { AppError } from '../../http/errors';
 import type { Clock } from '../../clock';
 import type { Settings } from '../settings/settings';
@@ -98,7 +98,6 @@ export class Ledger {
     if (!ops.length) return out;
     for (const op of ops) this.check(op);
     if (new Set(ops.map((o) => o.memberId)).size !== ops.length) throw new Error('creditBatchIn takes one credit per member');
-    const marks = (n: number) => Array(n).fill('?').join(', ');
     let fresh = ops;
     if (!opts.keysAreNew) {
       const seen = await q.all<{ idem_key: string }>(`SELECT idem_key FROM points_entries WHERE idem_key IN (${marks(ops.length)})`, ops.map((o) => o.key));
@@ -111,6 +110,7 @@ export class Ledger {
     }
     const now = this.clock.now();
     const ids = fresh.map((o) => o.memberId);
+    // One WHEN per fresh credit: the balance delta by member here, the lot's remaining by key below.
     const cases = fresh.map(() => 'WHEN ? THEN ?').join(' ');
     // Round trip 1: the caller's statements, the balance update, the new balances.
     const alongside = opts.alongside ?? [];
@@ -125,12 +125,11 @@ export class Ledger {
     // just written; what each lot keeps after paying off a debt is still decided
     // here, by the shared rule.
     const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
-    const remaining = fresh.map(() => 'WHEN ? THEN ?').join(' ');
     const writes: Step[] = [
       [`INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         fresh.flatMap((o) => [o.memberId, o.points, o.type, o.reason, o.ref ?? null, o.key, inputHash(o, 1), balances.get(o.memberId)!, o.operatorId ?? null, o.storeId ?? null, o.note ?? null, now.getTime()])],
       [`INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at)
-        SELECT member_id, id, delta, CASE idem_key ${remaining} END, ?, ? FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`,
+        SELECT member_id, id, delta, CASE idem_key ${cases} END, ?, ? FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`,
         [...fresh.flatMap((o) => [o.key, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points)]), expiry ? expiry.getTime() : null, now.getTime(), ...fresh.map((o) => o.key)]],
     ];
     if (opts.keysAreNew) {

@@ -1,5 +1,5 @@
 import { DEFAULT_TIER_RULES, TierRulesSchema, tierFor, type TierRules } from '@huiyuan/shared';
-import type { Database, Q } from '../../db/database';
+import { placeholders, type Database, type Q } from '../../db/database';
 import { windowStart } from '../tiers/window';
 
 /**
@@ -128,7 +128,7 @@ const tierChecks: InvariantCheck[] = [
         if (!tiers.length) break;
         after = Number(tiers[tiers.length - 1].member_id);
         const entries = await q.all<{ member_id: number; delta: number; created_at: number }>(
-          `SELECT member_id, delta, created_at FROM growth_entries WHERE member_id IN (${tiers.map(() => '?').join(',')})`, tiers.map((t) => t.member_id));
+          `SELECT member_id, delta, created_at FROM growth_entries WHERE member_id IN (${placeholders(tiers.length)})`, tiers.map((t) => t.member_id));
         const byMember = new Map<number, { delta: number; at: number }[]>();
         for (const e of entries) byMember.set(Number(e.member_id), [...(byMember.get(Number(e.member_id)) ?? []), { delta: Number(e.delta), at: Number(e.created_at) }]);
         for (const t of tiers) {
