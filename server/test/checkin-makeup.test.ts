@@ -149,6 +149,22 @@ test('concurrent make-ups: different days respect the allowance, the same day is
   expect((await t.http('GET', '/api/me/checkin', { token: token2 })).body.makeup.remainingInCycle).toBe(1);
 });
 
+test('make-up cards at once: one grant per key, and one card pays for one day only', async () => {
+  noon('2026-11-30'); // Monday
+  const m = await t.login('mk-card-race');
+  const grants = await Promise.all(Array.from({ length: 10 }, () => grant(m.memberId, { cards: 1, reason: 'one card, tapped ten times', idempotencyKey: 'mk-card-race-1' })));
+  expect(grants.map((r) => r.status)).toEqual(Array(10).fill(200));
+  expect(grants.filter((r) => !r.body.replayed)).toHaveLength(1);
+  expect(await count(t, 'SELECT COUNT(*) AS n FROM makeup_card_entries WHERE member_id = ?', [m.memberId])).toBe(1);
+  noon('2026-12-03'); // Monday and Tuesday missed, one card for both at once
+  const token = (await t.login('mk-card-race')).token;
+  const both = await Promise.all(['2026-12-01', '2026-12-02'].map((date) => makeup(token, { date, payWith: 'card' })));
+  expect(both.filter((r) => r.status === 200)).toHaveLength(1);
+  expect(both.find((r) => r.status !== 200)!.body.details?.reason).toBe('no_card');
+  expect((await t.http('GET', '/api/me/checkin', { token })).body.makeup.cards).toBe(0);
+  expect(await count(t, "SELECT COUNT(*) AS n FROM checkins WHERE member_id = ? AND kind = 'makeup'", [m.memberId])).toBe(1);
+});
+
 test('rules: no make-ups at all, free make-ups, and a week back when streaks never restart', async () => {
   noon('2026-12-07');
   const m = await t.login('mk-rules');
