@@ -19,8 +19,6 @@ function bigintLiteralsToCalls({ types: t }) {
 }
 
 module.exports = {
-  presets: [
-    ['taro', { framework: 'react', ts: true, compiler: 'webpack5' }],
-  ],
+  presets: [['taro', { framework: 'react', ts: true, compiler: 'webpack5' }]],
   plugins: [bigintLiteralsToCalls],
 };

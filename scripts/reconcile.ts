@@ -1,4 +1,11 @@
-import { checkInvariants, createDataSource, Database, initDataSource, invariantNames, loadConfig } from '@huiyuan/server';
+import {
+  checkInvariants,
+  createDataSource,
+  Database,
+  initDataSource,
+  invariantNames,
+  loadConfig,
+} from '@huiyuan/server';
 
 /**
  * `npm run reconcile`: checks the design invariants for every member on the
@@ -27,7 +34,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error('reconcile failed:', err instanceof Error ? err.message : err);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error('reconcile failed:', err instanceof Error ? err.message : err);
+    process.exit(2);
+  },
+);

@@ -9,7 +9,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
 
 console.log('Building shared, server and scripts...');
-const tsc = run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'shared', 'server', 'scripts']);
+const tsc = run(process.execPath, [
+  path.join(root, 'node_modules/typescript/bin/tsc'),
+  '-b',
+  'shared',
+  'server',
+  'scripts',
+]);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 // The operator console builds in well under a second: always fresh.
@@ -18,10 +24,17 @@ if (consoleBuild.status !== 0) console.warn('Could not build the operator consol
 
 // The H5 mini-program is built once (about 20 s); delete miniapp/dist-h5 to rebuild.
 const builds = [
-  { name: 'mini-program (H5)', out: 'miniapp/dist-h5/index.html', script: 'build:h5', workspace: '@huiyuan/miniapp', config: 'miniapp/config/index.ts' },
+  {
+    name: 'mini-program (H5)',
+    out: 'miniapp/dist-h5/index.html',
+    script: 'build:h5',
+    workspace: '@huiyuan/miniapp',
+    config: 'miniapp/config/index.ts',
+  },
 ];
 for (const b of builds) {
-  if (process.env.SKIP_WEB_BUILD || fs.existsSync(path.join(root, b.out)) || !fs.existsSync(path.join(root, b.config))) continue;
+  if (process.env.SKIP_WEB_BUILD || fs.existsSync(path.join(root, b.out)) || !fs.existsSync(path.join(root, b.config)))
+    continue;
   console.log(`Building the ${b.name}...`);
   const r = run('npm', ['run', b.script, '-w', b.workspace, '--silent']);
   if (r.status !== 0) console.warn(`Could not build the ${b.name}; the API still starts.`);

@@ -30,12 +30,14 @@ function walk(dir) {
 export function checkWeapp(distDir) {
   const errors = [];
   const appJsonPath = join(distDir, 'app.json');
-  if (!existsSync(appJsonPath)) return { errors: [`${appJsonPath} not found: run npm run build:weapp first`], sizes: null };
+  if (!existsSync(appJsonPath))
+    return { errors: [`${appJsonPath} not found: run npm run build:weapp first`], sizes: null };
   const app = JSON.parse(readFileSync(appJsonPath, 'utf8'));
   const subs = app.subPackages ?? app.subpackages ?? [];
 
   const pages = [...(app.pages ?? []).map((p) => ({ page: p, pkg: 'main' }))];
-  for (const sp of subs) for (const p of sp.pages ?? []) pages.push({ page: `${sp.root.replace(/\/$/, '')}/${p}`, pkg: sp.root });
+  for (const sp of subs)
+    for (const p of sp.pages ?? []) pages.push({ page: `${sp.root.replace(/\/$/, '')}/${p}`, pkg: sp.root });
   if (!app.pages?.length) errors.push('app.json lists no pages');
   for (const { page } of pages) {
     for (const ext of ['.js', '.json', '.wxml']) {
@@ -57,7 +59,8 @@ export function checkWeapp(distDir) {
     else sizes.main += f.size;
   }
   if (sizes.main >= LIMITS.mainPackage) errors.push(`main package is ${kb(sizes.main)}, over the 2 MB limit`);
-  for (const [r, s] of Object.entries(sizes.sub)) if (s >= LIMITS.subPackage) errors.push(`sub-package ${r} is ${kb(s)}, over the 2 MB limit`);
+  for (const [r, s] of Object.entries(sizes.sub))
+    if (s >= LIMITS.subPackage) errors.push(`sub-package ${r} is ${kb(s)}, over the 2 MB limit`);
   if (sizes.total >= LIMITS.total) errors.push(`total is ${kb(sizes.total)}, over the 20 MB limit`);
   return { errors, sizes, pages: pages.length };
 }

@@ -5,31 +5,15 @@
  * download them.
  */
 export default defineAppConfig({
-  pages: [
-    'pages/index/index',
-    'pages/points/index',
-    'pages/benefits/index',
-    'pages/profile/index',
-  ],
+  pages: ['pages/index/index', 'pages/points/index', 'pages/benefits/index', 'pages/profile/index'],
   subPackages: [
     {
       root: 'member',
-      pages: [
-        'checkin/index',
-        'vouchers/index',
-        'invite/index',
-        'messages/index',
-        'tier/index',
-        'tasks/index',
-      ],
+      pages: ['checkin/index', 'vouchers/index', 'invite/index', 'messages/index', 'tier/index', 'tasks/index'],
     },
     {
       root: 'staff',
-      pages: [
-        'login/index',
-        'checkout/index',
-        'voucher/index',
-      ],
+      pages: ['login/index', 'checkout/index', 'voucher/index'],
     },
   ],
   // Members open the card first; the points tab is the next most visited.

@@ -5,7 +5,11 @@ import App from '../src/app';
 import { KEYS } from '../src/api/storage';
 
 it('keeps the launch ref (query or mini-program code scene) for the first login', async () => {
-  render(<App><span /></App>);
+  render(
+    <App>
+      <span />
+    </App>,
+  );
   await act(() => fire('launch', { query: { ref: 'INV42' } }));
   expect(Taro.getStorageSync(KEYS.pendingRef)).toBe('"INV42"');
   await act(() => fire('launch', { query: { scene: encodeURIComponent('ref=QR7') } }));

@@ -13,7 +13,9 @@ const realDist = join(__dirname, '..', 'dist');
 const run = (dir: string) => spawnSync(process.execPath, [script, dir], { encoding: 'utf8' });
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'hy-weapp-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hy-weapp-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function fixture(opts: { skip?: string; mainBytes?: number } = {}) {

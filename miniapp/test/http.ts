@@ -19,25 +19,34 @@ type Handler = (sent: Sent) => { status?: number; body: unknown } | unknown;
  */
 export function serve(routes: Record<string, Handler | object>): Sent[] {
   const sent: Sent[] = [];
-  (Taro.request as unknown as jest.Mock).mockImplementation(async (o: { url: string; method: string; data?: unknown; header: Record<string, string> }) => {
-    const [path, query = ''] = o.url.split('?');
-    const s: Sent = { method: o.method, path, query, data: o.data, header: o.header };
-    sent.push(s);
-    const route = routes[`${o.method} ${path}`];
-    if (route === undefined) return { statusCode: 404, data: { code: 'NOT_FOUND', message: 'no route' } };
-    const out = typeof route === 'function' ? (route as Handler)(s) : route;
-    const r = out && typeof out === 'object' && 'body' in out ? (out as { status?: number; body: unknown }) : { body: out };
-    return { statusCode: r.status ?? 200, data: r.body };
-  });
+  (Taro.request as unknown as jest.Mock).mockImplementation(
+    async (o: { url: string; method: string; data?: unknown; header: Record<string, string> }) => {
+      const [path, query = ''] = o.url.split('?');
+      const s: Sent = { method: o.method, path, query, data: o.data, header: o.header };
+      sent.push(s);
+      const route = routes[`${o.method} ${path}`];
+      if (route === undefined) return { statusCode: 404, data: { code: 'NOT_FOUND', message: 'no route' } };
+      const out = typeof route === 'function' ? (route as Handler)(s) : route;
+      const r =
+        out && typeof out === 'object' && 'body' in out ? (out as { status?: number; body: unknown }) : { body: out };
+      return { statusCode: r.status ?? 200, data: r.body };
+    },
+  );
   return sent;
 }
 
 export const loggedInMember = () => saveMemberSession({ token: 'T', expiresAt: '2030-01-01T00:00:00Z', memberId: '7' });
 
 /** Lets pending promises and the React updates they cause settle. */
-export const settle = () => act(async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); await new Promise((r) => setTimeout(r, 0)); });
+export const settle = () =>
+  act(async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await new Promise((r) => setTimeout(r, 0));
+  });
 
 /** Taro's Input reports typing as an `input` event with detail.value. */
 export function typeInto(el: Element, value: string) {
-  act(() => { el.dispatchEvent(Object.assign(new Event('input', { bubbles: true }), { detail: { value } })); });
+  act(() => {
+    el.dispatchEvent(Object.assign(new Event('input', { bubbles: true }), { detail: { value } }));
+  });
 }

@@ -72,7 +72,15 @@ const Taro = {
   setClipboardData: jest.fn(() => ok()),
   showShareMenu: jest.fn(() => ok()),
   getCurrentInstance: jest.fn(() => ({ router: { params: routerParams } })),
-  useLaunch, useLoad, useDidShow, useDidHide, useUnload, useReachBottom, usePullDownRefresh, useShareAppMessage, useRouter,
+  useLaunch,
+  useLoad,
+  useDidShow,
+  useDidHide,
+  useUnload,
+  useReachBottom,
+  usePullDownRefresh,
+  useShareAppMessage,
+  useRouter,
 };
 
 /** Clears storage, handlers and every mock's calls/implementations set by a test. */

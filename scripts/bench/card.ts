@@ -1,4 +1,14 @@
-import { closedLoop, freshDatabase, jsonClient, memberToken, printTable, seedMembers, startBenchServer, writeResults, type Row } from './lib';
+import {
+  closedLoop,
+  freshDatabase,
+  jsonClient,
+  memberToken,
+  printTable,
+  seedMembers,
+  startBenchServer,
+  writeResults,
+  type Row,
+} from './lib';
 
 /**
  * Card read: GET /api/me/card (auth, secret, tier, balance with expiring lots, the
@@ -14,20 +24,34 @@ export async function benchCard(): Promise<Row> {
   try {
     const now = Date.now();
     const members = await seedMembers(db.pool, MEMBERS, now);
-    await db.pool.query("INSERT INTO member_tiers (member_id, tier_code, since_at, updated_at) SELECT member_id, 'normal', ?, ? FROM points_accounts", [now, now]);
-    await db.pool.query("INSERT INTO member_secrets (member_id, secret_hex, created_at) SELECT member_id, LPAD(HEX(member_id), 40, '0'), ? FROM points_accounts", [now]);
+    await db.pool.query(
+      "INSERT INTO member_tiers (member_id, tier_code, since_at, updated_at) SELECT member_id, 'normal', ?, ? FROM points_accounts",
+      [now, now],
+    );
+    await db.pool.query(
+      "INSERT INTO member_secrets (member_id, secret_hex, created_at) SELECT member_id, LPAD(HEX(member_id), 40, '0'), ? FROM points_accounts",
+      [now],
+    );
     const tokens = members.map(memberToken);
     const call = jsonClient(server.url, CONCURRENCY);
     let i = 0;
-    const appOp = async () => (await call('GET', '/api/me/card', undefined, { authorization: `Bearer ${tokens[i++ % members.length]}` })).status === 200;
+    const appOp = async () =>
+      (await call('GET', '/api/me/card', undefined, { authorization: `Bearer ${tokens[i++ % members.length]}` }))
+        .status === 200;
     let j = 0;
     const rawOp = async () => {
       const id = members[j++ % members.length];
       await db.pool.query('SELECT status, token_version FROM members WHERE id = ?', [id]);
       await db.pool.query('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [id]);
       await db.pool.query('SELECT tier_code FROM member_tiers WHERE member_id = ?', [id]);
-      await db.pool.query('SELECT m.nickname, a.balance FROM members m JOIN points_accounts a ON a.member_id = m.id WHERE m.id = ?', [id]);
-      await db.pool.query('SELECT remaining, expires_at FROM points_lots WHERE member_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?', [id, now + 30 * 864e5]);
+      await db.pool.query(
+        'SELECT m.nickname, a.balance FROM members m JOIN points_accounts a ON a.member_id = m.id WHERE m.id = ?',
+        [id],
+      );
+      await db.pool.query(
+        'SELECT remaining, expires_at FROM points_lots WHERE member_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?',
+        [id, now + 30 * 864e5],
+      );
       return true;
     };
     await closedLoop(appOp, CONCURRENCY, 1);
@@ -42,5 +66,15 @@ export async function benchCard(): Promise<Row> {
 }
 
 if (require.main === module) {
-  benchCard().then((row) => { printTable([row]); console.log(`results: ${writeResults('card', [row])}`); process.exit(0); }, (err) => { console.error(err); process.exit(2); });
+  benchCard().then(
+    (row) => {
+      printTable([row]);
+      console.log(`results: ${writeResults('card', [row])}`);
+      process.exit(0);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(2);
+    },
+  );
 }

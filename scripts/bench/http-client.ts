@@ -8,9 +8,17 @@ import net from 'node:net';
  * stream machinery). It speaks only what the benchmarks need: one request at a
  * time per socket, JSON bodies, responses framed by Content-Length.
  */
-export interface HttpReply { status: number; body: string }
+export interface HttpReply {
+  status: number;
+  body: string;
+}
 
-interface Pending { head: string; body?: string; resolve: (r: HttpReply) => void; reject: (e: Error) => void }
+interface Pending {
+  head: string;
+  body?: string;
+  resolve: (r: HttpReply) => void;
+  reject: (e: Error) => void;
+}
 
 class Conn {
   private buf: Buffer = Buffer.alloc(0);
@@ -19,7 +27,10 @@ class Conn {
   private gone = false;
 
   /** `done` is called after each response, and once more (dead) when the socket goes away. */
-  constructor(private readonly socket: net.Socket, private readonly done: (c: Conn) => void) {
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly done: (c: Conn) => void,
+  ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     const fail = (e?: Error) => {
@@ -64,7 +75,8 @@ class Conn {
     const p = this.current;
     this.current = null;
     p.resolve({ status, body });
-    if (/\r\nconnection:\s*close/i.test(head)) this.socket.destroy(); // close event: done(dead)
+    if (/\r\nconnection:\s*close/i.test(head))
+      this.socket.destroy(); // close event: done(dead)
     else this.done(this);
   }
 }
@@ -105,7 +117,12 @@ export function leanHttpClient(baseUrl: string, maxSockets: number) {
       const data = body === undefined ? undefined : JSON.stringify(body);
       let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\nconnection: keep-alive\r\n`;
       for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
-      head += data === undefined ? (method === 'GET' ? '\r\n' : 'content-length: 0\r\n\r\n') : `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(data)}\r\n\r\n`;
+      head +=
+        data === undefined
+          ? method === 'GET'
+            ? '\r\n'
+            : 'content-length: 0\r\n\r\n'
+          : `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(data)}\r\n\r\n`;
       dispatch({ head, body: data, resolve, reject });
     });
 }

@@ -32,4 +32,10 @@ async function main(): Promise<void> {
   console.log(`results: ${writeResults('all', rows)}`);
 }
 
-main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,5 +1,16 @@
 import { randomUUID, createHash } from 'node:crypto';
-import { closedLoop, freshDatabase, jsonClient, printTable, seedMembers, seedOperator, startBenchServer, writeResults, type Row, rawTx } from './lib';
+import {
+  closedLoop,
+  freshDatabase,
+  jsonClient,
+  printTable,
+  seedMembers,
+  seedOperator,
+  startBenchServer,
+  writeResults,
+  type Row,
+  rawTx,
+} from './lib';
 
 /**
  * Ledger credit: operator adjustments through the HTTP API (auth, validation,
@@ -21,7 +32,12 @@ export async function benchLedger(): Promise<Row> {
 
     // Warm up both paths (JIT, connection pools, buffer pool) before measuring.
     const appOp = async (_w: number, i: number) => {
-      const res = await call('POST', '/api/admin/points/adjustments', { memberId: String(pick(i)), delta: 10, reason: 'bench', idempotencyKey: randomUUID() }, { authorization: `Bearer ${token}` });
+      const res = await call(
+        'POST',
+        '/api/admin/points/adjustments',
+        { memberId: String(pick(i)), delta: 10, reason: 'bench', idempotencyKey: randomUUID() },
+        { authorization: `Bearer ${token}` },
+      );
       return res.status === 200;
     };
     const rawOp = async (_w: number, i: number) => {
@@ -31,17 +47,29 @@ export async function benchLedger(): Promise<Row> {
       return rawTx(db.pool, async (conn) => {
         await conn.query('SELECT id FROM members WHERE id = ?', [memberId]);
         await conn.query('SELECT id FROM points_entries WHERE idem_key = ?', [key]);
-        await conn.query('UPDATE points_accounts SET balance = balance + ?, updated_at = ? WHERE member_id = ?', [10, now, memberId]);
-        const [[acc]] = (await conn.query('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId])) as unknown as [[{ balance: number }]];
+        await conn.query('UPDATE points_accounts SET balance = balance + ?, updated_at = ? WHERE member_id = ?', [
+          10,
+          now,
+          memberId,
+        ]);
+        const [[acc]] = (await conn.query('SELECT balance FROM points_accounts WHERE member_id = ?', [
+          memberId,
+        ])) as unknown as [[{ balance: number }]];
         const hash = createHash('sha256').update(key).digest('hex');
         const [ins] = await conn.query(
           `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at)
-           VALUES (?, 10, 'adjust', 'manual_credit', NULL, ?, ?, ?, 1, NULL, 'bench', ?)`, [memberId, key, hash, acc.balance, now]);
+           VALUES (?, 10, 'adjust', 'manual_credit', NULL, ?, ?, ?, 1, NULL, 'bench', ?)`,
+          [memberId, key, hash, acc.balance, now],
+        );
         const entryId = (ins as { insertId: number }).insertId;
-        await conn.query('INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at) VALUES (?, ?, 10, 10, ?, ?)', [memberId, entryId, now + 3e10, now]);
+        await conn.query(
+          'INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at) VALUES (?, ?, 10, 10, ?, ?)',
+          [memberId, entryId, now + 3e10, now],
+        );
         await conn.query(
           "INSERT INTO audit_log (actor_type, actor_id, action, target_type, target_id, before_json, after_json, reason, request_id, created_at) VALUES ('operator', 1, 'points.adjust', 'member', ?, ?, ?, 'bench', ?, ?)",
-          [String(memberId), '{}', '{}', randomUUID(), now]);
+          [String(memberId), '{}', '{}', randomUUID(), now],
+        );
       });
     };
     await closedLoop(appOp, CONCURRENCY, 1.5);
@@ -56,9 +84,15 @@ export async function benchLedger(): Promise<Row> {
 }
 
 if (require.main === module) {
-  benchLedger().then((row) => {
-    printTable([row]);
-    console.log(`results: ${writeResults('ledger', [row])}`);
-    process.exit(row.app.perSecond / row.raw.perSecond >= row.target ? 0 : 1);
-  }, (err) => { console.error(err); process.exit(2); });
+  benchLedger().then(
+    (row) => {
+      printTable([row]);
+      console.log(`results: ${writeResults('ledger', [row])}`);
+      process.exit(row.app.perSecond / row.raw.perSecond >= row.target ? 0 : 1);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(2);
+    },
+  );
 }

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     WECHAT_API_BASE: fake.url,
     SQLITE_PATH: process.env.SQLITE_PATH ?? path.join(root, 'data/huiyuan.sqlite'),
     STATIC_DIR: process.env.STATIC_DIR ?? (fs.existsSync(path.join(h5, 'index.html')) ? h5 : undefined),
-    CONSOLE_DIR: process.env.CONSOLE_DIR ?? (fs.existsSync(path.join(consoleDir, 'index.html')) ? consoleDir : undefined),
+    CONSOLE_DIR:
+      process.env.CONSOLE_DIR ?? (fs.existsSync(path.join(consoleDir, 'index.html')) ? consoleDir : undefined),
   });
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);

@@ -18,7 +18,14 @@ export interface FakeWechat {
   calls: { path: string; at: number }[];
   failNext(path: string, errcode: number | 'drop' | 'slow', count?: number): void;
   /** Subscribe messages accepted, in order. */
-  sent: { touser: string; template_id: string; page?: string; data: Record<string, { value: string }>; miniprogram_state?: string; lang?: string }[];
+  sent: {
+    touser: string;
+    template_id: string;
+    page?: string;
+    data: Record<string, { value: string }>;
+    miniprogram_state?: string;
+    lang?: string;
+  }[];
   /** Access tokens handed out by stable_token. */
   issuedTokens: string[];
   /** Makes every access token handed out so far invalid (the next send answers 42001). */
@@ -29,17 +36,31 @@ export function openidFor(identity: string): string {
   return `ofk${createHash('sha256').update(identity).digest('base64url').slice(0, 25)}`;
 }
 
-export async function startFakeWechat(opts: { port?: number; host?: string; appId?: string; secret?: string } = {}): Promise<FakeWechat> {
+export async function startFakeWechat(
+  opts: { port?: number; host?: string; appId?: string; secret?: string } = {},
+): Promise<FakeWechat> {
   const used = new Set<string>();
   const failures = new Map<string, { errcode: number | 'drop' | 'slow'; count: number }[]>();
-  const state: Pick<FakeWechat, 'issuedSessionKeys' | 'calls' | 'sent' | 'issuedTokens'> = { issuedSessionKeys: [], calls: [], sent: [], issuedTokens: [] };
+  const state: Pick<FakeWechat, 'issuedSessionKeys' | 'calls' | 'sent' | 'issuedTokens'> = {
+    issuedSessionKeys: [],
+    calls: [],
+    sent: [],
+    issuedTokens: [],
+  };
   const validTokens = new Set<string>();
   let currentToken: string | null = null;
-  const readJson = (req: http.IncomingMessage) => new Promise<Record<string, any>>((resolve) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => { try { resolve(JSON.parse(raw || '{}')); } catch { resolve({}); } });
-  });
+  const readJson = (req: http.IncomingMessage) =>
+    new Promise<Record<string, any>>((resolve) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        try {
+          resolve(JSON.parse(raw || '{}'));
+        } catch {
+          resolve({});
+        }
+      });
+    });
 
   const json = (res: http.ServerResponse, body: unknown) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -69,13 +90,16 @@ export async function startFakeWechat(opts: { port?: number; host?: string; appI
     }
     const forced = takeFailure(url.pathname);
     if (forced === 'drop') return void req.socket.destroy();
-    if (forced === 'slow') return void setTimeout(() => json(res, { errcode: -1, errmsg: 'system error' }), 30_000).unref();
+    if (forced === 'slow')
+      return void setTimeout(() => json(res, { errcode: -1, errmsg: 'system error' }), 30_000).unref();
     if (typeof forced === 'number') return json(res, { errcode: forced, errmsg: `forced ${forced}` });
 
     if (url.pathname === '/sns/jscode2session') {
       const code = url.searchParams.get('js_code') ?? '';
-      if (opts.appId && url.searchParams.get('appid') !== opts.appId) return json(res, { errcode: 40013, errmsg: 'invalid appid' });
-      if (opts.secret && url.searchParams.get('secret') !== opts.secret) return json(res, { errcode: 40125, errmsg: 'invalid appsecret' });
+      if (opts.appId && url.searchParams.get('appid') !== opts.appId)
+        return json(res, { errcode: 40013, errmsg: 'invalid appid' });
+      if (opts.secret && url.searchParams.get('secret') !== opts.secret)
+        return json(res, { errcode: 40125, errmsg: 'invalid appsecret' });
       if (!code || code.startsWith('invalid')) return json(res, { errcode: 40029, errmsg: 'invalid code' });
       if (code.startsWith('ratelimit')) return json(res, { errcode: 45011, errmsg: 'api minute-quota reach limit' });
       if (code.startsWith('busy')) return json(res, { errcode: -1, errmsg: 'system error' });
@@ -84,7 +108,11 @@ export async function startFakeWechat(opts: { port?: number; host?: string; appI
       const identity = code.includes(':') ? code.slice(0, code.lastIndexOf(':')) : code;
       const sessionKey = randomBytes(16).toString('base64');
       state.issuedSessionKeys.push(sessionKey);
-      return json(res, { openid: openidFor(identity), unionid: `ufk${openidFor(identity).slice(3)}`, session_key: sessionKey });
+      return json(res, {
+        openid: openidFor(identity),
+        unionid: `ufk${openidFor(identity).slice(3)}`,
+        session_key: sessionKey,
+      });
     }
     if (req.method === 'POST' && url.pathname === '/cgi-bin/stable_token') {
       void readJson(req).then((b) => {
@@ -104,11 +132,17 @@ export async function startFakeWechat(opts: { port?: number; host?: string; appI
       void readJson(req).then((b) => {
         const token = url.searchParams.get('access_token') ?? '';
         if (!token) return json(res, { errcode: 41001, errmsg: 'access_token missing' });
-        if (!validTokens.has(token)) return json(res, { errcode: state.issuedTokens.includes(token) ? 42001 : 40001, errmsg: 'invalid or expired access_token' });
+        if (!validTokens.has(token))
+          return json(res, {
+            errcode: state.issuedTokens.includes(token) ? 42001 : 40001,
+            errmsg: 'invalid or expired access_token',
+          });
         if (typeof b.touser !== 'string' || !b.touser) return json(res, { errcode: 40003, errmsg: 'invalid openid' });
-        if (typeof b.template_id !== 'string' || !b.template_id) return json(res, { errcode: 40037, errmsg: 'invalid template_id' });
+        if (typeof b.template_id !== 'string' || !b.template_id)
+          return json(res, { errcode: 40037, errmsg: 'invalid template_id' });
         const data = b.data as Record<string, { value?: unknown }> | undefined;
-        if (!data || Object.values(data).some((v) => typeof v?.value !== 'string')) return json(res, { errcode: 47003, errmsg: 'argument invalid! data.value' });
+        if (!data || Object.values(data).some((v) => typeof v?.value !== 'string'))
+          return json(res, { errcode: 47003, errmsg: 'argument invalid! data.value' });
         state.sent.push(b as FakeWechat['sent'][number]);
         json(res, { errcode: 0, errmsg: 'ok', msgid: state.sent.length });
       });
@@ -132,7 +166,11 @@ export async function startFakeWechat(opts: { port?: number; host?: string; appI
     failNext(path, errcode, count = 1) {
       failures.set(path, [...(failures.get(path) ?? []), { errcode, count }]);
     },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   return api;
 }

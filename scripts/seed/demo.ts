@@ -19,10 +19,42 @@ export const DEMO_STORES = [
 
 /** A few benefits for the points mall: one for everyone, one limited, one for gold members only. */
 export const DEMO_BENEFITS = [
-  { title: '中杯咖啡兑换券', description: '任意门店可用，限中杯', cost: 300, stock: 500, limit: 2, minTier: null, validDays: 30 },
-  { title: '满100减20优惠券', description: '单笔消费满100元可用', cost: 500, stock: 200, limit: 1, minTier: null, validDays: 14 },
-  { title: '新品蛋糕免费试吃', description: '每周新品，先到先得', cost: 0, stock: 100, limit: 1, minTier: null, validDays: 7 },
-  { title: '金卡专享下午茶', description: '两人份下午茶套餐', cost: 2000, stock: 50, limit: 1, minTier: 'gold', validDays: 60 },
+  {
+    title: '中杯咖啡兑换券',
+    description: '任意门店可用，限中杯',
+    cost: 300,
+    stock: 500,
+    limit: 2,
+    minTier: null,
+    validDays: 30,
+  },
+  {
+    title: '满100减20优惠券',
+    description: '单笔消费满100元可用',
+    cost: 500,
+    stock: 200,
+    limit: 1,
+    minTier: null,
+    validDays: 14,
+  },
+  {
+    title: '新品蛋糕免费试吃',
+    description: '每周新品，先到先得',
+    cost: 0,
+    stock: 100,
+    limit: 1,
+    minTier: null,
+    validDays: 7,
+  },
+  {
+    title: '金卡专享下午茶',
+    description: '两人份下午茶套餐',
+    cost: 2000,
+    stock: 50,
+    limit: 1,
+    minTier: 'gold',
+    validDays: 60,
+  },
 ];
 
 export async function seedDemo(ctx: AppContext): Promise<{ created: boolean }> {
@@ -35,13 +67,35 @@ export async function seedDemo(ctx: AppContext): Promise<{ created: boolean }> {
       storeIds.set(s.code, existing ? Number(existing.id) : await ctx.staff.createStore(q, s, now));
     }
     for (const a of DEMO_ACCOUNTS) {
-      await ctx.staff.create(q, { username: a.username, password: a.password, displayName: a.displayName, role: a.role, storeId: a.store ? storeIds.get(a.store)! : null }, now);
+      await ctx.staff.create(
+        q,
+        {
+          username: a.username,
+          password: a.password,
+          displayName: a.displayName,
+          role: a.role,
+          storeId: a.store ? storeIds.get(a.store)! : null,
+        },
+        now,
+      );
     }
     for (const b of DEMO_BENEFITS) {
       await q.exec(
         `INSERT INTO benefits (title, description, kind, cost_points, stock_total, stock_left, per_member_limit, min_tier, valid_days, status, created_at, updated_at)
          VALUES (?, ?, 'voucher', ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
-        [b.title, b.description, b.cost, b.stock, b.stock, b.limit, b.minTier, b.validDays, now.getTime(), now.getTime()]);
+        [
+          b.title,
+          b.description,
+          b.cost,
+          b.stock,
+          b.stock,
+          b.limit,
+          b.minTier,
+          b.validDays,
+          now.getTime(),
+          now.getTime(),
+        ],
+      );
     }
     // Tiers use the built-in defaults (普卡 / 银卡 / 金卡); the 18th of each month is member day (double points).
     await ctx.settings.set(q, 'checkout.memberDays', { weekdays: [], monthDays: [18], multiplierPercent: 200 }, now);

@@ -18,7 +18,11 @@ export function rng(seed: number): () => number {
 
 export interface SimTarget {
   url(): string;
-  http(method: string, path: string, opts?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  http(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
   login(identity: string): Promise<{ token: string; memberId: number }>;
   staffToken(): Promise<string>;
   operatorToken(): Promise<string>;
@@ -38,9 +42,19 @@ export interface SimResult {
   expectedBalances: Map<number, number>;
 }
 
-interface Order { orderNo: string; memberId: number; amountCents: number; code: string; refunded: number }
+interface Order {
+  orderNo: string;
+  memberId: number;
+  amountCents: number;
+  code: string;
+  refunded: number;
+}
 
-export async function runSimulation(seed: number, target: SimTarget, opts: { batches: number; batchSize: number }): Promise<SimResult> {
+export async function runSimulation(
+  seed: number,
+  target: SimTarget,
+  opts: { batches: number; batchSize: number },
+): Promise<SimResult> {
   const rand = rng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const members: { id: number; token: string; identity: string }[] = [];
@@ -50,13 +64,19 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
   const unexpected: string[] = [];
   // 409 is expected only with the codes each operation can legitimately meet.
   const allowed409: Record<string, string[]> = {
-    checkout: ['MEMBER_CODE_REPLAYED'], 'replay-conflict': ['IDEMPOTENCY_CONFLICT'], refund: ['REFUND_EXCEEDS_ORDER'], adjust: ['INSUFFICIENT_POINTS'],
-    redeem: ['INSUFFICIENT_POINTS', 'OUT_OF_STOCK', 'LIMIT_REACHED'], writeoff: ['VOUCHER_USED'], job: [],
+    checkout: ['MEMBER_CODE_REPLAYED'],
+    'replay-conflict': ['IDEMPOTENCY_CONFLICT'],
+    refund: ['REFUND_EXCEEDS_ORDER'],
+    adjust: ['INSUFFICIENT_POINTS'],
+    redeem: ['INSUFFICIENT_POINTS', 'OUT_OF_STOCK', 'LIMIT_REACHED'],
+    writeoff: ['VOUCHER_USED'],
+    job: [],
   };
   const note = (op: string, status: number, expected: number[], body: any) => {
     outcome[`${op} ${status}`] = (outcome[`${op} ${status}`] ?? 0) + 1;
     const badCode = status === 409 && !(allowed409[op] ?? []).includes(body?.code);
-    if (!expected.includes(status) || badCode) unexpected.push(`seed ${seed}: ${op} -> ${status} ${JSON.stringify(body).slice(0, 200)}`);
+    if (!expected.includes(status) || badCode)
+      unexpected.push(`seed ${seed}: ${op} -> ${status} ${JSON.stringify(body).slice(0, 200)}`);
   };
   const add = (id: number, delta: number) => balances.set(id, (balances.get(id) ?? 0) + delta);
   let staff = await target.staffToken();
@@ -65,7 +85,10 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
   const vouchers: { code: string; memberId: number }[] = [];
   const checkedIn = new Set<string>();
   // A small benefit per seed so stock runs out and limits bite.
-  const benefit = await target.http('POST', '/api/admin/benefits', { token: operator, body: { title: `sim ${seed}`, costPoints: 30, stock: 6, perMemberLimit: 2, validDays: 30 } });
+  const benefit = await target.http('POST', '/api/admin/benefits', {
+    token: operator,
+    body: { title: `sim ${seed}`, costPoints: 30, stock: 6, perMemberLimit: 2, validDays: 30 },
+  });
   const benefitId = benefit.body.id as string;
 
   const ops: Record<string, () => Promise<void>> = {
@@ -83,8 +106,17 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
       if (!members.length) return;
       const m = pick(members);
       const amountCents = 100 + Math.floor(rand() * 50_000);
-      const order: Order = { orderNo: `SIM${seed}x${++seq}`, memberId: m.id, amountCents, code: await target.codeFor(m.id), refunded: 0 };
-      const res = await target.http('POST', '/api/staff/checkout', { token: staff, body: { memberCode: order.code, orderNo: order.orderNo, amountCents } });
+      const order: Order = {
+        orderNo: `SIM${seed}x${++seq}`,
+        memberId: m.id,
+        amountCents,
+        code: await target.codeFor(m.id),
+        refunded: 0,
+      };
+      const res = await target.http('POST', '/api/staff/checkout', {
+        token: staff,
+        body: { memberCode: order.code, orderNo: order.orderNo, amountCents },
+      });
       // 409: the member's code for this step was used by a concurrent checkout.
       note('checkout', res.status, [200, 409], res.body);
       if (res.status === 200) {
@@ -96,9 +128,13 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
       const o = orders.length ? pick(orders) : null;
       if (!o) return;
       const same = rand() < 0.7;
-      const res = await target.http('POST', '/api/staff/checkout', { token: staff, body: { memberCode: o.code, orderNo: o.orderNo, amountCents: same ? o.amountCents : o.amountCents + 1 } });
+      const res = await target.http('POST', '/api/staff/checkout', {
+        token: staff,
+        body: { memberCode: o.code, orderNo: o.orderNo, amountCents: same ? o.amountCents : o.amountCents + 1 },
+      });
       note(same ? 'replay' : 'replay-conflict', res.status, same ? [200] : [409], res.body);
-      if (same && res.status === 200 && !res.body.replayed) unexpected.push(`seed ${seed}: replay of ${o.orderNo} credited again`);
+      if (same && res.status === 200 && !res.body.replayed)
+        unexpected.push(`seed ${seed}: replay of ${o.orderNo} credited again`);
     },
     async refund() {
       const open = orders.filter((o) => o.refunded < o.amountCents);
@@ -106,7 +142,12 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
       const o = pick(open);
       const amount = Math.max(1, Math.floor((o.amountCents - o.refunded) * (rand() < 0.5 ? 1 : rand())));
       const key = `simrf-${seed}-${++seq}`;
-      const send = () => target.http('POST', '/api/staff/refunds', { token: staff, headers: { 'idempotency-key': key }, body: { orderNo: o.orderNo, amountCents: amount } });
+      const send = () =>
+        target.http('POST', '/api/staff/refunds', {
+          token: staff,
+          headers: { 'idempotency-key': key },
+          body: { orderNo: o.orderNo, amountCents: amount },
+        });
       const res = await send();
       note('refund', res.status, [200, 409], res.body);
       if (res.status === 200) {
@@ -121,7 +162,10 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
       if (!members.length) return;
       const m = pick(members);
       const delta = rand() < 0.6 ? 1 + Math.floor(rand() * 500) : -(1 + Math.floor(rand() * 300));
-      const res = await target.http('POST', '/api/admin/points/adjustments', { token: operator, body: { memberId: String(m.id), delta, reason: 'simulation', idempotencyKey: `simadj-${seed}-${++seq}` } });
+      const res = await target.http('POST', '/api/admin/points/adjustments', {
+        token: operator,
+        body: { memberId: String(m.id), delta, reason: 'simulation', idempotencyKey: `simadj-${seed}-${++seq}` },
+      });
       note('adjust', res.status, [200, 409], res.body);
       if (res.status === 200) add(m.id, delta);
     },
@@ -141,14 +185,20 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
       if (!members.length) return;
       const m = pick(members);
       const key = `simrd-${seed}-${++seq}`;
-      const send = () => target.http('POST', '/api/me/redemptions', { token: m.token, headers: { 'idempotency-key': key }, body: { benefitId } });
+      const send = () =>
+        target.http('POST', '/api/me/redemptions', {
+          token: m.token,
+          headers: { 'idempotency-key': key },
+          body: { benefitId },
+        });
       const res = await send();
       note('redeem', res.status, [200, 409], res.body);
       if (res.status === 200) {
         add(m.id, -30);
         vouchers.push({ code: res.body.voucher.code, memberId: m.id });
         const again = await send();
-        if (again.body?.voucher?.code !== res.body.voucher.code) unexpected.push(`seed ${seed}: redemption replay issued another voucher`);
+        if (again.body?.voucher?.code !== res.body.voucher.code)
+          unexpected.push(`seed ${seed}: redemption replay issued another voucher`);
       }
     },
     async writeoff() {
@@ -162,7 +212,9 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
       const inviter = pick(members);
       const view = await target.http('GET', '/api/me/referrals', { token: inviter.token });
       const identity = `sim-${seed}-inv-${++seq}`;
-      const res = await target.http('POST', '/api/auth/login', { body: { code: `${identity}:1`, ref: view.body.code } });
+      const res = await target.http('POST', '/api/auth/login', {
+        body: { code: `${identity}:1`, ref: view.body.code },
+      });
       note('invite', res.status, [200], res.body);
       if (res.status === 200) {
         const inviteeId = Number(res.body.memberId);
@@ -171,7 +223,9 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
         const ref = `referral:${inviteeId}`;
         const sumFor = async (token: string) => {
           const page = await target.http('GET', '/api/me/points/entries?limit=100', { token });
-          return (page.body.items as { ref: string | null; delta: number }[]).filter((e) => e.ref === ref).reduce((s, e) => s + e.delta, 0);
+          return (page.body.items as { ref: string | null; delta: number }[])
+            .filter((e) => e.ref === ref)
+            .reduce((s, e) => s + e.delta, 0);
         };
         balances.set(inviteeId, await sumFor(res.body.token));
         add(inviter.id, await sumFor(inviter.token));
@@ -186,13 +240,24 @@ export async function runSimulation(seed: number, target: SimTarget, opts: { bat
     async read() {
       if (!members.length) return;
       const m = pick(members);
-      const res = await target.http('GET', pick(['/api/me/points', '/api/me/tier', '/api/me/points/entries?limit=5']), { token: m.token });
+      const res = await target.http('GET', pick(['/api/me/points', '/api/me/tier', '/api/me/points/entries?limit=5']), {
+        token: m.token,
+      });
       note('read', res.status, [200, 401], res.body);
     },
   };
   const weights: [string, number][] = [
-    ['register', 2], ['checkout', 5], ['replayCheckout', 2], ['refund', 2], ['adjust', 2], ['read', 2],
-    ['checkin', 2], ['redeem', 2], ['writeoff', 1], ['invite', 1], ['job', 1],
+    ['register', 2],
+    ['checkout', 5],
+    ['replayCheckout', 2],
+    ['refund', 2],
+    ['adjust', 2],
+    ['read', 2],
+    ['checkin', 2],
+    ['redeem', 2],
+    ['writeoff', 1],
+    ['invite', 1],
+    ['job', 1],
   ];
   const total = weights.reduce((s, [, w]) => s + w, 0);
   const choose = () => {

@@ -9,8 +9,15 @@ const out = path.join(here, 'dist');
 fs.rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: [path.join(here, 'src/main.tsx')],
-  bundle: true, minify: true, sourcemap: false, format: 'iife', target: 'es2020', jsx: 'automatic',
-  outfile: path.join(out, 'app.js'), define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'warning',
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  format: 'iife',
+  target: 'es2020',
+  jsx: 'automatic',
+  outfile: path.join(out, 'app.js'),
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
 });
 fs.copyFileSync(path.join(here, 'index.html'), path.join(out, 'index.html'));
 fs.copyFileSync(path.join(here, 'src/styles.css'), path.join(out, 'styles.css'));

@@ -32,7 +32,12 @@ import { TaskService } from './modules/tasks/service';
 import { PrivacyService } from './modules/privacy/service';
 
 /** Wires services from config and an initialised data source. */
-export function compose(config: Config, dataSource: DataSource, logger: Logger, clock: Clock = systemClock): AppContext {
+export function compose(
+  config: Config,
+  dataSource: DataSource,
+  logger: Logger,
+  clock: Clock = systemClock,
+): AppContext {
   const db = new Database(dataSource, { maxAttempts: config.txMaxAttempts });
   const tokens = new Tokens(config.tokens.secret, config.tokens.memberTtlSeconds, config.tokens.staffTtlSeconds);
   const settings = new Settings(db);
@@ -43,27 +48,57 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
   const codes = new MemberCodes(db, config.scansPerStorePerMinute);
   const members = new MemberService(db, wechat, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), clock);
   members.onRegistered((q, memberId, now) => tiers.ensureIn(q, memberId, now));
-  members.onRegistered(async (q, memberId, now) => { await codes.secretIn(q, memberId, now); });
+  members.onRegistered(async (q, memberId, now) => {
+    await codes.secretIn(q, memberId, now);
+  });
   const referrals = new ReferralService(db, clock, settings, ledger, config.businessTz);
   members.onRegistered((q, memberId, now, ref) => referrals.onRegisteredIn(q, memberId, now, ref));
   // The access token lives in the database too, so every instance uses the same one.
-  const wechatMessages = new WechatMessages(config.wechat, {
-    load: async () => {
-      const row = await db.read((q) => q.one<{ token: string; expires_at: number }>("SELECT token, expires_at FROM wechat_tokens WHERE name = 'access_token'"));
-      return row ? { token: row.token, expiresAt: Number(row.expires_at) } : null;
+  const wechatMessages = new WechatMessages(
+    config.wechat,
+    {
+      load: async () => {
+        const row = await db.read((q) =>
+          q.one<{ token: string; expires_at: number }>(
+            "SELECT token, expires_at FROM wechat_tokens WHERE name = 'access_token'",
+          ),
+        );
+        return row ? { token: row.token, expiresAt: Number(row.expires_at) } : null;
+      },
+      save: (token, expiresAt) =>
+        db.tx(async (q) => {
+          const n = await q.exec(
+            "UPDATE wechat_tokens SET token = ?, expires_at = ?, updated_at = ? WHERE name = 'access_token'",
+            [token, expiresAt, Date.now()],
+          );
+          if (n === 0)
+            await q.exec(
+              `${sql.insertIgnore(q.dialect)} INTO wechat_tokens (name, token, expires_at, updated_at) VALUES ('access_token', ?, ?, ?)`,
+              [token, expiresAt, Date.now()],
+            );
+        }),
     },
-    save: (token, expiresAt) => db.tx(async (q) => {
-      const n = await q.exec("UPDATE wechat_tokens SET token = ?, expires_at = ?, updated_at = ? WHERE name = 'access_token'", [token, expiresAt, Date.now()]);
-      if (n === 0) await q.exec(`${sql.insertIgnore(q.dialect)} INTO wechat_tokens (name, token, expires_at, updated_at) VALUES ('access_token', ?, ?, ?)`, [token, expiresAt, Date.now()]);
-    }),
-  }, () => clock.now().getTime());
+    () => clock.now().getTime(),
+  );
   const inbox = new Inbox(db);
   const ctx: AppContext = {
-    config, logger, db, clock, tokens, settings, wechat, ledger, tiers, codes, members,
+    config,
+    logger,
+    db,
+    clock,
+    tokens,
+    settings,
+    wechat,
+    ledger,
+    tiers,
+    codes,
+    members,
     auth: new Auth(db, tokens, clock),
     points: new PointsQueries(db),
     staff: new StaffService(db, config.env === 'test' ? 4 : 10),
-    checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz, (q, memberId, now) => referrals.onPurchaseIn(q, memberId, now)),
+    checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz, (q, memberId, now) =>
+      referrals.onPurchaseIn(q, memberId, now),
+    ),
     refunds: new RefundService(db, clock, ledger, tiers),
     segments: new Segments(db, clock),
     checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
@@ -75,12 +110,23 @@ export function compose(config: Config, dataSource: DataSource, logger: Logger, 
     inbox,
     wechatMessages,
     subscriptions: new Subscriptions(db, settings),
-    outbox: new OutboxWorker(db, clock, settings, wechatMessages, inbox, config.businessTz, logger, config.wechat.miniprogramState),
+    outbox: new OutboxWorker(
+      db,
+      clock,
+      settings,
+      wechatMessages,
+      inbox,
+      config.businessTz,
+      logger,
+      config.wechat.miniprogramState,
+    ),
     jobs: undefined as unknown as JobRunner,
     isReady: () => ready,
   };
   ctx.jobs = new JobRunner(db, clock, config.businessTz, logger, jobDefinitions(ctx));
-  (ctx as { markReady?: () => void }).markReady = () => { ready = true; };
+  (ctx as { markReady?: () => void }).markReady = () => {
+    ready = true;
+  };
   return ctx;
 }
 

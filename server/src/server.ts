@@ -39,7 +39,12 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     outboxTimer = setInterval(() => {
       if (draining) return;
       draining = true;
-      ctx.outbox.drain(500).catch((err) => logger.error({ err: (err as Error).message }, 'outbox drain failed')).finally(() => { draining = false; });
+      ctx.outbox
+        .drain(500)
+        .catch((err) => logger.error({ err: (err as Error).message }, 'outbox drain failed'))
+        .finally(() => {
+          draining = false;
+        });
     }, 2000);
     outboxTimer.unref();
   }

@@ -8,7 +8,9 @@ beforeAll(async () => {
   t = await startTestServer();
   op = await t.staffToken('operator');
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const admin = (method: string, path: string, body?: unknown, token = op.token) => t.http(method, path, { token, body });
 
@@ -16,16 +18,27 @@ test('every /api/admin endpoint refuses anonymous, member, staff and manager cal
   const member = await t.login('adm-member');
   const staff = await t.staffToken('staff');
   const manager = await t.staffToken('manager');
-  const adminEndpoints = Object.values(endpoints as Record<string, Endpoint>).filter((e) => e.path.startsWith('/api/admin'));
+  const adminEndpoints = Object.values(endpoints as Record<string, Endpoint>).filter((e) =>
+    e.path.startsWith('/api/admin'),
+  );
   expect(adminEndpoints.length).toBeGreaterThanOrEqual(12);
   for (const e of adminEndpoints) {
     expect(e.auth).toBe('operator');
     const path = e.path.replace(/:[a-z]+/g, '1');
     const body = e.method === 'get' ? undefined : {};
     expect([e.path, (await t.http(e.method.toUpperCase(), path, { body })).status]).toEqual([e.path, 401]);
-    expect([e.path, (await t.http(e.method.toUpperCase(), path, { body, token: member.token })).status]).toEqual([e.path, 401]);
-    expect([e.path, (await t.http(e.method.toUpperCase(), path, { body, token: staff.token })).status]).toEqual([e.path, 403]);
-    expect([e.path, (await t.http(e.method.toUpperCase(), path, { body, token: manager.token })).status]).toEqual([e.path, 403]);
+    expect([e.path, (await t.http(e.method.toUpperCase(), path, { body, token: member.token })).status]).toEqual([
+      e.path,
+      401,
+    ]);
+    expect([e.path, (await t.http(e.method.toUpperCase(), path, { body, token: staff.token })).status]).toEqual([
+      e.path,
+      403,
+    ]);
+    expect([e.path, (await t.http(e.method.toUpperCase(), path, { body, token: manager.token })).status]).toEqual([
+      e.path,
+      403,
+    ]);
   }
 });
 
@@ -37,7 +50,14 @@ test('settings changes are validated and audited, and take effect for members', 
   const bad = await admin('PUT', '/api/admin/settings', { key: 'tiers.rules', value: overlapping });
   expect(bad.status).toBe(400);
   expect(JSON.stringify(bad.body.details)).toMatch(/increase strictly/);
-  expect((await admin('PUT', '/api/admin/settings', { key: 'checkout.caps', value: { perStaffDailyPoints: -1, perMemberDailyPoints: 0 } })).status).toBe(400);
+  expect(
+    (
+      await admin('PUT', '/api/admin/settings', {
+        key: 'checkout.caps',
+        value: { perStaffDailyPoints: -1, perMemberDailyPoints: 0 },
+      })
+    ).status,
+  ).toBe(400);
   expect((await admin('PUT', '/api/admin/settings', { key: 'no.such', value: 1 })).status).toBe(400);
   expect(await count(t, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'settings.update'")).toBe(0);
 
@@ -49,8 +69,11 @@ test('settings changes are validated and audited, and take effect for members', 
   const ok = await admin('PUT', '/api/admin/settings', { key: 'tiers.rules', value: lowered });
   expect(ok.status).toBe(200);
   expect(ok.body.previous.tiers[1].minGrowth).toBe(3000);
-  const auditRow = await t.ctx.db.read((q) => q.one<{ actor_id: number; before_json: string; after_json: string }>(
-    "SELECT actor_id, before_json, after_json FROM audit_log WHERE action = 'settings.update' AND target_id = 'tiers.rules'"));
+  const auditRow = await t.ctx.db.read((q) =>
+    q.one<{ actor_id: number; before_json: string; after_json: string }>(
+      "SELECT actor_id, before_json, after_json FROM audit_log WHERE action = 'settings.update' AND target_id = 'tiers.rules'",
+    ),
+  );
   expect(Number(auditRow!.actor_id)).toBe(op.staffId);
   expect(JSON.parse(auditRow!.before_json).tiers[1].minGrowth).toBe(3000);
   expect(JSON.parse(auditRow!.after_json).tiers[1].minGrowth).toBe(1500);
@@ -69,9 +92,22 @@ test('simulation answers without writing anything', async () => {
   const before = await Promise.all(tables.map((x) => count(t, `SELECT COUNT(*) AS n FROM ${x}`)));
   const sim = await admin('POST', '/api/admin/simulate', { memberId: String(m.memberId), amountCents: 650_000 });
   expect(sim.status).toBe(200);
-  expect(sim.body).toMatchObject({ points: 6500, growth: 6500, tierBefore: 'normal', tierAfter: 'gold', excluded: false });
-  const draft = await admin('POST', '/api/admin/simulate', { tierCode: 'gold', amountCents: 10_000, rules: { earning: { centsPerPoint: 50, multipliers: [] } } });
-  expect(draft.body.lines).toEqual([{ code: 'base', points: 200 }, { code: 'tier', points: 100 }]);
+  expect(sim.body).toMatchObject({
+    points: 6500,
+    growth: 6500,
+    tierBefore: 'normal',
+    tierAfter: 'gold',
+    excluded: false,
+  });
+  const draft = await admin('POST', '/api/admin/simulate', {
+    tierCode: 'gold',
+    amountCents: 10_000,
+    rules: { earning: { centsPerPoint: 50, multipliers: [] } },
+  });
+  expect(draft.body.lines).toEqual([
+    { code: 'base', points: 200 },
+    { code: 'tier', points: 100 },
+  ]);
   expect((await admin('POST', '/api/admin/simulate', { tierCode: 'nope', amountCents: 100 })).status).toBe(400);
   expect((await admin('POST', '/api/admin/simulate', { amountCents: 0 })).status).toBe(400);
   const after = await Promise.all(tables.map((x) => count(t, `SELECT COUNT(*) AS n FROM ${x}`)));
@@ -82,15 +118,35 @@ test('stores and staff: create, log in, disable ends sessions, password reset', 
   const store = await admin('POST', '/api/admin/stores', { code: 'GZ-001', name: '广州天河店' });
   expect(store.status).toBe(201);
   expect((await admin('POST', '/api/admin/stores', { code: 'GZ-001', name: 'dup' })).status).toBe(409);
-  const created = await admin('POST', '/api/admin/staff', { username: 'gz.wang', password: 'secret-pass-1', displayName: '王', role: 'staff', storeId: store.body.id });
+  const created = await admin('POST', '/api/admin/staff', {
+    username: 'gz.wang',
+    password: 'secret-pass-1',
+    displayName: '王',
+    role: 'staff',
+    storeId: store.body.id,
+  });
   expect(created.status).toBe(201);
   expect(JSON.stringify(created.body)).not.toContain('secret-pass-1');
-  expect(JSON.stringify(await t.ctx.db.read((q) => q.all("SELECT after_json FROM audit_log WHERE action = 'staff.create'")))).not.toContain('secret-pass-1');
-  expect((await admin('POST', '/api/admin/staff', { username: 'gz.li', password: 'secret-pass-1', displayName: '李', role: 'staff' })).status).toBe(400);
+  expect(
+    JSON.stringify(await t.ctx.db.read((q) => q.all("SELECT after_json FROM audit_log WHERE action = 'staff.create'"))),
+  ).not.toContain('secret-pass-1');
+  expect(
+    (
+      await admin('POST', '/api/admin/staff', {
+        username: 'gz.li',
+        password: 'secret-pass-1',
+        displayName: '李',
+        role: 'staff',
+      })
+    ).status,
+  ).toBe(400);
   const login = await t.http('POST', '/api/staff/login', { body: { username: 'gz.wang', password: 'secret-pass-1' } });
   expect(login.status).toBe(200);
   const m = await t.login('adm-staff-member');
-  const lookup = () => codeFor(t, m.memberId).then((code) => t.http('GET', `/api/staff/members/lookup?code=${code}`, { token: login.body.token }));
+  const lookup = () =>
+    codeFor(t, m.memberId).then((code) =>
+      t.http('GET', `/api/staff/members/lookup?code=${code}`, { token: login.body.token }),
+    );
   expect((await lookup()).status).toBe(200);
   const reset = await admin('POST', `/api/admin/staff/${created.body.id}/password`, { password: 'another-pass-2' });
   expect(reset.status).toBe(200);
@@ -98,8 +154,13 @@ test('stores and staff: create, log in, disable ends sessions, password reset', 
   const again = await t.http('POST', '/api/staff/login', { body: { username: 'gz.wang', password: 'another-pass-2' } });
   expect(again.status).toBe(200);
   expect((await admin('PATCH', `/api/admin/staff/${created.body.id}`, { status: 'disabled' })).status).toBe(200);
-  expect((await t.http('GET', `/api/staff/members/lookup?code=${await codeFor(t, m.memberId)}`, { token: again.body.token })).status).toBe(401);
-  expect((await t.http('POST', '/api/staff/login', { body: { username: 'gz.wang', password: 'another-pass-2' } })).status).toBe(401);
+  expect(
+    (await t.http('GET', `/api/staff/members/lookup?code=${await codeFor(t, m.memberId)}`, { token: again.body.token }))
+      .status,
+  ).toBe(401);
+  expect(
+    (await t.http('POST', '/api/staff/login', { body: { username: 'gz.wang', password: 'another-pass-2' } })).status,
+  ).toBe(401);
   expect((await admin('PATCH', '/api/admin/staff/999999', { status: 'disabled' })).status).toBe(404);
   expect((await admin('PATCH', '/api/admin/staff/abc', { status: 'disabled' })).status).toBe(400);
 });

@@ -6,25 +6,37 @@ let t: TestServer;
 let op: { token: string };
 let tillA: { token: string };
 let tillB: { token: string };
-beforeAll(async () => { t = await startTestServer(); });
+beforeAll(async () => {
+  t = await startTestServer();
+});
 // Some tests move the clock by days: fresh staff tokens for each test.
 beforeEach(async () => {
   op = await t.staffToken('operator');
   tillA = await t.staffToken('staff');
   tillB = await t.staffToken('staff');
 });
-afterAll(async () => { await t.close(); });
-afterEach(async () => { expect(await checkInvariants(t.ctx.db)).toEqual([]); });
+afterAll(async () => {
+  await t.close();
+});
+afterEach(async () => {
+  expect(await checkInvariants(t.ctx.db)).toEqual([]);
+});
 
 let keySeq = 0;
 const newKey = () => `bn-key-${++keySeq}-${Math.random().toString(36).slice(2, 8)}`;
 const benefit = async (over: Record<string, unknown> = {}) => {
-  const res = await t.http('POST', '/api/admin/benefits', { token: op.token, body: { title: '咖啡券', costPoints: 50, stock: 100, validDays: 30, ...over } });
+  const res = await t.http('POST', '/api/admin/benefits', {
+    token: op.token,
+    body: { title: '咖啡券', costPoints: 50, stock: 100, validDays: 30, ...over },
+  });
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
 const fund = (memberId: number, delta: number) =>
-  t.http('POST', '/api/admin/points/adjustments', { token: op.token, body: { memberId: String(memberId), delta, reason: 'test funds', idempotencyKey: newKey() } });
+  t.http('POST', '/api/admin/points/adjustments', {
+    token: op.token,
+    body: { memberId: String(memberId), delta, reason: 'test funds', idempotencyKey: newKey() },
+  });
 const redeem = (token: string, benefitId: string, key = newKey()) =>
   t.http('POST', '/api/me/redemptions', { token, headers: { 'idempotency-key': key }, body: { benefitId } });
 
@@ -58,7 +70,15 @@ test('replay returns the first voucher; same key for another benefit is a confli
   expect((await t.http('POST', '/api/me/redemptions', { token: m.token, body: { benefitId: id } })).status).toBe(400); // no key
   expect((await redeem(m.token, 'abc')).status).toBe(400);
   expect((await redeem(m.token, '999999')).body.code).toBe('BENEFIT_NOT_FOUND');
-  expect((await t.http('POST', '/api/me/redemptions', { token: m.token, headers: { 'idempotency-key': newKey() }, body: { benefitId: id, costPoints: 0 } })).status).toBe(400);
+  expect(
+    (
+      await t.http('POST', '/api/me/redemptions', {
+        token: m.token,
+        headers: { 'idempotency-key': newKey() },
+        body: { benefitId: id, costPoints: 0 },
+      })
+    ).status,
+  ).toBe(400);
   expect(await count(t, 'SELECT COUNT(*) AS n FROM vouchers')).toBe(before);
   expect((await t.http('GET', '/api/me/points', { token: m.token })).body.balance).toBe(50);
 });
@@ -85,9 +105,13 @@ test('write-off: two tills at once succeed once; expired and cancelled vouchers 
   const m = await t.login('bn-tills');
   await fund(m.memberId, 200);
   const v = (await redeem(m.token, id)).body.voucher;
-  const preview = await t.http('GET', `/api/staff/vouchers/preview?code=${v.code.toLowerCase()}`, { token: tillA.token });
+  const preview = await t.http('GET', `/api/staff/vouchers/preview?code=${v.code.toLowerCase()}`, {
+    token: tillA.token,
+  });
   expect(preview.body).toMatchObject({ redeemable: true, status: 'unused', title: '咖啡券' });
-  const [a, b] = await Promise.all([tillA, tillB].map((s) => t.http('POST', '/api/staff/vouchers/redeem', { token: s.token, body: { code: v.code } })));
+  const [a, b] = await Promise.all(
+    [tillA, tillB].map((s) => t.http('POST', '/api/staff/vouchers/redeem', { token: s.token, body: { code: v.code } })),
+  );
   expect([a.status, b.status].sort()).toEqual([200, 409]);
   expect([a.body.code, b.body.code]).toContain('VOUCHER_USED');
   expect((await t.http('POST', `/api/me/vouchers/${v.id}/cancel`, { token: m.token })).body.code).toBe('VOUCHER_USED');
@@ -95,11 +119,18 @@ test('write-off: two tills at once succeed once; expired and cancelled vouchers 
   const v2 = (await redeem(m.token, id)).body.voucher;
   t.clock.advance(2 * 86_400_000);
   const tills = await t.staffToken('staff');
-  expect((await t.http('POST', '/api/staff/vouchers/redeem', { token: tills.token, body: { code: v2.code } })).body.code).toBe('VOUCHER_EXPIRED');
+  expect(
+    (await t.http('POST', '/api/staff/vouchers/redeem', { token: tills.token, body: { code: v2.code } })).body.code,
+  ).toBe('VOUCHER_EXPIRED');
   const mine = await t.http('GET', '/api/me/vouchers?status=expired', { token: (await t.login('bn-tills')).token });
   expect(mine.body.items.map((x: { code: string }) => x.code)).toContain(v2.code);
-  expect((await t.http('POST', '/api/staff/vouchers/redeem', { token: tills.token, body: { code: 'ABCDEFGHJKMNPQRS' } })).body.code).toBe('VOUCHER_NOT_FOUND');
-  expect((await t.http('POST', '/api/staff/vouchers/redeem', { token: m.token, body: { code: v2.code } })).status).toBe(401);
+  expect(
+    (await t.http('POST', '/api/staff/vouchers/redeem', { token: tills.token, body: { code: 'ABCDEFGHJKMNPQRS' } }))
+      .body.code,
+  ).toBe('VOUCHER_NOT_FOUND');
+  expect((await t.http('POST', '/api/staff/vouchers/redeem', { token: m.token, body: { code: v2.code } })).status).toBe(
+    401,
+  );
 });
 
 test('cancelling an unused voucher returns stock and points once, even when tapped five times', async () => {
@@ -107,21 +138,47 @@ test('cancelling an unused voucher returns stock and points once, even when tapp
   const m = await t.login('bn-cancel');
   await fund(m.memberId, 100);
   const v = (await redeem(m.token, id)).body.voucher;
-  const all = await Promise.all(Array.from({ length: 5 }, () => t.http('POST', `/api/me/vouchers/${v.id}/cancel`, { token: m.token })));
+  const all = await Promise.all(
+    Array.from({ length: 5 }, () => t.http('POST', `/api/me/vouchers/${v.id}/cancel`, { token: m.token })),
+  );
   expect(all.filter((r) => r.status === 200)).toHaveLength(1);
   expect(all.filter((r) => r.status === 409).every((r) => r.body.code === 'VOUCHER_CANCELLED')).toBe(true);
   expect((await t.http('GET', '/api/me/points', { token: m.token })).body.balance).toBe(100);
   expect(await count(t, 'SELECT stock_left AS n FROM benefits WHERE id = ?', [id])).toBe(3);
   const other = await t.login('bn-cancel-other');
-  expect((await t.http('POST', `/api/me/vouchers/${v.id}/cancel`, { token: other.token })).body.code).toBe('VOUCHER_NOT_FOUND');
+  expect((await t.http('POST', `/api/me/vouchers/${v.id}/cancel`, { token: other.token })).body.code).toBe(
+    'VOUCHER_NOT_FOUND',
+  );
 });
 
 test('operators manage the catalogue; every change is audited', async () => {
   const id = await benefit({ stock: 5 });
-  expect((await t.http('POST', `/api/admin/benefits/${id}/stock`, { token: op.token, body: { add: 10 } })).body).toMatchObject({ stockTotal: 15, stockLeft: 15 });
-  expect((await t.http('POST', `/api/admin/benefits/${id}/stock`, { token: op.token, body: { add: -10 } })).status).toBe(400);
-  expect((await t.http('PATCH', `/api/admin/benefits/${id}`, { token: op.token, body: { status: 'hidden' } })).body.status).toBe('hidden');
-  expect((await t.http('POST', '/api/admin/benefits', { token: op.token, body: { title: 'x', costPoints: -1, stock: 1, validDays: 1 } })).status).toBe(400);
-  expect((await t.http('POST', '/api/admin/benefits', { token: op.token, body: { title: 'x', costPoints: 1, stock: 1, validDays: 1, minTier: 'diamond' } })).status).toBe(400);
-  expect(await count(t, "SELECT COUNT(*) AS n FROM audit_log WHERE target_type = 'benefit' AND target_id = ?", [id])).toBe(3);
+  expect(
+    (await t.http('POST', `/api/admin/benefits/${id}/stock`, { token: op.token, body: { add: 10 } })).body,
+  ).toMatchObject({ stockTotal: 15, stockLeft: 15 });
+  expect(
+    (await t.http('POST', `/api/admin/benefits/${id}/stock`, { token: op.token, body: { add: -10 } })).status,
+  ).toBe(400);
+  expect(
+    (await t.http('PATCH', `/api/admin/benefits/${id}`, { token: op.token, body: { status: 'hidden' } })).body.status,
+  ).toBe('hidden');
+  expect(
+    (
+      await t.http('POST', '/api/admin/benefits', {
+        token: op.token,
+        body: { title: 'x', costPoints: -1, stock: 1, validDays: 1 },
+      })
+    ).status,
+  ).toBe(400);
+  expect(
+    (
+      await t.http('POST', '/api/admin/benefits', {
+        token: op.token,
+        body: { title: 'x', costPoints: 1, stock: 1, validDays: 1, minTier: 'diamond' },
+      })
+    ).status,
+  ).toBe(400);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM audit_log WHERE target_type = 'benefit' AND target_id = ?", [id]),
+  ).toBe(3);
 });

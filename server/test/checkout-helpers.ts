@@ -3,7 +3,9 @@ import type { TestServer } from './harness';
 
 /** The code the member's card shows at `at` (default: the server clock), from the member's stored secret. */
 export async function codeFor(t: TestServer, memberId: number, at: Date = t.clock.now()): Promise<string> {
-  const row = await t.ctx.db.read((q) => q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [memberId]));
+  const row = await t.ctx.db.read((q) =>
+    q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [memberId]),
+  );
   if (!row) throw new Error(`no secret for member ${memberId}`);
   return memberCode(String(memberId), new Uint8Array(Buffer.from(row.secret_hex, 'hex')), at.getTime());
 }
@@ -16,7 +18,13 @@ export async function count(t: TestServer, sql: string, params: unknown[] = []):
 let orderSeq = 0;
 export const nextOrderNo = () => `T${Date.now().toString(36)}${++orderSeq}`;
 
-export async function checkout(t: TestServer, token: string, memberId: number, amountCents: number, orderNo = nextOrderNo()) {
+export async function checkout(
+  t: TestServer,
+  token: string,
+  memberId: number,
+  amountCents: number,
+  orderNo = nextOrderNo(),
+) {
   // Each scan uses a code once: move the clock to the next 30 s step first.
   t.clock.advance(30_000);
   const memberCode = await codeFor(t, memberId);

@@ -2,8 +2,12 @@ import { startTestServer, type TestServer } from './harness';
 import { checkout, codeFor, count, nextOrderNo } from './checkout-helpers';
 
 let t: TestServer;
-beforeAll(async () => { t = await startTestServer(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 test('guessing codes is throttled per store, and then even a right code waits', async () => {
   const staff = await t.staffToken('staff');
@@ -15,13 +19,22 @@ test('guessing codes is throttled per store, and then even a right code waits', 
   }
   expect(statuses.slice(0, 5).every((s) => s === 400)).toBe(true);
   expect(statuses.slice(-5)).toEqual([429, 429, 429, 429, 429]);
-  const right = await t.http('GET', `/api/staff/members/lookup?code=${await codeFor(t, m.memberId)}`, { token: staff.token });
+  const right = await t.http('GET', `/api/staff/members/lookup?code=${await codeFor(t, m.memberId)}`, {
+    token: staff.token,
+  });
   expect(right.status).toBe(429);
   // A minute later the store may scan again.
   t.clock.advance(6 * 60_000);
-  const later = await t.http('GET', `/api/staff/members/lookup?code=${await codeFor(t, m.memberId)}`, { token: staff.token });
+  const later = await t.http('GET', `/api/staff/members/lookup?code=${await codeFor(t, m.memberId)}`, {
+    token: staff.token,
+  });
   expect(later.status).toBe(200);
-  expect(later.body).toMatchObject({ memberId: String(m.memberId), balance: 0, tier: { code: 'normal' }, memberDay: false });
+  expect(later.body).toMatchObject({
+    memberId: String(m.memberId),
+    balance: 0,
+    tier: { code: 'normal' },
+    memberDay: false,
+  });
 });
 
 test('member tokens, operators without a store and other stores are refused', async () => {
@@ -33,17 +46,32 @@ test('member tokens, operators without a store and other stores are refused', as
   const orderNo = nextOrderNo();
   expect((await checkout(t, a.token, m.memberId, 10_000, orderNo)).status).toBe(200);
 
-  const asMember = await t.http('POST', '/api/staff/checkout', { token: m.token, body: { memberCode: await codeFor(t, m.memberId), orderNo: nextOrderNo(), amountCents: 100 } });
+  const asMember = await t.http('POST', '/api/staff/checkout', {
+    token: m.token,
+    body: { memberCode: await codeFor(t, m.memberId), orderNo: nextOrderNo(), amountCents: 100 },
+  });
   expect(asMember.status).toBe(401);
   const asOperator = await checkout(t, op.token, m.memberId, 100);
   expect(asOperator.status).toBe(403);
   expect(asOperator.body.code).toBe('STORE_REQUIRED');
   // Store B cannot refund store A's order: for B it does not exist.
-  const refund = await t.http('POST', '/api/staff/refunds', { token: b.token, headers: { 'idempotency-key': 'sec-cross-refund-1' }, body: { orderNo, amountCents: 100 } });
+  const refund = await t.http('POST', '/api/staff/refunds', {
+    token: b.token,
+    headers: { 'idempotency-key': 'sec-cross-refund-1' },
+    body: { orderNo, amountCents: 100 },
+  });
   expect(refund.status).toBe(404);
   expect(refund.body.code).toBe('ORDER_NOT_FOUND');
   expect(await count(t, 'SELECT COUNT(*) AS n FROM refunds')).toBe(0);
-  expect((await t.http('POST', '/api/staff/refunds', { token: m.token, headers: { 'idempotency-key': 'sec-cross-refund-2' }, body: { orderNo, amountCents: 100 } })).status).toBe(401);
+  expect(
+    (
+      await t.http('POST', '/api/staff/refunds', {
+        token: m.token,
+        headers: { 'idempotency-key': 'sec-cross-refund-2' },
+        body: { orderNo, amountCents: 100 },
+      })
+    ).status,
+  ).toBe(401);
 });
 
 test('staff cannot credit their own member account', async () => {
@@ -57,7 +85,9 @@ test('staff cannot credit their own member account', async () => {
 });
 
 test('daily caps per staff and per member refuse the credit that would pass them, writing nothing', async () => {
-  await t.ctx.db.tx((q) => t.ctx.settings.set(q, 'checkout.caps', { perStaffDailyPoints: 250, perMemberDailyPoints: 150 }, t.clock.now()));
+  await t.ctx.db.tx((q) =>
+    t.ctx.settings.set(q, 'checkout.caps', { perStaffDailyPoints: 250, perMemberDailyPoints: 150 }, t.clock.now()),
+  );
   try {
     const s = await t.staffToken('staff');
     const m1 = await t.login('sec-cap-1');
@@ -70,9 +100,15 @@ test('daily caps per staff and per member refuse the credit that would pass them
     const overStaff = await checkout(t, s.token, m2.memberId, 100);
     expect(overStaff.body).toMatchObject({ code: 'DAILY_CAP_REACHED', details: { scope: 'staff_credit' } });
     expect(await count(t, 'SELECT COUNT(*) AS n FROM orders WHERE staff_id = ?', [s.staffId])).toBe(2);
-    const audits = await count(t, "SELECT COUNT(*) AS n FROM audit_log WHERE actor_type = 'staff' AND actor_id = ? AND action = 'checkout.credit'", [s.staffId]);
+    const audits = await count(
+      t,
+      "SELECT COUNT(*) AS n FROM audit_log WHERE actor_type = 'staff' AND actor_id = ? AND action = 'checkout.credit'",
+      [s.staffId],
+    );
     expect(audits).toBe(2);
   } finally {
-    await t.ctx.db.tx((q) => t.ctx.settings.set(q, 'checkout.caps', { perStaffDailyPoints: 0, perMemberDailyPoints: 0 }, t.clock.now()));
+    await t.ctx.db.tx((q) =>
+      t.ctx.settings.set(q, 'checkout.caps', { perStaffDailyPoints: 0, perMemberDailyPoints: 0 }, t.clock.now()),
+    );
   }
 });

@@ -8,8 +8,12 @@ beforeAll(async () => {
   t = await startTestServer();
   staff = await t.staffToken('staff');
 });
-afterAll(async () => { await t.close(); });
-afterEach(async () => { expect(await checkInvariants(t.ctx.db)).toEqual([]); });
+afterAll(async () => {
+  await t.close();
+});
+afterEach(async () => {
+  expect(await checkInvariants(t.ctx.db)).toEqual([]);
+});
 
 const post = (body: unknown, token = staff.token) => t.http('POST', '/api/staff/checkout', { token, body });
 
@@ -18,7 +22,15 @@ describe('checkout', () => {
     const m = await t.login('co-basic');
     const res = await checkout(t, staff.token, m.memberId, 12_345);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ points: 123, growth: 123, balance: 123, amountCents: 12_345, tier: { code: 'normal' }, tierChanged: null, replayed: false });
+    expect(res.body).toMatchObject({
+      points: 123,
+      growth: 123,
+      balance: 123,
+      amountCents: 12_345,
+      tier: { code: 'normal' },
+      tierChanged: null,
+      replayed: false,
+    });
     expect(res.body.lines).toEqual([{ code: 'base', points: 123 }]);
     const tier = await t.http('GET', '/api/me/tier', { token: m.token });
     expect(tier.body.growthInWindow).toBe(123);
@@ -40,19 +52,28 @@ describe('checkout', () => {
     expect(replay.body.code).toBe('MEMBER_CODE_REPLAYED');
   });
 
-  test('a code two steps old, a future code and another member\'s code are refused', async () => {
+  test("a code two steps old, a future code and another member's code are refused", async () => {
     const a = await t.login('co-old-a');
     const b = await t.login('co-old-b');
     const old = await codeFor(t, a.memberId, new Date(t.clock.now().getTime() - 61_000));
-    expect((await post({ memberCode: old, orderNo: nextOrderNo(), amountCents: 100 })).body.code).toBe('MEMBER_CODE_INVALID');
+    expect((await post({ memberCode: old, orderNo: nextOrderNo(), amountCents: 100 })).body.code).toBe(
+      'MEMBER_CODE_INVALID',
+    );
     const future = await codeFor(t, a.memberId, new Date(t.clock.now().getTime() + 60_000));
-    expect((await post({ memberCode: future, orderNo: nextOrderNo(), amountCents: 100 })).body.code).toBe('MEMBER_CODE_INVALID');
+    expect((await post({ memberCode: future, orderNo: nextOrderNo(), amountCents: 100 })).body.code).toBe(
+      'MEMBER_CODE_INVALID',
+    );
     // b's TOTP digits under a's member id.
     const codeA = await codeFor(t, a.memberId);
     const codeB = await codeFor(t, b.memberId);
     const forged = codeA.slice(0, codeA.length - 6) + codeB.slice(-6);
-    if (forged !== codeA) expect((await post({ memberCode: forged, orderNo: nextOrderNo(), amountCents: 100 })).body.code).toBe('MEMBER_CODE_INVALID');
-    expect(await count(t, 'SELECT COUNT(*) AS n FROM orders WHERE member_id IN (?, ?)', [a.memberId, b.memberId])).toBe(0);
+    if (forged !== codeA)
+      expect((await post({ memberCode: forged, orderNo: nextOrderNo(), amountCents: 100 })).body.code).toBe(
+        'MEMBER_CODE_INVALID',
+      );
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM orders WHERE member_id IN (?, ?)', [a.memberId, b.memberId])).toBe(
+      0,
+    );
   });
 
   test('50 concurrent checkouts of one order credit once and all answer the first result', async () => {
@@ -70,22 +91,25 @@ describe('checkout', () => {
     expect(other.body.code).toBe('IDEMPOTENCY_CONFLICT');
   });
 
-  test.each([
-    [0], [-100], [10.5], [1e12], ['100'], [null], [Number.MAX_SAFE_INTEGER],
-  ])('amount %p is refused and nothing is written', async (amountCents) => {
-    const m = await t.login(`co-bad-${String(amountCents)}`);
-    const before = await count(t, 'SELECT COUNT(*) AS n FROM orders');
-    const res = await post({ memberCode: await codeFor(t, m.memberId), orderNo: nextOrderNo(), amountCents });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(await count(t, 'SELECT COUNT(*) AS n FROM orders')).toBe(before);
-    expect(await count(t, 'SELECT COUNT(*) AS n FROM member_code_uses WHERE member_id = ?', [m.memberId])).toBe(0);
-  });
+  test.each([[0], [-100], [10.5], [1e12], ['100'], [null], [Number.MAX_SAFE_INTEGER]])(
+    'amount %p is refused and nothing is written',
+    async (amountCents) => {
+      const m = await t.login(`co-bad-${String(amountCents)}`);
+      const before = await count(t, 'SELECT COUNT(*) AS n FROM orders');
+      const res = await post({ memberCode: await codeFor(t, m.memberId), orderNo: nextOrderNo(), amountCents });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(await count(t, 'SELECT COUNT(*) AS n FROM orders')).toBe(before);
+      expect(await count(t, 'SELECT COUNT(*) AS n FROM member_code_uses WHERE member_id = ?', [m.memberId])).toBe(0);
+    },
+  );
 
   test('unknown fields and bad order numbers are refused', async () => {
     const m = await t.login('co-fields');
     const code = await codeFor(t, m.memberId);
-    expect((await post({ memberCode: code, orderNo: nextOrderNo(), amountCents: 100, points: 99999 })).status).toBe(400);
+    expect((await post({ memberCode: code, orderNo: nextOrderNo(), amountCents: 100, points: 99999 })).status).toBe(
+      400,
+    );
     expect((await post({ memberCode: code, orderNo: 'has space', amountCents: 100 })).status).toBe(400);
     expect((await post({ memberCode: 'abc', orderNo: nextOrderNo(), amountCents: 100 })).status).toBe(400);
   });
@@ -93,22 +117,52 @@ describe('checkout', () => {
   test('tier upgrade on checkout writes an outbox row; the next purchase earns the new multiplier', async () => {
     const m = await t.login('co-upgrade');
     const up = await checkout(t, staff.token, m.memberId, 300_000);
-    expect(up.body).toMatchObject({ growth: 3000, tier: { code: 'silver' }, tierChanged: { from: 'normal', to: 'silver' } });
-    expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE member_id = ? AND kind = 'tier_changed'", [m.memberId])).toBe(1);
+    expect(up.body).toMatchObject({
+      growth: 3000,
+      tier: { code: 'silver' },
+      tierChanged: { from: 'normal', to: 'silver' },
+    });
+    expect(
+      await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE member_id = ? AND kind = 'tier_changed'", [m.memberId]),
+    ).toBe(1);
     const next = await checkout(t, staff.token, m.memberId, 10_000);
-    expect(next.body.lines).toEqual([{ code: 'base', points: 100 }, { code: 'tier', points: 20 }]);
+    expect(next.body.lines).toEqual([
+      { code: 'base', points: 100 },
+      { code: 'tier', points: 20 },
+    ]);
     expect(next.body.points).toBe(120);
   });
 
   test('member day multiplies on configured days (business time)', async () => {
     const m = await t.login('co-memberday');
-    const day = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', day: 'numeric' }).format(new Date(t.clock.now().getTime() + 30_000)));
-    await t.ctx.db.tx((q) => t.ctx.settings.set(q, 'checkout.memberDays', { weekdays: [], monthDays: [day], multiplierPercent: 200 }, t.clock.now()));
+    const day = Number(
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', day: 'numeric' }).format(
+        new Date(t.clock.now().getTime() + 30_000),
+      ),
+    );
+    await t.ctx.db.tx((q) =>
+      t.ctx.settings.set(
+        q,
+        'checkout.memberDays',
+        { weekdays: [], monthDays: [day], multiplierPercent: 200 },
+        t.clock.now(),
+      ),
+    );
     try {
       const res = await checkout(t, staff.token, m.memberId, 1_000);
-      expect(res.body.lines).toEqual([{ code: 'base', points: 10 }, { code: 'member_day', points: 10 }]);
+      expect(res.body.lines).toEqual([
+        { code: 'base', points: 10 },
+        { code: 'member_day', points: 10 },
+      ]);
     } finally {
-      await t.ctx.db.tx((q) => t.ctx.settings.set(q, 'checkout.memberDays', { weekdays: [], monthDays: [], multiplierPercent: 200 }, t.clock.now()));
+      await t.ctx.db.tx((q) =>
+        t.ctx.settings.set(
+          q,
+          'checkout.memberDays',
+          { weekdays: [], monthDays: [], multiplierPercent: 200 },
+          t.clock.now(),
+        ),
+      );
     }
   });
 });

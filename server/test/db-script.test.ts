@@ -18,25 +18,35 @@ const rows = () => t.ctx.db.read((q) => q.all<{ id: number; v: string }>('SELECT
 
 test('results in order: rows for reads, affected rows for writes; values are escaped, never run', async () => {
   const evil = "x'); DELETE FROM script_probe; SELECT ('?";
-  const res = await t.ctx.db.tx((q) => q.script([
-    ['INSERT INTO script_probe (id, v) VALUES (?, ?), (?, ?)', [1, evil, 2, 'b;c']],
-    ['UPDATE script_probe SET v = ? WHERE id = ?', ['?', 2]],
-    ['SELECT v FROM script_probe WHERE id IN (?, ?) ORDER BY id', [1, 2]],
-  ]));
+  const res = await t.ctx.db.tx((q) =>
+    q.script([
+      ['INSERT INTO script_probe (id, v) VALUES (?, ?), (?, ?)', [1, evil, 2, 'b;c']],
+      ['UPDATE script_probe SET v = ? WHERE id = ?', ['?', 2]],
+      ['SELECT v FROM script_probe WHERE id IN (?, ?) ORDER BY id', [1, 2]],
+    ]),
+  );
   expect(res.map((r) => r.affected)).toEqual([2, 1, 0]);
   expect(res[2].rows.map((r) => r.v)).toEqual([evil, '?']);
-  expect((await rows()).map((r) => [Number(r.id), r.v])).toEqual([[1, evil], [2, '?']]);
+  expect((await rows()).map((r) => [Number(r.id), r.v])).toEqual([
+    [1, evil],
+    [2, '?'],
+  ]);
 });
 
 test('the first error stops the script and rolls the unit of work back', async () => {
-  await expect(t.ctx.db.tx(async (q) => {
-    await q.exec('INSERT INTO script_probe (id, v) VALUES (?, ?)', [10, 'first']); // carries START TRANSACTION
-    await q.script([
-      ['INSERT INTO script_probe (id, v) VALUES (?, ?)', [11, 'ok']],
-      ['INSERT INTO script_probe (id, v) VALUES (?, ?)', [10, 'duplicate']],
-      ['INSERT INTO script_probe (id, v) VALUES (?, ?)', [12, 'never']],
-    ]);
-  }, { maxAttempts: 1 })).rejects.toThrow();
+  await expect(
+    t.ctx.db.tx(
+      async (q) => {
+        await q.exec('INSERT INTO script_probe (id, v) VALUES (?, ?)', [10, 'first']); // carries START TRANSACTION
+        await q.script([
+          ['INSERT INTO script_probe (id, v) VALUES (?, ?)', [11, 'ok']],
+          ['INSERT INTO script_probe (id, v) VALUES (?, ?)', [10, 'duplicate']],
+          ['INSERT INTO script_probe (id, v) VALUES (?, ?)', [12, 'never']],
+        ]);
+      },
+      { maxAttempts: 1 },
+    ),
+  ).rejects.toThrow();
   expect((await rows()).map((r) => Number(r.id))).toEqual([1, 2]);
 });
 
@@ -44,10 +54,17 @@ test('a script that opens a unit of work, alone or with one statement, answers l
   const one = await t.ctx.db.tx((q) => q.script([['SELECT COUNT(*) AS n FROM script_probe', []]]));
   expect(Number(one[0].rows[0].n)).toBe(2);
   const two = await t.ctx.db.tx(async (q) => {
-    const r = await q.script([['SELECT 1 AS a', []], ['SELECT 2 AS b', []]]);
+    const r = await q.script([
+      ['SELECT 1 AS a', []],
+      ['SELECT 2 AS b', []],
+    ]);
     return [r, await q.one<{ n: number }>('SELECT COUNT(*) AS n FROM script_probe')];
   });
-  expect([Number((two[0] as { rows: { a: number }[] }[])[0].rows[0].a), Number((two[0] as { rows: { b: number }[] }[])[1].rows[0].b), Number((two[1] as { n: number }).n)]).toEqual([1, 2, 2]);
+  expect([
+    Number((two[0] as { rows: { a: number }[] }[])[0].rows[0].a),
+    Number((two[0] as { rows: { b: number }[] }[])[1].rows[0].b),
+    Number((two[1] as { n: number }).n),
+  ]).toEqual([1, 2, 2]);
   expect(await t.ctx.db.tx((q) => q.script([]))).toEqual([]);
 });
 
@@ -61,9 +78,14 @@ test('deferred writes go with the next statement or the commit; an error in them
   });
   expect(seen).toBe(1);
   expect((await rows()).map((r) => Number(r.id))).toEqual([1, 2, 20, 21]);
-  await expect(t.ctx.db.tx(async (q) => {
-    await q.exec('INSERT INTO script_probe (id, v) VALUES (?, ?)', [30, 'written']);
-    await q.defer([['INSERT INTO script_probe (id, v) VALUES (?, ?)', [20, 'duplicate']]]);
-  }, { maxAttempts: 1 })).rejects.toThrow();
+  await expect(
+    t.ctx.db.tx(
+      async (q) => {
+        await q.exec('INSERT INTO script_probe (id, v) VALUES (?, ?)', [30, 'written']);
+        await q.defer([['INSERT INTO script_probe (id, v) VALUES (?, ?)', [20, 'duplicate']]]);
+      },
+      { maxAttempts: 1 },
+    ),
+  ).rejects.toThrow();
   expect((await rows()).map((r) => Number(r.id))).toEqual([1, 2, 20, 21]);
 });

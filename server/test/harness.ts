@@ -29,7 +29,11 @@ export interface TestServer {
   /** Every response body received through http() (and so login/staffToken), raw text, in order. */
   responses: string[];
   dialect: 'mysql' | 'sqlite';
-  http(method: string, path: string, opts?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  http(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   login(identity: string): Promise<{ token: string; memberId: number }>;
   /** Stops the server and starts a new one on the same database (as after a crash or deploy). */
   restart(): Promise<void>;
@@ -42,21 +46,33 @@ let seq = 0;
 async function freshMysql(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const u = new URL(url);
   const name = `hyt_${process.pid}_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+  const admin = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
     drop: async () => {
-      const c = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+      const c = await createConnection({
+        host: u.hostname,
+        port: Number(u.port || 3306),
+        user: decodeURIComponent(u.username),
+        password: decodeURIComponent(u.password),
+      });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
     },
   };
 }
 
-export async function startTestServer(opts: { clock?: ManualClock; env?: Record<string, string>; persistent?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { clock?: ManualClock; env?: Record<string, string>; persistent?: boolean } = {},
+): Promise<TestServer> {
   const fake = await startFakeWechat();
   const mysql = process.env.DATABASE_URL ? await freshMysql(process.env.DATABASE_URL) : null;
   const config = loadConfig({
@@ -65,11 +81,18 @@ export async function startTestServer(opts: { clock?: ManualClock; env?: Record<
     WECHAT_API_BASE: fake.url,
     LOGIN_RATE_PER_MINUTE: '100000',
     // `persistent` keeps SQLite in a file so restart() finds the data again.
-    ...(mysql ? { DATABASE_URL: mysql.url, DB_POOL_SIZE: '24' } : { SQLITE_PATH: opts.persistent ? path.join(os.tmpdir(), `hyt-${process.pid}-${++seq}.sqlite`) : ':memory:' }),
+    ...(mysql
+      ? { DATABASE_URL: mysql.url, DB_POOL_SIZE: '24' }
+      : { SQLITE_PATH: opts.persistent ? path.join(os.tmpdir(), `hyt-${process.pid}-${++seq}.sqlite`) : ':memory:' }),
     ...opts.env,
   });
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
   const logger = createLogger(config.logLevel, sink);
   let ds = createDataSource(config);
   await initDataSource(ds);
@@ -85,7 +108,13 @@ export async function startTestServer(opts: { clock?: ManualClock; env?: Record<
   let storeId: number | null = null;
 
   const t: TestServer = {
-    url, ctx, fake, clock, logs, responses: [], dialect: ctx.db.dialect,
+    url,
+    ctx,
+    fake,
+    clock,
+    logs,
+    responses: [],
+    dialect: ctx.db.dialect,
     async http(method, path, o = {}) {
       const headers: Record<string, string> = { ...(o.headers ?? {}) };
       if (o.token) headers.authorization = `Bearer ${o.token}`;
@@ -98,7 +127,11 @@ export async function startTestServer(opts: { clock?: ManualClock; env?: Record<
       const text = await res.text();
       t.responses.push(text);
       let parsed: unknown = text;
-      try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON */
+      }
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async login(identity) {
@@ -109,11 +142,19 @@ export async function startTestServer(opts: { clock?: ManualClock; env?: Record<
     async staffToken(role, store) {
       const now = clock.now();
       if (store === undefined && role !== 'operator') {
-        storeId ??= await ctx.db.tx((q) => ctx.staff.createStore(q, { code: `S${process.pid}`, name: 'Test store' }, now));
+        storeId ??= await ctx.db.tx((q) =>
+          ctx.staff.createStore(q, { code: `S${process.pid}`, name: 'Test store' }, now),
+        );
         store = storeId;
       }
       const username = `${role}${++staffSeq}`;
-      const staffId = await ctx.db.tx((q) => ctx.staff.create(q, { username, password: 'correct horse battery', displayName: username, role, storeId: store ?? null }, now));
+      const staffId = await ctx.db.tx((q) =>
+        ctx.staff.create(
+          q,
+          { username, password: 'correct horse battery', displayName: username, role, storeId: store ?? null },
+          now,
+        ),
+      );
       const res = await t.http('POST', '/api/staff/login', { body: { username, password: 'correct horse battery' } });
       if (res.status !== 200) throw new Error(`staff login failed: ${JSON.stringify(res.body)}`);
       return { token: res.body.token, staffId };

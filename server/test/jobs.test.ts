@@ -3,11 +3,19 @@ import { checkout, count } from './checkout-helpers';
 import { checkInvariants } from '../src/modules/reconcile/invariants';
 
 let t: TestServer;
-beforeAll(async () => { t = await startTestServer(); });
-afterAll(async () => { await t.close(); });
-afterEach(async () => { expect(await checkInvariants(t.ctx.db)).toEqual([]); });
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t.close();
+});
+afterEach(async () => {
+  expect(await checkInvariants(t.ctx.db)).toEqual([]);
+});
 
-const at = (iso: string) => { (t.clock as unknown as { t: Date }).t = new Date(iso); };
+const at = (iso: string) => {
+  (t.clock as unknown as { t: Date }).t = new Date(iso);
+};
 const runJob = async (name: string) => {
   const op = await t.staffToken('operator');
   const res = await t.http('POST', `/api/admin/jobs/${name}/run`, { token: op.token });
@@ -18,10 +26,12 @@ const runJob = async (name: string) => {
 let seq = 0;
 const member = async (identity: string, birthday?: string) => {
   const res = await t.http('POST', '/api/auth/login', { body: { code: `${identity}:${++seq}` } });
-  if (birthday) expect((await t.http('PATCH', '/api/me', { token: res.body.token, body: { birthday } })).status).toBe(200);
+  if (birthday)
+    expect((await t.http('PATCH', '/api/me', { token: res.body.token, body: { birthday } })).status).toBe(200);
   return { token: res.body.token as string, memberId: Number(res.body.memberId) };
 };
-const entries = (memberId: number, reason: string) => count(t, 'SELECT COUNT(*) AS n FROM points_entries WHERE member_id = ? AND reason = ?', [memberId, reason]);
+const entries = (memberId: number, reason: string) =>
+  count(t, 'SELECT COUNT(*) AS n FROM points_entries WHERE member_id = ? AND reason = ?', [memberId, reason]);
 
 test('the birthday job run twice on the same day gifts once', async () => {
   at('2026-11-24T02:00:00Z'); // 10:00 in Shanghai
@@ -34,7 +44,9 @@ test('the birthday job run twice on the same day gifts once', async () => {
   expect(await entries(a.memberId, 'birthday_gift')).toBe(1);
   expect(await entries(b.memberId, 'birthday_gift')).toBe(0);
   expect((await t.http('GET', '/api/me/points', { token: a.token })).body.balance).toBe(100); // 普卡 gift
-  expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'birthday_gift' AND member_id = ?", [a.memberId])).toBe(1);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'birthday_gift' AND member_id = ?", [a.memberId]),
+  ).toBe(1);
   // The scheduler's own run for the day is once too, however often it ticks.
   await t.ctx.jobs.tick();
   await t.ctx.jobs.tick();
@@ -63,34 +75,51 @@ test('the expiry job expires due lots through the ledger and reminds a week ahea
   at('2027-01-26T04:00:00Z');
   const r1 = await runJob('points_expiry');
   expect(r1.detail.reminded).toBeGreaterThanOrEqual(1);
-  expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'points_expiring' AND member_id = ?", [m.memberId])).toBe(1);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'points_expiring' AND member_id = ?", [m.memberId]),
+  ).toBe(1);
   await runJob('points_expiry');
-  expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'points_expiring' AND member_id = ?", [m.memberId])).toBe(1);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'points_expiring' AND member_id = ?", [m.memberId]),
+  ).toBe(1);
   at('2027-02-01T04:00:00Z');
   const r2 = await runJob('points_expiry');
   expect(r2.detail.expiredPoints).toBe(100);
   expect(await count(t, 'SELECT balance AS n FROM points_accounts WHERE member_id = ?', [m.memberId])).toBe(0);
-  expect(await count(t, "SELECT COUNT(*) AS n FROM points_entries WHERE member_id = ? AND type = 'expire'", [m.memberId])).toBe(1);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM points_entries WHERE member_id = ? AND type = 'expire'", [m.memberId]),
+  ).toBe(1);
   expect((await runJob('points_expiry')).detail.expiredPoints).toBe(0);
 });
 
 test('voucher expiry marks expired vouchers; tier evaluation lowers a tier after grace with a notice', async () => {
   at('2026-11-24T04:00:00Z');
   const op = await t.staffToken('operator');
-  const b = await t.http('POST', '/api/admin/benefits', { token: op.token, body: { title: '试饮券', costPoints: 0, stock: 5, validDays: 2 } });
+  const b = await t.http('POST', '/api/admin/benefits', {
+    token: op.token,
+    body: { title: '试饮券', costPoints: 0, stock: 5, validDays: 2 },
+  });
   const m = await member('job-voucher');
-  await t.http('POST', '/api/me/redemptions', { token: m.token, headers: { 'idempotency-key': 'job-voucher-1' }, body: { benefitId: b.body.id } });
+  await t.http('POST', '/api/me/redemptions', {
+    token: m.token,
+    headers: { 'idempotency-key': 'job-voucher-1' },
+    body: { benefitId: b.body.id },
+  });
   const staff = await t.staffToken('staff');
   await checkout(t, staff.token, m.memberId, 300_000); // silver
   at('2026-11-27T04:00:00Z');
   expect((await runJob('voucher_expiry')).detail.expired).toBe(1);
-  expect(await count(t, "SELECT COUNT(*) AS n FROM vouchers WHERE member_id = ? AND status = 'expired'", [m.memberId])).toBe(1);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM vouchers WHERE member_id = ? AND status = 'expired'", [m.memberId]),
+  ).toBe(1);
   at('2027-12-01T04:00:00Z'); // growth left the 12-month window
   expect((await runJob('tier_evaluation')).detail).toMatchObject({ grace: expect.any(Number) });
   at('2028-01-05T04:00:00Z');
   const ev = await runJob('tier_evaluation');
   expect(ev.detail.downgrade).toBeGreaterThanOrEqual(1);
-  expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'tier_changed' AND member_id = ?", [m.memberId])).toBe(2);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'tier_changed' AND member_id = ?", [m.memberId]),
+  ).toBe(2);
 });
 
 test('churn: members inactive 30 days get one wake-up message a week', async () => {
@@ -100,18 +129,28 @@ test('churn: members inactive 30 days get one wake-up message a week', async () 
   await runJob('churn');
   at('2027-01-06T04:00:00Z');
   await runJob('churn');
-  expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'churn_wakeup' AND member_id = ?", [m.memberId])).toBe(1);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'churn_wakeup' AND member_id = ?", [m.memberId]),
+  ).toBe(1);
   at('2027-01-12T04:00:00Z'); // next week
   await runJob('churn');
-  expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'churn_wakeup' AND member_id = ?", [m.memberId])).toBe(2);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'churn_wakeup' AND member_id = ?", [m.memberId]),
+  ).toBe(2);
 });
 
 test('one run at a time per job; run history is kept', async () => {
   const op = await t.staffToken('operator');
-  const [x, y] = await Promise.all([1, 2].map(() => t.http('POST', '/api/admin/jobs/segments/run', { token: op.token })));
+  const [x, y] = await Promise.all(
+    [1, 2].map(() => t.http('POST', '/api/admin/jobs/segments/run', { token: op.token })),
+  );
   expect([x.status, y.status].sort()).toEqual(t.dialect === 'sqlite' ? [200, 200] : expect.arrayContaining([200]));
   const runs = await t.http('GET', '/api/admin/jobs/runs?job=segments', { token: op.token });
   expect(runs.body.items.length).toBeGreaterThanOrEqual(1);
-  expect(runs.body.items[0]).toMatchObject({ job: 'segments', status: 'done', triggeredBy: expect.stringMatching(/^operator:/) });
+  expect(runs.body.items[0]).toMatchObject({
+    job: 'segments',
+    status: 'done',
+    triggeredBy: expect.stringMatching(/^operator:/),
+  });
   expect((await t.http('POST', '/api/admin/jobs/nope/run', { token: op.token })).status).toBe(400);
 });

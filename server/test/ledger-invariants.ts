@@ -1,6 +1,11 @@
 import type { TestServer } from './harness';
 
-export interface AccountCheck { memberId: number; balance: number; ledger: number; lots: number }
+export interface AccountCheck {
+  memberId: number;
+  balance: number;
+  ledger: number;
+  lots: number;
+}
 
 /**
  * Invariant 1 of the design notes, straight from the tables: for every account,
@@ -12,16 +17,23 @@ export interface AccountCheck { memberId: number; balance: number; ledger: numbe
 export async function invariant1Violations(t: TestServer, memberIds?: number[]): Promise<AccountCheck[]> {
   const now = t.clock.now().getTime();
   const filter = memberIds?.length ? ` WHERE a.member_id IN (${memberIds.map(() => '?').join(', ')})` : '';
-  const rows = await t.ctx.db.read((q) => q.all<{ member_id: unknown; balance: unknown; ledger: unknown; lots: unknown }>(
-    `SELECT a.member_id, a.balance,
+  const rows = await t.ctx.db.read((q) =>
+    q.all<{ member_id: unknown; balance: unknown; ledger: unknown; lots: unknown }>(
+      `SELECT a.member_id, a.balance,
             (SELECT COALESCE(SUM(e.delta), 0) FROM points_entries e WHERE e.member_id = a.member_id) AS ledger,
             (SELECT COALESCE(SUM(l.remaining), 0) FROM points_lots l
               WHERE l.member_id = a.member_id AND (l.expires_at IS NULL OR l.expires_at > ?)) AS lots
        FROM points_accounts a${filter}`,
-    [now, ...(memberIds ?? [])],
-  ));
+      [now, ...(memberIds ?? [])],
+    ),
+  );
   return rows
-    .map((r) => ({ memberId: Number(r.member_id), balance: Number(r.balance), ledger: Number(r.ledger), lots: Number(r.lots) }))
+    .map((r) => ({
+      memberId: Number(r.member_id),
+      balance: Number(r.balance),
+      ledger: Number(r.ledger),
+      lots: Number(r.lots),
+    }))
     .filter((r) => r.balance < 0 || r.balance !== r.ledger || r.balance !== r.lots);
 }
 

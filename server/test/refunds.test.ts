@@ -10,12 +10,20 @@ beforeAll(async () => {
   staff = await t.staffToken('staff');
   op = await t.staffToken('operator');
 });
-afterAll(async () => { await t.close(); });
-afterEach(async () => { expect(await checkInvariants(t.ctx.db)).toEqual([]); });
+afterAll(async () => {
+  await t.close();
+});
+afterEach(async () => {
+  expect(await checkInvariants(t.ctx.db)).toEqual([]);
+});
 
 let keySeq = 0;
 const refund = (orderNo: string, amountCents: number, key = `refund-key-${++keySeq}`) =>
-  t.http('POST', '/api/staff/refunds', { token: staff.token, headers: { 'idempotency-key': key }, body: { orderNo, amountCents } });
+  t.http('POST', '/api/staff/refunds', {
+    token: staff.token,
+    headers: { 'idempotency-key': key },
+    body: { orderNo, amountCents },
+  });
 const balance = async (token: string) => (await t.http('GET', '/api/me/points', { token })).body.balance;
 
 test('partial then full refunds reverse points and growth in proportion, rounding against the member', async () => {
@@ -46,7 +54,9 @@ test('a replayed refund returns the first result; the same key with another amou
   const conflict = await refund(orderNo, 6_000, 'rf-replay-key-1');
   expect(conflict.status).toBe(409);
   expect(conflict.body.code).toBe('IDEMPOTENCY_CONFLICT');
-  expect((await t.http('POST', '/api/staff/refunds', { token: staff.token, body: { orderNo, amountCents: 1 } })).status).toBe(400);
+  expect(
+    (await t.http('POST', '/api/staff/refunds', { token: staff.token, body: { orderNo, amountCents: 1 } })).status,
+  ).toBe(400);
 });
 
 test('concurrent partial refunds never refund more than the order', async () => {
@@ -63,7 +73,10 @@ test('points already spent become a debt that the next credit pays off first', a
   const m = await t.login('rf-debt');
   const orderNo = nextOrderNo();
   await checkout(t, staff.token, m.memberId, 10_000, orderNo); // +100
-  const spend = await t.http('POST', '/api/admin/points/adjustments', { token: op.token, body: { memberId: String(m.memberId), delta: -80, reason: 'spent in the mall', idempotencyKey: 'rf-debt-spend' } });
+  const spend = await t.http('POST', '/api/admin/points/adjustments', {
+    token: op.token,
+    body: { memberId: String(m.memberId), delta: -80, reason: 'spent in the mall', idempotencyKey: 'rf-debt-spend' },
+  });
   expect(spend.status).toBe(200);
   const r = await refund(orderNo, 10_000);
   expect(r.body).toMatchObject({ pointsReversed: 100, balance: -80 });
@@ -71,6 +84,10 @@ test('points already spent become a debt that the next credit pays off first', a
   expect(entries.body.items[0]).toMatchObject({ type: 'reversal', delta: -100, balanceAfter: -80 });
   const next = await checkout(t, staff.token, m.memberId, 10_000); // +100 pays the 80 debt first
   expect(next.body.balance).toBe(20);
-  const lots = await t.ctx.db.read((q) => q.all<{ remaining: number }>('SELECT remaining FROM points_lots WHERE member_id = ? AND remaining > 0', [m.memberId]));
+  const lots = await t.ctx.db.read((q) =>
+    q.all<{ remaining: number }>('SELECT remaining FROM points_lots WHERE member_id = ? AND remaining > 0', [
+      m.memberId,
+    ]),
+  );
   expect(lots.map((l) => Number(l.remaining))).toEqual([20]);
 });

@@ -1,8 +1,12 @@
 import { startTestServer, type TestServer } from './harness';
 
 let t: TestServer;
-beforeAll(async () => { t = await startTestServer(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 test('health, login, me, points', async () => {
   expect((await t.http('GET', '/healthz')).body).toMatchObject({ status: 'ok', dialect: t.dialect });

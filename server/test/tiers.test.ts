@@ -8,18 +8,26 @@ beforeAll(async () => {
   t = await startTestServer();
   staff = await t.staffToken('staff');
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 // Tests move the clock by months: a staff token from an earlier test would have expired.
-beforeEach(async () => { staff = await t.staffToken('staff'); });
+beforeEach(async () => {
+  staff = await t.staffToken('staff');
+});
 
 const DAY = 86_400_000;
 const evaluate = (memberId: number) => t.ctx.db.tx((q) => t.ctx.tiers.evaluateIn(q, memberId, t.clock.now()));
 // Logs in again each time: the clock jumps months ahead, past the token's lifetime.
-const tierOf = async (identity: string) => (await t.http('GET', '/api/me/tier', { token: (await t.login(identity)).token })).body;
+const tierOf = async (identity: string) =>
+  (await t.http('GET', '/api/me/tier', { token: (await t.login(identity)).token })).body;
 
 test('upgrade at once, keep within the window, grace period, then downgrade at evaluation', async () => {
   const m = await t.login('tier-cycle');
-  expect((await checkout(t, staff.token, m.memberId, 650_000)).body.tierChanged).toEqual({ from: 'normal', to: 'gold' });
+  expect((await checkout(t, staff.token, m.memberId, 650_000)).body.tierChanged).toEqual({
+    from: 'normal',
+    to: 'gold',
+  });
   expect((await evaluate(m.memberId)).action).toBe('keep');
 
   // Eleven months on, the growth still counts: the tier is kept, but the preview warns nothing yet.
@@ -37,14 +45,20 @@ test('upgrade at once, keep within the window, grace period, then downgrade at e
   expect(during.current.code).toBe('gold');
   expect(during.keep).toMatchObject({ needed: 6000, atRisk: true });
   expect(during.keep.graceUntil).not.toBeNull();
-  expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE member_id = ? AND kind = 'tier_at_risk'", [m.memberId])).toBe(1);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE member_id = ? AND kind = 'tier_at_risk'", [m.memberId]),
+  ).toBe(1);
   expect((await evaluate(m.memberId)).action).toBe('grace'); // still within grace, no second notice
-  expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE member_id = ? AND kind = 'tier_at_risk'", [m.memberId])).toBe(1);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE member_id = ? AND kind = 'tier_at_risk'", [m.memberId]),
+  ).toBe(1);
 
   t.clock.advance(31 * DAY);
   expect(await evaluate(m.memberId)).toMatchObject({ action: 'downgrade', from: 'gold', to: 'normal' });
   expect((await tierOf('tier-cycle')).current.code).toBe('normal');
-  expect(await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE member_id = ? AND kind = 'tier_changed'", [m.memberId])).toBe(2);
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE member_id = ? AND kind = 'tier_changed'", [m.memberId]),
+  ).toBe(2);
   expect(await checkInvariants(t.ctx.db)).toEqual([]);
 });
 
@@ -68,8 +82,14 @@ test('concurrent purchases that cross a threshold together upgrade the member', 
   // Two tills, two codes (current and previous step), 100 growth each: together 3000.
   const prevCode = await codeFor(t, m.memberId, new Date(t.clock.now().getTime() - 30_000));
   const curCode = await codeFor(t, m.memberId);
-  const [a, b] = await Promise.all([prevCode, curCode].map((memberCode) =>
-    t.http('POST', '/api/staff/checkout', { token: staff.token, body: { memberCode, orderNo: nextOrderNo(), amountCents: 10_000 } })));
+  const [a, b] = await Promise.all(
+    [prevCode, curCode].map((memberCode) =>
+      t.http('POST', '/api/staff/checkout', {
+        token: staff.token,
+        body: { memberCode, orderNo: nextOrderNo(), amountCents: 10_000 },
+      }),
+    ),
+  );
   expect([a.status, b.status]).toEqual([200, 200]);
   expect((await tierOf('tier-race')).current.code).toBe('silver');
   expect([a.body.tierChanged, b.body.tierChanged].filter(Boolean)).toHaveLength(1);
@@ -81,6 +101,11 @@ test('reconcile catches a stored tier below what the growth earns', async () => 
   expect(await checkInvariants(t.ctx.db)).toEqual([]);
   await t.ctx.db.tx((q) => q.exec("UPDATE member_tiers SET tier_code = 'normal' WHERE member_id = ?", [m.memberId]));
   const v = await checkInvariants(t.ctx.db);
-  expect(v).toEqual([{ invariant: 'tiers: stored tier never below the tier its growth earns', detail: expect.objectContaining({ stored: 'normal', earned: 'silver', growth: 3000 }) }]);
+  expect(v).toEqual([
+    {
+      invariant: 'tiers: stored tier never below the tier its growth earns',
+      detail: expect.objectContaining({ stored: 'normal', earned: 'silver', growth: 3000 }),
+    },
+  ]);
   await t.ctx.db.tx((q) => q.exec("UPDATE member_tiers SET tier_code = 'silver' WHERE member_id = ?", [m.memberId]));
 });

@@ -19,7 +19,11 @@ export async function refreshMemberTokenIfOld(now = Date.now()): Promise<void> {
 }
 
 export async function staffLogin(body: StaffLoginRequest): Promise<StaffLoginResponse> {
-  const r = await api.post<StaffLoginResponse>('/api/staff/login', body, { auth: 'none', idempotent: false, retries: 0 });
+  const r = await api.post<StaffLoginResponse>('/api/staff/login', body, {
+    auth: 'none',
+    idempotent: false,
+    retries: 0,
+  });
   saveStaffSession(r);
   return r;
 }

@@ -40,9 +40,17 @@ export interface RedeemResult {
 export function toBenefit(b: ServerBenefit): Benefit {
   const limit = b.perMemberLimit > 0 ? b.perMemberLimit : null;
   return {
-    id: b.id, name: b.title, description: b.description, imageUrl: null, pointsCost: b.costPoints, stockLeft: b.stockLeft,
-    minTierCode: b.minTier?.code ?? null, minTierName: b.minTier?.name ?? null, perMemberLimit: limit,
-    redeemedByMe: limit !== null && b.myRemaining !== null ? limit - b.myRemaining : 0, available: !b.locked,
+    id: b.id,
+    name: b.title,
+    description: b.description,
+    imageUrl: null,
+    pointsCost: b.costPoints,
+    stockLeft: b.stockLeft,
+    minTierCode: b.minTier?.code ?? null,
+    minTierName: b.minTier?.name ?? null,
+    perMemberLimit: limit,
+    redeemedByMe: limit !== null && b.myRemaining !== null ? limit - b.myRemaining : 0,
+    available: !b.locked,
   };
 }
 
@@ -52,7 +60,8 @@ export const getBenefits = async (_cursor?: string | null, _limit = 20): Promise
   return { items: r.items.map(toBenefit), nextCursor: null };
 };
 
-export const getBenefit = async (id: string): Promise<Benefit | null> => (await getBenefits()).items.find((b) => b.id === id) ?? null;
+export const getBenefit = async (id: string): Promise<Benefit | null> =>
+  (await getBenefits()).items.find((b) => b.id === id) ?? null;
 
 /**
  * Spends points. The operation is named by the benefit: until this redemption
@@ -60,6 +69,16 @@ export const getBenefit = async (id: string): Promise<Benefit | null> => (await 
  * can never cost points twice.
  */
 export const redeemBenefit = async (benefitId: string): Promise<RedeemResult> => {
-  const r = await api.post<z.infer<typeof ServerRedeem>>('/api/me/redemptions', { benefitId }, { operation: `redeem:${benefitId}` });
-  return { redemptionId: r.voucher.id, voucher: toVoucher(r.voucher), pointsSpent: r.voucher.costPoints, balance: r.balance, replayed: r.replayed };
+  const r = await api.post<z.infer<typeof ServerRedeem>>(
+    '/api/me/redemptions',
+    { benefitId },
+    { operation: `redeem:${benefitId}` },
+  );
+  return {
+    redemptionId: r.voucher.id,
+    voucher: toVoucher(r.voucher),
+    pointsSpent: r.voucher.costPoints,
+    balance: r.balance,
+    replayed: r.replayed,
+  };
 };

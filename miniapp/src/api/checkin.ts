@@ -44,22 +44,56 @@ export interface CheckinResult {
 export const getCheckinStatus = async (): Promise<CheckinStatus> => {
   const v = await api.get<CheckinView>('/api/me/checkin');
   return {
-    today: v.today, checkedInToday: v.checkedInToday, streak: v.streak, todayPoints: v.todayReward.total,
-    days: v.days.map((d) => ({ date: d.date, checkedIn: d.checked, makeup: d.kind === 'makeup', points: d.points, canMakeUp: d.canMakeUp })),
-    makeupLeft: v.makeup.remainingInCycle, makeupCost: v.makeup.costPoints, makeupCards: v.makeup.cards,
+    today: v.today,
+    checkedInToday: v.checkedInToday,
+    streak: v.streak,
+    todayPoints: v.todayReward.total,
+    days: v.days.map((d) => ({
+      date: d.date,
+      checkedIn: d.checked,
+      makeup: d.kind === 'makeup',
+      points: d.points,
+      canMakeUp: d.canMakeUp,
+    })),
+    makeupLeft: v.makeup.remainingInCycle,
+    makeupCost: v.makeup.costPoints,
+    makeupCards: v.makeup.cards,
     nextBonus: v.nextBonus && { inDays: v.nextBonus.inDays, bonus: v.nextBonus.bonus },
   };
 };
 
-interface ServerCheckin { date: string; streak: number; points: number; base: number; bonus: number; balance: number; replayed: boolean }
+interface ServerCheckin {
+  date: string;
+  streak: number;
+  points: number;
+  base: number;
+  bonus: number;
+  balance: number;
+  replayed: boolean;
+}
 
 /** The business date names the operation: a retried tap reuses its key, and the server counts the day once anyway. */
 export const checkIn = async (today: string): Promise<CheckinResult> => {
   const r = await api.post<ServerCheckin>('/api/me/checkin', undefined, { operation: `checkin:${today}` });
-  return { date: r.date, points: r.points, streak: r.streak, balance: r.balance, bonus: r.bonus > 0 ? { label: '连续签到奖励', points: r.bonus } : null, replayed: r.replayed };
+  return {
+    date: r.date,
+    points: r.points,
+    streak: r.streak,
+    balance: r.balance,
+    bonus: r.bonus > 0 ? { label: '连续签到奖励', points: r.bonus } : null,
+    replayed: r.replayed,
+  };
 };
 
-interface ServerMakeup { date: string; points: number; paidPoints: number; paidCards: number; streak: number; balance: number; replayed: boolean }
+interface ServerMakeup {
+  date: string;
+  points: number;
+  paidPoints: number;
+  paidCards: number;
+  streak: number;
+  balance: number;
+  replayed: boolean;
+}
 
 /**
  * Make up a missed day, paid with points or a make-up card (MAKEUP_NOT_ALLOWED
@@ -67,6 +101,10 @@ interface ServerMakeup { date: string; points: number; paidPoints: number; paidC
  * answered with the first result (`replayed`) and never pays twice.
  */
 export const makeUp = async (date: string, payWith: 'points' | 'card'): Promise<CheckinResult> => {
-  const r = await api.post<ServerMakeup>('/api/me/checkin/makeup', { date, payWith }, { operation: `checkin-makeup:${date}` });
+  const r = await api.post<ServerMakeup>(
+    '/api/me/checkin/makeup',
+    { date, payWith },
+    { operation: `checkin-makeup:${date}` },
+  );
   return { date: r.date, points: r.points, streak: r.streak, balance: r.balance, bonus: null, replayed: r.replayed };
 };

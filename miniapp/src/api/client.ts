@@ -3,7 +3,14 @@ import type { LoginRequest, LoginResponse } from '@huiyuan/shared';
 import { ApiError } from './errors';
 import { autoOperation, keyFor, settle } from './idempotency';
 import {
-  clearMemberSession, clearPendingRef, clearStaffSession, loginCode, memberSession, pendingRef, saveMemberSession, staffSession,
+  clearMemberSession,
+  clearPendingRef,
+  clearStaffSession,
+  loginCode,
+  memberSession,
+  pendingRef,
+  saveMemberSession,
+  staffSession,
 } from './session';
 
 /**
@@ -54,7 +61,13 @@ interface Raw {
 }
 
 /** One HTTP exchange. Rejects only with ApiError; a non-2xx answer resolves. */
-async function send(method: Method, url: string, body: unknown, header: Record<string, string>, timeoutMs: number): Promise<Raw> {
+async function send(
+  method: Method,
+  url: string,
+  body: unknown,
+  header: Record<string, string>,
+  timeoutMs: number,
+): Promise<Raw> {
   try {
     const res = await Taro.request({
       url,
@@ -66,7 +79,11 @@ async function send(method: Method, url: string, body: unknown, header: Record<s
     });
     let data: unknown = res.data;
     if (typeof data === 'string' && data) {
-      try { data = JSON.parse(data); } catch { /* keep the text; handled below */ }
+      try {
+        data = JSON.parse(data);
+      } catch {
+        /* keep the text; handled below */
+      }
     }
     return { status: res.statusCode, data };
   } catch (err) {
@@ -79,8 +96,11 @@ function toError(raw: Raw): ApiError {
   const b = (raw.data ?? {}) as { code?: unknown; message?: unknown; details?: unknown; requestId?: unknown };
   if (typeof b.code === 'string') {
     return new ApiError({
-      code: b.code, status: raw.status, serverMessage: typeof b.message === 'string' ? b.message : undefined,
-      details: b.details, requestId: typeof b.requestId === 'string' ? b.requestId : undefined,
+      code: b.code,
+      status: raw.status,
+      serverMessage: typeof b.message === 'string' ? b.message : undefined,
+      details: b.details,
+      requestId: typeof b.requestId === 'string' ? b.requestId : undefined,
     });
   }
   // A proxy or gateway answered, not our server.
@@ -178,9 +198,13 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 }
 
 export const api = {
-  get: <T>(path: string, query?: Query, opts?: Omit<RequestOptions, 'method' | 'query'>) => request<T>(path, { ...opts, method: 'GET', query }),
-  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'POST', body }),
-  patch: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'PATCH', body }),
-  put: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) => request<T>(path, { ...opts, method: 'PUT', body }),
+  get: <T>(path: string, query?: Query, opts?: Omit<RequestOptions, 'method' | 'query'>) =>
+    request<T>(path, { ...opts, method: 'GET', query }),
+  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...opts, method: 'POST', body }),
+  patch: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...opts, method: 'PATCH', body }),
+  put: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...opts, method: 'PUT', body }),
   del: <T>(path: string, opts?: Omit<RequestOptions, 'method'>) => request<T>(path, { ...opts, method: 'DELETE' }),
 };

@@ -78,7 +78,8 @@ const EXTRA_MESSAGES: Record<string, string> = {
 export const ERROR_MESSAGES: Readonly<Record<string, string>> = { ...SERVER_MESSAGES, ...EXTRA_MESSAGES };
 
 /** Codes the client itself produces when no server answer is available. */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'LOGIN_FAILED' | 'BAD_RESPONSE' | 'STAFF_LOGIN_REQUIRED' | 'UNKNOWN';
+export type ClientErrorCode =
+  'NETWORK_ERROR' | 'TIMEOUT' | 'LOGIN_FAILED' | 'BAD_RESPONSE' | 'STAFF_LOGIN_REQUIRED' | 'UNKNOWN';
 
 export function messageFor(code: string, status?: number): string {
   const known = ERROR_MESSAGES[code];

@@ -17,9 +17,24 @@ export interface MessagesPage {
 }
 
 export const getMessages = async (cursor?: string | null, limit = 20): Promise<MessagesPage> => {
-  const r = await api.get<{ items: { id: string; kind: string; title: string; body: string; read: boolean; createdAt: string }[]; nextCursor: string | null; unread: number }>('/api/me/messages', { cursor, limit });
+  const r = await api.get<{
+    items: { id: string; kind: string; title: string; body: string; read: boolean; createdAt: string }[];
+    nextCursor: string | null;
+    unread: number;
+  }>('/api/me/messages', { cursor, limit });
   // The server says whether a message is read; the page keeps a read time.
-  return { items: r.items.map((m) => ({ id: m.id, kind: m.kind, title: m.title, body: m.body, createdAt: m.createdAt, readAt: m.read ? m.createdAt : null })), nextCursor: r.nextCursor, unread: r.unread };
+  return {
+    items: r.items.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      title: m.title,
+      body: m.body,
+      createdAt: m.createdAt,
+      readAt: m.read ? m.createdAt : null,
+    })),
+    nextCursor: r.nextCursor,
+    unread: r.unread,
+  };
 };
 
 /** Marking read is naturally idempotent; no operation name needed. */

@@ -27,7 +27,9 @@ export interface InviteesPage {
 }
 
 interface ServerReferrals {
-  code: string; sharePath: string; successful: number;
+  code: string;
+  sharePath: string;
+  successful: number;
   rules: { inviterPoints: number; inviteePoints: number; trigger: string; refundWindowDays: number };
   milestone: { every: number; bonus: number; nextAt: number | null; remaining: number | null };
   invitees: { maskedName: string; status: string; registeredAt: string }[];
@@ -44,12 +46,24 @@ export const getReferralSummary = async (): Promise<ReferralSummary> => {
       milestones.push({ count: n, rewardLabel: `额外 ${r.milestone.bonus} 积分`, reached: n <= r.successful });
     }
   }
-  return { code: r.code, invitedCount: r.invitees.length, rewardedPoints: r.successful * r.rules.inviterPoints, milestones };
+  return {
+    code: r.code,
+    invitedCount: r.invitees.length,
+    rewardedPoints: r.successful * r.rules.inviterPoints,
+    milestones,
+  };
 };
 
 export const getInvitees = async (_cursor?: string | null, _limit = 20): Promise<InviteesPage> => {
   const r = await load();
-  return { items: r.invitees.map((i) => ({ maskedName: i.maskedName, joinedAt: i.registeredAt, rewarded: i.status === 'rewarded' })), nextCursor: null };
+  return {
+    items: r.invitees.map((i) => ({
+      maskedName: i.maskedName,
+      joinedAt: i.registeredAt,
+      rewarded: i.status === 'rewarded',
+    })),
+    nextCursor: null,
+  };
 };
 
 /** The path a share opens: the card page, with the member's code as `ref`. */

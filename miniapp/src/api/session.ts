@@ -14,7 +14,10 @@ export interface MemberSession {
   memberId: string;
 }
 
-export type StaffSession = Pick<StaffLoginResponse, 'token' | 'expiresAt' | 'staffId' | 'role' | 'storeId' | 'displayName'>;
+export type StaffSession = Pick<
+  StaffLoginResponse,
+  'token' | 'expiresAt' | 'staffId' | 'role' | 'storeId' | 'displayName'
+>;
 
 export const memberSession = (): MemberSession | null => readJson<MemberSession>(KEYS.memberToken);
 
@@ -27,7 +30,14 @@ export const clearMemberSession = () => remove(KEYS.memberToken);
 export const staffSession = (): StaffSession | null => readJson<StaffSession>(KEYS.staffSession);
 
 export function saveStaffSession(r: StaffSession): void {
-  writeJson(KEYS.staffSession, { token: r.token, expiresAt: r.expiresAt, staffId: r.staffId, role: r.role, storeId: r.storeId, displayName: r.displayName });
+  writeJson(KEYS.staffSession, {
+    token: r.token,
+    expiresAt: r.expiresAt,
+    staffId: r.staffId,
+    role: r.role,
+    storeId: r.storeId,
+    displayName: r.displayName,
+  });
 }
 
 export const clearStaffSession = () => remove(KEYS.staffSession);

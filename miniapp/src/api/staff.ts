@@ -36,7 +36,11 @@ export interface RefundResult {
 }
 
 export const refund = (orderNo: string, amountCents: number) =>
-  api.post<RefundResult>('/api/staff/refunds', { orderNo, amountCents }, { ...staff, operation: `refund:${orderNo}:${amountCents}` });
+  api.post<RefundResult>(
+    '/api/staff/refunds',
+    { orderNo, amountCents },
+    { ...staff, operation: `refund:${orderNo}:${amountCents}` },
+  );
 
 /** Voucher write-off. Types are local until shared/src/api has a vouchers schema. */
 export interface VoucherPreview {
@@ -55,15 +59,34 @@ export interface VoucherRedeemResult {
   replayed: boolean;
 }
 
-interface ServerPreview { code: string; title: string; status: 'unused' | 'used' | 'expired' | 'cancelled'; validUntil: string; memberMaskedName: string; redeemable: boolean; reason: string | null }
+interface ServerPreview {
+  code: string;
+  title: string;
+  status: 'unused' | 'used' | 'expired' | 'cancelled';
+  validUntil: string;
+  memberMaskedName: string;
+  redeemable: boolean;
+  reason: string | null;
+}
 
 export const previewVoucher = async (code: string): Promise<VoucherPreview> => {
   const p = await api.get<ServerPreview>('/api/staff/vouchers/preview', { code }, staff);
-  return { code: p.code, title: p.title, memberMaskedName: p.memberMaskedName, status: p.status === 'unused' ? 'active' : p.status, validUntil: p.validUntil, usedAt: null };
+  return {
+    code: p.code,
+    title: p.title,
+    memberMaskedName: p.memberMaskedName,
+    status: p.status === 'unused' ? 'active' : p.status,
+    validUntil: p.validUntil,
+    usedAt: null,
+  };
 };
 
 /** A voucher is written off at most once; the code names the operation. */
 export const redeemVoucher = async (code: string): Promise<VoucherRedeemResult> => {
-  const r = await api.post<{ code: string; title: string; redeemedAt: string }>('/api/staff/vouchers/redeem', { code }, { ...staff, operation: `voucher:${code}` });
+  const r = await api.post<{ code: string; title: string; redeemedAt: string }>(
+    '/api/staff/vouchers/redeem',
+    { code },
+    { ...staff, operation: `voucher:${code}` },
+  );
   return { code: r.code, title: r.title, usedAt: r.redeemedAt, replayed: false };
 };

@@ -9,7 +9,10 @@ import { parseMemberCode, secretFromHex, verifyMemberCode } from '@huiyuan/share
 const deferred = <T,>() => {
   let resolve!: (v: T) => void;
   let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 };
 
@@ -24,7 +27,11 @@ describe('useAsync', () => {
 
   it('keeps the error and recovers on reload; reload over data is "refreshing", not "loading"', async () => {
     const third = deferred<{ n: number }>();
-    const load = jest.fn().mockRejectedValueOnce(new Error('x')).mockResolvedValueOnce({ n: 1 }).mockReturnValueOnce(third.promise);
+    const load = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('x'))
+      .mockResolvedValueOnce({ n: 1 })
+      .mockReturnValueOnce(third.promise);
     const { result } = renderHook(() => useAsync(load, []));
     await waitFor(() => expect(result.current.error).toBeInstanceOf(Error));
     expect(result.current.loading).toBe(false);
@@ -32,9 +39,14 @@ describe('useAsync', () => {
     expect(result.current.data).toEqual({ n: 1 });
     expect(result.current.error).toBeUndefined();
     let p!: Promise<void>;
-    act(() => { p = result.current.reload(); });
+    act(() => {
+      p = result.current.reload();
+    });
     expect(result.current).toMatchObject({ loading: false, refreshing: true, data: { n: 1 } });
-    await act(async () => { third.resolve({ n: 2 }); await p; });
+    await act(async () => {
+      third.resolve({ n: 2 });
+      await p;
+    });
     expect(result.current).toMatchObject({ loading: false, refreshing: false, data: { n: 2 } });
   });
 
@@ -44,8 +56,14 @@ describe('useAsync', () => {
     const load = jest.fn().mockReturnValueOnce(first.promise).mockReturnValueOnce(second.promise);
     const { result, rerender } = renderHook(({ id }) => useAsync(load, [id]), { initialProps: { id: 1 } });
     rerender({ id: 2 });
-    await act(async () => { second.resolve('new'); await second.promise; });
-    await act(async () => { first.resolve('old'); await first.promise; });
+    await act(async () => {
+      second.resolve('new');
+      await second.promise;
+    });
+    await act(async () => {
+      first.resolve('old');
+      await first.promise;
+    });
     expect(result.current.data).toBe('new');
   });
 });
@@ -61,7 +79,9 @@ describe('useInfiniteList', () => {
     const fetch = jest.fn((cursor: string | null) => Promise.resolve(pages[cursor ?? 'start']));
     const { result } = renderHook(() => useInfiniteList(fetch, []));
     await waitFor(() => expect(result.current.items).toEqual([1, 2]));
-    await act(async () => { await Promise.all([result.current.loadMore(), result.current.loadMore()]); });
+    await act(async () => {
+      await Promise.all([result.current.loadMore(), result.current.loadMore()]);
+    });
     expect(result.current.items).toEqual([1, 2, 3, 4]);
     await act(() => result.current.loadMore());
     expect(result.current.items).toEqual([1, 2, 3, 4, 5]);
@@ -71,7 +91,8 @@ describe('useInfiniteList', () => {
   });
 
   it('keeps loaded rows when a page fails and retries the same cursor', async () => {
-    const fetch = jest.fn()
+    const fetch = jest
+      .fn()
       .mockResolvedValueOnce(pages.start)
       .mockRejectedValueOnce(new Error('net'))
       .mockResolvedValueOnce(pages.c2);
@@ -87,16 +108,22 @@ describe('useInfiniteList', () => {
 
   it('reports empty for an empty first page; refresh starts over and drops a stale page', async () => {
     const slow = deferred<{ items: number[]; nextCursor: string | null }>();
-    const fetch = jest.fn()
+    const fetch = jest
+      .fn()
       .mockResolvedValueOnce(pages.start)
       .mockReturnValueOnce(slow.promise)
       .mockResolvedValueOnce({ items: [], nextCursor: null });
     const { result } = renderHook(() => useInfiniteList(fetch, []));
     await waitFor(() => expect(result.current.items).toHaveLength(2));
     let more!: Promise<void>;
-    act(() => { more = result.current.loadMore(); });
+    act(() => {
+      more = result.current.loadMore();
+    });
     await act(() => result.current.refresh());
-    await act(async () => { slow.resolve(pages.c2); await more; });
+    await act(async () => {
+      slow.resolve(pages.c2);
+      await more;
+    });
     expect(result.current.items).toEqual([]);
     expect(result.current.empty).toBe(true);
   });
@@ -104,9 +131,18 @@ describe('useInfiniteList', () => {
 
 describe('useMemberCode', () => {
   const card = (over: Partial<CardResponse['code']> = {}, serverTime = '2024-11-24T10:00:10.000Z'): CardResponse => ({
-    memberId: '7', maskedName: '张*', balance: 0,
+    memberId: '7',
+    maskedName: '张*',
+    balance: 0,
     tier: { code: 'normal', name: '普通会员', minGrowth: 0, multiplierPercent: 100, benefits: [] },
-    code: { secretHex: '00ff10', stepSeconds: 30, digits: 6, current: '10000000071234567890', expiresAt: '2024-11-24T10:00:30.000Z', ...over },
+    code: {
+      secretHex: '00ff10',
+      stepSeconds: 30,
+      digits: 6,
+      current: '10000000071234567890',
+      expiresAt: '2024-11-24T10:00:30.000Z',
+      ...over,
+    },
     serverTime,
   });
 
@@ -122,19 +158,27 @@ describe('useMemberCode', () => {
     const c = card();
     const { result } = renderHook(() => useMemberCode(c, refetch));
     expect(result.current).toEqual({ code: '10000000071234567890', secondsLeft: 20, stale: false });
-    act(() => { jest.advanceTimersByTime(19_000); });
+    act(() => {
+      jest.advanceTimersByTime(19_000);
+    });
     expect(result.current.secondsLeft).toBe(1);
-    act(() => { jest.advanceTimersByTime(3_000); });
+    act(() => {
+      jest.advanceTimersByTime(3_000);
+    });
     expect(result.current.stale).toBe(true);
     expect(refetch).toHaveBeenCalledTimes(1);
   });
 
   it('computes the code on the device with the shared rule when given one', () => {
-    const generate = jest.fn((id: string, secret: Uint8Array, now: number) => `${id}${secret.length}${Math.floor(now / 30000)}`);
+    const generate = jest.fn(
+      (id: string, secret: Uint8Array, now: number) => `${id}${secret.length}${Math.floor(now / 30000)}`,
+    );
     const { result } = renderHook(() => useMemberCode(card(), jest.fn(), { generate }));
     const step = Math.floor(Date.parse('2024-11-24T10:00:10.000Z') / 30000);
     expect(result.current.code).toBe(`73${step}`);
-    act(() => { jest.advanceTimersByTime(20_000); });
+    act(() => {
+      jest.advanceTimersByTime(20_000);
+    });
     expect(result.current.code).toBe(`73${step + 1}`);
   });
 
@@ -146,14 +190,19 @@ describe('useMemberCode', () => {
     const parsed = parseMemberCode(code)!;
     expect(parsed.memberId).toBe('7');
     const serverNow = Date.parse(c.serverTime);
-    expect(verifyMemberCode(secretFromHex(secretHex), parsed.otp, serverNow, { acceptPrevious: false })).toEqual({ ok: true, step: Math.floor(serverNow / 30000) });
+    expect(verifyMemberCode(secretFromHex(secretHex), parsed.otp, serverNow, { acceptPrevious: false })).toEqual({
+      ok: true,
+      step: Math.floor(serverNow / 30000),
+    });
     // By the phone's own (wrong) clock the code would be refused.
     expect(verifyMemberCode(secretFromHex(secretHex), parsed.otp, Date.now() + 300_000).ok).toBe(false);
     expect(result.current.secondsLeft).toBe(20);
   });
 
   it('falls back to the server code when the rule cannot run on this device', () => {
-    const generate = jest.fn(() => { throw new ReferenceError('BigInt is not defined'); });
+    const generate = jest.fn(() => {
+      throw new ReferenceError('BigInt is not defined');
+    });
     const { result } = renderHook(() => useMemberCode(card(), jest.fn(), { generate }));
     expect(result.current.code).toBe('10000000071234567890');
   });
@@ -161,7 +210,9 @@ describe('useMemberCode', () => {
   it('does nothing while inactive or without a card', () => {
     const refetch = jest.fn();
     const { result } = renderHook(() => useMemberCode(undefined, refetch, { active: false }));
-    act(() => { jest.advanceTimersByTime(60_000); });
+    act(() => {
+      jest.advanceTimersByTime(60_000);
+    });
     expect(result.current.code).toBeNull();
     expect(refetch).not.toHaveBeenCalled();
     expect(Array.from(hexToBytes('00ff10'))).toEqual([0, 255, 16]);

@@ -18,7 +18,11 @@ export interface AsyncState<T> {
  * latest run may write state, so a slow earlier answer never overwrites a
  * newer one, and nothing is written after unmount.
  */
-export function useAsync<T>(load: () => Promise<T>, deps: DependencyList, opts: { isEmpty?: (data: T) => boolean; skip?: boolean } = {}): AsyncState<T> {
+export function useAsync<T>(
+  load: () => Promise<T>,
+  deps: DependencyList,
+  opts: { isEmpty?: (data: T) => boolean; skip?: boolean } = {},
+): AsyncState<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [running, setRunning] = useState(!opts.skip);

@@ -24,7 +24,10 @@ export interface InfiniteList<T> {
  * per `loadMore` (wire it to useReachBottom). One page request at a time; a
  * refresh makes any page still in flight stale so it cannot append old rows.
  */
-export function useInfiniteList<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, deps: DependencyList): InfiniteList<T> {
+export function useInfiniteList<T>(
+  fetchPage: (cursor: string | null) => Promise<Page<T>>,
+  deps: DependencyList,
+): InfiniteList<T> {
   const [items, setItems] = useState<T[]>([]);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
@@ -86,5 +89,14 @@ export function useInfiniteList<T>(fetchPage: (cursor: string | null) => Promise
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
 
-  return { items, loading: loading && items.length === 0, loadingMore, error, done, empty: done && !loading && items.length === 0 && error === undefined, loadMore, refresh };
+  return {
+    items,
+    loading: loading && items.length === 0,
+    loadingMore,
+    error,
+    done,
+    empty: done && !loading && items.length === 0 && error === undefined,
+    loadMore,
+    refresh,
+  };
 }

@@ -25,7 +25,11 @@ export function hexToBytes(hex: string): Uint8Array {
  * offline; without it the server's `current` code is shown and the card is
  * fetched again when it expires.
  */
-export function useMemberCode(card: CardResponse | undefined, refetch: () => void, opts: { active?: boolean; generate?: CodeGenerator } = {}): MemberCodeState {
+export function useMemberCode(
+  card: CardResponse | undefined,
+  refetch: () => void,
+  opts: { active?: boolean; generate?: CodeGenerator } = {},
+): MemberCodeState {
   const { active = true, generate } = opts;
   const [now, setNow] = useState(() => Date.now());
   const refetchedFor = useRef<string | null>(null);

@@ -4,7 +4,8 @@ import { staffSession } from '../api/session';
 import { toastError } from '../utils/feedback';
 import { ROUTES } from '../utils/routes';
 
-const toLogin = (next: string) => void Taro.redirectTo({ url: `${ROUTES.staffLogin}?next=${encodeURIComponent(next)}` });
+const toLogin = (next: string) =>
+  void Taro.redirectTo({ url: `${ROUTES.staffLogin}?next=${encodeURIComponent(next)}` });
 
 /** Staff pages need a staff token; without one (or when it expires) they go to the staff login. */
 export function useStaffGuard(self: string): void {

@@ -13,14 +13,28 @@ beforeEach(loggedInMember);
 it('shows the card face, the member code from the card API and the growth progress', async () => {
   serve({
     'GET /api/me/card': {
-      memberId: '7', maskedName: '张*', tier, balance: 2480,
-      code: { secretHex: SECRET, stepSeconds: 30, digits: 6, current: '10000000071234567890', expiresAt: new Date(Date.now() + 25_000).toISOString() },
+      memberId: '7',
+      maskedName: '张*',
+      tier,
+      balance: 2480,
+      code: {
+        secretHex: SECRET,
+        stepSeconds: 30,
+        digits: 6,
+        current: '10000000071234567890',
+        expiresAt: new Date(Date.now() + 25_000).toISOString(),
+      },
       serverTime: new Date().toISOString(),
     },
     'GET /api/me/tier': {
-      current: tier, since: '2024-01-01T00:00:00Z', growthInWindow: 2000, window: { months: 12, from: '2023-11-24T00:00:00Z' },
+      current: tier,
+      since: '2024-01-01T00:00:00Z',
+      growthInWindow: 2000,
+      window: { months: 12, from: '2023-11-24T00:00:00Z' },
       next: { tier: { ...tier, code: 'platinum', name: '铂金会员', minGrowth: 5000 }, needed: 3000 },
-      keep: { minGrowth: 1000, needed: 0, atRisk: false, graceUntil: null }, tiers: [tier], entries: [],
+      keep: { minGrowth: 1000, needed: 0, atRisk: false, graceUntil: null },
+      tiers: [tier],
+      entries: [],
     },
   });
   render(<CardPage />);
@@ -37,7 +51,10 @@ it('shows the card face, the member code from the card API and the growth progre
 });
 
 it('shows an error with retry when the card cannot be loaded', async () => {
-  serve({ 'GET /api/me/card': { status: 500, body: { code: 'INTERNAL', message: 'x' } }, 'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } } });
+  serve({
+    'GET /api/me/card': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
+    'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
+  });
   render(<CardPage />);
   await settle();
   expect(screen.getByTestId('state-error').textContent).toContain('系统开小差了');

@@ -3,16 +3,29 @@ import { fire } from '../taro-mock';
 import { loggedInMember, serve, settle } from '../http';
 import PointsPage from '../../src/pages/points/index';
 
-const entry = (id: number, delta: number) => ({ id: String(id), delta, type: delta > 0 ? 'credit' : 'debit', reason: 'purchase', ref: null, balanceAfter: 1000, storeId: null, createdAt: '2024-11-24T02:00:00Z' });
+const entry = (id: number, delta: number) => ({
+  id: String(id),
+  delta,
+  type: delta > 0 ? 'credit' : 'debit',
+  reason: 'purchase',
+  ref: null,
+  balanceAfter: 1000,
+  storeId: null,
+  createdAt: '2024-11-24T02:00:00Z',
+});
 
 beforeEach(loggedInMember);
 
 it('shows the balance, expiring lots and the history; reaching the bottom loads the next cursor page', async () => {
   const sent = serve({
-    'GET /api/me/points': { balance: 1000, expiringSoon: { withinDays: 30, total: 50, lots: [{ points: 50, expiresAt: '2024-12-01T15:59:59Z' }] } },
-    'GET /api/me/points/entries': (s: { query: string }) => (s.query.includes('cursor=p2')
-      ? { items: [entry(3, -20)], nextCursor: null }
-      : { items: [entry(1, 10), entry(2, 30)], nextCursor: 'p2' }),
+    'GET /api/me/points': {
+      balance: 1000,
+      expiringSoon: { withinDays: 30, total: 50, lots: [{ points: 50, expiresAt: '2024-12-01T15:59:59Z' }] },
+    },
+    'GET /api/me/points/entries': (s: { query: string }) =>
+      s.query.includes('cursor=p2')
+        ? { items: [entry(3, -20)], nextCursor: null }
+        : { items: [entry(1, 10), entry(2, 30)], nextCursor: 'p2' },
   });
   render(<PointsPage />);
   await settle();
@@ -26,7 +39,10 @@ it('shows the balance, expiring lots and the history; reaching the bottom loads 
   expect(screen.getByTestId('list-footer').textContent).toBe('没有更多了');
   await act(() => fire('reachBottom'));
   await settle();
-  expect(sent.filter((s) => s.path === '/api/me/points/entries').map((s) => s.query)).toEqual(['limit=20', 'cursor=p2&limit=20']);
+  expect(sent.filter((s) => s.path === '/api/me/points/entries').map((s) => s.query)).toEqual([
+    'limit=20',
+    'cursor=p2&limit=20',
+  ]);
 });
 
 it('shows an empty history and an error with retry for the summary', async () => {

@@ -10,7 +10,9 @@ const preview = { memberId: '7', maskedName: '张*', maskedPhone: '138****0000',
 // Taro's <Input> writes through an inner element jsdom never renders (see ScanInput test).
 beforeEach(() => {
   const real = console.error;
-  jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { if (!String(a[0]).includes("reading 'value'")) real(...a); });
+  jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+    if (!String(a[0]).includes("reading 'value'")) real(...a);
+  });
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -21,7 +23,16 @@ it('sends a clerk without a staff session to the staff login', async () => {
 });
 
 describe('with a staff session', () => {
-  beforeEach(() => saveStaffSession({ token: 'S', expiresAt: '2030-01-01T00:00:00Z', staffId: '3', role: 'staff', storeId: '1', displayName: '小王' }));
+  beforeEach(() =>
+    saveStaffSession({
+      token: 'S',
+      expiresAt: '2030-01-01T00:00:00Z',
+      staffId: '3',
+      role: 'staff',
+      storeId: '1',
+      displayName: '小王',
+    }),
+  );
 
   const scanMember = async () => {
     (Taro.scanCode as unknown as jest.Mock).mockResolvedValueOnce({ result: '10000000071234567890' });
@@ -33,8 +44,20 @@ describe('with a staff session', () => {
     const sent = serve({
       'GET /api/staff/members/lookup': preview,
       'POST /api/staff/checkout': {
-        orderNo: 'A1001', memberId: '7', maskedName: '张*', amountCents: 1230, points: 18,
-        lines: [{ code: 'base', points: 12 }, { code: 'tier', points: 6 }], growth: 12, balance: 518, tier, tierChanged: null, replayed: false,
+        orderNo: 'A1001',
+        memberId: '7',
+        maskedName: '张*',
+        amountCents: 1230,
+        points: 18,
+        lines: [
+          { code: 'base', points: 12 },
+          { code: 'tier', points: 6 },
+        ],
+        growth: 12,
+        balance: 518,
+        tier,
+        tierChanged: null,
+        replayed: false,
       },
     });
     render(<StaffCheckoutPage />);
@@ -65,7 +88,9 @@ describe('with a staff session', () => {
     typeInto(screen.getByTestId('checkout-order'), 'A1002');
     fireEvent.click(screen.getByTestId('checkout-submit'));
     await settle();
-    expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '会员码无效或已过期，请会员刷新后重新出示' }));
+    expect(Taro.showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '会员码无效或已过期，请会员刷新后重新出示' }),
+    );
     expect(screen.getByTestId('scan-button')).toBeTruthy();
   });
 });

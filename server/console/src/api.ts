@@ -14,22 +14,37 @@ const MESSAGES: Record<string, string> = {
 };
 
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
 
 let token = sessionStorage.getItem('hy-op-token') ?? '';
 export const session = {
-  get token() { return token; },
-  set(t: string) { token = t; sessionStorage.setItem('hy-op-token', t); },
-  clear() { token = ''; sessionStorage.removeItem('hy-op-token'); },
+  get token() {
+    return token;
+  },
+  set(t: string) {
+    token = t;
+    sessionStorage.setItem('hy-op-token', t);
+  },
+  clear() {
+    token = '';
+    sessionStorage.removeItem('hy-op-token');
+  },
 };
 
 export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -37,13 +52,21 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   if (!res.ok) {
     const code = data?.code ?? 'INTERNAL';
     if (res.status === 401 && path !== '/api/staff/login') session.clear();
-    const issues = data?.details?.issues?.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`).join('\n');
-    throw new ApiError(code, `${MESSAGES[code] ?? data?.message ?? '请求失败'}${issues ? `\n${issues}` : ''}`, data?.details);
+    const issues = data?.details?.issues
+      ?.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`)
+      .join('\n');
+    throw new ApiError(
+      code,
+      `${MESSAGES[code] ?? data?.message ?? '请求失败'}${issues ? `\n${issues}` : ''}`,
+      data?.details,
+    );
   }
   return data as T;
 }
 
-export const yuan = (cents: number) => `¥${(cents / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+export const yuan = (cents: number) =>
+  `¥${(cents / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 export const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
 export const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-export const daysAgo = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - n * 86_400_000));
+export const daysAgo = (n: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - n * 86_400_000));

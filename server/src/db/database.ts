@@ -33,7 +33,10 @@ export interface Q {
 /** One statement of a script: parameterised SQL with `?` placeholders. */
 export type Step = [sql: string, params?: unknown[]];
 /** Rows for a SELECT; affected rows for a write. */
-export interface StepResult { rows: Record<string, unknown>[]; affected: number }
+export interface StepResult {
+  rows: Record<string, unknown>[];
+  affected: number;
+}
 
 /** Thrown by code that lost a race it can win by running again (e.g. a duplicate idempotency key). */
 export class RetryTransaction extends Error {
@@ -45,8 +48,15 @@ export class RetryTransaction extends Error {
 // Lost connections are retried too: the database rolled the transaction back, and
 // if the loss hit the COMMIT itself, every unit of work here is idempotent on its key.
 const MYSQL_RETRYABLE = new Set([
-  'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_CHECKREAD',
-  'PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ER_CONNECTION_KILLED', 'ER_QUERY_INTERRUPTED', 'ER_SERVER_SHUTDOWN',
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_CHECKREAD',
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'EPIPE',
+  'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
+  'ER_SERVER_SHUTDOWN',
 ]);
 
 function errorCode(err: unknown): string | undefined {
@@ -68,7 +78,10 @@ function isRetryable(err: unknown): boolean {
 }
 
 class RunnerQ implements Q {
-  constructor(readonly dialect: Dialect, private readonly runner: QueryRunner) {}
+  constructor(
+    readonly dialect: Dialect,
+    private readonly runner: QueryRunner,
+  ) {}
   async all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
     return (await this.runner.query(sql, params)) as R[];
   }
@@ -94,7 +107,10 @@ class RunnerQ implements Q {
       const res = await this.runner.query(sql, params, true);
       // sql.js reports the last write's count after a SELECT too: a read affects nothing.
       const read = /^\s*(SELECT|WITH)\b/i.test(sql);
-      out.push({ rows: Array.isArray(res.records) ? (res.records as Record<string, unknown>[]) : [], affected: read ? 0 : res.affected ?? 0 });
+      out.push({
+        rows: Array.isArray(res.records) ? (res.records as Record<string, unknown>[]) : [],
+        affected: read ? 0 : (res.affected ?? 0),
+      });
     }
     return out;
   }
@@ -126,7 +142,10 @@ export class Database {
   private readonly mutex?: Mutex;
   readonly dialect: Dialect;
 
-  constructor(readonly dataSource: DataSource, private readonly defaults: { maxAttempts: number } = { maxAttempts: 6 }) {
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly defaults: { maxAttempts: number } = { maxAttempts: 6 },
+  ) {
     this.dialect = dataSource.options.type === 'sqljs' ? 'sqlite' : 'mysql';
     if (this.dialect === 'sqlite') this.mutex = new Mutex();
   }
@@ -178,7 +197,8 @@ export class Database {
   }
 
   private async once<T>(work: (q: Q) => Promise<T>): Promise<T> {
-    if (this.dialect === 'mysql') return onConnection(mysqlPool(this.dataSource), true, (q) => this.als.run(q, () => work(q)));
+    if (this.dialect === 'mysql')
+      return onConnection(mysqlPool(this.dataSource), true, (q) => this.als.run(q, () => work(q)));
     const runner = this.dataSource.createQueryRunner();
     try {
       // SQLite: one connection, one transaction at a time (the mutex), so no isolation level to choose.

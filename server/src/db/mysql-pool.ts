@@ -17,20 +17,30 @@ interface Conn {
   release(): void;
   destroy(): void;
 }
-interface Pool { getConnection(cb: (err: Error | null, conn: Conn) => void): void }
-interface OkPacket { affectedRows: number; insertId: number }
+interface Pool {
+  getConnection(cb: (err: Error | null, conn: Conn) => void): void;
+}
+interface OkPacket {
+  affectedRows: number;
+  insertId: number;
+}
 
 const prepared = new WeakSet<Conn>();
 
 function run<R>(conn: Conn, sql: string, params: unknown[] = []): Promise<R> {
-  return new Promise((resolve, reject) => conn.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as R))));
+  return new Promise((resolve, reject) =>
+    conn.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as R))),
+  );
 }
 
 class ConnQ implements Q {
   readonly dialect = 'mysql' as const;
   /** Statements waiting to go ahead of the next one, in the same round trip (START TRANSACTION, deferred writes). */
   private pending: string[];
-  constructor(private readonly conn: Conn, lead: string | null = null) {
+  constructor(
+    private readonly conn: Conn,
+    lead: string | null = null,
+  ) {
     this.pending = lead === null ? [] : [lead];
   }
 
@@ -75,7 +85,11 @@ class ConnQ implements Q {
     const text = steps.map(([sql, params = []]) => this.conn.format(sql, params)).join(';\n');
     const res = await this.send<unknown>(text, [], steps.length);
     const each = steps.length === 1 ? [res] : (res as unknown[]);
-    return each.map((r) => (Array.isArray(r) ? { rows: r as Record<string, unknown>[], affected: 0 } : { rows: [], affected: (r as OkPacket).affectedRows }));
+    return each.map((r) =>
+      Array.isArray(r)
+        ? { rows: r as Record<string, unknown>[], affected: 0 }
+        : { rows: [], affected: (r as OkPacket).affectedRows },
+    );
   }
 }
 
@@ -87,7 +101,9 @@ export function mysqlPool(ds: DataSource): Pool {
 
 /** Runs `work` on one pooled connection, in a READ COMMITTED transaction when `tx`. */
 export async function onConnection<T>(pool: Pool, tx: boolean, work: (q: Q) => Promise<T>): Promise<T> {
-  const conn = await new Promise<Conn>((resolve, reject) => pool.getConnection((err, c) => (err ? reject(err) : resolve(c))));
+  const conn = await new Promise<Conn>((resolve, reject) =>
+    pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
+  );
   let broken = false;
   try {
     if (tx && !prepared.has(conn)) {
@@ -109,7 +125,9 @@ export async function onConnection<T>(pool: Pool, tx: boolean, work: (q: Q) => P
       await q.finish('COMMIT');
       return result;
     } catch (err) {
-      await run(conn, 'ROLLBACK').catch(() => { broken = true; });
+      await run(conn, 'ROLLBACK').catch(() => {
+        broken = true;
+      });
       throw err;
     }
   } catch (err) {

@@ -6,8 +6,14 @@ import type { Clock } from '../clock';
 import { AppError } from './errors';
 import type { Tokens } from './tokens';
 
-export interface MemberPrincipal { id: number }
-export interface StaffPrincipal { id: number; role: StaffRole; storeId: number | null }
+export interface MemberPrincipal {
+  id: number;
+}
+export interface StaffPrincipal {
+  id: number;
+  role: StaffRole;
+  storeId: number | null;
+}
 
 function bearer(ctx: Context): string {
   const h = ctx.get('authorization');
@@ -21,7 +27,10 @@ function bearer(ctx: Context): string {
  * account row, so a deleted or disabled account (or a bumped token version) stops
  * working at once rather than when its token expires.
  */
-interface MemberRow { status: string; token_version: number }
+interface MemberRow {
+  status: string;
+  token_version: number;
+}
 
 export class Auth {
   /**
@@ -31,13 +40,26 @@ export class Auth {
    */
   private readonly members: Batcher<number, MemberRow | undefined>;
 
-  constructor(private readonly db: Database, private readonly tokens: Tokens, private readonly clock: Clock) {
-    this.members = new Batcher((ids) => this.memberRows(ids), async (id) => (await this.memberRows([id]))[0], { maxBatch: 100, maxInFlight: 4 });
+  constructor(
+    private readonly db: Database,
+    private readonly tokens: Tokens,
+    private readonly clock: Clock,
+  ) {
+    this.members = new Batcher(
+      (ids) => this.memberRows(ids),
+      async (id) => (await this.memberRows([id]))[0],
+      { maxBatch: 100, maxInFlight: 4 },
+    );
   }
 
   private async memberRows(ids: number[]): Promise<(MemberRow | undefined)[]> {
     const unique = [...new Set(ids)];
-    const rows = await this.db.read((q) => q.all<MemberRow & { id: number }>(`SELECT id, status, token_version FROM members WHERE id IN (${placeholders(unique.length)})`, unique));
+    const rows = await this.db.read((q) =>
+      q.all<MemberRow & { id: number }>(
+        `SELECT id, status, token_version FROM members WHERE id IN (${placeholders(unique.length)})`,
+        unique,
+      ),
+    );
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
     return ids.map((id) => byId.get(id));
   }
@@ -48,7 +70,8 @@ export class Auth {
       const id = Number(claims.sub);
       if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('TOKEN_INVALID');
       const row = await this.members.submit(id);
-      if (!row || row.status !== 'active' || Number(row.token_version) !== claims.ver) throw new AppError('TOKEN_INVALID');
+      if (!row || row.status !== 'active' || Number(row.token_version) !== claims.ver)
+        throw new AppError('TOKEN_INVALID');
       ctx.state.member = { id } satisfies MemberPrincipal;
       await next();
     };
@@ -59,11 +82,19 @@ export class Auth {
       const claims = this.tokens.verifyStaff(bearer(ctx), this.clock.now());
       const id = Number(claims.sub);
       const row = await this.db.read((q) =>
-        q.one<{ status: string; token_version: number; role: StaffRole; store_id: number | null }>('SELECT status, token_version, role, store_id FROM staff_accounts WHERE id = ?', [id]),
+        q.one<{ status: string; token_version: number; role: StaffRole; store_id: number | null }>(
+          'SELECT status, token_version, role, store_id FROM staff_accounts WHERE id = ?',
+          [id],
+        ),
       );
-      if (!row || row.status !== 'active' || Number(row.token_version) !== claims.ver) throw new AppError('TOKEN_INVALID');
+      if (!row || row.status !== 'active' || Number(row.token_version) !== claims.ver)
+        throw new AppError('TOKEN_INVALID');
       // Role and store come from the row, not the token: a demotion takes effect at once.
-      const principal: StaffPrincipal = { id, role: row.role, storeId: row.store_id === null ? null : Number(row.store_id) };
+      const principal: StaffPrincipal = {
+        id,
+        role: row.role,
+        storeId: row.store_id === null ? null : Number(row.store_id),
+      };
       if (!roles.includes(principal.role)) throw new AppError('FORBIDDEN', 'Your role may not do this');
       ctx.state.staff = principal;
       await next();

@@ -7,7 +7,11 @@ import { ERRORS, type ErrorCode } from '@huiyuan/shared';
 export class AppError extends Error {
   readonly status: number;
   readonly expose = true;
-  constructor(readonly code: ErrorCode, message?: string, readonly details?: unknown) {
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: unknown,
+  ) {
     super(message ?? ERRORS[code].message);
     this.name = 'AppError';
     this.status = ERRORS[code].status;

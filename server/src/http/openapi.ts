@@ -11,8 +11,9 @@ const openapiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 function operation(name: string, e: Endpoint): Json {
   const parameters: Json[] = [];
-  const ps = e.params ? (schemaOf(e.params, 'input') as { properties?: Record<string, Json> }).properties ?? {} : {};
-  for (const m of e.path.matchAll(/:([A-Za-z0-9_]+)/g)) parameters.push({ name: m[1], in: 'path', required: true, schema: ps[m[1]] ?? { type: 'string' } });
+  const ps = e.params ? ((schemaOf(e.params, 'input') as { properties?: Record<string, Json> }).properties ?? {}) : {};
+  for (const m of e.path.matchAll(/:([A-Za-z0-9_]+)/g))
+    parameters.push({ name: m[1], in: 'path', required: true, schema: ps[m[1]] ?? { type: 'string' } });
   if (e.query) {
     const qs = schemaOf(e.query, 'input') as { properties?: Record<string, Json>; required?: string[] };
     for (const [prop, schema] of Object.entries(qs.properties ?? {})) {
@@ -20,25 +21,46 @@ function operation(name: string, e: Endpoint): Json {
     }
   }
   if (e.idempotencyKey) {
-    parameters.push({ name: 'Idempotency-Key', in: 'header', required: true, description: 'Made by the client, stored before sending, reused on every retry of the same operation', schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,64}$' } });
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: true,
+      description: 'Made by the client, stored before sending, reused on every retry of the same operation',
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,64}$' },
+    });
   }
   const codes = new Set(e.errors ?? []);
   if (e.auth !== 'none') ['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED'].forEach((c) => codes.add(c as never));
   if (e.auth === 'operator' || e.auth === 'staff') codes.add('FORBIDDEN');
-  if (e.body) ['MALFORMED_BODY', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_FAILED'].forEach((c) => codes.add(c as never));
+  if (e.body)
+    ['MALFORMED_BODY', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_FAILED'].forEach((c) =>
+      codes.add(c as never),
+    );
   const byStatus = new Map<number, string[]>();
   for (const c of codes) byStatus.set(ERRORS[c].status, [...(byStatus.get(ERRORS[c].status) ?? []), c]);
-  const responses: Json = { [String(e.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: schemaOf(e.response, 'output') } } } };
+  const responses: Json = {
+    [String(e.status ?? 200)]: {
+      description: 'OK',
+      content: { 'application/json': { schema: schemaOf(e.response, 'output') } },
+    },
+  };
   for (const [status, list] of [...byStatus].sort((a, b) => a[0] - b[0])) {
-    responses[String(status)] = { description: `Error codes: ${list.join(', ')}`, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    responses[String(status)] = {
+      description: `Error codes: ${list.join(', ')}`,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   }
   return {
     operationId: name,
     summary: e.summary,
     tags: [e.tag],
-    ...(e.auth === 'none' ? { security: [] } : { security: [{ [e.auth === 'member' ? 'memberToken' : 'staffToken']: [] }] }),
+    ...(e.auth === 'none'
+      ? { security: [] }
+      : { security: [{ [e.auth === 'member' ? 'memberToken' : 'staffToken']: [] }] }),
     ...(parameters.length ? { parameters } : {}),
-    ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(e.body, 'input') } } } } : {}),
+    ...(e.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(e.body, 'input') } } } }
+      : {}),
     responses,
     ...(e.auth === 'operator' ? { 'x-roles': ['operator'] } : {}),
   };
@@ -66,7 +88,18 @@ export function buildOpenApi(): Json {
         memberToken: { type: 'http', scheme: 'bearer', description: 'From POST /api/auth/login' },
         staffToken: { type: 'http', scheme: 'bearer', description: 'From POST /api/staff/login' },
       },
-      schemas: { Error: schemaOf(ErrorBody, 'output'), ErrorCodes: { type: 'object', properties: Object.fromEntries(Object.entries(ERRORS).map(([c, v]) => [c, { type: 'object', description: `HTTP ${v.status}: ${v.message}` }])) } },
+      schemas: {
+        Error: schemaOf(ErrorBody, 'output'),
+        ErrorCodes: {
+          type: 'object',
+          properties: Object.fromEntries(
+            Object.entries(ERRORS).map(([c, v]) => [
+              c,
+              { type: 'object', description: `HTTP ${v.status}: ${v.message}` },
+            ]),
+          ),
+        },
+      },
     },
     paths,
   };

@@ -6,7 +6,10 @@ import { AppError } from './errors';
  */
 export class RateLimiter {
   private windows = new Map<string, { start: number; count: number }>();
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
 
   hit(key: string, now = Date.now()): void {
     const w = this.windows.get(key);
@@ -17,7 +20,9 @@ export class RateLimiter {
     }
     w.count++;
     if (w.count > this.limit) {
-      throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000) });
+      throw new AppError('RATE_LIMITED', undefined, {
+        retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000),
+      });
     }
   }
 
@@ -25,7 +30,9 @@ export class RateLimiter {
   peek(key: string, now = Date.now()): void {
     const w = this.windows.get(key);
     if (w && now - w.start < this.windowMs && w.count >= this.limit) {
-      throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000) });
+      throw new AppError('RATE_LIMITED', undefined, {
+        retryAfterSeconds: Math.ceil((w.start + this.windowMs - now) / 1000),
+      });
     }
   }
 

@@ -32,7 +32,11 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
  * recipe). Outside production the response is checked against its schema too.
  */
 export class Routes {
-  constructor(private readonly router: Router, private readonly auth: Auth, private readonly checkResponses: boolean) {}
+  constructor(
+    private readonly router: Router,
+    private readonly auth: Auth,
+    private readonly checkResponses: boolean,
+  ) {}
 
   add<E extends Endpoint>(e: E, handler: Handler<E>): void {
     const chain: Middleware[] = [];
@@ -43,11 +47,17 @@ export class Routes {
       const input: Input<E> = {
         body: (e.body ? parse(e.body, (ctx.request as { body?: unknown }).body ?? {}, 'body') : undefined) as BodyOf<E>,
         query: parse(e.query, { ...ctx.query }, 'query') as QueryOf<E>,
-        params: (e.params ? parse(e.params, { ...ctx.params }, 'params') : ctx.params ?? {}) as Record<string, string>,
+        params: (e.params ? parse(e.params, { ...ctx.params }, 'params') : (ctx.params ?? {})) as Record<
+          string,
+          string
+        >,
       };
       if (e.idempotencyKey) {
         const key = ctx.get('idempotency-key');
-        if (!IDEMPOTENCY_KEY.test(key)) throw new AppError('VALIDATION_FAILED', 'Send an Idempotency-Key header (8-64 of A-Z a-z 0-9 _ . : -)', { field: 'Idempotency-Key' });
+        if (!IDEMPOTENCY_KEY.test(key))
+          throw new AppError('VALIDATION_FAILED', 'Send an Idempotency-Key header (8-64 of A-Z a-z 0-9 _ . : -)', {
+            field: 'Idempotency-Key',
+          });
         input.idempotencyKey = key;
       }
       const result = await handler(ctx, input);

@@ -3,9 +3,18 @@ import path from 'node:path';
 import type { Context, Next } from 'koa';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.png': 'image/png', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
-  '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'application/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
 };
 
 /**
@@ -20,7 +29,11 @@ export function serveStatic(root: string, prefix = '') {
     if (prefix && ctx.path === prefix) return ctx.redirect(`${prefix}/`);
     const sub = prefix ? ctx.path.slice(prefix.length) : ctx.path;
     let rel: string;
-    try { rel = decodeURIComponent(sub === '/' ? '/index.html' : sub); } catch { return next(); }
+    try {
+      rel = decodeURIComponent(sub === '/' ? '/index.html' : sub);
+    } catch {
+      return next();
+    }
     const file = path.resolve(base, `.${rel}`);
     if (!file.startsWith(base + path.sep)) return next();
     let target = file;

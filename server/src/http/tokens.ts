@@ -8,15 +8,27 @@ import { AppError } from './errors';
  * pinning the algorithm). Member and staff tokens have different audiences, so
  * one can never pass for the other. `ver` lets an account revoke every token.
  */
-export interface MemberClaims { sub: string; ver: number }
-export interface StaffClaims { sub: string; ver: number; role: StaffRole; store: string | null }
+export interface MemberClaims {
+  sub: string;
+  ver: number;
+}
+export interface StaffClaims {
+  sub: string;
+  ver: number;
+  role: StaffRole;
+  store: string | null;
+}
 
 const ISSUER = 'huiyuan';
 
 export class Tokens {
   // One KeyObject for the process: jsonwebtoken would otherwise build one per call, which dominated CPU under load.
   private readonly secret: KeyObject;
-  constructor(secret: string, private readonly memberTtl: number, private readonly staffTtl: number) {
+  constructor(
+    secret: string,
+    private readonly memberTtl: number,
+    private readonly staffTtl: number,
+  ) {
     this.secret = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
@@ -24,8 +36,16 @@ export class Tokens {
     return this.sign({ sub: String(memberId), ver }, 'member', this.memberTtl, now);
   }
 
-  signStaff(c: { staffId: number; ver: number; role: StaffRole; storeId: number | null }, now: Date): { token: string; expiresAt: Date } {
-    return this.sign({ sub: String(c.staffId), ver: c.ver, role: c.role, store: c.storeId === null ? null : String(c.storeId) }, 'staff', this.staffTtl, now);
+  signStaff(
+    c: { staffId: number; ver: number; role: StaffRole; storeId: number | null },
+    now: Date,
+  ): { token: string; expiresAt: Date } {
+    return this.sign(
+      { sub: String(c.staffId), ver: c.ver, role: c.role, store: c.storeId === null ? null : String(c.storeId) },
+      'staff',
+      this.staffTtl,
+      now,
+    );
   }
 
   verifyMember(token: string, now: Date): MemberClaims {
@@ -38,13 +58,22 @@ export class Tokens {
 
   private sign(payload: object, audience: string, ttl: number, now: Date) {
     const iat = Math.floor(now.getTime() / 1000);
-    const token = jwt.sign({ ...payload, iat, exp: iat + ttl }, this.secret, { algorithm: 'HS256', audience, issuer: ISSUER });
+    const token = jwt.sign({ ...payload, iat, exp: iat + ttl }, this.secret, {
+      algorithm: 'HS256',
+      audience,
+      issuer: ISSUER,
+    });
     return { token, expiresAt: new Date((iat + ttl) * 1000) };
   }
 
   private verify(token: string, audience: string, now: Date): unknown {
     try {
-      return jwt.verify(token, this.secret, { algorithms: ['HS256'], audience, issuer: ISSUER, clockTimestamp: Math.floor(now.getTime() / 1000) });
+      return jwt.verify(token, this.secret, {
+        algorithms: ['HS256'],
+        audience,
+        issuer: ISSUER,
+        clockTimestamp: Math.floor(now.getTime() / 1000),
+      });
     } catch (err) {
       if (err instanceof jwt.TokenExpiredError) throw new AppError('TOKEN_EXPIRED');
       throw new AppError('TOKEN_INVALID');

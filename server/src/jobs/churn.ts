@@ -16,7 +16,8 @@ const CHUNK = 500;
  */
 export function churnJob(c: AppContext): JobDef {
   return {
-    name: 'churn', at: { hour: 10, minute: 0 },
+    name: 'churn',
+    at: { hour: 10, minute: 0 },
     async run(ctx) {
       const cfg = await c.settings.get('notifications');
       const cutoff = ctx.now.getTime() - 30 * DAY_MS;
@@ -26,32 +27,76 @@ export function churnJob(c: AppContext): JobDef {
       let messaged = 0;
       let gifted = 0;
       for (;;) {
-        const rows = await c.db.read((q) => q.all<{ id: number }>(
-          `SELECT m.id FROM members m WHERE m.id > ? AND m.status = 'active' AND m.created_at < ?
+        const rows = await c.db.read((q) =>
+          q.all<{ id: number }>(
+            `SELECT m.id FROM members m WHERE m.id > ? AND m.status = 'active' AND m.created_at < ?
              AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.member_id = m.id AND e.type IN ('credit', 'debit', 'adjust') AND e.created_at >= ?)
              AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id AND o.created_at >= ?)
-           ORDER BY m.id LIMIT ${CHUNK}`, [after, cutoff, cutoff, cutoff]));
+           ORDER BY m.id LIMIT ${CHUNK}`,
+            [after, cutoff, cutoff, cutoff],
+          ),
+        );
         if (!rows.length) break;
         await c.db.tx(async (q) => {
           for (const { id } of rows) {
             const memberId = Number(id);
             let voucher: string | null = null;
             if (cfg.churnBenefitId) {
-              const b = await q.one<{ title: string; valid_days: number }>("SELECT title, valid_days FROM benefits WHERE id = ? AND status = 'active'", [Number(cfg.churnBenefitId)]);
-              const had = await q.one('SELECT id FROM vouchers WHERE member_id = ? AND request_key = ?', [memberId, 'churn-gift']);
-              if (b && !had && (await q.exec('UPDATE benefits SET stock_left = stock_left - 1 WHERE id = ? AND stock_left >= 1', [Number(cfg.churnBenefitId)])) === 1) {
-                await q.exec(`INSERT INTO vouchers (code, benefit_id, member_id, status, cost_points, request_key, input_hash, valid_until, created_at) VALUES (?, ?, ?, 'unused', 0, 'churn-gift', ?, ?, ?)`,
-                  [newVoucherCode(), Number(cfg.churnBenefitId), memberId, '0'.repeat(64), ctx.now.getTime() + Math.max(1, Number(b.valid_days)) * DAY_MS, ctx.now.getTime()]);
+              const b = await q.one<{ title: string; valid_days: number }>(
+                "SELECT title, valid_days FROM benefits WHERE id = ? AND status = 'active'",
+                [Number(cfg.churnBenefitId)],
+              );
+              const had = await q.one('SELECT id FROM vouchers WHERE member_id = ? AND request_key = ?', [
+                memberId,
+                'churn-gift',
+              ]);
+              if (
+                b &&
+                !had &&
+                (await q.exec('UPDATE benefits SET stock_left = stock_left - 1 WHERE id = ? AND stock_left >= 1', [
+                  Number(cfg.churnBenefitId),
+                ])) === 1
+              ) {
+                await q.exec(
+                  `INSERT INTO vouchers (code, benefit_id, member_id, status, cost_points, request_key, input_hash, valid_until, created_at) VALUES (?, ?, ?, 'unused', 0, 'churn-gift', ?, ?, ?)`,
+                  [
+                    newVoucherCode(),
+                    Number(cfg.churnBenefitId),
+                    memberId,
+                    '0'.repeat(64),
+                    ctx.now.getTime() + Math.max(1, Number(b.valid_days)) * DAY_MS,
+                    ctx.now.getTime(),
+                  ],
+                );
                 voucher = b.title;
                 gifted++;
               }
             }
             if (cfg.churnWeeklyCap <= 0) continue;
             // Weekly cap: count only messages actually queued (a re-run of the day queues nothing new).
-            const thisWeek = Number((await q.one<{ amount: number }>("SELECT amount FROM daily_counters WHERE scope = 'churn_message' AND subject_id = ? AND business_date = ?", [memberId, week]))?.amount ?? 0);
+            const thisWeek = Number(
+              (
+                await q.one<{ amount: number }>(
+                  "SELECT amount FROM daily_counters WHERE scope = 'churn_message' AND subject_id = ? AND business_date = ?",
+                  [memberId, week],
+                )
+              )?.amount ?? 0,
+            );
             if (thisWeek >= cfg.churnWeeklyCap) continue;
-            if (await enqueueIn(q, { dedupeKey: `churn:${memberId}:${ctx.date}`, kind: 'churn_wakeup', memberId, payload: { voucher } }, ctx.now)) {
-              await incrementIn(q, 'daily_counters', { scope: 'churn_message', subject_id: memberId, business_date: week }, 'amount', 1);
+            if (
+              await enqueueIn(
+                q,
+                { dedupeKey: `churn:${memberId}:${ctx.date}`, kind: 'churn_wakeup', memberId, payload: { voucher } },
+                ctx.now,
+              )
+            ) {
+              await incrementIn(
+                q,
+                'daily_counters',
+                { scope: 'churn_message', subject_id: memberId, business_date: week },
+                'amount',
+                1,
+              );
               messaged++;
             }
           }

@@ -35,7 +35,13 @@ export class JobRunner {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
 
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly tz: string, private readonly logger: Logger, private readonly jobs: JobDef[]) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly tz: string,
+    private readonly logger: Logger,
+    private readonly jobs: JobDef[],
+  ) {}
 
   names(): string[] {
     return this.jobs.map((j) => j.name);
@@ -46,7 +52,8 @@ export class JobRunner {
     if (!def) throw new AppError('JOB_NOT_FOUND');
     const now = this.clock.now();
     const date = businessDate(now, this.tz);
-    if (!(await this.takeLease(name, now.getTime()))) throw new AppError('RATE_LIMITED', 'This job is running right now', { job: name });
+    if (!(await this.takeLease(name, now.getTime())))
+      throw new AppError('RATE_LIMITED', 'This job is running right now', { job: name });
     try {
       const runKey = scheduled ? `${name}:${date}` : `${name}:${date}:${now.getTime()}:${randomUUID().slice(0, 6)}`;
       const run = await this.openRun(name, runKey, triggeredBy, now.getTime());
@@ -54,22 +61,39 @@ export class JobRunner {
       const started = Date.now();
       try {
         const out = await def.run({
-          now, date, resumeFrom: run.cursor,
+          now,
+          date,
+          resumeFrom: run.cursor,
           checkpoint: async (cursor, processed) => {
-            await this.db.tx((q) => q.exec('UPDATE job_runs SET resume_cursor = ?, processed = ? WHERE id = ?', [cursor, processed, run.id]));
+            await this.db.tx((q) =>
+              q.exec('UPDATE job_runs SET resume_cursor = ?, processed = ? WHERE id = ?', [cursor, processed, run.id]),
+            );
             await this.takeLease(name, this.clock.now().getTime());
           },
         });
-        await this.db.tx((q) => q.exec("UPDATE job_runs SET status = 'done', processed = ?, detail = ?, finished_at = ? WHERE id = ?",
-          [out.processed, JSON.stringify({ ...out.detail, tookMs: Date.now() - started }), this.clock.now().getTime(), run.id]));
+        await this.db.tx((q) =>
+          q.exec("UPDATE job_runs SET status = 'done', processed = ?, detail = ?, finished_at = ? WHERE id = ?", [
+            out.processed,
+            JSON.stringify({ ...out.detail, tookMs: Date.now() - started }),
+            this.clock.now().getTime(),
+            run.id,
+          ]),
+        );
       } catch (err) {
         this.logger.error({ job: name, err: (err as Error).message }, 'job failed');
-        await this.db.tx((q) => q.exec("UPDATE job_runs SET status = 'failed', detail = ?, finished_at = ? WHERE id = ?",
-          [JSON.stringify({ error: (err as Error).message.slice(0, 500) }), this.clock.now().getTime(), run.id]));
+        await this.db.tx((q) =>
+          q.exec("UPDATE job_runs SET status = 'failed', detail = ?, finished_at = ? WHERE id = ?", [
+            JSON.stringify({ error: (err as Error).message.slice(0, 500) }),
+            this.clock.now().getTime(),
+            run.id,
+          ]),
+        );
       }
       return this.view(run.id);
     } finally {
-      await this.db.tx((q) => q.exec('UPDATE job_leases SET lease_until = 0 WHERE name = ? AND owner = ?', [name, this.owner]));
+      await this.db.tx((q) =>
+        q.exec('UPDATE job_leases SET lease_until = 0 WHERE name = ? AND owner = ?', [name, this.owner]),
+      );
     }
   }
 
@@ -84,13 +108,16 @@ export class JobRunner {
       const p = localParts(now, this.tz);
       for (const def of this.jobs) {
         if (!def.at || p.hour * 60 + p.minute < def.at.hour * 60 + def.at.minute) continue;
-        const done = await this.db.read((q) => q.one("SELECT id FROM job_runs WHERE run_key = ? AND status IN ('done', 'failed')", [`${def.name}:${date}`]));
+        const done = await this.db.read((q) =>
+          q.one("SELECT id FROM job_runs WHERE run_key = ? AND status IN ('done', 'failed')", [`${def.name}:${date}`]),
+        );
         if (done) continue;
         try {
           await this.run(def.name, 'scheduler', true);
           started.push(def.name);
         } catch (err) {
-          if ((err as AppError).code !== 'RATE_LIMITED') this.logger.error({ job: def.name, err: (err as Error).message }, 'scheduled job did not start');
+          if ((err as AppError).code !== 'RATE_LIMITED')
+            this.logger.error({ job: def.name, err: (err as Error).message }, 'scheduled job did not start');
         }
       }
     } finally {
@@ -111,28 +138,54 @@ export class JobRunner {
 
   async runs(job: string | undefined, cursor: string | undefined, limit: number) {
     const before = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : Number.MAX_SAFE_INTEGER;
-    if (!Number.isSafeInteger(before) || before <= 0) throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
-    const rows = await this.db.read((q) => q.all<{ id: number }>(
-      `SELECT id FROM job_runs WHERE id < ?${job ? ' AND job = ?' : ''} ORDER BY id DESC LIMIT ${limit + 1}`, job ? [before, job] : [before]));
+    if (!Number.isSafeInteger(before) || before <= 0)
+      throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
+    const rows = await this.db.read((q) =>
+      q.all<{ id: number }>(
+        `SELECT id FROM job_runs WHERE id < ?${job ? ' AND job = ?' : ''} ORDER BY id DESC LIMIT ${limit + 1}`,
+        job ? [before, job] : [before],
+      ),
+    );
     const page = rows.slice(0, limit);
     const items = [];
     for (const r of page) items.push(await this.view(Number(r.id)));
-    return { items, nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1].id)).toString('base64url') : null };
+    return {
+      items,
+      nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1].id)).toString('base64url') : null,
+    };
   }
 
   private async takeLease(name: string, now: number): Promise<boolean> {
     return this.db.tx(async (q) => {
-      await q.exec(`${sql.insertIgnore(q.dialect)} INTO job_leases (name, owner, lease_until) VALUES (?, '', 0)`, [name]);
-      return (await q.exec('UPDATE job_leases SET owner = ?, lease_until = ? WHERE name = ? AND (lease_until < ? OR owner = ?)', [this.owner, now + LEASE_MS, name, now, this.owner])) === 1;
+      await q.exec(`${sql.insertIgnore(q.dialect)} INTO job_leases (name, owner, lease_until) VALUES (?, '', 0)`, [
+        name,
+      ]);
+      return (
+        (await q.exec(
+          'UPDATE job_leases SET owner = ?, lease_until = ? WHERE name = ? AND (lease_until < ? OR owner = ?)',
+          [this.owner, now + LEASE_MS, name, now, this.owner],
+        )) === 1
+      );
     });
   }
 
-  private async openRun(name: string, runKey: string, triggeredBy: string, now: number): Promise<{ id: number; status: string; cursor: string | null }> {
+  private async openRun(
+    name: string,
+    runKey: string,
+    triggeredBy: string,
+    now: number,
+  ): Promise<{ id: number; status: string; cursor: string | null }> {
     return this.db.tx(async (q) => {
-      const existing = await q.one<{ id: number; status: string; resume_cursor: string | null }>('SELECT id, status, resume_cursor FROM job_runs WHERE run_key = ?', [runKey]);
+      const existing = await q.one<{ id: number; status: string; resume_cursor: string | null }>(
+        'SELECT id, status, resume_cursor FROM job_runs WHERE run_key = ?',
+        [runKey],
+      );
       if (existing) return { id: Number(existing.id), status: existing.status, cursor: existing.resume_cursor };
       try {
-        const id = await q.insert("INSERT INTO job_runs (job, run_key, status, processed, triggered_by, started_at) VALUES (?, ?, 'running', 0, ?, ?)", [name, runKey, triggeredBy, now]);
+        const id = await q.insert(
+          "INSERT INTO job_runs (job, run_key, status, processed, triggered_by, started_at) VALUES (?, ?, 'running', 0, ?, ?)",
+          [name, runKey, triggeredBy, now],
+        );
         return { id, status: 'running', cursor: null };
       } catch (err) {
         if (isDuplicateKey(err)) throw new AppError('RATE_LIMITED', 'This job is running right now', { job: name });
@@ -142,11 +195,29 @@ export class JobRunner {
   }
 
   private async view(id: number) {
-    const r = (await this.db.read((q) => q.one<{ id: number; job: string; run_key: string; status: string; processed: number; detail: string | null; triggered_by: string; started_at: number; finished_at: number | null }>(
-      'SELECT * FROM job_runs WHERE id = ?', [id])))!;
+    const r = (await this.db.read((q) =>
+      q.one<{
+        id: number;
+        job: string;
+        run_key: string;
+        status: string;
+        processed: number;
+        detail: string | null;
+        triggered_by: string;
+        started_at: number;
+        finished_at: number | null;
+      }>('SELECT * FROM job_runs WHERE id = ?', [id]),
+    ))!;
     return {
-      id: String(r.id), job: r.job, runKey: r.run_key, status: r.status, processed: Number(r.processed), detail: r.detail ? JSON.parse(r.detail) : null,
-      triggeredBy: r.triggered_by, startedAt: new Date(Number(r.started_at)).toISOString(), finishedAt: r.finished_at ? new Date(Number(r.finished_at)).toISOString() : null,
+      id: String(r.id),
+      job: r.job,
+      runKey: r.run_key,
+      status: r.status,
+      processed: Number(r.processed),
+      detail: r.detail ? JSON.parse(r.detail) : null,
+      triggeredBy: r.triggered_by,
+      startedAt: new Date(Number(r.started_at)).toISOString(),
+      finishedAt: r.finished_at ? new Date(Number(r.finished_at)).toISOString() : null,
     };
   }
 }

@@ -8,7 +8,10 @@ export const Points = z.int().min(1).max(MAX_POINTS).describe('A positive whole 
 export const SignedPoints = z.int().min(-MAX_POINTS).max(MAX_POINTS);
 export const IsoDateTime = z.iso.datetime({ offset: true }).describe('ISO 8601 instant');
 export const IsoDate = z.iso.date().describe('Calendar date YYYY-MM-DD in the business timezone');
-export const Id = z.string().regex(/^[1-9][0-9]{0,18}$/).describe('Numeric id as a string');
+export const Id = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/)
+  .describe('Numeric id as a string');
 
 export const ErrorBody = z.object({
   code: z.enum(ERROR_CODES as [string, ...string[]]),

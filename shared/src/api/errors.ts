@@ -18,8 +18,14 @@ export const ERRORS = {
   INSUFFICIENT_POINTS: { status: 409, message: 'Not enough points' },
   BIRTHDAY_ALREADY_SET: { status: 409, message: 'The birthday can only be set once' },
   // Member code and checkout
-  MEMBER_CODE_INVALID: { status: 400, message: 'The member code is wrong or has expired; ask the member to refresh it' },
-  MEMBER_CODE_REPLAYED: { status: 409, message: 'This member code was already used; ask the member to show the new one' },
+  MEMBER_CODE_INVALID: {
+    status: 400,
+    message: 'The member code is wrong or has expired; ask the member to refresh it',
+  },
+  MEMBER_CODE_REPLAYED: {
+    status: 409,
+    message: 'This member code was already used; ask the member to show the new one',
+  },
   STORE_REQUIRED: { status: 403, message: 'This account is not assigned to a store' },
   SELF_CREDIT_FORBIDDEN: { status: 403, message: 'Staff cannot credit their own member account' },
   DAILY_CAP_REACHED: { status: 409, message: 'The daily credit limit has been reached' },

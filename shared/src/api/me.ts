@@ -25,7 +25,12 @@ export const PatchMeRequest = z
     nickname: z.string().trim().min(1).max(32).optional(),
     birthday: IsoDate.optional().describe('Settable once'),
     phone: PhoneNumber.optional(),
-    privacyConsentVersion: z.string().min(1).max(32).optional().describe('Version of the privacy policy the member accepts now'),
+    privacyConsentVersion: z
+      .string()
+      .min(1)
+      .max(32)
+      .optional()
+      .describe('Version of the privacy policy the member accepts now'),
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'Nothing to change' });
 export type PatchMeRequest = z.infer<typeof PatchMeRequest>;

@@ -37,7 +37,11 @@ export const AdjustPointsRequest = z.strictObject({
   memberId: Id,
   delta: SignedPoints.refine((n) => n !== 0, 'Must not be zero'),
   reason: z.string().trim().min(2).max(200).describe('Why: kept in the ledger and the audit log'),
-  idempotencyKey: z.string().min(8).max(64).regex(/^[A-Za-z0-9_.:-]+$/),
+  idempotencyKey: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.:-]+$/),
 });
 export type AdjustPointsRequest = z.infer<typeof AdjustPointsRequest>;
 

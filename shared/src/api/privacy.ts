@@ -6,7 +6,11 @@ import { IsoDateTime } from './common';
 export const DataExport = z.object({
   exportedAt: IsoDateTime,
   profile: z.record(z.string(), z.unknown()),
-  points: z.object({ balance: z.int(), entries: z.array(z.record(z.string(), z.unknown())), lots: z.array(z.record(z.string(), z.unknown())) }),
+  points: z.object({
+    balance: z.int(),
+    entries: z.array(z.record(z.string(), z.unknown())),
+    lots: z.array(z.record(z.string(), z.unknown())),
+  }),
   growth: z.array(z.record(z.string(), z.unknown())),
   tier: z.record(z.string(), z.unknown()).nullable(),
   orders: z.array(z.record(z.string(), z.unknown())),
@@ -21,10 +25,23 @@ export const DeleteAccountRequest = z.strictObject({ confirm: z.literal('DELETE'
 export const DeleteAccountResult = z.object({ deleted: z.literal(true), at: IsoDateTime });
 
 export const privacyEndpoints = {
-  exportMyData: endpoint({ method: 'get', path: '/api/me/export', tag: 'member', auth: 'member', summary: 'Everything stored about me, as JSON (phone in full: it is my own data)', response: DataExport }),
+  exportMyData: endpoint({
+    method: 'get',
+    path: '/api/me/export',
+    tag: 'member',
+    auth: 'member',
+    summary: 'Everything stored about me, as JSON (phone in full: it is my own data)',
+    response: DataExport,
+  }),
   deleteMe: endpoint({
-    method: 'post', path: '/api/me/delete', tag: 'member', auth: 'member',
-    summary: 'Delete my account: personal data erased, ledger kept under a pseudonymous id, sessions ended; the same WeChat account later registers as new without referral rewards',
-    body: DeleteAccountRequest, response: DeleteAccountResult, errors: ['VALIDATION_FAILED'],
+    method: 'post',
+    path: '/api/me/delete',
+    tag: 'member',
+    auth: 'member',
+    summary:
+      'Delete my account: personal data erased, ledger kept under a pseudonymous id, sessions ended; the same WeChat account later registers as new without referral rewards',
+    body: DeleteAccountRequest,
+    response: DeleteAccountResult,
+    errors: ['VALIDATION_FAILED'],
   }),
 };

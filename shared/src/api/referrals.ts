@@ -5,16 +5,31 @@ import { IsoDateTime } from './common';
 export const ReferralsView = z.object({
   code: z.string().describe('My invite code'),
   sharePath: z.string().describe('Mini-program path to share (useShareAppMessage)'),
-  rules: z.object({ inviterPoints: z.int(), inviteePoints: z.int(), trigger: z.enum(['registration', 'first_purchase']), refundWindowDays: z.int() }),
+  rules: z.object({
+    inviterPoints: z.int(),
+    inviteePoints: z.int(),
+    trigger: z.enum(['registration', 'first_purchase']),
+    refundWindowDays: z.int(),
+  }),
   successful: z.int().describe('Invites that earned their reward'),
   milestone: z.object({ every: z.int(), bonus: z.int(), nextAt: z.int().nullable(), remaining: z.int().nullable() }),
-  invitees: z.array(z.object({ maskedName: z.string(), status: z.enum(['registered', 'purchased', 'rewarded', 'capped']), registeredAt: IsoDateTime })),
+  invitees: z.array(
+    z.object({
+      maskedName: z.string(),
+      status: z.enum(['registered', 'purchased', 'rewarded', 'capped']),
+      registeredAt: IsoDateTime,
+    }),
+  ),
   invitedBy: z.object({ maskedName: z.string() }).nullable(),
 });
 
 export const referralEndpoints = {
   getReferrals: endpoint({
-    method: 'get', path: '/api/me/referrals', tag: 'referrals', auth: 'member',
-    summary: 'My invite code and share path, my invitees with status, progress to the next milestone', response: ReferralsView,
+    method: 'get',
+    path: '/api/me/referrals',
+    tag: 'referrals',
+    auth: 'member',
+    summary: 'My invite code and share path, my invitees with status, progress to the next milestone',
+    response: ReferralsView,
   }),
 };

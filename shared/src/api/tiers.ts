@@ -46,19 +46,28 @@ export const CardResponse = z.object({
   tier: TierView,
   balance: z.int(),
   code: z.object({
-    secretHex: z.string().describe('TOTP secret for this member: the device computes the code offline with the shared rule'),
+    secretHex: z
+      .string()
+      .describe('TOTP secret for this member: the device computes the code offline with the shared rule'),
     stepSeconds: z.int(),
     digits: z.int(),
-    current: z.string().describe('The code for the server\'s current time step'),
+    current: z.string().describe("The code for the server's current time step"),
     expiresAt: IsoDateTime,
   }),
   serverTime: IsoDateTime.describe('Lets the device correct its clock offset'),
 });
 export type CardResponse = z.infer<typeof CardResponse>;
 
-export const MemberCode = z.string().regex(/^[0-9]{8,32}$/, 'digits only').describe('The number under the member\'s barcode / in the QR');
+export const MemberCode = z
+  .string()
+  .regex(/^[0-9]{8,32}$/, 'digits only')
+  .describe("The number under the member's barcode / in the QR");
 export const OrderNo = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 of A-Z a-z 0-9 _ -');
-export const AmountCents = z.int().min(1).max(MAX_PURCHASE_CENTS).describe('Amount in cents (fen), a positive whole number');
+export const AmountCents = z
+  .int()
+  .min(1)
+  .max(MAX_PURCHASE_CENTS)
+  .describe('Amount in cents (fen), a positive whole number');
 
 export const LookupQuery = z.strictObject({ code: MemberCode });
 export const LookupResponse = z.object({
@@ -100,31 +109,62 @@ export const RefundResponse = z.object({
 
 export const tierEndpoints = {
   getTier: endpoint({
-    method: 'get', path: '/api/me/tier', tag: 'tiers', auth: 'member',
-    summary: 'Current tier, growth in the rolling window, what the next tier needs, what keeps this one, and each growth entry explained',
+    method: 'get',
+    path: '/api/me/tier',
+    tag: 'tiers',
+    auth: 'member',
+    summary:
+      'Current tier, growth in the rolling window, what the next tier needs, what keeps this one, and each growth entry explained',
     response: TierResponse,
   }),
   getCard: endpoint({
-    method: 'get', path: '/api/me/card', tag: 'tiers', auth: 'member',
+    method: 'get',
+    path: '/api/me/card',
+    tag: 'tiers',
+    auth: 'member',
     summary: 'Member card: tier, balance and the TOTP secret from which the device computes the rotating member code',
     response: CardResponse,
   }),
   staffLookup: endpoint({
-    method: 'get', path: '/api/staff/members/lookup', tag: 'staff', auth: 'staff',
+    method: 'get',
+    path: '/api/staff/members/lookup',
+    tag: 'staff',
+    auth: 'staff',
     summary: 'Preview the member behind a scanned code before crediting (does not use the code up)',
-    query: LookupQuery, response: LookupResponse,
+    query: LookupQuery,
+    response: LookupResponse,
     errors: ['VALIDATION_FAILED', 'MEMBER_CODE_INVALID', 'STORE_REQUIRED', 'RATE_LIMITED'],
   }),
   staffCheckout: endpoint({
-    method: 'post', path: '/api/staff/checkout', tag: 'staff', auth: 'staff',
-    summary: 'Credit a purchase: verifies the member code (current or previous 30 s step, once), credits points (base x tier x member day) and growth, upgrades the tier. Idempotent on (store, orderNo).',
-    body: CheckoutRequest, response: CheckoutResponse,
-    errors: ['VALIDATION_FAILED', 'MEMBER_CODE_INVALID', 'MEMBER_CODE_REPLAYED', 'IDEMPOTENCY_CONFLICT', 'STORE_REQUIRED', 'SELF_CREDIT_FORBIDDEN', 'DAILY_CAP_REACHED', 'RATE_LIMITED'],
+    method: 'post',
+    path: '/api/staff/checkout',
+    tag: 'staff',
+    auth: 'staff',
+    summary:
+      'Credit a purchase: verifies the member code (current or previous 30 s step, once), credits points (base x tier x member day) and growth, upgrades the tier. Idempotent on (store, orderNo).',
+    body: CheckoutRequest,
+    response: CheckoutResponse,
+    errors: [
+      'VALIDATION_FAILED',
+      'MEMBER_CODE_INVALID',
+      'MEMBER_CODE_REPLAYED',
+      'IDEMPOTENCY_CONFLICT',
+      'STORE_REQUIRED',
+      'SELF_CREDIT_FORBIDDEN',
+      'DAILY_CAP_REACHED',
+      'RATE_LIMITED',
+    ],
   }),
   staffRefund: endpoint({
-    method: 'post', path: '/api/staff/refunds', tag: 'staff', auth: 'staff', idempotencyKey: true,
-    summary: 'Refund all or part of an order of this store: reverses points and growth in proportion; points already spent become a debt',
-    body: RefundRequest, response: RefundResponse,
+    method: 'post',
+    path: '/api/staff/refunds',
+    tag: 'staff',
+    auth: 'staff',
+    idempotencyKey: true,
+    summary:
+      'Refund all or part of an order of this store: reverses points and growth in proportion; points already spent become a debt',
+    body: RefundRequest,
+    response: RefundResponse,
     errors: ['VALIDATION_FAILED', 'ORDER_NOT_FOUND', 'REFUND_EXCEEDS_ORDER', 'IDEMPOTENCY_CONFLICT', 'STORE_REQUIRED'],
   }),
 };

@@ -20,7 +20,10 @@ export interface CheckinRules {
 export const DEFAULT_CHECKIN_RULES: CheckinRules = {
   baseReward: 10,
   cycle: 'weekly',
-  streakBonuses: [{ day: 3, bonus: 20 }, { day: 7, bonus: 50 }],
+  streakBonuses: [
+    { day: 3, bonus: 20 },
+    { day: 7, bonus: 50 },
+  ],
   tierMultiplier: false,
   makeupCostPoints: 20,
   makeupMaxPerCycle: 2,
@@ -58,7 +61,11 @@ export function streakAt(checked: ReadonlySet<string>, day: string, cycle: Check
   return n;
 }
 
-export function rewardFor(rules: CheckinRules, streakDay: number, multiplierPercent = 100): { base: number; bonus: number; total: number } {
+export function rewardFor(
+  rules: CheckinRules,
+  streakDay: number,
+  multiplierPercent = 100,
+): { base: number; bonus: number; total: number } {
   const base = rules.tierMultiplier ? Math.floor((rules.baseReward * multiplierPercent) / 100) : rules.baseReward;
   const bonus = rules.streakBonuses.find((b) => b.day === streakDay)?.bonus ?? 0;
   return { base, bonus, total: base + bonus };
@@ -73,7 +80,13 @@ export function nextBonus(rules: CheckinRules, streak: number): { day: number; b
 export type MakeupRefusal = 'not_a_date' | 'today_or_future' | 'already_checked' | 'outside_cycle' | 'limit_reached';
 
 /** Whether a missed day may be made up: a past day of the current cycle, not checked, within the cycle's allowance. */
-export function canMakeUp(rules: CheckinRules, today: string, target: string, checked: ReadonlySet<string>, usedInCycle: number): MakeupRefusal | null {
+export function canMakeUp(
+  rules: CheckinRules,
+  today: string,
+  target: string,
+  checked: ReadonlySet<string>,
+  usedInCycle: number,
+): MakeupRefusal | null {
   if (!parseIsoDate(target)) return 'not_a_date';
   if (target >= today) return 'today_or_future';
   if (checked.has(target)) return 'already_checked';

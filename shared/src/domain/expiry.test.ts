@@ -1,7 +1,8 @@
 import { DEFAULT_EXPIRY_POLICY, expiresAt, isExpired, validateExpiryPolicy, type ExpiryPolicy } from './expiry';
 
 const TZ = 'Asia/Shanghai';
-const exp = (iso: string, p: ExpiryPolicy = DEFAULT_EXPIRY_POLICY) => expiresAt(new Date(iso), p, TZ)?.toISOString() ?? null;
+const exp = (iso: string, p: ExpiryPolicy = DEFAULT_EXPIRY_POLICY) =>
+  expiresAt(new Date(iso), p, TZ)?.toISOString() ?? null;
 
 describe('default policy: end of the 12th month after earning, in business time', () => {
   it.each([
@@ -14,22 +15,35 @@ describe('default policy: end of the 12th month after earning, in business time'
 });
 
 describe('other policies', () => {
-  it('months: 0 means the end of the earning month', () => expect(exp('2026-11-24T04:00:00Z', { kind: 'endOfMonth', months: 0 })).toBe('2026-11-30T16:00:00.000Z'));
-  it('days: at the end of the Nth business day after', () => expect(exp('2026-11-24T04:00:00Z', { kind: 'days', days: 7 })).toBe('2026-12-01T16:00:00.000Z'));
+  it('months: 0 means the end of the earning month', () =>
+    expect(exp('2026-11-24T04:00:00Z', { kind: 'endOfMonth', months: 0 })).toBe('2026-11-30T16:00:00.000Z'));
+  it('days: at the end of the Nth business day after', () =>
+    expect(exp('2026-11-24T04:00:00Z', { kind: 'days', days: 7 })).toBe('2026-12-01T16:00:00.000Z'));
   it('never', () => expect(exp('2026-11-24T04:00:00Z', { kind: 'never' })).toBeNull());
 });
 
 describe('isExpired: the boundary instant is exclusive', () => {
   const at = new Date('2027-11-30T16:00:00.000Z');
-  it.each([[-1, false], [0, true], [1, true]])('%i ms around the boundary', (d, expired) => expect(isExpired(at, new Date(at.getTime() + d))).toBe(expired));
+  it.each([
+    [-1, false],
+    [0, true],
+    [1, true],
+  ])('%i ms around the boundary', (d, expired) => expect(isExpired(at, new Date(at.getTime() + d))).toBe(expired));
   it('never-expiring lots never expire', () => expect(isExpired(null, new Date('2099-01-01'))).toBe(false));
 });
 
 describe('validateExpiryPolicy', () => {
   it.each<[ExpiryPolicy, boolean]>([
-    [{ kind: 'endOfMonth', months: 12 }, true], [{ kind: 'endOfMonth', months: 0 }, true], [{ kind: 'endOfMonth', months: -1 }, false],
-    [{ kind: 'endOfMonth', months: 1.5 }, false], [{ kind: 'endOfMonth', months: 121 }, false], [{ kind: 'days', days: 0 }, false],
-    [{ kind: 'days', days: 365 }, true], [{ kind: 'never' }, true], [{ kind: 'weekly' } as never, false],
+    [{ kind: 'endOfMonth', months: 12 }, true],
+    [{ kind: 'endOfMonth', months: 0 }, true],
+    [{ kind: 'endOfMonth', months: -1 }, false],
+    [{ kind: 'endOfMonth', months: 1.5 }, false],
+    [{ kind: 'endOfMonth', months: 121 }, false],
+    [{ kind: 'days', days: 0 }, false],
+    [{ kind: 'days', days: 365 }, true],
+    [{ kind: 'never' }, true],
+    [{ kind: 'weekly' } as never, false],
   ])('%j valid=%p', (p, ok) => expect(validateExpiryPolicy(p) === null).toBe(ok));
-  it('expiresAt refuses an invalid policy', () => expect(() => expiresAt(new Date(), { kind: 'days', days: -3 }, TZ)).toThrow(RangeError));
+  it('expiresAt refuses an invalid policy', () =>
+    expect(() => expiresAt(new Date(), { kind: 'days', days: -3 }, TZ)).toThrow(RangeError));
 });

@@ -8,16 +8,17 @@ import { localParts, startOfLocalDay } from './time';
  * - days: at the end of the business day N days after the earning day.
  * - never: points do not expire.
  */
-export type ExpiryPolicy =
-  | { kind: 'endOfMonth'; months: number }
-  | { kind: 'days'; days: number }
-  | { kind: 'never' };
+export type ExpiryPolicy = { kind: 'endOfMonth'; months: number } | { kind: 'days'; days: number } | { kind: 'never' };
 
 export const DEFAULT_EXPIRY_POLICY: ExpiryPolicy = { kind: 'endOfMonth', months: 12 };
 
 export function validateExpiryPolicy(p: ExpiryPolicy): string | null {
-  if (p.kind === 'endOfMonth') return Number.isInteger(p.months) && p.months >= 0 && p.months <= 120 ? null : 'months must be a whole number 0-120';
-  if (p.kind === 'days') return Number.isInteger(p.days) && p.days >= 1 && p.days <= 3660 ? null : 'days must be a whole number 1-3660';
+  if (p.kind === 'endOfMonth')
+    return Number.isInteger(p.months) && p.months >= 0 && p.months <= 120
+      ? null
+      : 'months must be a whole number 0-120';
+  if (p.kind === 'days')
+    return Number.isInteger(p.days) && p.days >= 1 && p.days <= 3660 ? null : 'days must be a whole number 1-3660';
   if (p.kind === 'never') return null;
   return 'unknown expiry policy';
 }

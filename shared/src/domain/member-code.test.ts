@@ -1,11 +1,28 @@
-import { hotp, memberCode, parseMemberCode, secondsLeft, secretFromHex, stepOf, totp, verifyMemberCode } from './member-code';
+import {
+  hotp,
+  memberCode,
+  parseMemberCode,
+  secondsLeft,
+  secretFromHex,
+  stepOf,
+  totp,
+  verifyMemberCode,
+} from './member-code';
 
 const rfcSecret = new TextEncoder().encode('12345678901234567890');
 
 describe('HOTP, RFC 4226 appendix D', () => {
   it.each([
-    [0, '755224'], [1, '287082'], [2, '359152'], [3, '969429'], [4, '338314'],
-    [5, '254676'], [6, '287922'], [7, '162583'], [8, '399871'], [9, '520489'],
+    [0, '755224'],
+    [1, '287082'],
+    [2, '359152'],
+    [3, '969429'],
+    [4, '338314'],
+    [5, '254676'],
+    [6, '287922'],
+    [7, '162583'],
+    [8, '399871'],
+    [9, '520489'],
   ])('counter %i -> %s', (counter, code) => expect(hotp(rfcSecret, counter)).toBe(code));
 
   it.each([[-1], [6.5]])('refuses counter %p', (c) => expect(() => hotp(rfcSecret, c)).toThrow());
@@ -17,14 +34,30 @@ describe('HOTP, RFC 4226 appendix D', () => {
 
 describe('TOTP SHA1, RFC 6238 appendix B (8 digits)', () => {
   it.each([
-    [59, '94287082'], [1111111109, '07081804'], [1111111111, '14050471'],
-    [1234567890, '89005924'], [2000000000, '69279037'], [20000000000, '65353130'],
+    [59, '94287082'],
+    [1111111109, '07081804'],
+    [1111111111, '14050471'],
+    [1234567890, '89005924'],
+    [2000000000, '69279037'],
+    [20000000000, '65353130'],
   ])('t=%i -> %s', (t, code) => expect(totp(rfcSecret, t * 1000, 8)).toBe(code));
 });
 
 describe('steps', () => {
-  it.each([[0, 0], [29_999, 0], [30_000, 1], [59_999, 1], [60_000, 2]])('stepOf(%i) = %i', (ms, step) => expect(stepOf(ms)).toBe(step));
-  it.each([[0, 30], [1, 30], [29_001, 1], [29_999, 1], [15_000, 15]])('secondsLeft(%i) = %i', (ms, s) => expect(secondsLeft(ms)).toBe(s));
+  it.each([
+    [0, 0],
+    [29_999, 0],
+    [30_000, 1],
+    [59_999, 1],
+    [60_000, 2],
+  ])('stepOf(%i) = %i', (ms, step) => expect(stepOf(ms)).toBe(step));
+  it.each([
+    [0, 30],
+    [1, 30],
+    [29_001, 1],
+    [29_999, 1],
+    [15_000, 15],
+  ])('secondsLeft(%i) = %i', (ms, s) => expect(secondsLeft(ms)).toBe(s));
 });
 
 describe('member code', () => {
@@ -38,16 +71,28 @@ describe('member code', () => {
     expect(parseMemberCode(code)).toEqual({ memberId: '42', otp: code.slice(10) });
   });
 
-  it.each(['0', '01', '12345678901', 'abc', ''])('refuses member id %p', (id) => expect(() => memberCode(id, secret, t0)).toThrow(RangeError));
+  it.each(['0', '01', '12345678901', 'abc', ''])('refuses member id %p', (id) =>
+    expect(() => memberCode(id, secret, t0)).toThrow(RangeError),
+  );
 
   it.each([
-    '', '123', '00000000421234567', '000000004212345', '0000000042abcdef', '0000000000123456', ' 000000004212345', '-000000004212345',
+    '',
+    '123',
+    '00000000421234567',
+    '000000004212345',
+    '0000000042abcdef',
+    '0000000000123456',
+    ' 000000004212345',
+    '-000000004212345',
   ])('parse refuses %p', (code) => expect(parseMemberCode(code)).toBeNull());
 
   it('accepts the current and the previous step, refuses older and future steps', () => {
     const at = (ms: number) => memberCode('7', secret, ms).slice(10);
     expect(verifyMemberCode(secret, at(t0), t0, { acceptPrevious: true })).toEqual({ ok: true, step: stepOf(t0) });
-    expect(verifyMemberCode(secret, at(t0 - 30_000), t0, { acceptPrevious: true })).toEqual({ ok: true, step: stepOf(t0) - 1 });
+    expect(verifyMemberCode(secret, at(t0 - 30_000), t0, { acceptPrevious: true })).toEqual({
+      ok: true,
+      step: stepOf(t0) - 1,
+    });
     expect(verifyMemberCode(secret, at(t0 - 30_000), t0, { acceptPrevious: false })).toEqual({ ok: false });
     expect(verifyMemberCode(secret, at(t0 - 60_000), t0, { acceptPrevious: true })).toEqual({ ok: false });
     expect(verifyMemberCode(secret, at(t0 + 30_000), t0, { acceptPrevious: true })).toEqual({ ok: false });
@@ -65,6 +110,10 @@ describe('member code', () => {
     expect(verifyMemberCode(other, memberCode('7', secret, t0).slice(10), t0)).toEqual({ ok: false });
   });
 
-  it.each(['12345', '1234567', 'abcdef', ''])('refuses otp %p', (otp) => expect(verifyMemberCode(secret, otp, t0)).toEqual({ ok: false }));
-  it.each(['abc', 'zz', '0'])('secretFromHex refuses %p', (hex) => expect(() => secretFromHex(hex)).toThrow(RangeError));
+  it.each(['12345', '1234567', 'abcdef', ''])('refuses otp %p', (otp) =>
+    expect(verifyMemberCode(secret, otp, t0)).toEqual({ ok: false }),
+  );
+  it.each(['abc', 'zz', '0'])('secretFromHex refuses %p', (hex) =>
+    expect(() => secretFromHex(hex)).toThrow(RangeError),
+  );
 });

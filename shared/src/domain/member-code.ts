@@ -64,7 +64,12 @@ export function parseMemberCode(code: string): { memberId: string; otp: string }
  * before it rolled over). Never a future step: the device clock is not trusted.
  * Returns the matched step so the caller can refuse a second use of it.
  */
-export function verifyMemberCode(secret: Uint8Array, otp: string, nowMs: number, opts: { acceptPrevious?: boolean } = {}): { ok: true; step: number } | { ok: false } {
+export function verifyMemberCode(
+  secret: Uint8Array,
+  otp: string,
+  nowMs: number,
+  opts: { acceptPrevious?: boolean } = {},
+): { ok: true; step: number } | { ok: false } {
   if (!/^[0-9]{6}$/.test(otp)) return { ok: false };
   const now = stepOf(nowMs);
   const steps = opts.acceptPrevious === false ? [now] : [now, now - 1];

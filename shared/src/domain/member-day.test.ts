@@ -2,10 +2,16 @@ import { isMemberDay, isoWeekday } from './member-day';
 
 describe('isoWeekday', () => {
   it.each([
-    ['2026-11-23', 1], ['2026-11-24', 2], ['2026-11-29', 7], ['2024-02-29', 4], ['2000-01-01', 6],
+    ['2026-11-23', 1],
+    ['2026-11-24', 2],
+    ['2026-11-29', 7],
+    ['2024-02-29', 4],
+    ['2000-01-01', 6],
   ])('%s is weekday %i', (date, wd) => expect(isoWeekday(date)).toBe(wd));
 
-  it.each(['2026-02-30', '2026-13-01', 'yesterday', ''])('refuses %p', (bad) => expect(() => isoWeekday(bad)).toThrow(RangeError));
+  it.each(['2026-02-30', '2026-13-01', 'yesterday', ''])('refuses %p', (bad) =>
+    expect(() => isoWeekday(bad)).toThrow(RangeError),
+  );
 });
 
 describe('isMemberDay', () => {

@@ -16,22 +16,31 @@ export interface EarningRules {
 
 export const DEFAULT_EARNING_RULES: EarningRules = { centsPerPoint: 100, multipliers: [] };
 
-export interface PointsLine { code: string; points: number }
-export interface PurchasePoints { total: number; lines: PointsLine[] }
+export interface PointsLine {
+  code: string;
+  points: number;
+}
+export interface PurchasePoints {
+  total: number;
+  lines: PointsLine[];
+}
 
 export class RuleError extends RangeError {}
 
 export function validateAmountCents(amountCents: number): string | null {
-  if (typeof amountCents !== 'number' || !Number.isSafeInteger(amountCents)) return 'amount must be a whole number of cents';
+  if (typeof amountCents !== 'number' || !Number.isSafeInteger(amountCents))
+    return 'amount must be a whole number of cents';
   if (amountCents <= 0) return 'amount must be positive';
   if (amountCents > MAX_PURCHASE_CENTS) return `amount must be at most ${MAX_PURCHASE_CENTS} cents`;
   return null;
 }
 
 export function validateEarningRules(r: EarningRules): string | null {
-  if (!Number.isSafeInteger(r.centsPerPoint) || r.centsPerPoint < 1 || r.centsPerPoint > 1_000_000) return 'centsPerPoint must be a whole number 1-1000000';
+  if (!Number.isSafeInteger(r.centsPerPoint) || r.centsPerPoint < 1 || r.centsPerPoint > 1_000_000)
+    return 'centsPerPoint must be a whole number 1-1000000';
   for (const m of r.multipliers) {
-    if (!Number.isInteger(m.percent) || m.percent < 100 || m.percent > 1000) return `multiplier ${m.code}: percent must be a whole number 100-1000`;
+    if (!Number.isInteger(m.percent) || m.percent < 100 || m.percent > 1000)
+      return `multiplier ${m.code}: percent must be a whole number 100-1000`;
   }
   return null;
 }
@@ -64,7 +73,12 @@ export function validatePoints(points: number): string | null {
  * How a debit is taken from lots: earliest expiry first (never-expiring lots last),
  * then oldest first. Pure: the service applies the plan with conditional updates.
  */
-export interface LotView { id: string; remaining: number; expiresAt: Date | null; createdAt: Date }
+export interface LotView {
+  id: string;
+  remaining: number;
+  expiresAt: Date | null;
+  createdAt: Date;
+}
 
 export function planDebit(lots: LotView[], points: number, now: Date): { lotId: string; take: number }[] | null {
   const usable = lots
@@ -73,7 +87,9 @@ export function planDebit(lots: LotView[], points: number, now: Date): { lotId: 
       const ea = a.expiresAt?.getTime() ?? Infinity;
       const eb = b.expiresAt?.getTime() ?? Infinity;
       // Ids are numeric strings: compare them as numbers ('9' before '10').
-      return ea !== eb ? ea - eb : a.createdAt.getTime() - b.createdAt.getTime() || (a.id.length - b.id.length || (a.id < b.id ? -1 : 1));
+      return ea !== eb
+        ? ea - eb
+        : a.createdAt.getTime() - b.createdAt.getTime() || a.id.length - b.id.length || (a.id < b.id ? -1 : 1);
     });
   const plan: { lotId: string; take: number }[] = [];
   let left = points;

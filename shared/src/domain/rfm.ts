@@ -19,11 +19,28 @@ export const DEFAULT_RFM_RULES: RfmRules = {
   monetaryCents: [20_000, 50_000, 200_000, 500_000],
 };
 
-export const SEGMENTS = ['champion', 'loyal', 'promising', 'at_risk', 'hibernating', 'needs_attention', 'prospect'] as const;
+export const SEGMENTS = [
+  'champion',
+  'loyal',
+  'promising',
+  'at_risk',
+  'hibernating',
+  'needs_attention',
+  'prospect',
+] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
-export interface RfmInput { recencyDays: number | null; frequency: number; monetaryCents: number }
-export interface RfmScore { r: number; f: number; m: number; segment: Segment }
+export interface RfmInput {
+  recencyDays: number | null;
+  frequency: number;
+  monetaryCents: number;
+}
+export interface RfmScore {
+  r: number;
+  f: number;
+  m: number;
+  segment: Segment;
+}
 
 /** 1 + how many cut points the value reaches (higher is better). */
 function upScore(value: number, cuts: readonly number[]): number {
@@ -48,7 +65,8 @@ export function rfmScore(input: RfmInput, rules: RfmRules = DEFAULT_RFM_RULES): 
 export function validateRfmRules(rules: RfmRules): string | null {
   for (const [name, cuts] of Object.entries(rules) as [string, number[]][]) {
     if (!Array.isArray(cuts) || cuts.length !== 4) return `${name}: four cut points`;
-    if (cuts.some((c, i) => !Number.isSafeInteger(c) || c < 0 || (i > 0 && c <= cuts[i - 1]))) return `${name}: whole numbers, strictly increasing`;
+    if (cuts.some((c, i) => !Number.isSafeInteger(c) || c < 0 || (i > 0 && c <= cuts[i - 1])))
+      return `${name}: whole numbers, strictly increasing`;
   }
   return null;
 }

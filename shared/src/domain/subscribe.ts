@@ -35,11 +35,16 @@ export function checkField(key: string, value: string): string | null {
 }
 
 /** Fills `{name}` placeholders from the payload; `thing` values too long are shortened with an ellipsis. */
-export function renderFields(fields: Record<string, string>, payload: Record<string, unknown>): { data: Record<string, { value: string }>; errors: string[] } {
+export function renderFields(
+  fields: Record<string, string>,
+  payload: Record<string, unknown>,
+): { data: Record<string, { value: string }>; errors: string[] } {
   const data: Record<string, { value: string }> = {};
   const errors: string[] = [];
   for (const [key, tpl] of Object.entries(fields)) {
-    let value = tpl.replace(/\{(\w+)\}/g, (_, name: string) => (payload[name] === undefined || payload[name] === null ? '' : String(payload[name])));
+    let value = tpl.replace(/\{(\w+)\}/g, (_, name: string) =>
+      payload[name] === undefined || payload[name] === null ? '' : String(payload[name]),
+    );
     if (fieldType(key) === 'thing' && [...value].length > 20) value = `${[...value].slice(0, 19).join('')}…`;
     const err = checkField(key, value);
     if (err) errors.push(err);

@@ -1,8 +1,13 @@
 import { DEFAULT_TASKS, periodKey, validateTaskCatalog } from './tasks';
 
 describe('periodKey', () => {
-  it.each([['once', '2026-11-24', 'once'], ['daily', '2026-11-24', '2026-11-24'], ['weekly', '2026-11-24', 'w2026-11-23'], ['weekly', '2026-11-29', 'w2026-11-23'], ['weekly', '2026-11-30', 'w2026-11-30']] as const)(
-    '%s on %s -> %s', (p, d, k) => expect(periodKey(p, d)).toBe(k));
+  it.each([
+    ['once', '2026-11-24', 'once'],
+    ['daily', '2026-11-24', '2026-11-24'],
+    ['weekly', '2026-11-24', 'w2026-11-23'],
+    ['weekly', '2026-11-29', 'w2026-11-23'],
+    ['weekly', '2026-11-30', 'w2026-11-30'],
+  ] as const)('%s on %s -> %s', (p, d, k) => expect(periodKey(p, d)).toBe(k));
 });
 
 describe('validateTaskCatalog', () => {

@@ -14,7 +14,10 @@ export interface TaskDef {
   points: number;
   growth: number;
 }
-export interface TaskCatalog { tasks: TaskDef[]; clientReportsPerDay: number }
+export interface TaskCatalog {
+  tasks: TaskDef[];
+  clientReportsPerDay: number;
+}
 
 export const DEFAULT_TASKS: TaskCatalog = {
   clientReportsPerDay: 3,
@@ -35,7 +38,8 @@ export function periodKey(period: TaskDef['period'], date: string): string {
 }
 
 export function validateTaskCatalog(c: TaskCatalog): string | null {
-  if (!Number.isInteger(c.clientReportsPerDay) || c.clientReportsPerDay < 0 || c.clientReportsPerDay > 100) return 'clientReportsPerDay must be 0-100';
+  if (!Number.isInteger(c.clientReportsPerDay) || c.clientReportsPerDay < 0 || c.clientReportsPerDay > 100)
+    return 'clientReportsPerDay must be 0-100';
   const codes = new Set<string>();
   for (const t of c.tasks) {
     if (!/^[a-z][a-z0-9_]{1,31}$/.test(t.code)) return `task code ${t.code}: lower_snake, 2-32 characters`;

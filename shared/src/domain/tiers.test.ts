@@ -1,15 +1,38 @@
-import { DEFAULT_TIER_RULES as R, evaluateTier, growthForPurchase, nextTier, tierFor, tierProgress, validateTierRules, type TierRules } from './tiers';
+import {
+  DEFAULT_TIER_RULES as R,
+  evaluateTier,
+  growthForPurchase,
+  nextTier,
+  tierFor,
+  tierProgress,
+  validateTierRules,
+  type TierRules,
+} from './tiers';
 
 describe('tierFor', () => {
   it.each([
-    [0, 'normal'], [2999, 'normal'], [3000, 'silver'], [5999, 'silver'], [6000, 'gold'], [10_000_000, 'gold'], [-5, 'normal'],
+    [0, 'normal'],
+    [2999, 'normal'],
+    [3000, 'silver'],
+    [5999, 'silver'],
+    [6000, 'gold'],
+    [10_000_000, 'gold'],
+    [-5, 'normal'],
   ])('growth %i -> %s', (g, code) => expect(tierFor(R, g).code).toBe(code));
 });
 
 describe('growthForPurchase', () => {
-  it.each([[99, 0], [100, 1], [12_345, 123], [300_000, 3000], [1_000_000_000, 10_000_000]])('%i cents -> %i', (c, g) => expect(growthForPurchase(R, c)).toBe(g));
+  it.each([
+    [99, 0],
+    [100, 1],
+    [12_345, 123],
+    [300_000, 3000],
+    [1_000_000_000, 10_000_000],
+  ])('%i cents -> %i', (c, g) => expect(growthForPurchase(R, c)).toBe(g));
   it('scales with growthPerYuan', () => expect(growthForPurchase({ ...R, growthPerYuan: 2 }, 12_345)).toBe(246));
-  it.each([[0], [-100], [10.5], [Number.NaN], [2 ** 60]])('refuses %p', (c) => expect(() => growthForPurchase(R, c)).toThrow(RangeError));
+  it.each([[0], [-100], [10.5], [Number.NaN], [2 ** 60]])('refuses %p', (c) =>
+    expect(() => growthForPurchase(R, c)).toThrow(RangeError),
+  );
 });
 
 describe('tierProgress', () => {
@@ -50,23 +73,111 @@ describe('evaluateTier', () => {
 });
 
 describe('validateTierRules', () => {
-  const tweak = (f: (r: TierRules) => void) => { const r: TierRules = JSON.parse(JSON.stringify(R)); f(r); return validateTierRules(r); };
+  const tweak = (f: (r: TierRules) => void) => {
+    const r: TierRules = JSON.parse(JSON.stringify(R));
+    f(r);
+    return validateTierRules(r);
+  };
   it('defaults are valid', () => expect(validateTierRules(R)).toEqual([]));
   it.each<[string, (r: TierRules) => void, RegExp]>([
-    ['first tier above 0', (r) => { r.tiers[0].minGrowth = 10; }, /start at growth 0/],
-    ['overlapping thresholds', (r) => { r.tiers[2].minGrowth = 3000; }, /increase strictly/],
-    ['decreasing thresholds', (r) => { r.tiers[2].minGrowth = 100; }, /increase strictly/],
-    ['duplicate code', (r) => { r.tiers[1].code = 'gold'; }, /used twice/],
-    ['bad code', (r) => { r.tiers[1].code = 'Silver Card'; }, /code must be/],
-    ['multiplier below 100', (r) => { r.tiers[1].multiplierPercent = 90; }, /multiplierPercent/],
-    ['fractional multiplier', (r) => { r.tiers[1].multiplierPercent = 120.5; }, /multiplierPercent/],
-    ['negative growth', (r) => { r.tiers[1].minGrowth = -1; }, /minGrowth/],
-    ['empty name', (r) => { r.tiers[1].name = ''; }, /name/],
-    ['window 0', (r) => { r.windowMonths = 0; }, /windowMonths/],
-    ['window 48', (r) => { r.windowMonths = 48; }, /windowMonths/],
-    ['negative grace', (r) => { r.graceDays = -1; }, /graceDays/],
-    ['negative gift', (r) => { r.tiers[0].birthdayGiftPoints = -5; }, /birthdayGiftPoints/],
-    ['no tiers', (r) => { r.tiers = []; }, /at least one tier/],
+    [
+      'first tier above 0',
+      (r) => {
+        r.tiers[0].minGrowth = 10;
+      },
+      /start at growth 0/,
+    ],
+    [
+      'overlapping thresholds',
+      (r) => {
+        r.tiers[2].minGrowth = 3000;
+      },
+      /increase strictly/,
+    ],
+    [
+      'decreasing thresholds',
+      (r) => {
+        r.tiers[2].minGrowth = 100;
+      },
+      /increase strictly/,
+    ],
+    [
+      'duplicate code',
+      (r) => {
+        r.tiers[1].code = 'gold';
+      },
+      /used twice/,
+    ],
+    [
+      'bad code',
+      (r) => {
+        r.tiers[1].code = 'Silver Card';
+      },
+      /code must be/,
+    ],
+    [
+      'multiplier below 100',
+      (r) => {
+        r.tiers[1].multiplierPercent = 90;
+      },
+      /multiplierPercent/,
+    ],
+    [
+      'fractional multiplier',
+      (r) => {
+        r.tiers[1].multiplierPercent = 120.5;
+      },
+      /multiplierPercent/,
+    ],
+    [
+      'negative growth',
+      (r) => {
+        r.tiers[1].minGrowth = -1;
+      },
+      /minGrowth/,
+    ],
+    [
+      'empty name',
+      (r) => {
+        r.tiers[1].name = '';
+      },
+      /name/,
+    ],
+    [
+      'window 0',
+      (r) => {
+        r.windowMonths = 0;
+      },
+      /windowMonths/,
+    ],
+    [
+      'window 48',
+      (r) => {
+        r.windowMonths = 48;
+      },
+      /windowMonths/,
+    ],
+    [
+      'negative grace',
+      (r) => {
+        r.graceDays = -1;
+      },
+      /graceDays/,
+    ],
+    [
+      'negative gift',
+      (r) => {
+        r.tiers[0].birthdayGiftPoints = -5;
+      },
+      /birthdayGiftPoints/,
+    ],
+    [
+      'no tiers',
+      (r) => {
+        r.tiers = [];
+      },
+      /at least one tier/,
+    ],
   ])('%s', (_name, f, msg) => {
     const errors = tweak(f);
     expect(errors.length).toBeGreaterThan(0);

@@ -23,9 +23,30 @@ export interface TierRules {
 
 export const DEFAULT_TIER_RULES: TierRules = {
   tiers: [
-    { code: 'normal', name: '普卡', minGrowth: 0, multiplierPercent: 100, benefits: ['会员价', '生日礼'], birthdayGiftPoints: 100 },
-    { code: 'silver', name: '银卡', minGrowth: 3000, multiplierPercent: 120, benefits: ['会员价', '生日礼', '积分1.2倍', '每月免运费券'], birthdayGiftPoints: 300 },
-    { code: 'gold', name: '金卡', minGrowth: 6000, multiplierPercent: 150, benefits: ['会员价', '生日礼', '积分1.5倍', '专属客服', '新品优先购'], birthdayGiftPoints: 800 },
+    {
+      code: 'normal',
+      name: '普卡',
+      minGrowth: 0,
+      multiplierPercent: 100,
+      benefits: ['会员价', '生日礼'],
+      birthdayGiftPoints: 100,
+    },
+    {
+      code: 'silver',
+      name: '银卡',
+      minGrowth: 3000,
+      multiplierPercent: 120,
+      benefits: ['会员价', '生日礼', '积分1.2倍', '每月免运费券'],
+      birthdayGiftPoints: 300,
+    },
+    {
+      code: 'gold',
+      name: '金卡',
+      minGrowth: 6000,
+      multiplierPercent: 150,
+      benefits: ['会员价', '生日礼', '积分1.5倍', '专属客服', '新品优先购'],
+      birthdayGiftPoints: 800,
+    },
   ],
   windowMonths: 12,
   graceDays: 30,
@@ -42,18 +63,25 @@ export function validateTierRules(r: TierRules): string[] {
   if (r.tiers[0].minGrowth !== 0) errors.push('the first tier must start at growth 0');
   const codes = new Set<string>();
   r.tiers.forEach((t, i) => {
-    if (!/^[a-z][a-z0-9_]{0,15}$/.test(t.code)) errors.push(`tier ${i + 1}: code must be lower-case letters, digits or _ (max 16)`);
+    if (!/^[a-z][a-z0-9_]{0,15}$/.test(t.code))
+      errors.push(`tier ${i + 1}: code must be lower-case letters, digits or _ (max 16)`);
     if (codes.has(t.code)) errors.push(`tier ${i + 1}: code ${t.code} is used twice`);
     codes.add(t.code);
     if (!t.name || t.name.length > 16) errors.push(`tier ${i + 1}: name must be 1-16 characters`);
-    if (!Number.isSafeInteger(t.minGrowth) || t.minGrowth < 0 || t.minGrowth > MAX_GROWTH) errors.push(`tier ${i + 1}: minGrowth must be a whole number 0-${MAX_GROWTH}`);
-    if (i > 0 && !(t.minGrowth > r.tiers[i - 1].minGrowth)) errors.push(`tier ${i + 1}: thresholds must increase strictly (overlaps ${r.tiers[i - 1].code})`);
-    if (!Number.isInteger(t.multiplierPercent) || t.multiplierPercent < 100 || t.multiplierPercent > 1000) errors.push(`tier ${i + 1}: multiplierPercent must be a whole number 100-1000`);
-    if (t.birthdayGiftPoints !== undefined && (!Number.isInteger(t.birthdayGiftPoints) || t.birthdayGiftPoints < 0)) errors.push(`tier ${i + 1}: birthdayGiftPoints must be a whole number >= 0`);
+    if (!Number.isSafeInteger(t.minGrowth) || t.minGrowth < 0 || t.minGrowth > MAX_GROWTH)
+      errors.push(`tier ${i + 1}: minGrowth must be a whole number 0-${MAX_GROWTH}`);
+    if (i > 0 && !(t.minGrowth > r.tiers[i - 1].minGrowth))
+      errors.push(`tier ${i + 1}: thresholds must increase strictly (overlaps ${r.tiers[i - 1].code})`);
+    if (!Number.isInteger(t.multiplierPercent) || t.multiplierPercent < 100 || t.multiplierPercent > 1000)
+      errors.push(`tier ${i + 1}: multiplierPercent must be a whole number 100-1000`);
+    if (t.birthdayGiftPoints !== undefined && (!Number.isInteger(t.birthdayGiftPoints) || t.birthdayGiftPoints < 0))
+      errors.push(`tier ${i + 1}: birthdayGiftPoints must be a whole number >= 0`);
   });
-  if (!Number.isInteger(r.windowMonths) || r.windowMonths < 1 || r.windowMonths > 36) errors.push('windowMonths must be 1-36');
+  if (!Number.isInteger(r.windowMonths) || r.windowMonths < 1 || r.windowMonths > 36)
+    errors.push('windowMonths must be 1-36');
   if (!Number.isInteger(r.graceDays) || r.graceDays < 0 || r.graceDays > 365) errors.push('graceDays must be 0-365');
-  if (!Number.isInteger(r.growthPerYuan) || r.growthPerYuan < 0 || r.growthPerYuan > 100) errors.push('growthPerYuan must be 0-100');
+  if (!Number.isInteger(r.growthPerYuan) || r.growthPerYuan < 0 || r.growthPerYuan > 100)
+    errors.push('growthPerYuan must be 0-100');
   return errors;
 }
 
@@ -70,7 +98,8 @@ function rankOf(rules: TierRules, code: string): number {
 
 /** Growth for a purchase: whole yuan only, rounded down (99 fen earn nothing). */
 export function growthForPurchase(rules: TierRules, amountCents: number): number {
-  if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new RangeError('amount must be a positive whole number of cents');
+  if (!Number.isSafeInteger(amountCents) || amountCents <= 0)
+    throw new RangeError('amount must be a positive whole number of cents');
   return Math.floor(amountCents / 100) * rules.growthPerYuan;
 }
 
@@ -92,7 +121,9 @@ export function tierProgress(rules: TierRules, currentCode: string, growth: numb
   const next = nextTier(rules, current.code);
   return {
     current,
-    next: next ? { code: next.code, name: next.name, minGrowth: next.minGrowth, needed: Math.max(0, next.minGrowth - growth) } : null,
+    next: next
+      ? { code: next.code, name: next.name, minGrowth: next.minGrowth, needed: Math.max(0, next.minGrowth - growth) }
+      : null,
     keep: { minGrowth: current.minGrowth, needed: Math.max(0, current.minGrowth - growth) },
   };
 }
@@ -102,7 +133,11 @@ export function tierProgress(rules: TierRules, currentCode: string, growth: numb
  * once, also outside evaluation), 'downgrade' when it no longer keeps the current
  * one (applied only at evaluation, after the grace period), else 'keep'.
  */
-export function evaluateTier(rules: TierRules, currentCode: string, growth: number): { action: 'upgrade' | 'downgrade' | 'keep'; to: string } {
+export function evaluateTier(
+  rules: TierRules,
+  currentCode: string,
+  growth: number,
+): { action: 'upgrade' | 'downgrade' | 'keep'; to: string } {
   const earned = tierFor(rules, growth);
   const rank = rankOf(rules, currentCode);
   const earnedRank = rankOf(rules, earned.code);

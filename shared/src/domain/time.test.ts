@@ -10,8 +10,17 @@ describe('businessDate in Asia/Shanghai', () => {
     ['2028-02-28T16:00:00.000Z', '2028-02-29'],
     ['2026-11-24T00:00:00.000Z', '2026-11-24'],
   ])('%s -> %s', (iso, date) => expect(businessDate(new Date(iso), TZ)).toBe(date));
-  it('other zones', () => expect(businessDate(new Date('2026-11-24T15:59:59Z'), 'America/New_York')).toBe('2026-11-24'));
-  it('local parts', () => expect(localParts(new Date('2026-11-24T15:59:59Z'), TZ)).toEqual({ year: 2026, month: 11, day: 24, hour: 23, minute: 59, second: 59 }));
+  it('other zones', () =>
+    expect(businessDate(new Date('2026-11-24T15:59:59Z'), 'America/New_York')).toBe('2026-11-24'));
+  it('local parts', () =>
+    expect(localParts(new Date('2026-11-24T15:59:59Z'), TZ)).toEqual({
+      year: 2026,
+      month: 11,
+      day: 24,
+      hour: 23,
+      minute: 59,
+      second: 59,
+    }));
 });
 
 describe('startOfLocalDay', () => {
@@ -21,23 +30,46 @@ describe('startOfLocalDay', () => {
     [2027, 2, 29, '2027-02-28T16:00:00.000Z'], // day overflow: 29 Feb 2027 = 1 Mar
     [2028, 2, 29, '2028-02-28T16:00:00.000Z'],
   ])('%i-%i-%i', (y, m, d, iso) => expect(startOfLocalDay(y, m, d, TZ).toISOString()).toBe(iso));
-  it('handles a zone with daylight saving', () => expect(startOfLocalDay(2026, 3, 8, 'America/New_York').toISOString()).toBe('2026-03-08T05:00:00.000Z'));
+  it('handles a zone with daylight saving', () =>
+    expect(startOfLocalDay(2026, 3, 8, 'America/New_York').toISOString()).toBe('2026-03-08T05:00:00.000Z'));
 });
 
 describe('parseIsoDate', () => {
   it.each(['2026-11-24', '2024-02-29', '2000-02-29'])('accepts %s', (s) => expect(parseIsoDate(s)).not.toBeNull());
-  it.each(['2026-02-29', '2026-02-30', '2026-13-01', '2026-00-10', '2026-1-1', '26-11-24', '2026/11/24', '', 'tomorrow', '2026-11-24T00:00:00Z', '1900-02-29'])(
-    'refuses %p', (s) => expect(parseIsoDate(s)).toBeNull());
+  it.each([
+    '2026-02-29',
+    '2026-02-30',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-1-1',
+    '26-11-24',
+    '2026/11/24',
+    '',
+    'tomorrow',
+    '2026-11-24T00:00:00Z',
+    '1900-02-29',
+  ])('refuses %p', (s) => expect(parseIsoDate(s)).toBeNull());
 });
 
 describe('addDaysToIsoDate', () => {
   it.each([
-    ['2026-11-30', 1, '2026-12-01'], ['2026-12-31', 1, '2027-01-01'], ['2028-02-28', 1, '2028-02-29'], ['2027-02-28', 1, '2027-03-01'],
-    ['2026-03-01', -1, '2026-02-28'], ['2026-11-24', -400, '2025-10-20'], ['2026-11-24', 0, '2026-11-24'],
+    ['2026-11-30', 1, '2026-12-01'],
+    ['2026-12-31', 1, '2027-01-01'],
+    ['2028-02-28', 1, '2028-02-29'],
+    ['2027-02-28', 1, '2027-03-01'],
+    ['2026-03-01', -1, '2026-02-28'],
+    ['2026-11-24', -400, '2025-10-20'],
+    ['2026-11-24', 0, '2026-11-24'],
   ] as const)('%s %+i -> %s', (d, n, r) => expect(addDaysToIsoDate(d, n)).toBe(r));
   it('refuses a non-date', () => expect(() => addDaysToIsoDate('2026-02-30', 1)).toThrow(RangeError));
 });
 
 describe('isValidTimezone', () => {
-  it.each([['Asia/Shanghai', true], ['UTC', true], ['Europe/Berlin', true], ['Mars/Olympus', false], ['', false]])('%p -> %p', (tz, ok) => expect(isValidTimezone(tz)).toBe(ok));
+  it.each([
+    ['Asia/Shanghai', true],
+    ['UTC', true],
+    ['Europe/Berlin', true],
+    ['Mars/Olympus', false],
+    ['', false],
+  ])('%p -> %p', (tz, ok) => expect(isValidTimezone(tz)).toBe(ok));
 });

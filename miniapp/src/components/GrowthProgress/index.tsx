@@ -22,19 +22,19 @@ export function progressPercent(growth: number, currentMin: number, nextMin: num
 export default function GrowthProgress({ growth, currentMin, next, keep, windowMonths }: GrowthProgressProps) {
   const pct = progressPercent(growth, currentMin, next ? next.minGrowth : null);
   return (
-    <View className='growth' data-testid='growth'>
-      <View className='growth__head'>
+    <View className="growth" data-testid="growth">
+      <View className="growth__head">
         <Text>成长值 {formatPoints(growth)}</Text>
-        {windowMonths ? <Text className='growth__window'>近{windowMonths}个月</Text> : null}
+        {windowMonths ? <Text className="growth__window">近{windowMonths}个月</Text> : null}
       </View>
-      <View className='growth__track'>
-        <View className='growth__fill' data-testid='growth-fill' data-pct={pct} style={{ width: `${pct}%` }} />
+      <View className="growth__track">
+        <View className="growth__fill" data-testid="growth-fill" data-pct={pct} style={{ width: `${pct}%` }} />
       </View>
-      <Text className='growth__hint' data-testid='growth-hint'>
+      <Text className="growth__hint" data-testid="growth-hint">
         {next ? `再获得 ${formatPoints(next.needed)} 成长值升级为${next.name}` : '已是最高等级'}
       </Text>
       {keep?.atRisk && (
-        <Text className='growth__risk' data-testid='growth-risk'>
+        <Text className="growth__risk" data-testid="growth-risk">
           {keep.graceUntil
             ? `保级还需 ${formatPoints(keep.needed)} 成长值，${formatDate(keep.graceUntil)} 前未达到将降级`
             : `保级还需 ${formatPoints(keep.needed)} 成长值`}

@@ -6,7 +6,15 @@ it('shows loading more, retry after a failed page, the end, or nothing', () => {
   const retry = jest.fn();
   const { rerender } = render(<ListFooter loadingMore done={false} error={undefined} count={20} onRetry={retry} />);
   expect(screen.getByTestId('list-footer').textContent).toBe('加载中…');
-  rerender(<ListFooter loadingMore={false} done={false} error={new ApiError({ code: 'TIMEOUT', status: 0 })} count={20} onRetry={retry} />);
+  rerender(
+    <ListFooter
+      loadingMore={false}
+      done={false}
+      error={new ApiError({ code: 'TIMEOUT', status: 0 })}
+      count={20}
+      onRetry={retry}
+    />,
+  );
   fireEvent.click(screen.getByText('请求超时，请稍后重试，点击重试'));
   expect(retry).toHaveBeenCalled();
   rerender(<ListFooter loadingMore={false} done error={undefined} count={20} onRetry={retry} />);

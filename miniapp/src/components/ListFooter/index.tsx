@@ -15,7 +15,11 @@ export default function ListFooter({ loadingMore, done, error, count, onRetry }:
   let content: JSX.Element | null = null;
   if (loadingMore) content = <Text>加载中…</Text>;
   else if (error !== undefined && error !== null && count > 0) {
-    content = <Text className='list-footer__retry' onClick={onRetry}>{`${errorText(error)}，点击重试`}</Text>;
+    content = <Text className="list-footer__retry" onClick={onRetry}>{`${errorText(error)}，点击重试`}</Text>;
   } else if (done && count > 0) content = <Text>没有更多了</Text>;
-  return content ? <View className='list-footer' data-testid='list-footer'>{content}</View> : null;
+  return content ? (
+    <View className="list-footer" data-testid="list-footer">
+      {content}
+    </View>
+  ) : null;
 }

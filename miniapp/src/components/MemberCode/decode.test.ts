@@ -24,13 +24,18 @@ const maybe = hasZbar ? describe : describe.skip;
 
 maybe('decoded by zbarimg', () => {
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'hy-code-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hy-code-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const decode = (png: Buffer) => {
     const file = join(dir, `${Math.random().toString(36).slice(2)}.png`);
     writeFileSync(file, png);
-    return execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('zbarimg', ['--quiet', '--raw', file], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   };
 
   it.each(['10000000071234567890', '12345678', '9876543210123456789012345'])('QR %s', (code) => {
@@ -49,7 +54,9 @@ maybe('decoded by zbarimg', () => {
   it.each(['10000000071234567890', '1234567', '00000000'])('Code 128 %s', (code) => {
     const widths = code128Widths(code);
     const modules: boolean[] = [];
-    widths.forEach((w, i) => { for (let k = 0; k < w; k++) modules.push(i % 2 === 0); });
+    widths.forEach((w, i) => {
+      for (let k = 0; k < w; k++) modules.push(i % 2 === 0);
+    });
     const scale = 3;
     const quiet = 12;
     const png = grayPng((modules.length + 2 * quiet) * scale, 80, (x) => {

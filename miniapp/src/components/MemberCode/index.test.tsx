@@ -11,7 +11,11 @@ describe('qr matrix', () => {
     expect(m).toHaveLength(21);
     for (const row of m) expect(row).toHaveLength(21);
     // Finder pattern corners: a dark 7x7 ring at top-left, top-right, bottom-left.
-    for (const [r0, c0] of [[0, 0], [0, 14], [14, 0]]) {
+    for (const [r0, c0] of [
+      [0, 0],
+      [0, 14],
+      [14, 0],
+    ]) {
       for (let i = 0; i < 7; i++) {
         expect(m[r0][c0 + i]).toBe(true);
         expect(m[r0 + 6][c0 + i]).toBe(true);
@@ -25,7 +29,9 @@ describe('qr matrix', () => {
   it('runs round-trip to the row', () => {
     for (const row of qrMatrix(CODE)) {
       const back: boolean[] = [];
-      toRuns(row).forEach((len, i) => { for (let k = 0; k < len; k++) back.push(i % 2 === 1); });
+      toRuns(row).forEach((len, i) => {
+        for (let k = 0; k < len; k++) back.push(i % 2 === 1);
+      });
       expect(back).toEqual(row);
     }
   });
@@ -77,11 +83,13 @@ describe('<MemberCode>', () => {
       expect(cells).toEqual(matrix[r]);
     });
     expect(screen.getByTestId('member-code-digits').textContent).toBe('1000 0000 0712 3456 7890');
-    expect(Number(screen.getByTestId('member-code-bar').getAttribute('data-modules'))).toBe(code128Widths(CODE).reduce((a, b) => a + b, 0));
+    expect(Number(screen.getByTestId('member-code-bar').getAttribute('data-modules'))).toBe(
+      code128Widths(CODE).reduce((a, b) => a + b, 0),
+    );
   });
 
   it('skips the barcode for a non-numeric code and dims a stale code', () => {
-    const { container } = render(<MemberCode code='VOUCHER-AB12' stale />);
+    const { container } = render(<MemberCode code="VOUCHER-AB12" stale />);
     expect(screen.queryByTestId('member-code-bar')).toBeNull();
     expect(container.querySelector('.member-code--stale')).not.toBeNull();
   });

@@ -30,22 +30,33 @@ export default function MemberCode({ code, barcode = true, stale = false, showTe
   return (
     <View className={`member-code${stale ? ' member-code--stale' : ''}`}>
       {bars && (
-        <View className='member-code__bar' data-testid='member-code-bar' data-modules={bars.reduce((a, b) => a + b, 0)}>
+        <View className="member-code__bar" data-testid="member-code-bar" data-modules={bars.reduce((a, b) => a + b, 0)}>
           {bars.map((w, i) => (
             <View key={i} className={i % 2 === 0 ? 'mc-dark' : 'mc-light'} style={{ flex: `${w} ${w} 0%` }} />
           ))}
         </View>
       )}
-      <View className='member-code__qr' data-testid='member-code-qr' data-size={rows.length}>
+      <View className="member-code__qr" data-testid="member-code-qr" data-size={rows.length}>
         {rows.map((runs, r) => (
-          <View key={r} className='member-code__row' data-testid='member-code-row'>
-            {runs.map((len, i) => (len === 0 ? null : (
-              <View key={i} className={i % 2 === 1 ? 'mc-dark' : 'mc-light'} data-run={len} style={{ flex: `${len} ${len} 0%` }} />
-            )))}
+          <View key={r} className="member-code__row" data-testid="member-code-row">
+            {runs.map((len, i) =>
+              len === 0 ? null : (
+                <View
+                  key={i}
+                  className={i % 2 === 1 ? 'mc-dark' : 'mc-light'}
+                  data-run={len}
+                  style={{ flex: `${len} ${len} 0%` }}
+                />
+              ),
+            )}
           </View>
         ))}
       </View>
-      {showText && <Text className='member-code__digits' data-testid='member-code-digits'>{groupDigits(code)}</Text>}
+      {showText && (
+        <Text className="member-code__digits" data-testid="member-code-digits">
+          {groupDigits(code)}
+        </Text>
+      )}
     </View>
   );
 }

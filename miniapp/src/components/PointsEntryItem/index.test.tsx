@@ -1,7 +1,16 @@
 import { render, screen } from '@testing-library/react';
 import PointsEntryItem, { entryTitle } from './index';
 
-const entry = { id: '1', delta: 120, type: 'credit' as const, reason: 'purchase', ref: 'A1', balanceAfter: 1120, storeId: '1', createdAt: '2024-11-24T02:05:00.000Z' };
+const entry = {
+  id: '1',
+  delta: 120,
+  type: 'credit' as const,
+  reason: 'purchase',
+  ref: 'A1',
+  balanceAfter: 1120,
+  storeId: '1',
+  createdAt: '2024-11-24T02:05:00.000Z',
+};
 
 it('renders title, business time, signed delta and balance after', () => {
   render(<PointsEntryItem entry={entry} />);

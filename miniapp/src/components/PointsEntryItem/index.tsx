@@ -31,14 +31,16 @@ export function entryTitle(e: Pick<PointsEntry, 'type' | 'reason'>): string {
 /** One ledger row: what happened, when, the signed change and the balance after it. */
 export default function PointsEntryItem({ entry }: { entry: PointsEntry }) {
   return (
-    <View className='points-entry' data-testid='points-entry'>
-      <View className='points-entry__main'>
-        <Text className='points-entry__title'>{entryTitle(entry)}</Text>
-        <Text className='points-entry__time'>{formatDateTime(entry.createdAt)}</Text>
+    <View className="points-entry" data-testid="points-entry">
+      <View className="points-entry__main">
+        <Text className="points-entry__title">{entryTitle(entry)}</Text>
+        <Text className="points-entry__time">{formatDateTime(entry.createdAt)}</Text>
       </View>
-      <View className='points-entry__side'>
-        <Text className={`points-entry__delta ${entry.delta > 0 ? 'is-plus' : 'is-minus'}`}>{formatDelta(entry.delta)}</Text>
-        <Text className='points-entry__after'>余额 {formatPoints(entry.balanceAfter)}</Text>
+      <View className="points-entry__side">
+        <Text className={`points-entry__delta ${entry.delta > 0 ? 'is-plus' : 'is-minus'}`}>
+          {formatDelta(entry.delta)}
+        </Text>
+        <Text className="points-entry__after">余额 {formatPoints(entry.balanceAfter)}</Text>
       </View>
     </View>
   );

@@ -13,21 +13,24 @@ export interface PointsSummaryCardProps {
 export default function PointsSummaryCard({ summary, detailed = true }: PointsSummaryCardProps) {
   const { balance, expiringSoon } = summary;
   return (
-    <View className='points-summary' data-testid='points-summary'>
-      <Text className='points-summary__label'>可用积分</Text>
-      <Text className='points-summary__balance' data-testid='points-balance'>{formatPoints(balance)}</Text>
+    <View className="points-summary" data-testid="points-summary">
+      <Text className="points-summary__label">可用积分</Text>
+      <Text className="points-summary__balance" data-testid="points-balance">
+        {formatPoints(balance)}
+      </Text>
       {expiringSoon.total > 0 ? (
-        <View className='points-summary__expiring' data-testid='points-expiring'>
-          <Text className='points-summary__warn'>{`${expiringSoon.withinDays}天内将过期 ${formatPoints(expiringSoon.total)} 积分`}</Text>
-          {detailed && expiringSoon.lots.map((lot) => (
-            <View key={`${lot.expiresAt}-${lot.points}`} className='points-summary__lot' data-testid='points-lot'>
-              <Text>{formatPoints(lot.points)} 积分</Text>
-              <Text className='points-summary__date'>{formatDate(lot.expiresAt)} 过期</Text>
-            </View>
-          ))}
+        <View className="points-summary__expiring" data-testid="points-expiring">
+          <Text className="points-summary__warn">{`${expiringSoon.withinDays}天内将过期 ${formatPoints(expiringSoon.total)} 积分`}</Text>
+          {detailed &&
+            expiringSoon.lots.map((lot) => (
+              <View key={`${lot.expiresAt}-${lot.points}`} className="points-summary__lot" data-testid="points-lot">
+                <Text>{formatPoints(lot.points)} 积分</Text>
+                <Text className="points-summary__date">{formatDate(lot.expiresAt)} 过期</Text>
+              </View>
+            ))}
         </View>
       ) : (
-        <Text className='points-summary__ok'>{`${expiringSoon.withinDays}天内没有即将过期的积分`}</Text>
+        <Text className="points-summary__ok">{`${expiringSoon.withinDays}天内没有即将过期的积分`}</Text>
       )}
     </View>
   );

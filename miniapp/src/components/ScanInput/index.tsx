@@ -43,22 +43,26 @@ export default function ScanInput({ placeholder, onCode, disabled, allowed }: Sc
   };
 
   return (
-    <View className='scan-input'>
+    <View className="scan-input">
       {canScan && (
-        <Button className='btn-primary scan-input__scan' disabled={disabled} onClick={scan} data-testid='scan-button'>扫码</Button>
+        <Button className="btn-primary scan-input__scan" disabled={disabled} onClick={scan} data-testid="scan-button">
+          扫码
+        </Button>
       )}
-      <View className='scan-input__manual'>
+      <View className="scan-input__manual">
         <Input
-          className='input scan-input__field'
-          type='text'
+          className="input scan-input__field"
+          type="text"
           placeholder={placeholder}
           value={manual}
           disabled={disabled}
           onInput={(e) => setManual(e.detail.value)}
           onConfirm={submit}
-          data-testid='scan-manual'
+          data-testid="scan-manual"
         />
-        <Button className='scan-input__ok' size='mini' disabled={disabled} onClick={submit} data-testid='scan-submit'>确定</Button>
+        <Button className="scan-input__ok" size="mini" disabled={disabled} onClick={submit} data-testid="scan-submit">
+          确定
+        </Button>
       </View>
     </View>
   );

@@ -17,27 +17,39 @@ export interface StateViewProps {
  * The loading / error / empty states every screen needs, in one place so they
  * look and read the same everywhere. Children render only when none applies.
  */
-export default function StateView({ loading, error, empty, emptyText = '暂无内容', loadingText = '加载中…', onRetry, children }: StateViewProps) {
+export default function StateView({
+  loading,
+  error,
+  empty,
+  emptyText = '暂无内容',
+  loadingText = '加载中…',
+  onRetry,
+  children,
+}: StateViewProps) {
   if (loading) {
     return (
-      <View className='state-view' data-testid='state-loading'>
-        <View className='state-view__spinner' />
-        <Text className='state-view__text'>{loadingText}</Text>
+      <View className="state-view" data-testid="state-loading">
+        <View className="state-view__spinner" />
+        <Text className="state-view__text">{loadingText}</Text>
       </View>
     );
   }
   if (error !== undefined && error !== null) {
     return (
-      <View className='state-view' data-testid='state-error'>
-        <Text className='state-view__text'>{errorText(error)}</Text>
-        {onRetry && <Button className='state-view__retry' size='mini' onClick={onRetry}>重试</Button>}
+      <View className="state-view" data-testid="state-error">
+        <Text className="state-view__text">{errorText(error)}</Text>
+        {onRetry && (
+          <Button className="state-view__retry" size="mini" onClick={onRetry}>
+            重试
+          </Button>
+        )}
       </View>
     );
   }
   if (empty) {
     return (
-      <View className='state-view' data-testid='state-empty'>
-        <Text className='state-view__text'>{emptyText}</Text>
+      <View className="state-view" data-testid="state-empty">
+        <Text className="state-view__text">{emptyText}</Text>
       </View>
     );
   }

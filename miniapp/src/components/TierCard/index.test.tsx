@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import TierCard from './index';
 
 it('shows tier, masked name, formatted balance and the multiplier', () => {
-  render(<TierCard tierCode='gold' tierName='金卡会员' maskedName='张*' balance={12345} multiplierPercent={150} />);
+  render(<TierCard tierCode="gold" tierName="金卡会员" maskedName="张*" balance={12345} multiplierPercent={150} />);
   const card = screen.getByTestId('tier-card');
   expect(card.className).toContain('tier-card--gold');
   expect(card.textContent).toContain('金卡会员');
@@ -12,7 +12,7 @@ it('shows tier, masked name, formatted balance and the multiplier', () => {
 });
 
 it('hides a x1 multiplier and ignores odd tier codes for the colour class', () => {
-  render(<TierCard tierCode='Bad Code!' tierName='普通会员' maskedName='*' balance={0} multiplierPercent={100} />);
+  render(<TierCard tierCode="Bad Code!" tierName="普通会员" maskedName="*" balance={0} multiplierPercent={100} />);
   const card = screen.getByTestId('tier-card');
   expect(card.className).not.toContain('tier-card--');
   expect(card.textContent).not.toContain('积分 x');

@@ -41,19 +41,35 @@ export default function MessagesPage() {
   };
 
   return (
-    <View className='page'>
-      {list.items.some((m) => !isRead(m)) && <Text className='messages__all' onClick={() => void readAll()}>全部已读</Text>}
-      <StateView loading={list.loading} error={list.items.length === 0 ? list.error : undefined} empty={list.empty} emptyText='暂无消息' onRetry={list.loadMore}>
+    <View className="page">
+      {list.items.some((m) => !isRead(m)) && (
+        <Text className="messages__all" onClick={() => void readAll()}>
+          全部已读
+        </Text>
+      )}
+      <StateView
+        loading={list.loading}
+        error={list.items.length === 0 ? list.error : undefined}
+        empty={list.empty}
+        emptyText="暂无消息"
+        onRetry={list.loadMore}
+      >
         {list.items.map((m) => (
           <View key={m.id} className={`section message${isRead(m) ? '' : ' is-unread'}`} onClick={() => open(m)}>
-            <View className='message__head'>
-              <Text className='message__title'>{m.title}</Text>
-              <Text className='muted'>{formatDateTime(m.createdAt)}</Text>
+            <View className="message__head">
+              <Text className="message__title">{m.title}</Text>
+              <Text className="muted">{formatDateTime(m.createdAt)}</Text>
             </View>
             <Text className={`message__body${expanded === m.id ? ' is-open' : ''}`}>{m.body}</Text>
           </View>
         ))}
-        <ListFooter loadingMore={list.loadingMore} done={list.done} error={list.error} count={list.items.length} onRetry={list.loadMore} />
+        <ListFooter
+          loadingMore={list.loadingMore}
+          done={list.done}
+          error={list.error}
+          count={list.items.length}
+          onRetry={list.loadMore}
+        />
       </StateView>
     </View>
   );

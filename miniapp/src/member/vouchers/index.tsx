@@ -23,32 +23,59 @@ export default function VouchersPage() {
   useReachBottom(() => void list.loadMore());
 
   return (
-    <View className='page'>
-      <View className='vouchers__tabs'>
+    <View className="page">
+      <View className="vouchers__tabs">
         {TABS.map((t) => (
-          <Text key={t.status} className={`vouchers__tab${t.status === tab ? ' is-active' : ''}`} onClick={() => { setOpen(null); setTab(t.status); }}>{t.text}</Text>
+          <Text
+            key={t.status}
+            className={`vouchers__tab${t.status === tab ? ' is-active' : ''}`}
+            onClick={() => {
+              setOpen(null);
+              setTab(t.status);
+            }}
+          >
+            {t.text}
+          </Text>
         ))}
       </View>
 
       {open && (
-        <View className='section vouchers__open' onClick={() => setOpen(null)}>
-          <Text className='section-title'>{open.title}</Text>
+        <View className="section vouchers__open" onClick={() => setOpen(null)}>
+          <Text className="section-title">{open.title}</Text>
           <MemberCode code={open.code} barcode={/^[0-9]+$/.test(open.code)} />
-          <Text className='muted'>向店员出示此码核销 · 点击收起</Text>
+          <Text className="muted">向店员出示此码核销 · 点击收起</Text>
         </View>
       )}
 
-      <StateView loading={list.loading} error={list.items.length === 0 ? list.error : undefined} empty={list.empty} emptyText='这里还没有券，去权益页兑换吧' onRetry={list.loadMore}>
+      <StateView
+        loading={list.loading}
+        error={list.items.length === 0 ? list.error : undefined}
+        empty={list.empty}
+        emptyText="这里还没有券，去权益页兑换吧"
+        onRetry={list.loadMore}
+      >
         {list.items.map((v) => (
-          <View key={v.id} className={`section voucher voucher--${v.status}`} onClick={() => v.status === 'active' && setOpen(v)}>
-            <Text className='voucher__title'>{v.title}</Text>
-            <Text className='muted'>
-              {v.status === 'used' && v.usedAt ? `${formatDate(v.usedAt)} 已在${v.usedStoreName ?? '门店'}使用` : `有效期至 ${formatDate(v.validUntil)}`}
+          <View
+            key={v.id}
+            className={`section voucher voucher--${v.status}`}
+            onClick={() => v.status === 'active' && setOpen(v)}
+          >
+            <Text className="voucher__title">{v.title}</Text>
+            <Text className="muted">
+              {v.status === 'used' && v.usedAt
+                ? `${formatDate(v.usedAt)} 已在${v.usedStoreName ?? '门店'}使用`
+                : `有效期至 ${formatDate(v.validUntil)}`}
             </Text>
-            {v.status === 'active' && <Text className='voucher__use'>去使用 ›</Text>}
+            {v.status === 'active' && <Text className="voucher__use">去使用 ›</Text>}
           </View>
         ))}
-        <ListFooter loadingMore={list.loadingMore} done={list.done} error={list.error} count={list.items.length} onRetry={list.loadMore} />
+        <ListFooter
+          loadingMore={list.loadingMore}
+          done={list.done}
+          error={list.error}
+          count={list.items.length}
+          onRetry={list.loadMore}
+        />
       </StateView>
     </View>
   );

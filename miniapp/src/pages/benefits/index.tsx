@@ -51,26 +51,34 @@ export default function BenefitsPage() {
   };
 
   return (
-    <View className='page'>
+    <View className="page">
       <StateView
         loading={list.loading}
         error={list.items.length === 0 ? list.error : undefined}
         empty={list.empty}
-        emptyText='暂时没有可兑换的权益'
+        emptyText="暂时没有可兑换的权益"
         onRetry={list.loadMore}
       >
         {list.items.map((b) => {
           const blocked = blockedReason(b);
           return (
-            <View key={b.id} className='section benefit' data-testid='benefit'>
-              {b.imageUrl ? <Image className='benefit__image' src={b.imageUrl} mode='aspectFill' lazyLoad /> : null}
-              <View className='benefit__body'>
-                <Text className='benefit__name'>{b.name}</Text>
-                <Text className='muted'>{b.description}</Text>
-                <View className='benefit__foot'>
-                  <Text className='benefit__cost'>{b.pointsCost > 0 ? `${formatPoints(b.pointsCost)} 积分` : '免费'}</Text>
-                  {b.stockLeft !== null && <Text className='muted'>剩余 {b.stockLeft}</Text>}
-                  <Button size='mini' className='btn-primary' disabled={!!blocked || busy !== null} loading={busy === b.id} onClick={() => void redeem(b)}>
+            <View key={b.id} className="section benefit" data-testid="benefit">
+              {b.imageUrl ? <Image className="benefit__image" src={b.imageUrl} mode="aspectFill" lazyLoad /> : null}
+              <View className="benefit__body">
+                <Text className="benefit__name">{b.name}</Text>
+                <Text className="muted">{b.description}</Text>
+                <View className="benefit__foot">
+                  <Text className="benefit__cost">
+                    {b.pointsCost > 0 ? `${formatPoints(b.pointsCost)} 积分` : '免费'}
+                  </Text>
+                  {b.stockLeft !== null && <Text className="muted">剩余 {b.stockLeft}</Text>}
+                  <Button
+                    size="mini"
+                    className="btn-primary"
+                    disabled={!!blocked || busy !== null}
+                    loading={busy === b.id}
+                    onClick={() => void redeem(b)}
+                  >
                     {blocked ?? '兑换'}
                   </Button>
                 </View>
@@ -78,7 +86,13 @@ export default function BenefitsPage() {
             </View>
           );
         })}
-        <ListFooter loadingMore={list.loadingMore} done={list.done} error={list.error} count={list.items.length} onRetry={list.loadMore} />
+        <ListFooter
+          loadingMore={list.loadingMore}
+          done={list.done}
+          error={list.error}
+          count={list.items.length}
+          onRetry={list.loadMore}
+        />
       </StateView>
     </View>
   );

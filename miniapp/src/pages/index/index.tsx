@@ -38,16 +38,21 @@ export default function CardPage() {
     if (card.data) void card.reload();
     if (process.env.TARO_ENV !== 'weapp') return;
     Taro.getScreenBrightness()
-      .then((r) => { savedBrightness.current = r.value; })
+      .then((r) => {
+        savedBrightness.current = r.value;
+      })
       .catch(() => undefined)
-      .finally(() => { Taro.setScreenBrightness({ value: 1 }).catch(() => undefined); });
+      .finally(() => {
+        Taro.setScreenBrightness({ value: 1 }).catch(() => undefined);
+      });
     Taro.setKeepScreenOn({ keepScreenOn: true }).catch(() => undefined);
   });
 
   useDidHide(() => {
     setVisible(false);
     if (process.env.TARO_ENV !== 'weapp') return;
-    if (savedBrightness.current !== null) Taro.setScreenBrightness({ value: savedBrightness.current }).catch(() => undefined);
+    if (savedBrightness.current !== null)
+      Taro.setScreenBrightness({ value: savedBrightness.current }).catch(() => undefined);
     Taro.setKeepScreenOn({ keepScreenOn: false }).catch(() => undefined);
   });
 
@@ -59,8 +64,13 @@ export default function CardPage() {
   const c = card.data;
   const t = tier.data;
   return (
-    <View className='page card-page'>
-      <StateView loading={card.loading} error={card.error && !c ? card.error : undefined} onRetry={card.reload} loadingText='正在打开会员卡…'>
+    <View className="page card-page">
+      <StateView
+        loading={card.loading}
+        error={card.error && !c ? card.error : undefined}
+        onRetry={card.reload}
+        loadingText="正在打开会员卡…"
+      >
         {c && (
           <>
             <TierCard
@@ -71,10 +81,10 @@ export default function CardPage() {
               multiplierPercent={c.tier.multiplierPercent}
               onBalanceClick={() => go(ROUTES.points)}
             />
-            <View className='section card-page__code' data-testid='card-code'>
-              <Text className='muted'>向店员出示会员码</Text>
+            <View className="section card-page__code" data-testid="card-code">
+              <Text className="muted">向店员出示会员码</Text>
               {code.code ? <MemberCode code={code.code} stale={code.stale} /> : null}
-              <Text className='muted card-page__refresh' onClick={() => void card.reload()}>
+              <Text className="muted card-page__refresh" onClick={() => void card.reload()}>
                 {code.stale ? '正在刷新…' : `${code.secondsLeft}秒后自动刷新 · 点击刷新`}
               </Text>
             </View>
@@ -83,7 +93,7 @@ export default function CardPage() {
       </StateView>
 
       {t && (
-        <View className='section' onClick={() => go(ROUTES.tier)} data-testid='card-growth'>
+        <View className="section" onClick={() => go(ROUTES.tier)} data-testid="card-growth">
           <GrowthProgress
             growth={t.growthInWindow}
             currentMin={t.current.minGrowth}
@@ -93,11 +103,15 @@ export default function CardPage() {
           />
         </View>
       )}
-      {tier.error && !t ? <Text className='muted' onClick={() => void tier.reload()}>成长值加载失败，点击重试</Text> : null}
+      {tier.error && !t ? (
+        <Text className="muted" onClick={() => void tier.reload()}>
+          成长值加载失败，点击重试
+        </Text>
+      ) : null}
 
-      <View className='section card-page__shortcuts'>
+      <View className="section card-page__shortcuts">
         {SHORTCUTS.map((s) => (
-          <View key={s.url} className='card-page__shortcut' onClick={() => go(s.url)}>
+          <View key={s.url} className="card-page__shortcut" onClick={() => go(s.url)}>
             <Text>{s.text}</Text>
           </View>
         ))}

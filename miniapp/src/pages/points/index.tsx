@@ -20,22 +20,30 @@ export default function PointsPage() {
   });
 
   return (
-    <View className='page'>
+    <View className="page">
       <StateView loading={summary.loading} error={summary.error} onRetry={summary.reload}>
         {summary.data && <PointsSummaryCard summary={summary.data} />}
       </StateView>
 
-      <View className='section'>
-        <View className='section-title'>积分明细</View>
+      <View className="section">
+        <View className="section-title">积分明细</View>
         <StateView
           loading={history.loading}
           error={history.items.length === 0 ? history.error : undefined}
           empty={history.empty}
-          emptyText='还没有积分记录，消费或签到即可获得积分'
+          emptyText="还没有积分记录，消费或签到即可获得积分"
           onRetry={history.loadMore}
         >
-          {history.items.map((e) => <PointsEntryItem key={e.id} entry={e} />)}
-          <ListFooter loadingMore={history.loadingMore} done={history.done} error={history.error} count={history.items.length} onRetry={history.loadMore} />
+          {history.items.map((e) => (
+            <PointsEntryItem key={e.id} entry={e} />
+          ))}
+          <ListFooter
+            loadingMore={history.loadingMore}
+            done={history.done}
+            error={history.error}
+            count={history.items.length}
+            onRetry={history.loadMore}
+          />
         </StateView>
       </View>
     </View>

@@ -78,7 +78,10 @@ export default function ProfilePage() {
   };
 
   const onDelete = async () => {
-    if (!(await confirm('注销账号', '注销后昵称、生日、手机号等个人信息将被删除且无法恢复，积分和券将作废。确定注销？'))) return;
+    if (
+      !(await confirm('注销账号', '注销后昵称、生日、手机号等个人信息将被删除且无法恢复，积分和券将作废。确定注销？'))
+    )
+      return;
     try {
       await deleteMyAccount();
       clearMemberSession();
@@ -90,39 +93,78 @@ export default function ProfilePage() {
   };
 
   return (
-    <View className='page profile'>
+    <View className="page profile">
       <StateView loading={me.loading} error={me.error && !m ? me.error : undefined} onRetry={me.reload}>
         {m && (
-          <View className='section' data-testid='profile-form'>
-            <View className='profile__row'>
-              <Text className='profile__label'>昵称</Text>
-              <Input className='input profile__input' maxlength={32} placeholder='填写昵称' value={nickname ?? m.nickname ?? ''} onInput={(e) => setNickname(e.detail.value)} />
-              <Button size='mini' disabled={saving || !nickname?.trim() || nickname.trim() === m.nickname} onClick={() => void save({ nickname: nickname!.trim() }, '昵称已保存')}>保存</Button>
+          <View className="section" data-testid="profile-form">
+            <View className="profile__row">
+              <Text className="profile__label">昵称</Text>
+              <Input
+                className="input profile__input"
+                maxlength={32}
+                placeholder="填写昵称"
+                value={nickname ?? m.nickname ?? ''}
+                onInput={(e) => setNickname(e.detail.value)}
+              />
+              <Button
+                size="mini"
+                disabled={saving || !nickname?.trim() || nickname.trim() === m.nickname}
+                onClick={() => void save({ nickname: nickname!.trim() }, '昵称已保存')}
+              >
+                保存
+              </Button>
             </View>
 
-            <View className='profile__row'>
-              <Text className='profile__label'>生日</Text>
+            <View className="profile__row">
+              <Text className="profile__label">生日</Text>
               {m.birthday ? (
-                <Text data-testid='profile-birthday'>{m.birthday}<Text className='muted'>（不可修改）</Text></Text>
+                <Text data-testid="profile-birthday">
+                  {m.birthday}
+                  <Text className="muted">（不可修改）</Text>
+                </Text>
               ) : (
-                <Picker mode='date' value='1995-01-01' start='1900-01-01' end={todayIso()} onChange={(e) => void pickBirthday(String(e.detail.value))}>
-                  <Text className='profile__link'>设置生日，生日当月享礼遇</Text>
+                <Picker
+                  mode="date"
+                  value="1995-01-01"
+                  start="1900-01-01"
+                  end={todayIso()}
+                  onChange={(e) => void pickBirthday(String(e.detail.value))}
+                >
+                  <Text className="profile__link">设置生日，生日当月享礼遇</Text>
                 </Picker>
               )}
             </View>
 
-            <View className='profile__row'>
-              <Text className='profile__label'>手机</Text>
-              <Input className='input profile__input' type='number' maxlength={11} placeholder={m.phoneMasked ?? '填写手机号'} value={phone} onInput={(e) => setPhone(e.detail.value)} />
-              <Button size='mini' disabled={saving || !/^1[3-9][0-9]{9}$/.test(phone)} onClick={() => void save({ phone }, '手机号已保存').then((ok) => ok && setPhone(''))}>保存</Button>
+            <View className="profile__row">
+              <Text className="profile__label">手机</Text>
+              <Input
+                className="input profile__input"
+                type="number"
+                maxlength={11}
+                placeholder={m.phoneMasked ?? '填写手机号'}
+                value={phone}
+                onInput={(e) => setPhone(e.detail.value)}
+              />
+              <Button
+                size="mini"
+                disabled={saving || !/^1[3-9][0-9]{9}$/.test(phone)}
+                onClick={() => void save({ phone }, '手机号已保存').then((ok) => ok && setPhone(''))}
+              >
+                保存
+              </Button>
             </View>
 
-            <View className='profile__row'>
-              <Text className='profile__label'>隐私</Text>
+            <View className="profile__row">
+              <Text className="profile__label">隐私</Text>
               {consentCurrent ? (
-                <Text className='muted'>已于 {formatDate(m.privacyConsent!.acceptedAt)} 同意隐私政策</Text>
+                <Text className="muted">已于 {formatDate(m.privacyConsent!.acceptedAt)} 同意隐私政策</Text>
               ) : (
-                <Button size='mini' className='btn-primary' disabled={saving} onClick={() => void save({ privacyConsentVersion: PRIVACY_POLICY_VERSION }, '已同意')}>
+                <Button
+                  size="mini"
+                  className="btn-primary"
+                  disabled={saving}
+                  onClick={() => void save({ privacyConsentVersion: PRIVACY_POLICY_VERSION }, '已同意')}
+                >
                   {m.privacyConsent ? '隐私政策已更新，查看并同意' : '同意《隐私政策》'}
                 </Button>
               )}
@@ -131,35 +173,43 @@ export default function ProfilePage() {
         )}
       </StateView>
 
-      <View className='section'>
-        <View className='section-title'>消息通知</View>
+      <View className="section">
+        <View className="section-title">消息通知</View>
         {isH5() ? (
-          <Text className='muted'>请在微信小程序中订阅通知</Text>
+          <Text className="muted">请在微信小程序中订阅通知</Text>
         ) : (
-          <StateView loading={templates.loading} error={templates.error} onRetry={templates.reload} empty={templates.data?.templates.length === 0} emptyText='暂无可订阅的通知'>
-            <Text className='muted'>{(templates.data?.templates ?? []).map((t) => t.title).join('、')}</Text>
-            <Button className='btn-primary profile__subscribe' onClick={onSubscribe}>订阅积分与权益通知</Button>
+          <StateView
+            loading={templates.loading}
+            error={templates.error}
+            onRetry={templates.reload}
+            empty={templates.data?.templates.length === 0}
+            emptyText="暂无可订阅的通知"
+          >
+            <Text className="muted">{(templates.data?.templates ?? []).map((t) => t.title).join('、')}</Text>
+            <Button className="btn-primary profile__subscribe" onClick={onSubscribe}>
+              订阅积分与权益通知
+            </Button>
           </StateView>
         )}
       </View>
 
-      <View className='section'>
-        <View className='section-title'>个人信息与隐私</View>
-        <View className='profile__link-row' onClick={() => void onExport()} data-testid='export-data'>
+      <View className="section">
+        <View className="section-title">个人信息与隐私</View>
+        <View className="profile__link-row" onClick={() => void onExport()} data-testid="export-data">
           <Text>导出我的数据</Text>
-          <Text className='muted'>›</Text>
+          <Text className="muted">›</Text>
         </View>
-        <View className='profile__link-row' onClick={() => void onDelete()} data-testid='delete-account'>
+        <View className="profile__link-row" onClick={() => void onDelete()} data-testid="delete-account">
           <Text>注销账号</Text>
-          <Text className='muted'>›</Text>
+          <Text className="muted">›</Text>
         </View>
       </View>
 
-      <View className='section'>
+      <View className="section">
         {LINKS.map((l) => (
-          <View key={l.url} className='profile__link-row' onClick={() => go(l.url)}>
+          <View key={l.url} className="profile__link-row" onClick={() => go(l.url)}>
             <Text>{l.text}</Text>
-            <Text className='muted'>›</Text>
+            <Text className="muted">›</Text>
           </View>
         ))}
       </View>

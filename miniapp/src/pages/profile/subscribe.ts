@@ -11,7 +11,10 @@ const RESULTS: SubscribeResult[] = ['accept', 'reject', 'ban', 'filter'];
  */
 export async function subscribe(templates: SubscriptionTemplate[]): Promise<{ accepted: number; total: number }> {
   const tmplIds = templates.map((t) => t.templateId).slice(0, 3); // WeChat allows 3 per request
-  const res = (await Taro.requestSubscribeMessage({ tmplIds, entityIds: [] } as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>;
+  const res = (await Taro.requestSubscribeMessage({
+    tmplIds,
+    entityIds: [],
+  } as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>;
   const results = tmplIds.map((templateId) => {
     const r = res[templateId];
     return { templateId, result: (RESULTS.includes(r as SubscribeResult) ? r : 'reject') as SubscribeResult };

@@ -15,7 +15,10 @@ const MEMBER_CODE = /^[0-9]{8,32}$/;
 const ORDER_NO = /^[A-Za-z0-9_-]{1,64}$/;
 const LINE_LABELS: Record<string, string> = { base: '消费积分', tier: '等级加赠', member_day: '会员日加赠' };
 
-type Step = { name: 'scan' } | { name: 'confirm'; code: string; member: MemberPreview } | { name: 'done'; result: CheckoutResponse };
+type Step =
+  | { name: 'scan' }
+  | { name: 'confirm'; code: string; member: MemberPreview }
+  | { name: 'done'; result: CheckoutResponse };
 
 /**
  * Counter flow: scan the member code -> see who it is -> amount + order number
@@ -63,52 +66,93 @@ export default function StaffCheckoutPage() {
     } catch (e) {
       handleStaffError(e, SELF);
       // The code rotated or was used: the member has to show a fresh one.
-      if (isApiError(e) && (e.code === 'MEMBER_CODE_INVALID' || e.code === 'MEMBER_CODE_REPLAYED')) setStep({ name: 'scan' });
+      if (isApiError(e) && (e.code === 'MEMBER_CODE_INVALID' || e.code === 'MEMBER_CODE_REPLAYED'))
+        setStep({ name: 'scan' });
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <View className='page staff-checkout'>
+    <View className="page staff-checkout">
       {step.name === 'scan' && (
-        <View className='section'>
-          <View className='section-title'>扫描会员码</View>
-          <ScanInput placeholder='或输入会员码数字' onCode={(c) => void onCode(c)} disabled={busy} allowed={MEMBER_CODE} />
-          <Text className='muted staff-checkout__link' onClick={() => void Taro.redirectTo({ url: ROUTES.staffVoucher })}>核销券 ›</Text>
+        <View className="section">
+          <View className="section-title">扫描会员码</View>
+          <ScanInput
+            placeholder="或输入会员码数字"
+            onCode={(c) => void onCode(c)}
+            disabled={busy}
+            allowed={MEMBER_CODE}
+          />
+          <Text
+            className="muted staff-checkout__link"
+            onClick={() => void Taro.redirectTo({ url: ROUTES.staffVoucher })}
+          >
+            核销券 ›
+          </Text>
         </View>
       )}
 
       {step.name === 'confirm' && (
-        <View className='section' data-testid='checkout-confirm'>
-          <View className='section-title'>{step.member.maskedName} · {step.member.tier.name}</View>
-          <Text className='muted'>
-            {step.member.maskedPhone ?? ''} 积分 {formatPoints(step.member.balance)}{step.member.memberDay ? ' · 今日会员日' : ''}
+        <View className="section" data-testid="checkout-confirm">
+          <View className="section-title">
+            {step.member.maskedName} · {step.member.tier.name}
+          </View>
+          <Text className="muted">
+            {step.member.maskedPhone ?? ''} 积分 {formatPoints(step.member.balance)}
+            {step.member.memberDay ? ' · 今日会员日' : ''}
           </Text>
-          <Input className='input staff-checkout__input' type='digit' placeholder='消费金额（元）' value={amount} onInput={(e) => setAmount(e.detail.value)} data-testid='checkout-amount' />
-          <Input className='input' placeholder='订单号' value={orderNo} maxlength={64} onInput={(e) => setOrderNo(e.detail.value)} data-testid='checkout-order' />
-          <Button className='btn-primary' disabled={!canSubmit} loading={busy} onClick={() => void submit()} data-testid='checkout-submit'>
+          <Input
+            className="input staff-checkout__input"
+            type="digit"
+            placeholder="消费金额（元）"
+            value={amount}
+            onInput={(e) => setAmount(e.detail.value)}
+            data-testid="checkout-amount"
+          />
+          <Input
+            className="input"
+            placeholder="订单号"
+            value={orderNo}
+            maxlength={64}
+            onInput={(e) => setOrderNo(e.detail.value)}
+            data-testid="checkout-order"
+          />
+          <Button
+            className="btn-primary"
+            disabled={!canSubmit}
+            loading={busy}
+            onClick={() => void submit()}
+            data-testid="checkout-submit"
+          >
             {amountCents !== null ? `确认积分（${formatCents(amountCents)}）` : '确认积分'}
           </Button>
-          <Text className='muted staff-checkout__link' onClick={reset}>换一位会员</Text>
+          <Text className="muted staff-checkout__link" onClick={reset}>
+            换一位会员
+          </Text>
         </View>
       )}
 
       {step.name === 'done' && (
-        <View className='section' data-testid='checkout-result'>
-          <View className='section-title'>{step.result.replayed ? '该订单已积分（重复提交）' : '积分成功'}</View>
-          <Text className='staff-checkout__points'>+{formatPoints(step.result.points)} 积分</Text>
+        <View className="section" data-testid="checkout-result">
+          <View className="section-title">{step.result.replayed ? '该订单已积分（重复提交）' : '积分成功'}</View>
+          <Text className="staff-checkout__points">+{formatPoints(step.result.points)} 积分</Text>
           {step.result.lines.map((l) => (
-            <View key={l.code} className='staff-checkout__line'>
+            <View key={l.code} className="staff-checkout__line">
               <Text>{LINE_LABELS[l.code] ?? l.code}</Text>
               <Text>+{formatPoints(l.points)}</Text>
             </View>
           ))}
-          <Text className='muted'>
-            {step.result.maskedName} · 订单 {step.result.orderNo} · {formatCents(step.result.amountCents)} · 当前积分 {formatPoints(step.result.balance)}
+          <Text className="muted">
+            {step.result.maskedName} · 订单 {step.result.orderNo} · {formatCents(step.result.amountCents)} · 当前积分{' '}
+            {formatPoints(step.result.balance)}
           </Text>
-          {step.result.tierChanged && <Text className='staff-checkout__tier'>会员已升级为 {step.result.tier.name}</Text>}
-          <Button className='btn-primary staff-checkout__next' onClick={reset}>下一单</Button>
+          {step.result.tierChanged && (
+            <Text className="staff-checkout__tier">会员已升级为 {step.result.tier.name}</Text>
+          )}
+          <Button className="btn-primary staff-checkout__next" onClick={reset}>
+            下一单
+          </Button>
         </View>
       )}
     </View>

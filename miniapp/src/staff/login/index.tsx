@@ -16,7 +16,9 @@ export default function StaffLoginPage() {
   const [busy, setBusy] = useState(false);
   const [session, setSession] = useState(staffSession);
   // Only our own staff pages are valid targets: `next` comes from a URL.
-  const next = STAFF_PAGES.includes(decodeURIComponent(params.next ?? '')) ? decodeURIComponent(params.next!) : ROUTES.staffCheckout;
+  const next = STAFF_PAGES.includes(decodeURIComponent(params.next ?? ''))
+    ? decodeURIComponent(params.next!)
+    : ROUTES.staffCheckout;
 
   const submit = async () => {
     if (!username.trim() || !password) return;
@@ -34,25 +36,58 @@ export default function StaffLoginPage() {
 
   if (session) {
     return (
-      <View className='page'>
-        <View className='section'>
-          <View className='section-title'>{session.displayName}</View>
-          <Text className='muted'>已登录店员账号</Text>
+      <View className="page">
+        <View className="section">
+          <View className="section-title">{session.displayName}</View>
+          <Text className="muted">已登录店员账号</Text>
         </View>
-        <Button className='btn-primary' onClick={() => void Taro.redirectTo({ url: ROUTES.staffCheckout })}>积分收银</Button>
-        <Button style={{ marginTop: '12px' }} onClick={() => void Taro.redirectTo({ url: ROUTES.staffVoucher })}>核销券</Button>
-        <Button style={{ marginTop: '12px' }} onClick={() => { staffLogout(); setSession(null); }}>退出店员账号</Button>
+        <Button className="btn-primary" onClick={() => void Taro.redirectTo({ url: ROUTES.staffCheckout })}>
+          积分收银
+        </Button>
+        <Button style={{ marginTop: '12px' }} onClick={() => void Taro.redirectTo({ url: ROUTES.staffVoucher })}>
+          核销券
+        </Button>
+        <Button
+          style={{ marginTop: '12px' }}
+          onClick={() => {
+            staffLogout();
+            setSession(null);
+          }}
+        >
+          退出店员账号
+        </Button>
       </View>
     );
   }
 
   return (
-    <View className='page'>
-      <View className='section'>
-        <View className='section-title'>店员登录</View>
-        <Input className='input' placeholder='账号' value={username} onInput={(e) => setUsername(e.detail.value)} data-testid='staff-username' />
-        <Input className='input' password placeholder='密码' value={password} onInput={(e) => setPassword(e.detail.value)} onConfirm={() => void submit()} data-testid='staff-password' />
-        <Button className='btn-primary' loading={busy} disabled={busy || !username.trim() || !password} onClick={() => void submit()}>登录</Button>
+    <View className="page">
+      <View className="section">
+        <View className="section-title">店员登录</View>
+        <Input
+          className="input"
+          placeholder="账号"
+          value={username}
+          onInput={(e) => setUsername(e.detail.value)}
+          data-testid="staff-username"
+        />
+        <Input
+          className="input"
+          password
+          placeholder="密码"
+          value={password}
+          onInput={(e) => setPassword(e.detail.value)}
+          onConfirm={() => void submit()}
+          data-testid="staff-password"
+        />
+        <Button
+          className="btn-primary"
+          loading={busy}
+          disabled={busy || !username.trim() || !password}
+          onClick={() => void submit()}
+        >
+          登录
+        </Button>
       </View>
     </View>
   );

@@ -9,9 +9,15 @@ import { ROUTES } from '../../utils/routes';
 import { handleStaffError, useStaffGuard } from '../guard';
 
 const SELF = ROUTES.staffVoucher;
-const STATUS_TEXT: Record<VoucherPreview['status'], string> = { active: '可核销', used: '已使用', expired: '已过期', cancelled: '已作废' };
+const STATUS_TEXT: Record<VoucherPreview['status'], string> = {
+  active: '可核销',
+  used: '已使用',
+  expired: '已过期',
+  cancelled: '已作废',
+};
 
-type Step = { name: 'scan' } | { name: 'preview'; voucher: VoucherPreview } | { name: 'done'; result: VoucherRedeemResult };
+type Step =
+  { name: 'scan' } | { name: 'preview'; voucher: VoucherPreview } | { name: 'done'; result: VoucherRedeemResult };
 
 /** Voucher write-off: scan -> preview (who, what, valid?) -> redeem, at most once per voucher. */
 export default function StaffVoucherPage() {
@@ -43,31 +49,57 @@ export default function StaffVoucherPage() {
   };
 
   return (
-    <View className='page'>
+    <View className="page">
       {step.name === 'scan' && (
-        <View className='section'>
-          <View className='section-title'>扫描券码</View>
-          <ScanInput placeholder='或输入券码' onCode={(c) => void onCode(c)} disabled={busy} allowed={/^[A-Za-z0-9_-]{4,64}$/} />
-          <Text className='muted' style={{ display: 'block', marginTop: '12px', textAlign: 'center' }} onClick={() => void Taro.redirectTo({ url: ROUTES.staffCheckout })}>积分收银 ›</Text>
+        <View className="section">
+          <View className="section-title">扫描券码</View>
+          <ScanInput
+            placeholder="或输入券码"
+            onCode={(c) => void onCode(c)}
+            disabled={busy}
+            allowed={/^[A-Za-z0-9_-]{4,64}$/}
+          />
+          <Text
+            className="muted"
+            style={{ display: 'block', marginTop: '12px', textAlign: 'center' }}
+            onClick={() => void Taro.redirectTo({ url: ROUTES.staffCheckout })}
+          >
+            积分收银 ›
+          </Text>
         </View>
       )}
       {step.name === 'preview' && (
-        <View className='section' data-testid='voucher-preview'>
-          <View className='section-title'>{step.voucher.title}</View>
-          <Text className='muted'>会员 {step.voucher.memberMaskedName} · 有效期至 {formatDate(step.voucher.validUntil)}</Text>
+        <View className="section" data-testid="voucher-preview">
+          <View className="section-title">{step.voucher.title}</View>
+          <Text className="muted">
+            会员 {step.voucher.memberMaskedName} · 有效期至 {formatDate(step.voucher.validUntil)}
+          </Text>
           <View style={{ margin: '12px 0' }}>
             <Text>{STATUS_TEXT[step.voucher.status]}</Text>
-            {step.voucher.usedAt && <Text className='muted'>（{formatDateTime(step.voucher.usedAt)} 已使用）</Text>}
+            {step.voucher.usedAt && <Text className="muted">（{formatDateTime(step.voucher.usedAt)} 已使用）</Text>}
           </View>
-          <Button className='btn-primary' disabled={step.voucher.status !== 'active' || busy} loading={busy} onClick={() => void redeem((step as { voucher: VoucherPreview }).voucher)}>核销</Button>
-          <Button style={{ marginTop: '12px' }} onClick={() => setStep({ name: 'scan' })}>重新扫码</Button>
+          <Button
+            className="btn-primary"
+            disabled={step.voucher.status !== 'active' || busy}
+            loading={busy}
+            onClick={() => void redeem((step as { voucher: VoucherPreview }).voucher)}
+          >
+            核销
+          </Button>
+          <Button style={{ marginTop: '12px' }} onClick={() => setStep({ name: 'scan' })}>
+            重新扫码
+          </Button>
         </View>
       )}
       {step.name === 'done' && (
-        <View className='section' data-testid='voucher-done'>
-          <View className='section-title'>{step.result.replayed ? '该券已核销（重复提交）' : '核销成功'}</View>
-          <Text className='muted'>{step.result.title} · {formatDateTime(step.result.usedAt)}</Text>
-          <Button className='btn-primary' style={{ marginTop: '16px' }} onClick={() => setStep({ name: 'scan' })}>继续核销</Button>
+        <View className="section" data-testid="voucher-done">
+          <View className="section-title">{step.result.replayed ? '该券已核销（重复提交）' : '核销成功'}</View>
+          <Text className="muted">
+            {step.result.title} · {formatDateTime(step.result.usedAt)}
+          </Text>
+          <Button className="btn-primary" style={{ marginTop: '16px' }} onClick={() => setStep({ name: 'scan' })}>
+            继续核销
+          </Button>
         </View>
       )}
     </View>

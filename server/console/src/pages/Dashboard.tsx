@@ -12,18 +12,34 @@ export function Dashboard() {
 
   const load = () => {
     setError('');
-    api('GET', `/api/admin/metrics?from=${from}&to=${to}${store ? `&store=${store}` : ''}`).then(setM, (e) => setError(e.message));
+    api('GET', `/api/admin/metrics?from=${from}&to=${to}${store ? `&store=${store}` : ''}`).then(setM, (e) =>
+      setError(e.message),
+    );
   };
-  useEffect(() => { api('GET', '/api/admin/stores').then((r) => setStores(r.items), () => undefined); load(); }, []);
+  useEffect(() => {
+    api('GET', '/api/admin/stores').then(
+      (r) => setStores(r.items),
+      () => undefined,
+    );
+    load();
+  }, []);
 
   return (
     <div>
       <div className="card row">
-        <label>从 <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
-        <label>到 <input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></label>
+        <label>
+          从 <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label>
+          到 <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
         <select value={store} onChange={(e) => setStore(e.target.value)}>
           <option value="">全部门店</option>
-          {stores.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          {stores.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
         </select>
         <button onClick={load}>查询</button>
       </div>
@@ -49,16 +65,44 @@ export function Dashboard() {
             <Stat k="复购率" v={pct(m.sales.repeatPurchaseRate)} />
             <Stat k="邀请注册 / 下单" v={`${m.referrals.registered} / ${m.referrals.purchased}`} />
           </div>
-          <div className="card"><h3>等级分布</h3><Bars data={m.tiers.map((t: any) => ({ label: t.name, value: t.members }))} /></div>
-          <div className="card"><h3>积分流动</h3><Bars data={[
-            { label: '发放', value: m.points.issued }, { label: '兑换', value: m.points.redeemed },
-            { label: '过期', value: m.points.expired }, { label: '退款扣回', value: m.points.reversed },
-          ]} /></div>
+          <div className="card">
+            <h3>等级分布</h3>
+            <Bars data={m.tiers.map((t: any) => ({ label: t.name, value: t.members }))} />
+          </div>
+          <div className="card">
+            <h3>积分流动</h3>
+            <Bars
+              data={[
+                { label: '发放', value: m.points.issued },
+                { label: '兑换', value: m.points.redeemed },
+                { label: '过期', value: m.points.expired },
+                { label: '退款扣回', value: m.points.reversed },
+              ]}
+            />
+          </div>
           <div className="card">
             <h3>门店</h3>
             <table>
-              <thead><tr><th>门店</th><th>订单</th><th>销售额</th><th>发放积分</th><th>消费会员</th></tr></thead>
-              <tbody>{m.stores.map((s: any) => <tr key={s.storeId}><td>{s.name}</td><td>{s.orders}</td><td>{yuan(s.amountCents)}</td><td>{s.pointsIssued}</td><td>{s.buyers}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>门店</th>
+                  <th>订单</th>
+                  <th>销售额</th>
+                  <th>发放积分</th>
+                  <th>消费会员</th>
+                </tr>
+              </thead>
+              <tbody>
+                {m.stores.map((s: any) => (
+                  <tr key={s.storeId}>
+                    <td>{s.name}</td>
+                    <td>{s.orders}</td>
+                    <td>{yuan(s.amountCents)}</td>
+                    <td>{s.pointsIssued}</td>
+                    <td>{s.buyers}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </div>
         </>

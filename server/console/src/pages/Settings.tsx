@@ -2,8 +2,13 @@ import { useEffect, useState } from 'react';
 import { api } from '../api';
 
 const LABELS: Record<string, string> = {
-  'tiers.rules': '会员等级与成长值', 'points.earning': '积分规则', 'points.expiry': '积分有效期', 'checkout.memberDays': '会员日',
-  'checkout.caps': '每日积分上限（防刷）', 'points.valueCents': '积分价值（分/积分）', 'privacy.policyVersion': '隐私政策版本',
+  'tiers.rules': '会员等级与成长值',
+  'points.earning': '积分规则',
+  'points.expiry': '积分有效期',
+  'checkout.memberDays': '会员日',
+  'checkout.caps': '每日积分上限（防刷）',
+  'points.valueCents': '积分价值（分/积分）',
+  'privacy.policyVersion': '隐私政策版本',
 };
 
 /** Tier thresholds get a table editor; every other setting a validated JSON editor. */
@@ -17,23 +22,73 @@ function TierEditor({ value, onSave }: { value: any; onSave: (v: any) => Promise
   return (
     <div>
       <table>
-        <thead><tr><th>代码</th><th>名称</th><th>成长值门槛</th><th>积分倍率 %</th><th>生日礼积分</th></tr></thead>
+        <thead>
+          <tr>
+            <th>代码</th>
+            <th>名称</th>
+            <th>成长值门槛</th>
+            <th>积分倍率 %</th>
+            <th>生日礼积分</th>
+          </tr>
+        </thead>
         <tbody>
           {draft.tiers.map((t: any, i: number) => (
             <tr key={t.code}>
               <td>{t.code}</td>
-              <td><input value={t.name} onChange={(e) => set(i, 'name', e.target.value)} /></td>
-              <td><input aria-label={`${t.code}-minGrowth`} type="number" value={t.minGrowth} onChange={(e) => set(i, 'minGrowth', e.target.value)} /></td>
-              <td><input type="number" value={t.multiplierPercent} onChange={(e) => set(i, 'multiplierPercent', e.target.value)} /></td>
-              <td><input type="number" value={t.birthdayGiftPoints ?? 0} onChange={(e) => set(i, 'birthdayGiftPoints', e.target.value)} /></td>
+              <td>
+                <input value={t.name} onChange={(e) => set(i, 'name', e.target.value)} />
+              </td>
+              <td>
+                <input
+                  aria-label={`${t.code}-minGrowth`}
+                  type="number"
+                  value={t.minGrowth}
+                  onChange={(e) => set(i, 'minGrowth', e.target.value)}
+                />
+              </td>
+              <td>
+                <input
+                  type="number"
+                  value={t.multiplierPercent}
+                  onChange={(e) => set(i, 'multiplierPercent', e.target.value)}
+                />
+              </td>
+              <td>
+                <input
+                  type="number"
+                  value={t.birthdayGiftPoints ?? 0}
+                  onChange={(e) => set(i, 'birthdayGiftPoints', e.target.value)}
+                />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <div className="row">
-        <label>统计周期（月）<input type="number" value={draft.windowMonths} onChange={(e) => setDraft({ ...draft, windowMonths: Number(e.target.value) })} /></label>
-        <label>降级宽限（天）<input type="number" value={draft.graceDays} onChange={(e) => setDraft({ ...draft, graceDays: Number(e.target.value) })} /></label>
-        <label>每元成长值 <input type="number" value={draft.growthPerYuan} onChange={(e) => setDraft({ ...draft, growthPerYuan: Number(e.target.value) })} /></label>
+        <label>
+          统计周期（月）
+          <input
+            type="number"
+            value={draft.windowMonths}
+            onChange={(e) => setDraft({ ...draft, windowMonths: Number(e.target.value) })}
+          />
+        </label>
+        <label>
+          降级宽限（天）
+          <input
+            type="number"
+            value={draft.graceDays}
+            onChange={(e) => setDraft({ ...draft, graceDays: Number(e.target.value) })}
+          />
+        </label>
+        <label>
+          每元成长值{' '}
+          <input
+            type="number"
+            value={draft.growthPerYuan}
+            onChange={(e) => setDraft({ ...draft, growthPerYuan: Number(e.target.value) })}
+          />
+        </label>
         <button onClick={() => onSave(draft)}>保存等级</button>
       </div>
     </div>
@@ -45,9 +100,25 @@ function JsonEditor({ value, onSave }: { value: any; onSave: (v: any) => Promise
   const [bad, setBad] = useState('');
   return (
     <div>
-      <textarea rows={Math.min(16, text.split('\n').length + 1)} cols={80} value={text} onChange={(e) => setText(e.target.value)} />
+      <textarea
+        rows={Math.min(16, text.split('\n').length + 1)}
+        cols={80}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
       <div className="row">
-        <button onClick={() => { try { setBad(''); void onSave(JSON.parse(text)); } catch { setBad('不是合法的 JSON'); } }}>保存</button>
+        <button
+          onClick={() => {
+            try {
+              setBad('');
+              void onSave(JSON.parse(text));
+            } catch {
+              setBad('不是合法的 JSON');
+            }
+          }}
+        >
+          保存
+        </button>
         {bad && <span className="error">{bad}</span>}
       </div>
     </div>
@@ -57,8 +128,14 @@ function JsonEditor({ value, onSave }: { value: any; onSave: (v: any) => Promise
 export function Settings() {
   const [items, setItems] = useState<{ key: string; value: any; isDefault: boolean }[] | null>(null);
   const [msg, setMsg] = useState<{ key: string; text: string; ok: boolean } | null>(null);
-  const load = () => api('GET', '/api/admin/settings').then((r) => setItems(r.items), (e) => setMsg({ key: '', text: e.message, ok: false }));
-  useEffect(() => { void load(); }, []);
+  const load = () =>
+    api('GET', '/api/admin/settings').then(
+      (r) => setItems(r.items),
+      (e) => setMsg({ key: '', text: e.message, ok: false }),
+    );
+  useEffect(() => {
+    void load();
+  }, []);
   const save = (key: string) => async (value: any) => {
     try {
       await api('PUT', '/api/admin/settings', { key, value });
@@ -73,8 +150,18 @@ export function Settings() {
     <div>
       {items.map((it) => (
         <div className="card" key={it.key} data-setting={it.key}>
-          <h3>{LABELS[it.key] ?? it.key} <span className="muted">{it.key}{it.isDefault ? ' · 默认值' : ''}</span></h3>
-          {it.key === 'tiers.rules' ? <TierEditor key={JSON.stringify(it.value)} value={it.value} onSave={save(it.key)} /> : <JsonEditor key={JSON.stringify(it.value)} value={it.value} onSave={save(it.key)} />}
+          <h3>
+            {LABELS[it.key] ?? it.key}{' '}
+            <span className="muted">
+              {it.key}
+              {it.isDefault ? ' · 默认值' : ''}
+            </span>
+          </h3>
+          {it.key === 'tiers.rules' ? (
+            <TierEditor key={JSON.stringify(it.value)} value={it.value} onSave={save(it.key)} />
+          ) : (
+            <JsonEditor key={JSON.stringify(it.value)} value={it.value} onSave={save(it.key)} />
+          )}
           {msg?.key === it.key && <div className={msg.ok ? 'ok' : 'error'}>{msg.text}</div>}
         </div>
       ))}

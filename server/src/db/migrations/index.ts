@@ -6,4 +6,11 @@ import { Notifications1733100000000 } from './1733100000000-notifications';
 import { CheckinTasks1733200000000 } from './1733200000000-checkin-tasks';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
-export const migrations = [Foundation1732400000000, TiersCheckout1732500000000, Segments1732900000000, Engagement1733000000000, Notifications1733100000000, CheckinTasks1733200000000];
+export const migrations = [
+  Foundation1732400000000,
+  TiersCheckout1732500000000,
+  Segments1732900000000,
+  Engagement1733000000000,
+  Notifications1733100000000,
+  CheckinTasks1733200000000,
+];

@@ -1,5 +1,14 @@
 import {
-  businessDate, endpoints, evaluateTier, growthForPurchase, isMemberDay, maskName, maskPhone, parseMemberCode, pointsForPurchase, tierFor,
+  businessDate,
+  endpoints,
+  evaluateTier,
+  growthForPurchase,
+  isMemberDay,
+  maskName,
+  maskPhone,
+  parseMemberCode,
+  pointsForPurchase,
+  tierFor,
 } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
@@ -10,82 +19,157 @@ import { toView } from '../tiers/service';
 /** Operators: member search (masked), rule simulation (writes nothing), audit log. */
 export function adminMemberRoutes(r: Routes, c: AppContext): void {
   const summary = async (q: Q, id: number) => {
-    const m = await q.one<{ id: number; nickname: string | null; phone_enc: string | null; status: string; created_at: number; balance: number }>(
-      'SELECT m.id, m.nickname, m.phone_enc, m.status, m.created_at, a.balance FROM members m JOIN points_accounts a ON a.member_id = m.id WHERE m.id = ?', [id]);
+    const m = await q.one<{
+      id: number;
+      nickname: string | null;
+      phone_enc: string | null;
+      status: string;
+      created_at: number;
+      balance: number;
+    }>(
+      'SELECT m.id, m.nickname, m.phone_enc, m.status, m.created_at, a.balance FROM members m JOIN points_accounts a ON a.member_id = m.id WHERE m.id = ?',
+      [id],
+    );
     if (!m) return null;
     const rules = await c.tiers.rules();
     const phone = m.phone_enc ? c.members.decryptPhone(m.phone_enc) : null;
     return {
-      id: String(m.id), maskedName: maskName(m.nickname), maskedPhone: phone ? maskPhone(phone) : null, tier: await c.tiers.tierOfIn(q, id),
-      balance: Number(m.balance), growthInWindow: await c.tiers.growthInWindowIn(q, id, c.clock.now(), rules), status: m.status,
+      id: String(m.id),
+      maskedName: maskName(m.nickname),
+      maskedPhone: phone ? maskPhone(phone) : null,
+      tier: await c.tiers.tierOfIn(q, id),
+      balance: Number(m.balance),
+      growthInWindow: await c.tiers.growthInWindowIn(q, id, c.clock.now(), rules),
+      status: m.status,
       registeredAt: new Date(Number(m.created_at)).toISOString(),
     };
   };
 
-  r.add(endpoints.adminSearchMembers, async (_ctx, { query }) => c.db.read(async (q) => {
-    let ids: number[] = [];
-    if (query.id) ids = [Number(query.id)];
-    // A code is looked up by its member id part only: the operator sees who it claims to be, nothing is used up.
-    if (query.code) { const p = parseMemberCode(query.code); ids = p ? [Number(p.memberId)] : []; }
-    if (query.phone) {
-      let hash: string;
-      try { hash = c.members.phoneLookupHash(query.phone); } catch { throw new AppError('VALIDATION_FAILED', 'Not a phone number', { field: 'phone' }); }
-      ids = (await q.all<{ id: number }>('SELECT id FROM members WHERE phone_hmac = ?', [hash])).map((x) => Number(x.id));
-    }
-    const items = [];
-    for (const id of ids) { const s = await summary(q, id); if (s) items.push(s); }
-    return { items };
-  }));
+  r.add(endpoints.adminSearchMembers, async (_ctx, { query }) =>
+    c.db.read(async (q) => {
+      let ids: number[] = [];
+      if (query.id) ids = [Number(query.id)];
+      // A code is looked up by its member id part only: the operator sees who it claims to be, nothing is used up.
+      if (query.code) {
+        const p = parseMemberCode(query.code);
+        ids = p ? [Number(p.memberId)] : [];
+      }
+      if (query.phone) {
+        let hash: string;
+        try {
+          hash = c.members.phoneLookupHash(query.phone);
+        } catch {
+          throw new AppError('VALIDATION_FAILED', 'Not a phone number', { field: 'phone' });
+        }
+        ids = (await q.all<{ id: number }>('SELECT id FROM members WHERE phone_hmac = ?', [hash])).map((x) =>
+          Number(x.id),
+        );
+      }
+      const items = [];
+      for (const id of ids) {
+        const s = await summary(q, id);
+        if (s) items.push(s);
+      }
+      return { items };
+    }),
+  );
 
-  r.add(endpoints.adminSimulate, async (_ctx, { body }) => c.db.read(async (q) => {
-    const at = body.at ? new Date(body.at) : c.clock.now();
-    const earning = body.rules?.earning ?? await c.settings.get('points.earning');
-    const tiers = body.rules?.tiers ?? await c.tiers.rules();
-    const memberDays = body.rules?.memberDays ?? await c.settings.get('checkout.memberDays');
-    let tierCode = body.tierCode ?? tiers.tiers[0].code;
-    let growthBefore = 0;
-    if (body.memberId) {
-      const id = Number(body.memberId);
-      if (!(await q.one('SELECT id FROM members WHERE id = ?', [id]))) throw new AppError('MEMBER_NOT_FOUND');
-      tierCode = (await c.tiers.tierOfIn(q, id)).code;
-      growthBefore = await c.tiers.growthInWindowIn(q, id, at, tiers);
-    }
-    const tier = tiers.tiers.find((t) => t.code === tierCode);
-    if (!tier) throw new AppError('VALIDATION_FAILED', `Unknown tier ${tierCode}`, { field: 'tierCode' });
-    const memberDay = isMemberDay(businessDate(at, c.config.businessTz), memberDays);
-    const excluded = !!body.orderNo && (earning.excludedOrderPrefixes ?? []).some((p) => body.orderNo!.startsWith(p));
-    const earned = excluded ? { total: 0, lines: [] } : pointsForPurchase(body.amountCents, {
-      centsPerPoint: earning.centsPerPoint,
-      multipliers: [...earning.multipliers, { code: 'tier', percent: toView(tier).multiplierPercent }, ...(memberDay ? [{ code: 'member_day', percent: memberDays.multiplierPercent }] : [])],
-    });
-    const growth = excluded ? 0 : growthForPurchase(tiers, body.amountCents);
-    const decision = evaluateTier(tiers, tierCode, growthBefore + growth);
-    return {
-      points: earned.total, lines: earned.lines, growth, memberDay, excluded, tierBefore: tierCode, growthBefore,
-      tierAfter: decision.action === 'upgrade' ? decision.to : tierCode,
-    };
-  }));
+  r.add(endpoints.adminSimulate, async (_ctx, { body }) =>
+    c.db.read(async (q) => {
+      const at = body.at ? new Date(body.at) : c.clock.now();
+      const earning = body.rules?.earning ?? (await c.settings.get('points.earning'));
+      const tiers = body.rules?.tiers ?? (await c.tiers.rules());
+      const memberDays = body.rules?.memberDays ?? (await c.settings.get('checkout.memberDays'));
+      let tierCode = body.tierCode ?? tiers.tiers[0].code;
+      let growthBefore = 0;
+      if (body.memberId) {
+        const id = Number(body.memberId);
+        if (!(await q.one('SELECT id FROM members WHERE id = ?', [id]))) throw new AppError('MEMBER_NOT_FOUND');
+        tierCode = (await c.tiers.tierOfIn(q, id)).code;
+        growthBefore = await c.tiers.growthInWindowIn(q, id, at, tiers);
+      }
+      const tier = tiers.tiers.find((t) => t.code === tierCode);
+      if (!tier) throw new AppError('VALIDATION_FAILED', `Unknown tier ${tierCode}`, { field: 'tierCode' });
+      const memberDay = isMemberDay(businessDate(at, c.config.businessTz), memberDays);
+      const excluded = !!body.orderNo && (earning.excludedOrderPrefixes ?? []).some((p) => body.orderNo!.startsWith(p));
+      const earned = excluded
+        ? { total: 0, lines: [] }
+        : pointsForPurchase(body.amountCents, {
+            centsPerPoint: earning.centsPerPoint,
+            multipliers: [
+              ...earning.multipliers,
+              { code: 'tier', percent: toView(tier).multiplierPercent },
+              ...(memberDay ? [{ code: 'member_day', percent: memberDays.multiplierPercent }] : []),
+            ],
+          });
+      const growth = excluded ? 0 : growthForPurchase(tiers, body.amountCents);
+      const decision = evaluateTier(tiers, tierCode, growthBefore + growth);
+      return {
+        points: earned.total,
+        lines: earned.lines,
+        growth,
+        memberDay,
+        excluded,
+        tierBefore: tierCode,
+        growthBefore,
+        tierAfter: decision.action === 'upgrade' ? decision.to : tierCode,
+      };
+    }),
+  );
 
-  r.add(endpoints.adminAudit, async (_ctx, { query }) => c.db.read(async (q) => {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.action) { where.push('action = ?'); params.push(query.action); }
-    if (query.actorType) { where.push('actor_type = ?'); params.push(query.actorType); }
-    if (query.cursor) {
-      const id = Number(Buffer.from(query.cursor, 'base64url').toString());
-      if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
-      where.push('id < ?'); params.push(id);
-    }
-    const rows = await q.all<{ id: number; actor_type: string; actor_id: number | null; action: string; target_type: string | null; target_id: string | null; before_json: string | null; after_json: string | null; reason: string | null; request_id: string | null; created_at: number }>(
-      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${query.limit + 1}`, params);
-    const page = rows.slice(0, query.limit);
-    return {
-      items: page.map((a) => ({
-        id: String(a.id), actorType: a.actor_type, actorId: a.actor_id === null ? null : String(a.actor_id), action: a.action, targetType: a.target_type, targetId: a.target_id,
-        before: a.before_json ? JSON.parse(a.before_json) : null, after: a.after_json ? JSON.parse(a.after_json) : null,
-        reason: a.reason, requestId: a.request_id, createdAt: new Date(Number(a.created_at)).toISOString(),
-      })),
-      nextCursor: rows.length > query.limit ? Buffer.from(String(page[page.length - 1].id)).toString('base64url') : null,
-    };
-  }));
+  r.add(endpoints.adminAudit, async (_ctx, { query }) =>
+    c.db.read(async (q) => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.action) {
+        where.push('action = ?');
+        params.push(query.action);
+      }
+      if (query.actorType) {
+        where.push('actor_type = ?');
+        params.push(query.actorType);
+      }
+      if (query.cursor) {
+        const id = Number(Buffer.from(query.cursor, 'base64url').toString());
+        if (!Number.isSafeInteger(id) || id <= 0)
+          throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
+        where.push('id < ?');
+        params.push(id);
+      }
+      const rows = await q.all<{
+        id: number;
+        actor_type: string;
+        actor_id: number | null;
+        action: string;
+        target_type: string | null;
+        target_id: string | null;
+        before_json: string | null;
+        after_json: string | null;
+        reason: string | null;
+        request_id: string | null;
+        created_at: number;
+      }>(
+        `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${query.limit + 1}`,
+        params,
+      );
+      const page = rows.slice(0, query.limit);
+      return {
+        items: page.map((a) => ({
+          id: String(a.id),
+          actorType: a.actor_type,
+          actorId: a.actor_id === null ? null : String(a.actor_id),
+          action: a.action,
+          targetType: a.target_type,
+          targetId: a.target_id,
+          before: a.before_json ? JSON.parse(a.before_json) : null,
+          after: a.after_json ? JSON.parse(a.after_json) : null,
+          reason: a.reason,
+          requestId: a.request_id,
+          createdAt: new Date(Number(a.created_at)).toISOString(),
+        })),
+        nextCursor:
+          rows.length > query.limit ? Buffer.from(String(page[page.length - 1].id)).toString('base64url') : null,
+      };
+    }),
+  );
 }

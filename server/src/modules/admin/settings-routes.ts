@@ -10,7 +10,8 @@ export function adminSettingsRoutes(r: Routes, c: AppContext): void {
     const stored = await c.db.read((q) => q.all<{ config_key: string }>('SELECT config_key FROM app_config'));
     const keys = new Set(stored.map((s) => s.config_key));
     const items = [];
-    for (const key of Object.keys(SETTINGS) as SettingKey[]) items.push({ key, value: await c.settings.get(key), isDefault: !keys.has(key) });
+    for (const key of Object.keys(SETTINGS) as SettingKey[])
+      items.push({ key, value: await c.settings.get(key), isDefault: !keys.has(key) });
     return { items };
   });
 
@@ -19,10 +20,20 @@ export function adminSettingsRoutes(r: Routes, c: AppContext): void {
     const now = c.clock.now();
     return c.db.tx(async (q) => {
       const previous = await c.settings.set(q, key, body.value as never, now);
-      await audit(q, {
-        actorType: 'operator', actorId: ctx.state.staff.id, action: 'settings.update', targetType: 'setting', targetId: key,
-        before: previous, after: body.value, requestId: ctx.state.requestId,
-      }, now);
+      await audit(
+        q,
+        {
+          actorType: 'operator',
+          actorId: ctx.state.staff.id,
+          action: 'settings.update',
+          targetType: 'setting',
+          targetId: key,
+          before: previous,
+          after: body.value,
+          requestId: ctx.state.requestId,
+        },
+        now,
+      );
       return { key, value: body.value, previous };
     });
   });

@@ -21,9 +21,16 @@ export async function audit(q: Q, r: AuditRecord, now: Date): Promise<void> {
     `INSERT INTO audit_log (actor_type, actor_id, action, target_type, target_id, before_json, after_json, reason, request_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
-      r.actorType, r.actorId, r.action, r.targetType ?? null, r.targetId === undefined ? null : String(r.targetId),
-      r.before === undefined ? null : JSON.stringify(r.before), r.after === undefined ? null : JSON.stringify(r.after),
-      r.reason ?? null, r.requestId ?? null, now.getTime(),
+      r.actorType,
+      r.actorId,
+      r.action,
+      r.targetType ?? null,
+      r.targetId === undefined ? null : String(r.targetId),
+      r.before === undefined ? null : JSON.stringify(r.before),
+      r.after === undefined ? null : JSON.stringify(r.after),
+      r.reason ?? null,
+      r.requestId ?? null,
+      now.getTime(),
     ],
   );
 }

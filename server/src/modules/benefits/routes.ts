@@ -14,17 +14,34 @@ export function benefitRoutes(r: Routes, c: AppContext): void {
     perMember.hit(`redeem:${ctx.state.member.id}`);
     return c.benefits.redeem(ctx.state.member.id, Number(body.benefitId), idempotencyKey!);
   });
-  r.add(endpoints.listVouchers, async (ctx, { query }) => c.benefits.vouchers(ctx.state.member.id, query.status, query.cursor, query.limit));
+  r.add(endpoints.listVouchers, async (ctx, { query }) =>
+    c.benefits.vouchers(ctx.state.member.id, query.status, query.cursor, query.limit),
+  );
   r.add(endpoints.cancelVoucher, async (ctx, { params }) => {
     const out = await c.benefits.cancel(Number(params.id), ctx.state.member.id);
     return { voucher: out.voucher, refundedPoints: out.refundedPoints, balance: out.balance };
   });
   r.add(endpoints.previewVoucher, async (ctx, { query }) => c.writeOffs.preview(ctx.state.staff, query.code));
-  r.add(endpoints.writeOffVoucher, async (ctx, { body }) => c.writeOffs.writeOff(ctx.state.staff, body.code, ctx.state.requestId));
+  r.add(endpoints.writeOffVoucher, async (ctx, { body }) =>
+    c.writeOffs.writeOff(ctx.state.staff, body.code, ctx.state.requestId),
+  );
   r.add(endpoints.adminCancelVoucher, async (ctx, { params }) => {
     // The audit row commits with the cancellation, inside its transaction.
     const out = await c.benefits.cancel(Number(params.id), null, (q, refundedPoints) =>
-      audit(q, { actorType: 'operator', actorId: ctx.state.staff.id, action: 'voucher.cancel', targetType: 'voucher', targetId: params.id, after: { refundedPoints }, requestId: ctx.state.requestId }, c.clock.now()));
+      audit(
+        q,
+        {
+          actorType: 'operator',
+          actorId: ctx.state.staff.id,
+          action: 'voucher.cancel',
+          targetType: 'voucher',
+          targetId: params.id,
+          after: { refundedPoints },
+          requestId: ctx.state.requestId,
+        },
+        c.clock.now(),
+      ),
+    );
     return { voucher: out.voucher, refundedPoints: out.refundedPoints, balance: out.balance };
   });
   adminBenefitRoutes(r, c);

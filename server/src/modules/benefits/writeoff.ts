@@ -17,14 +17,21 @@ import { voucherRefusal } from './service';
  */
 export class WriteOffService {
   private readonly misses = new RateLimiter(30, 60_000);
-  constructor(private readonly db: Database, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
 
   async preview(staff: StaffPrincipal, code: string) {
     const storeId = requireStore(staff);
     const now = this.clock.now().getTime();
     this.misses.peek(`voucher-miss:${storeId}`, now);
-    const v = await this.db.read((q) => q.one<VoucherRow & { nickname: string | null }>(
-      `${VOUCHER_SELECT.replace('SELECT v.id', 'SELECT m.nickname, v.id')} JOIN members m ON m.id = v.member_id WHERE v.code = ?`, [code]));
+    const v = await this.db.read((q) =>
+      q.one<VoucherRow & { nickname: string | null }>(
+        `${VOUCHER_SELECT.replace('SELECT v.id', 'SELECT m.nickname, v.id')} JOIN members m ON m.id = v.member_id WHERE v.code = ?`,
+        [code],
+      ),
+    );
     if (!v) {
       this.misses.hit(`voucher-miss:${storeId}`, now);
       throw new AppError('VOUCHER_NOT_FOUND');
@@ -32,8 +39,13 @@ export class WriteOffService {
     const status = effectiveStatus(v, now);
     const reasons: Record<string, string> = { used: '已核销', expired: '已过期', cancelled: '已取消' };
     return {
-      code: v.code, title: v.title ?? '', status, validUntil: new Date(Number(v.valid_until)).toISOString(), memberMaskedName: maskName(v.nickname),
-      redeemable: status === 'unused', reason: reasons[status] ?? null,
+      code: v.code,
+      title: v.title ?? '',
+      status,
+      validUntil: new Date(Number(v.valid_until)).toISOString(),
+      memberMaskedName: maskName(v.nickname),
+      redeemable: status === 'unused',
+      reason: reasons[status] ?? null,
     };
   }
 
@@ -44,14 +56,27 @@ export class WriteOffService {
     return this.db.tx(async (q) => {
       const done = await q.exec(
         "UPDATE vouchers SET status = 'used', redeemed_at = ?, redeemed_store_id = ?, redeemed_staff_id = ? WHERE code = ? AND status = 'unused' AND valid_until > ?",
-        [now, storeId, staff.id, code, now]);
+        [now, storeId, staff.id, code, now],
+      );
       const v = await q.one<VoucherRow>(`${VOUCHER_SELECT} WHERE v.code = ?`, [code]);
       if (!v) {
         this.misses.hit(`voucher-miss:${storeId}`, now);
         throw new AppError('VOUCHER_NOT_FOUND');
       }
       if (done !== 1) throw voucherRefusal(v, now);
-      await audit(q, { actorType: 'staff', actorId: staff.id, action: 'voucher.write_off', targetType: 'voucher', targetId: Number(v.id), after: { storeId, code }, requestId }, new Date(now));
+      await audit(
+        q,
+        {
+          actorType: 'staff',
+          actorId: staff.id,
+          action: 'voucher.write_off',
+          targetType: 'voucher',
+          targetId: Number(v.id),
+          after: { storeId, code },
+          requestId,
+        },
+        new Date(now),
+      );
       return { code: v.code, title: v.title ?? '', redeemedAt: new Date(now).toISOString(), storeId: String(storeId) };
     });
   }

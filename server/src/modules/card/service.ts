@@ -18,23 +18,34 @@ export class MemberCodes {
   private readonly failuresPerMember = new RateLimiter(10, 5 * 60_000);
   private readonly scansPerStore: RateLimiter;
 
-  constructor(private readonly db: Database, scansPerStorePerMinute = 600) {
+  constructor(
+    private readonly db: Database,
+    scansPerStorePerMinute = 600,
+  ) {
     this.scansPerStore = new RateLimiter(scansPerStorePerMinute, 60_000);
   }
 
   /** The member's secret, created on first use (registration creates it too). */
   async secretIn(q: Q, memberId: number, now: Date): Promise<string> {
-    const row = await q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [memberId]);
+    const row = await q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [
+      memberId,
+    ]);
     if (row) return row.secret_hex;
-    await q.exec(`${sql.insertIgnore(q.dialect)} INTO member_secrets (member_id, secret_hex, created_at) VALUES (?, ?, ?)`,
-      [memberId, randomBytes(20).toString('hex'), now.getTime()]);
-    return (await q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [memberId]))!.secret_hex;
+    await q.exec(
+      `${sql.insertIgnore(q.dialect)} INTO member_secrets (member_id, secret_hex, created_at) VALUES (?, ?, ?)`,
+      [memberId, randomBytes(20).toString('hex'), now.getTime()],
+    );
+    return (await q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [
+      memberId,
+    ]))!.secret_hex;
   }
 
   async card(memberId: number, now: Date): Promise<{ secretHex: string; current: string; expiresAt: Date }> {
     // Almost always a plain read: the secret is created at registration (a transaction only for older members).
-    const existing = await this.db.read((q) => q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [memberId]));
-    const secretHex = existing?.secret_hex ?? await this.db.tx((q) => this.secretIn(q, memberId, now));
+    const existing = await this.db.read((q) =>
+      q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [memberId]),
+    );
+    const secretHex = existing?.secret_hex ?? (await this.db.tx((q) => this.secretIn(q, memberId, now)));
     const stepMs = MEMBER_CODE_STEP_SECONDS * 1000;
     return {
       secretHex,
@@ -54,8 +65,12 @@ export class MemberCodes {
     };
     if (!parsed) throw fail();
     this.guard(storeId, parsed.memberId, now);
-    const row = await this.db.read((q) => q.one<{ secret_hex: string }>(
-      "SELECT s.secret_hex FROM member_secrets s JOIN members m ON m.id = s.member_id WHERE s.member_id = ? AND m.status = 'active'", [parsed.memberId]));
+    const row = await this.db.read((q) =>
+      q.one<{ secret_hex: string }>(
+        "SELECT s.secret_hex FROM member_secrets s JOIN members m ON m.id = s.member_id WHERE s.member_id = ? AND m.status = 'active'",
+        [parsed.memberId],
+      ),
+    );
     if (!row) throw fail(parsed.memberId);
     const v = verifyMemberCode(secretBytes(row.secret_hex), parsed.otp, now.getTime(), { acceptPrevious: true });
     if (!v.ok) throw fail(parsed.memberId);
@@ -63,10 +78,16 @@ export class MemberCodes {
   }
 
   /** Uses the code's step up inside the checkout transaction; a second use is a replay. */
-  async useIn(q: Q, use: { memberId: number; step: number; storeId: number; staffId: number; orderNo: string }, now: Date): Promise<void> {
+  async useIn(
+    q: Q,
+    use: { memberId: number; step: number; storeId: number; staffId: number; orderNo: string },
+    now: Date,
+  ): Promise<void> {
     try {
-      await q.exec('INSERT INTO member_code_uses (member_id, step, store_id, staff_id, order_no, used_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [use.memberId, use.step, use.storeId, use.staffId, use.orderNo, now.getTime()]);
+      await q.exec(
+        'INSERT INTO member_code_uses (member_id, step, store_id, staff_id, order_no, used_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [use.memberId, use.step, use.storeId, use.staffId, use.orderNo, now.getTime()],
+      );
     } catch (err) {
       if (isDuplicateKey(err)) throw new AppError('MEMBER_CODE_REPLAYED');
       throw err;

@@ -33,7 +33,10 @@ export function streakWindowStart(today: string, cycle: CheckinRules['cycle']): 
   return cycleStart(today, cycle) ?? addDaysToIsoDate(today, -400);
 }
 
-interface Stored { streak: number; points: number }
+interface Stored {
+  streak: number;
+  points: number;
+}
 
 /**
  * Checks in a batch of requests for one business date, set-based: one read of the
@@ -49,7 +52,13 @@ interface Stored { streak: number; points: number }
  * marked replayed. A request whose Idempotency-Key was already used answers with
  * the day that key checked in, even if that was yesterday.
  */
-export async function checkinBatchIn(q: Q, deps: { ledger: Ledger; tiers: TierService }, rules: CheckinRules, date: string, reqs: CheckinRequest[]): Promise<CheckinOutcome[]> {
+export async function checkinBatchIn(
+  q: Q,
+  deps: { ledger: Ledger; tiers: TierService },
+  rules: CheckinRules,
+  date: string,
+  reqs: CheckinRequest[],
+): Promise<CheckinOutcome[]> {
   // Ascending ids: concurrent batches lock the rows of shared members in the same order.
   const memberIds = [...new Set(reqs.map((r) => r.memberId))].sort((a, b) => a - b);
   const now = reqs.reduce((a, r) => (r.now > a ? r.now : a), reqs[0].now);
@@ -58,10 +67,17 @@ export async function checkinBatchIn(q: Q, deps: { ledger: Ledger; tiers: TierSe
   // members' days in the streak window (today's row means a replay).
   const keyed = reqs.filter((r) => r.key);
   const from = streakWindowStart(date, rules.cycle);
-  const reads: Step[] = [[`SELECT member_id, business_date, streak, points FROM checkins WHERE member_id IN (${marks(memberIds.length)}) AND business_date >= ? AND business_date <= ?`, [...memberIds, from, date]]];
+  const reads: Step[] = [
+    [
+      `SELECT member_id, business_date, streak, points FROM checkins WHERE member_id IN (${marks(memberIds.length)}) AND business_date >= ? AND business_date <= ?`,
+      [...memberIds, from, date],
+    ],
+  ];
   if (keyed.length) {
-    reads.push([`SELECT member_id, request_key, business_date FROM checkin_requests WHERE member_id IN (${marks(memberIds.length)}) AND request_key IN (${marks(keyed.length)})`,
-      [...memberIds, ...keyed.map((r) => r.key)]]);
+    reads.push([
+      `SELECT member_id, request_key, business_date FROM checkin_requests WHERE member_id IN (${marks(memberIds.length)}) AND request_key IN (${marks(keyed.length)})`,
+      [...memberIds, ...keyed.map((r) => r.key)],
+    ]);
   }
   const [{ rows: days }, keyRows] = await q.script(reads);
   const known = new Map<string, string>();
@@ -83,7 +99,8 @@ export async function checkinBatchIn(q: Q, deps: { ledger: Ledger; tiers: TierSe
 
   // 3. New days: members with a request that is not a retry of an earlier day, and no row today yet.
   const fresh = memberIds.filter((m) => !todays.has(m) && reqs.some((r) => r.memberId === m && !earlierDay(r)));
-  const multiplier = rules.tierMultiplier && fresh.length ? await multipliers(q, deps.tiers, fresh) : new Map<number, number>();
+  const multiplier =
+    rules.tierMultiplier && fresh.length ? await multipliers(q, deps.tiers, fresh) : new Map<number, number>();
   const made = new Map<number, { streak: number; base: number; bonus: number; total: number }>();
   for (const m of fresh) {
     const set = checked.get(m) ?? new Set<string>();
@@ -95,19 +112,31 @@ export async function checkinBatchIn(q: Q, deps: { ledger: Ledger; tiers: TierSe
   // the database with the ledger's balance update, in one round trip.
   const writes: Step[] = [];
   if (fresh.length) {
-    writes.push([`INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES ${fresh.map(() => "(?, ?, 'normal', ?, ?, ?)").join(', ')}`,
-      fresh.flatMap((m) => [m, date, made.get(m)!.streak, made.get(m)!.total, now.getTime()])]);
+    writes.push([
+      `INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES ${fresh.map(() => "(?, ?, 'normal', ?, ?, ?)").join(', ')}`,
+      fresh.flatMap((m) => [m, date, made.get(m)!.streak, made.get(m)!.total, now.getTime()]),
+    ]);
   }
   const newKeys = new Map<string, [number, string]>();
-  for (const r of keyed) if (!known.has(`${r.memberId}:${r.key}`)) newKeys.set(`${r.memberId}:${r.key}`, [r.memberId, r.key!]);
+  for (const r of keyed)
+    if (!known.has(`${r.memberId}:${r.key}`)) newKeys.set(`${r.memberId}:${r.key}`, [r.memberId, r.key!]);
   if (newKeys.size) {
-    writes.push([`INSERT INTO checkin_requests (member_id, request_key, business_date, created_at) VALUES ${[...newKeys.values()].map(() => '(?, ?, ?, ?)').join(', ')}`,
-      [...newKeys.values()].flatMap(([m, k]) => [m, k, date, now.getTime()])]);
+    writes.push([
+      `INSERT INTO checkin_requests (member_id, request_key, business_date, created_at) VALUES ${[...newKeys.values()].map(() => '(?, ?, ?, ?)').join(', ')}`,
+      [...newKeys.values()].flatMap(([m, k]) => [m, k, date, now.getTime()]),
+    ]);
   }
   const balances = new Map<number, number>();
   try {
     if (fresh.length) {
-      const ops: LedgerOp[] = fresh.map((m) => ({ key: `checkin:${m}:${date}`, memberId: m, points: made.get(m)!.total, type: 'credit', reason: 'checkin', ref: `checkin:${date}` }));
+      const ops: LedgerOp[] = fresh.map((m) => ({
+        key: `checkin:${m}:${date}`,
+        memberId: m,
+        points: made.get(m)!.total,
+        type: 'credit',
+        reason: 'checkin',
+        ref: `checkin:${date}`,
+      }));
       // The (member, day) rows inserted with them are the natural key of these ledger keys: no replay check needed.
       const credits = await deps.ledger.creditBatchIn(q, ops, { keysAreNew: true, alongside: writes });
       for (const r of credits.values()) balances.set(r.memberId, r.balanceAfter);
@@ -122,16 +151,23 @@ export async function checkinBatchIn(q: Q, deps: { ledger: Ledger; tiers: TierSe
 
   // 5. Replays: the stored rows of earlier days asked for by key, and current balances.
   const earlier = new Map<string, Stored>();
-  const wanted = reqs.map((r) => [r.memberId, earlierDay(r)] as const).filter((x): x is readonly [number, string] => x[1] !== undefined);
+  const wanted = reqs
+    .map((r) => [r.memberId, earlierDay(r)] as const)
+    .filter((x): x is readonly [number, string] => x[1] !== undefined);
   if (wanted.length) {
     const rows = await q.all<{ member_id: number; business_date: string; streak: number; points: number }>(
       `SELECT member_id, business_date, streak, points FROM checkins WHERE member_id IN (${marks(wanted.length)}) AND business_date IN (${marks(wanted.length)})`,
-      [...wanted.map((w) => w[0]), ...wanted.map((w) => w[1])]);
-    for (const r of rows) earlier.set(`${r.member_id}:${r.business_date}`, { streak: Number(r.streak), points: Number(r.points) });
+      [...wanted.map((w) => w[0]), ...wanted.map((w) => w[1])],
+    );
+    for (const r of rows)
+      earlier.set(`${r.member_id}:${r.business_date}`, { streak: Number(r.streak), points: Number(r.points) });
   }
   const needBalance = memberIds.filter((m) => !balances.has(m));
   if (needBalance.length) {
-    const rows = await q.all<{ member_id: number; balance: number }>(`SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(needBalance.length)})`, needBalance);
+    const rows = await q.all<{ member_id: number; balance: number }>(
+      `SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(needBalance.length)})`,
+      needBalance,
+    );
     for (const r of rows) balances.set(Number(r.member_id), Number(r.balance));
   }
 
@@ -162,7 +198,10 @@ function replayOf(rules: CheckinRules, date: string, row: Stored, balance: numbe
 /** Tier multipliers of several members in one read (only when the rules use them). */
 async function multipliers(q: Q, tiers: TierService, memberIds: number[]): Promise<Map<number, number>> {
   const rules = await tiers.rules();
-  const rows = await q.all<{ member_id: number; tier_code: string }>(`SELECT member_id, tier_code FROM member_tiers WHERE member_id IN (${marks(memberIds.length)})`, memberIds);
+  const rows = await q.all<{ member_id: number; tier_code: string }>(
+    `SELECT member_id, tier_code FROM member_tiers WHERE member_id IN (${marks(memberIds.length)})`,
+    memberIds,
+  );
   const byCode = new Map(rules.tiers.map((t) => [t.code, toView(t).multiplierPercent]));
   const lowest = toView(rules.tiers[0]).multiplierPercent;
   const out = new Map<number, number>();

@@ -14,7 +14,10 @@ export function checkinRoutes(r: Routes, c: AppContext): void {
     // Optional: the business date is the natural key. When the client sends one
     // (the mini-program does), it must be well formed, and it is remembered.
     const key = ctx.get('idempotency-key');
-    if (key && !IDEMPOTENCY_KEY.test(key)) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 8-64 of A-Z a-z 0-9 _ . : -', { field: 'Idempotency-Key' });
+    if (key && !IDEMPOTENCY_KEY.test(key))
+      throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 8-64 of A-Z a-z 0-9 _ . : -', {
+        field: 'Idempotency-Key',
+      });
     return c.checkins.checkin(ctx.state.member.id, key || undefined);
   });
 
@@ -25,12 +28,34 @@ export function checkinRoutes(r: Routes, c: AppContext): void {
     const operatorId = ctx.state.staff.id as number;
     const now = c.clock.now();
     const res = await c.db.tx(async (q) => {
-      const out = await grantCardsIn(q, { memberId, key: body.idempotencyKey, cards: body.cards, reason: 'operator_grant', operatorId, note: body.reason }, now);
+      const out = await grantCardsIn(
+        q,
+        {
+          memberId,
+          key: body.idempotencyKey,
+          cards: body.cards,
+          reason: 'operator_grant',
+          operatorId,
+          note: body.reason,
+        },
+        now,
+      );
       if (!out.replayed) {
-        await audit(q, {
-          actorType: 'operator', actorId: operatorId, action: 'checkin.makeup_cards.grant', targetType: 'member', targetId: memberId,
-          before: { cards: out.cards - out.granted }, after: { cards: out.cards }, reason: body.reason, requestId: ctx.state.requestId,
-        }, now);
+        await audit(
+          q,
+          {
+            actorType: 'operator',
+            actorId: operatorId,
+            action: 'checkin.makeup_cards.grant',
+            targetType: 'member',
+            targetId: memberId,
+            before: { cards: out.cards - out.granted },
+            after: { cards: out.cards },
+            reason: body.reason,
+            requestId: ctx.state.requestId,
+          },
+          now,
+        );
       }
       return out;
     });

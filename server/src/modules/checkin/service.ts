@@ -1,6 +1,16 @@
 import {
-  addDaysToIsoDate, businessDate, canMakeUp, currentStreak, cycleStart, nextBonus, parseIsoDate, rewardFor, startOfLocalDay, streakAt,
-  type CheckinRules, type CheckinView,
+  addDaysToIsoDate,
+  businessDate,
+  canMakeUp,
+  currentStreak,
+  cycleStart,
+  nextBonus,
+  parseIsoDate,
+  rewardFor,
+  startOfLocalDay,
+  streakAt,
+  type CheckinRules,
+  type CheckinView,
 } from '@huiyuan/shared';
 import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
 import { AppError } from '../../http/errors';
@@ -15,13 +25,18 @@ import { cardsOf, spendCardIn } from './cards';
 import './invariants'; // registers the check-in checks with reconcile
 
 const MAKEUP_REASONS: Record<string, string> = {
-  not_a_date: 'Not a calendar date', today_or_future: 'Only a past day can be made up', already_checked: 'This day is already checked in',
-  outside_cycle: 'Only days of the current cycle can be made up', limit_reached: 'No make-ups left in this cycle', no_card: 'No make-up card left',
+  not_a_date: 'Not a calendar date',
+  today_or_future: 'Only a past day can be made up',
+  already_checked: 'This day is already checked in',
+  outside_cycle: 'Only days of the current cycle can be made up',
+  limit_reached: 'No make-ups left in this cycle',
+  no_card: 'No make-up card left',
   before_joining: 'Days before joining cannot be made up',
 };
 
 /** The make-up allowance is counted per cycle; without cycles, per ISO week (make-ups reach back a week then). */
-const allowanceKey = (today: string, rules: CheckinRules) => cycleStart(today, rules.cycle) ?? cycleStart(today, 'weekly')!;
+const allowanceKey = (today: string, rules: CheckinRules) =>
+  cycleStart(today, rules.cycle) ?? cycleStart(today, 'weekly')!;
 
 /**
  * The next streak bonus, or null when the cycle ends before it can be reached
@@ -32,7 +47,10 @@ function reachableBonus(rules: CheckinRules, today: string, doneToday: boolean, 
   if (!next) return null;
   const start = cycleStart(today, rules.cycle);
   if (start === null) return next;
-  const end = rules.cycle === 'weekly' ? addDaysToIsoDate(start, 6) : addDaysToIsoDate(`${addDaysToIsoDate(start, 31).slice(0, 8)}01`, -1);
+  const end =
+    rules.cycle === 'weekly'
+      ? addDaysToIsoDate(start, 6)
+      : addDaysToIsoDate(`${addDaysToIsoDate(start, 31).slice(0, 8)}01`, -1);
   // Checked in today: the bonus day is inDays from today; not yet: today is the first of those days.
   const on = addDaysToIsoDate(today, doneToday ? next.inDays : next.inDays - 1);
   return on <= end ? next : null;
@@ -52,11 +70,19 @@ export class CheckinService {
   private readonly batcher: Batcher<CheckinRequest, CheckinOutcome>;
 
   constructor(
-    private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings,
-    private readonly ledger: Ledger, private readonly tiers: TierService, private readonly tz: string,
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+    private readonly ledger: Ledger,
+    private readonly tiers: TierService,
+    private readonly tz: string,
     batching: BatcherOptions = { maxBatch: 200, maxInFlight: 4 },
   ) {
-    this.batcher = new Batcher((reqs) => this.write(reqs), async (req) => (await this.write([req]))[0], batching);
+    this.batcher = new Batcher(
+      (reqs) => this.write(reqs),
+      async (req) => (await this.write([req]))[0],
+      batching,
+    );
   }
 
   /** Checks the member in for today's business date; `key` is the client's optional Idempotency-Key. */
@@ -72,7 +98,11 @@ export class CheckinService {
     if (t >= this.day.from && t < this.day.to) return this.day.date;
     const date = businessDate(now, this.tz);
     const p = parseIsoDate(date)!;
-    this.day = { from: startOfLocalDay(p.year, p.month, p.day, this.tz).getTime(), to: startOfLocalDay(p.year, p.month, p.day + 1, this.tz).getTime(), date };
+    this.day = {
+      from: startOfLocalDay(p.year, p.month, p.day, this.tz).getTime(),
+      to: startOfLocalDay(p.year, p.month, p.day + 1, this.tz).getTime(),
+      date,
+    };
     return date;
   }
 
@@ -84,8 +114,16 @@ export class CheckinService {
       const out = new Array<CheckinOutcome>(reqs.length);
       for (const date of dates) {
         const idx = reqs.flatMap((r, i) => (r.date === date ? [i] : []));
-        const res = await checkinBatchIn(q, { ledger: this.ledger, tiers: this.tiers }, rules, date, idx.map((i) => reqs[i]));
-        idx.forEach((i, j) => { out[i] = res[j]; });
+        const res = await checkinBatchIn(
+          q,
+          { ledger: this.ledger, tiers: this.tiers },
+          rules,
+          date,
+          idx.map((i) => reqs[i]),
+        );
+        idx.forEach((i, j) => {
+          out[i] = res[j];
+        });
       }
       return out;
     });
@@ -102,11 +140,15 @@ export class CheckinService {
     const today = businessDate(now, this.tz);
     const rules = await this.settings.get('checkin.rules');
     return this.db.tx(async (q) => {
-      const prior = await q.one<{ kind: string }>('SELECT kind FROM checkins WHERE member_id = ? AND business_date = ?', [memberId, date]);
+      const prior = await q.one<{ kind: string }>(
+        'SELECT kind FROM checkins WHERE member_id = ? AND business_date = ?',
+        [memberId, date],
+      );
       if (prior?.kind === 'makeup') return this.makeupReplay(q, rules, memberId, date, today);
       const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
       const refusal = canMakeUp(rules, today, date, checked, 0);
-      if (refusal === 'already_checked') throw new AppError('ALREADY_CHECKED_IN', MAKEUP_REASONS.already_checked, { date });
+      if (refusal === 'already_checked')
+        throw new AppError('ALREADY_CHECKED_IN', MAKEUP_REASONS.already_checked, { date });
       if (refusal) throw new AppError('MAKEUP_NOT_ALLOWED', MAKEUP_REASONS[refusal], { reason: refusal, date });
       const refuse = (reason: string) => new AppError('MAKEUP_NOT_ALLOWED', MAKEUP_REASONS[reason], { reason, date });
       // A day before the member joined was never missed: it cannot be bought.
@@ -117,7 +159,10 @@ export class CheckinService {
       const streak = streakAt(checked, date, rules.cycle);
       const reward = rewardFor(rules, 1); // a made-up day earns the base reward, never a streak bonus
       try {
-        await q.exec("INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES (?, ?, 'makeup', ?, ?, ?)", [memberId, date, streak, reward.base, now.getTime()]);
+        await q.exec(
+          "INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES (?, ?, 'makeup', ?, ?, ?)",
+          [memberId, date, streak, reward.base, now.getTime()],
+        );
       } catch (err) {
         if (isDuplicateKey(err)) throw new RetryTransaction(`make-up ${memberId} ${date} taken`); // the rerun answers from the committed row
         throw err;
@@ -136,22 +181,57 @@ export class CheckinService {
         paidCards = 1;
       } else if (rules.makeupCostPoints > 0) {
         // Refused with INSUFFICIENT_POINTS when the balance is short: the whole unit rolls back, nothing is written.
-        await this.ledger.debitIn(q, { key: `makeup-pay:${memberId}:${date}`, memberId, points: rules.makeupCostPoints, type: 'debit', reason: 'checkin_makeup', ref: `checkin:${date}` });
+        await this.ledger.debitIn(q, {
+          key: `makeup-pay:${memberId}:${date}`,
+          memberId,
+          points: rules.makeupCostPoints,
+          type: 'debit',
+          reason: 'checkin_makeup',
+          ref: `checkin:${date}`,
+        });
         paidPoints = rules.makeupCostPoints;
       }
-      const credit = await this.ledger.creditIn(q, { key: `checkin:${memberId}:${date}`, memberId, points: reward.base, type: 'credit', reason: 'checkin_makeup', ref: `checkin:${date}` });
-      return { date, points: reward.base, paidPoints, paidCards, balance: credit.balanceAfter, streak: currentStreak(checked, today, rules.cycle), replayed: false };
+      const credit = await this.ledger.creditIn(q, {
+        key: `checkin:${memberId}:${date}`,
+        memberId,
+        points: reward.base,
+        type: 'credit',
+        reason: 'checkin_makeup',
+        ref: `checkin:${date}`,
+      });
+      return {
+        date,
+        points: reward.base,
+        paidPoints,
+        paidCards,
+        balance: credit.balanceAfter,
+        streak: currentStreak(checked, today, rules.cycle),
+        replayed: false,
+      };
     });
   }
 
   private async makeupReplay(q: Q, rules: CheckinRules, memberId: number, date: string, today: string) {
-    const row = (await q.one<{ points: number }>('SELECT points FROM checkins WHERE member_id = ? AND business_date = ?', [memberId, date]))!;
-    const paid = await q.one<{ delta: number }>('SELECT delta FROM points_entries WHERE idem_key = ?', [`makeup-pay:${memberId}:${date}`]);
-    const card = await q.one('SELECT entry_key FROM makeup_card_entries WHERE member_id = ? AND entry_key = ?', [memberId, `makeup:${date}`]);
+    const row = (await q.one<{ points: number }>(
+      'SELECT points FROM checkins WHERE member_id = ? AND business_date = ?',
+      [memberId, date],
+    ))!;
+    const paid = await q.one<{ delta: number }>('SELECT delta FROM points_entries WHERE idem_key = ?', [
+      `makeup-pay:${memberId}:${date}`,
+    ]);
+    const card = await q.one('SELECT entry_key FROM makeup_card_entries WHERE member_id = ? AND entry_key = ?', [
+      memberId,
+      `makeup:${date}`,
+    ]);
     const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
     return {
-      date, points: Number(row.points), paidPoints: paid ? -Number(paid.delta) : 0, paidCards: card ? 1 : 0,
-      balance: await this.balance(q, memberId), streak: currentStreak(checked, today, rules.cycle), replayed: true,
+      date,
+      points: Number(row.points),
+      paidPoints: paid ? -Number(paid.delta) : 0,
+      paidCards: card ? 1 : 0,
+      balance: await this.balance(q, memberId),
+      streak: currentStreak(checked, today, rules.cycle),
+      replayed: true,
     };
   }
 
@@ -164,17 +244,29 @@ export class CheckinService {
     const last = addDaysToIsoDate(`${addDaysToIsoDate(first, 31).slice(0, 8)}01`, -1);
     return this.db.read(async (q) => {
       const rows = await q.all<{ business_date: string; kind: 'normal' | 'makeup'; points: number }>(
-        'SELECT business_date, kind, points FROM checkins WHERE member_id = ? AND business_date >= ? AND business_date <= ?', [memberId, first, last]);
+        'SELECT business_date, kind, points FROM checkins WHERE member_id = ? AND business_date >= ? AND business_date <= ?',
+        [memberId, first, last],
+      );
       const byDate = new Map(rows.map((r) => [r.business_date, r]));
       // Streak and make-up eligibility depend on the current cycle, whichever month is shown.
       const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
       const done = checked.has(today);
       const streak = currentStreak(checked, today, rules.cycle);
-      const used = Number((await q.one<{ amount: number }>("SELECT amount FROM daily_counters WHERE scope = 'checkin_makeup' AND subject_id = ? AND business_date = ?", [memberId, allowanceKey(today, rules)]))?.amount ?? 0);
+      const used = Number(
+        (
+          await q.one<{ amount: number }>(
+            "SELECT amount FROM daily_counters WHERE scope = 'checkin_makeup' AND subject_id = ? AND business_date = ?",
+            [memberId, allowanceKey(today, rules)],
+          )
+        )?.amount ?? 0,
+      );
       const cards = await cardsOf(q, memberId);
       let todayReward;
       if (done) {
-        const row = await q.one<{ points: number }>('SELECT points FROM checkins WHERE member_id = ? AND business_date = ?', [memberId, today]);
+        const row = await q.one<{ points: number }>(
+          'SELECT points FROM checkins WHERE member_id = ? AND business_date = ?',
+          [memberId, today],
+        );
         todayReward = splitReward(rules, streak, Number(row!.points));
       } else {
         const multiplier = rules.tierMultiplier ? (await this.tiers.tierOfIn(q, memberId)).multiplierPercent : 100;
@@ -184,12 +276,28 @@ export class CheckinService {
       const days = [];
       for (let d = first; d <= last; d = addDaysToIsoDate(d, 1)) {
         const row = byDate.get(d);
-        days.push({ date: d, checked: !!row, kind: row?.kind ?? null, points: Number(row?.points ?? 0), canMakeUp: d >= joined && canMakeUp(rules, today, d, checked, used) === null });
+        days.push({
+          date: d,
+          checked: !!row,
+          kind: row?.kind ?? null,
+          points: Number(row?.points ?? 0),
+          canMakeUp: d >= joined && canMakeUp(rules, today, d, checked, used) === null,
+        });
       }
       return {
-        today, checkedInToday: done, streak, cycle: rules.cycle, todayReward,
-        nextBonus: reachableBonus(rules, today, done, streak), month: m, days,
-        makeup: { costPoints: rules.makeupCostPoints, remainingInCycle: Math.max(0, rules.makeupMaxPerCycle - used), cards },
+        today,
+        checkedInToday: done,
+        streak,
+        cycle: rules.cycle,
+        todayReward,
+        nextBonus: reachableBonus(rules, today, done, streak),
+        month: m,
+        days,
+        makeup: {
+          costPoints: rules.makeupCostPoints,
+          remainingInCycle: Math.max(0, rules.makeupMaxPerCycle - used),
+          cards,
+        },
       };
     });
   }
@@ -201,11 +309,17 @@ export class CheckinService {
   }
 
   private async checkedDays(q: Q, memberId: number, from: string, to: string): Promise<Set<string>> {
-    const rows = await q.all<{ business_date: string }>('SELECT business_date FROM checkins WHERE member_id = ? AND business_date >= ? AND business_date <= ?', [memberId, from, to]);
+    const rows = await q.all<{ business_date: string }>(
+      'SELECT business_date FROM checkins WHERE member_id = ? AND business_date >= ? AND business_date <= ?',
+      [memberId, from, to],
+    );
     return new Set(rows.map((r) => r.business_date));
   }
 
   private async balance(q: Q, memberId: number): Promise<number> {
-    return Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))?.balance ?? 0);
+    return Number(
+      (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))
+        ?.balance ?? 0,
+    );
   }
 }

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
-  businessDate, growthForPurchase, isMemberDay, maskName, parseMemberCode, pointsForPurchase,
-  type CheckoutRequest, type CheckoutResponse,
+  businessDate,
+  growthForPurchase,
+  isMemberDay,
+  maskName,
+  parseMemberCode,
+  pointsForPurchase,
+  type CheckoutRequest,
+  type CheckoutResponse,
 } from '@huiyuan/shared';
 import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
 import { AppError } from '../../http/errors';
@@ -31,8 +37,13 @@ export function requireStore(staff: StaffPrincipal): number {
  */
 export class CheckoutService {
   constructor(
-    private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings,
-    private readonly ledger: Ledger, private readonly tiers: TierService, private readonly codes: MemberCodes, private readonly tz: string,
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+    private readonly ledger: Ledger,
+    private readonly tiers: TierService,
+    private readonly codes: MemberCodes,
+    private readonly tz: string,
     /** Runs in the checkout transaction after the credit (referrals' first purchase). */
     private readonly onPurchase: (q: Q, memberId: number, now: Date) => Promise<void> = async () => undefined,
   ) {}
@@ -60,65 +71,154 @@ export class CheckoutService {
       const memberDay = isMemberDay(date, memberDays);
       // Excluded order types (gift cards, deposits...) are recorded but earn nothing.
       const excluded = (earning.excludedOrderPrefixes ?? []).some((p) => req.orderNo.startsWith(p));
-      const earned = excluded ? { total: 0, lines: [] } : pointsForPurchase(req.amountCents, {
-        centsPerPoint: earning.centsPerPoint,
-        multipliers: [...earning.multipliers, { code: 'tier', percent: tier.multiplierPercent }, ...(memberDay ? [{ code: 'member_day', percent: memberDays.multiplierPercent }] : [])],
-      });
+      const earned = excluded
+        ? { total: 0, lines: [] }
+        : pointsForPurchase(req.amountCents, {
+            centsPerPoint: earning.centsPerPoint,
+            multipliers: [
+              ...earning.multipliers,
+              { code: 'tier', percent: tier.multiplierPercent },
+              ...(memberDay ? [{ code: 'member_day', percent: memberDays.multiplierPercent }] : []),
+            ],
+          });
       const caps = await this.settings.get('checkout.caps');
-      await addWithinCap(q, 'staff_credit', staff.id, date, earned.total, caps.perStaffDailyPoints, { staffId: String(staff.id) });
+      await addWithinCap(q, 'staff_credit', staff.id, date, earned.total, caps.perStaffDailyPoints, {
+        staffId: String(staff.id),
+      });
       await addWithinCap(q, 'member_credit', memberId, date, earned.total, caps.perMemberDailyPoints, {});
 
       const store = await q.one<{ name: string }>('SELECT name FROM stores WHERE id = ?', [storeId]);
       let balance: number;
       if (earned.total > 0) {
         const credit = await this.ledger.creditIn(q, {
-          key: `checkout:${storeId}:${req.orderNo}`, memberId, points: earned.total, type: 'credit', reason: 'purchase',
-          ref: `order:${orderId}`, storeId, operatorId: staff.id, note: `${store?.name ?? ''} ${req.orderNo}`.trim(),
+          key: `checkout:${storeId}:${req.orderNo}`,
+          memberId,
+          points: earned.total,
+          type: 'credit',
+          reason: 'purchase',
+          ref: `order:${orderId}`,
+          storeId,
+          operatorId: staff.id,
+          note: `${store?.name ?? ''} ${req.orderNo}`.trim(),
         });
         balance = credit.balanceAfter;
       } else {
-        balance = Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))!.balance);
+        balance = Number(
+          (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))!
+            .balance,
+        );
       }
       const growth = excluded ? 0 : growthForPurchase(await this.tiers.rules(), req.amountCents);
-      const { change } = growth > 0
-        ? await this.tiers.addGrowthIn(q, {
-          key: `purchase:${storeId}:${req.orderNo}`, memberId, delta: growth, source: 'purchase', ref: `order:${orderId}`, storeId,
-          label: `消费 ${yuan(req.amountCents)} · ${store?.name ?? '门店'} · 订单 ${req.orderNo}`,
-        }, now)
-        : { change: null };
+      const { change } =
+        growth > 0
+          ? await this.tiers.addGrowthIn(
+              q,
+              {
+                key: `purchase:${storeId}:${req.orderNo}`,
+                memberId,
+                delta: growth,
+                source: 'purchase',
+                ref: `order:${orderId}`,
+                storeId,
+                label: `消费 ${yuan(req.amountCents)} · ${store?.name ?? '门店'} · 订单 ${req.orderNo}`,
+              },
+              now,
+            )
+          : { change: null };
       const tierAfter = change ? await this.tiers.tierOfIn(q, memberId) : tier;
       const member = await q.one<{ nickname: string | null }>('SELECT nickname FROM members WHERE id = ?', [memberId]);
       const result: CheckoutResponse = {
-        orderNo: req.orderNo, memberId: String(memberId), maskedName: maskName(member?.nickname ?? null), amountCents: req.amountCents,
-        points: earned.total, lines: earned.lines, growth, balance, tier: tierAfter, tierChanged: change, replayed: false,
+        orderNo: req.orderNo,
+        memberId: String(memberId),
+        maskedName: maskName(member?.nickname ?? null),
+        amountCents: req.amountCents,
+        points: earned.total,
+        lines: earned.lines,
+        growth,
+        balance,
+        tier: tierAfter,
+        tierChanged: change,
+        replayed: false,
       };
       await this.onPurchase(q, memberId, now);
-      await q.exec('UPDATE orders SET points = ?, growth = ?, result_json = ?, updated_at = ? WHERE id = ?', [earned.total, growth, JSON.stringify(result), now.getTime(), orderId]);
-      await audit(q, {
-        actorType: 'staff', actorId: staff.id, action: 'checkout.credit', targetType: 'member', targetId: memberId,
-        after: { storeId, orderNo: req.orderNo, amountCents: req.amountCents, points: earned.total, growth, tierChanged: change }, requestId,
-      }, now);
+      await q.exec('UPDATE orders SET points = ?, growth = ?, result_json = ?, updated_at = ? WHERE id = ?', [
+        earned.total,
+        growth,
+        JSON.stringify(result),
+        now.getTime(),
+        orderId,
+      ]);
+      await audit(
+        q,
+        {
+          actorType: 'staff',
+          actorId: staff.id,
+          action: 'checkout.credit',
+          targetType: 'member',
+          targetId: memberId,
+          after: {
+            storeId,
+            orderNo: req.orderNo,
+            amountCents: req.amountCents,
+            points: earned.total,
+            growth,
+            tierChanged: change,
+          },
+          requestId,
+        },
+        now,
+      );
       return result;
     });
   }
 
   /** The first result for (store, orderNo), or null; a different amount or member is a conflict. */
-  private async replay(q: Q, storeId: number, req: CheckoutRequest, memberId: string | undefined): Promise<CheckoutResponse | null> {
+  private async replay(
+    q: Q,
+    storeId: number,
+    req: CheckoutRequest,
+    memberId: string | undefined,
+  ): Promise<CheckoutResponse | null> {
     const row = await q.one<{ member_id: number; input_hash: string; result_json: string | null }>(
-      'SELECT member_id, input_hash, result_json FROM orders WHERE store_id = ? AND order_no = ?', [storeId, req.orderNo]);
+      'SELECT member_id, input_hash, result_json FROM orders WHERE store_id = ? AND order_no = ?',
+      [storeId, req.orderNo],
+    );
     if (!row) return null;
     if (row.input_hash !== sha([req.amountCents]) || String(row.member_id) !== memberId) {
-      throw new AppError('IDEMPOTENCY_CONFLICT', 'This order number was already credited with a different amount or member', { orderNo: req.orderNo });
+      throw new AppError(
+        'IDEMPOTENCY_CONFLICT',
+        'This order number was already credited with a different amount or member',
+        { orderNo: req.orderNo },
+      );
     }
     return { ...(JSON.parse(row.result_json ?? '{}') as CheckoutResponse), replayed: true };
   }
 
-  private async claimOrder(q: Q, storeId: number, req: CheckoutRequest, memberId: number, staffId: number, date: string, now: Date): Promise<number> {
+  private async claimOrder(
+    q: Q,
+    storeId: number,
+    req: CheckoutRequest,
+    memberId: number,
+    staffId: number,
+    date: string,
+    now: Date,
+  ): Promise<number> {
     try {
       return await q.insert(
         `INSERT INTO orders (store_id, order_no, member_id, staff_id, amount_cents, input_hash, business_date, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [storeId, req.orderNo, memberId, staffId, req.amountCents, sha([req.amountCents]), date, now.getTime(), now.getTime()]);
+        [
+          storeId,
+          req.orderNo,
+          memberId,
+          staffId,
+          req.amountCents,
+          sha([req.amountCents]),
+          date,
+          now.getTime(),
+          now.getTime(),
+        ],
+      );
     } catch (err) {
       // Another till committed this order first: run again and the replay answers.
       if (isDuplicateKey(err)) throw new RetryTransaction(`order ${req.orderNo} taken`);

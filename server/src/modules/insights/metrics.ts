@@ -32,8 +32,14 @@ export async function metrics(c: AppContext, from: string, to: string, store: nu
     const fresh = await one('SELECT COUNT(*) AS n FROM members WHERE created_at >= ? AND created_at < ?', [start, end]);
     const dau = await one(ACTIVE_SQL, [lastDay, end]);
     const mau = await one(ACTIVE_SQL, [monthStart, end]);
-    const tierRows = await q.all<{ tier_code: string; n: number }>('SELECT tier_code, COUNT(*) AS n FROM member_tiers GROUP BY tier_code');
-    const sum = (where: string) => one(`SELECT COALESCE(SUM(delta), 0) AS n FROM points_entries WHERE ${where} AND created_at >= ? AND created_at < ?${storeSql}`, [start, end, ...storeArg]);
+    const tierRows = await q.all<{ tier_code: string; n: number }>(
+      'SELECT tier_code, COUNT(*) AS n FROM member_tiers GROUP BY tier_code',
+    );
+    const sum = (where: string) =>
+      one(
+        `SELECT COALESCE(SUM(delta), 0) AS n FROM points_entries WHERE ${where} AND created_at >= ? AND created_at < ?${storeSql}`,
+        [start, end, ...storeArg],
+      );
     const issued = await sum("delta > 0 AND type IN ('credit', 'adjust')");
     const redeemed = -(await sum("delta < 0 AND type IN ('debit', 'adjust')"));
     const expired = -(await sum("type = 'expire'"));
@@ -42,35 +48,98 @@ export async function metrics(c: AppContext, from: string, to: string, store: nu
 
     const orders = await q.one<{ orders: number; amount: number; refunded: number; buyers: number }>(
       `SELECT COUNT(*) AS orders, COALESCE(SUM(amount_cents), 0) AS amount, COALESCE(SUM(refunded_cents), 0) AS refunded, COUNT(DISTINCT member_id) AS buyers
-         FROM orders WHERE created_at >= ? AND created_at < ?${storeSql}`, [start, end, ...storeArg]);
+         FROM orders WHERE created_at >= ? AND created_at < ?${storeSql}`,
+      [start, end, ...storeArg],
+    );
     const repeat = await one(
-      `SELECT COUNT(*) AS n FROM (SELECT member_id FROM orders WHERE created_at >= ? AND created_at < ?${storeSql} GROUP BY member_id HAVING COUNT(*) >= 2) r`, [start, end, ...storeArg]);
-    const stores = await q.all<{ id: number; name: string; orders: number; amount: number; buyers: number; points: number }>(
+      `SELECT COUNT(*) AS n FROM (SELECT member_id FROM orders WHERE created_at >= ? AND created_at < ?${storeSql} GROUP BY member_id HAVING COUNT(*) >= 2) r`,
+      [start, end, ...storeArg],
+    );
+    const stores = await q.all<{
+      id: number;
+      name: string;
+      orders: number;
+      amount: number;
+      buyers: number;
+      points: number;
+    }>(
       `SELECT s.id, s.name, COUNT(o.id) AS orders, COALESCE(SUM(o.amount_cents), 0) AS amount, COUNT(DISTINCT o.member_id) AS buyers, COALESCE(SUM(o.points), 0) AS points
          FROM stores s LEFT JOIN orders o ON o.store_id = s.id AND o.created_at >= ? AND o.created_at < ?
-        ${store === null ? '' : 'WHERE s.id = ?'} GROUP BY s.id, s.name ORDER BY s.id`, [start, end, ...storeArg]);
+        ${store === null ? '' : 'WHERE s.id = ?'} GROUP BY s.id, s.name ORDER BY s.id`,
+      [start, end, ...storeArg],
+    );
 
-    const vIssued = await one('SELECT COUNT(*) AS n FROM vouchers WHERE created_at >= ? AND created_at < ?', [start, end]);
-    const vUsed = await one(`SELECT COUNT(*) AS n FROM vouchers WHERE redeemed_at >= ? AND redeemed_at < ?${store === null ? '' : ' AND redeemed_store_id = ?'}`, [start, end, ...storeArg]);
+    const vIssued = await one('SELECT COUNT(*) AS n FROM vouchers WHERE created_at >= ? AND created_at < ?', [
+      start,
+      end,
+    ]);
+    const vUsed = await one(
+      `SELECT COUNT(*) AS n FROM vouchers WHERE redeemed_at >= ? AND redeemed_at < ?${store === null ? '' : ' AND redeemed_store_id = ?'}`,
+      [start, end, ...storeArg],
+    );
     const vouchers = { issued: vIssued, writtenOff: vUsed, writeOffRate: ratio(vUsed, vIssued) };
-    const checkins = await one('SELECT COUNT(*) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [from, to]);
-    const checkinMembers = await one('SELECT COUNT(DISTINCT member_id) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [from, to]);
+    const checkins = await one('SELECT COUNT(*) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [
+      from,
+      to,
+    ]);
+    const checkinMembers = await one(
+      'SELECT COUNT(DISTINCT member_id) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?',
+      [from, to],
+    );
     // Participation: members who checked in over members active in the last 30 days (at least themselves).
-    const checkin = { checkins, members: checkinMembers, participationRate: ratio(checkinMembers, Math.max(mau, checkinMembers)) };
+    const checkin = {
+      checkins,
+      members: checkinMembers,
+      participationRate: ratio(checkinMembers, Math.max(mau, checkinMembers)),
+    };
     // Funnel: invited (bound at registration) -> made a first purchase -> rewarded.
-    const registered = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ?', [start, end]);
-    const purchased = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ? AND first_purchase_at IS NOT NULL', [start, end]);
+    const registered = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ?', [
+      start,
+      end,
+    ]);
+    const purchased = await one(
+      'SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ? AND first_purchase_at IS NOT NULL',
+      [start, end],
+    );
     const referrals = { invited: registered, registered, purchased };
 
     const buyers = n(orders?.buyers);
     return {
       range: { from, to, store: store === null ? null : String(store), timezone: tz },
       members: { total, new: fresh, dau, mau },
-      tiers: rules.tiers.map((t) => ({ code: t.code, name: t.name, members: n(tierRows.find((r) => r.tier_code === t.code)?.n) })),
-      points: { issued, redeemed, expired, reversed, outstanding, liabilityCents: Math.round(outstanding * valueCents), breakageRate: ratio(expired, issued) },
-      vouchers, checkin, referrals,
-      sales: { orders: n(orders?.orders), amountCents: n(orders?.amount), refundedCents: n(orders?.refunded), buyers, repeatBuyers: repeat, repeatPurchaseRate: ratio(repeat, buyers) },
-      stores: stores.map((s) => ({ storeId: String(s.id), name: s.name, orders: n(s.orders), amountCents: n(s.amount), pointsIssued: n(s.points), buyers: n(s.buyers) })),
+      tiers: rules.tiers.map((t) => ({
+        code: t.code,
+        name: t.name,
+        members: n(tierRows.find((r) => r.tier_code === t.code)?.n),
+      })),
+      points: {
+        issued,
+        redeemed,
+        expired,
+        reversed,
+        outstanding,
+        liabilityCents: Math.round(outstanding * valueCents),
+        breakageRate: ratio(expired, issued),
+      },
+      vouchers,
+      checkin,
+      referrals,
+      sales: {
+        orders: n(orders?.orders),
+        amountCents: n(orders?.amount),
+        refundedCents: n(orders?.refunded),
+        buyers,
+        repeatBuyers: repeat,
+        repeatPurchaseRate: ratio(repeat, buyers),
+      },
+      stores: stores.map((s) => ({
+        storeId: String(s.id),
+        name: s.name,
+        orders: n(s.orders),
+        amountCents: n(s.amount),
+        pointsIssued: n(s.points),
+        buyers: n(s.buyers),
+      })),
     };
   });
 }

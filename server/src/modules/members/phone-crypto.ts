@@ -7,7 +7,10 @@ import { normalizePhone } from '@huiyuan/shared';
  * without the database ever holding it in clear.
  */
 export class PhoneCrypto {
-  constructor(private readonly encKey: Buffer, private readonly hmacKey: Buffer) {
+  constructor(
+    private readonly encKey: Buffer,
+    private readonly hmacKey: Buffer,
+  ) {
     if (encKey.length !== 32) throw new Error('phone encryption key must be 32 bytes');
   }
 

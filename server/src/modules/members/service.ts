@@ -17,7 +17,11 @@ interface MemberRow {
   created_at: number;
 }
 
-export interface LoginOutcome { memberId: number; tokenVersion: number; isNew: boolean }
+export interface LoginOutcome {
+  memberId: number;
+  tokenVersion: number;
+  isNew: boolean;
+}
 
 /** Work other capabilities do in the registration transaction (tier row, code secret, referral binding). */
 export type RegistrationHook = (q: Q, memberId: number, now: Date, ref: string | undefined) => Promise<void>;
@@ -25,7 +29,12 @@ export type RegistrationHook = (q: Q, memberId: number, now: Date, ref: string |
 /** Registration, login and the member's own profile. */
 export class MemberService {
   private readonly hooks: RegistrationHook[] = [];
-  constructor(private readonly db: Database, private readonly wechat: WechatClient, private readonly phones: PhoneCrypto, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Database,
+    private readonly wechat: WechatClient,
+    private readonly phones: PhoneCrypto,
+    private readonly clock: Clock,
+  ) {}
 
   /** Plain phone for a masked display to staff; never returned whole. */
   decryptPhone(stored: string): string {
@@ -52,12 +61,16 @@ export class MemberService {
         [session.openid, session.unionid, now, now],
       );
       const row = await q.one<{ id: number; status: string; token_version: number; unionid: string | null }>(
-        'SELECT id, status, token_version, unionid FROM members WHERE openid = ?', [session.openid],
+        'SELECT id, status, token_version, unionid FROM members WHERE openid = ?',
+        [session.openid],
       );
       if (!row || row.status !== 'active') throw new AppError('FORBIDDEN', 'This account is closed');
       const memberId = Number(row.id);
       if (created === 1) {
-        await q.exec(`${sql.insertIgnore(q.dialect)} INTO points_accounts (member_id, balance, updated_at) VALUES (?, 0, ?)`, [memberId, now]);
+        await q.exec(
+          `${sql.insertIgnore(q.dialect)} INTO points_accounts (member_id, balance, updated_at) VALUES (?, 0, ?)`,
+          [memberId, now],
+        );
         for (const hook of this.hooks) await hook(q, memberId, new Date(now), ref);
       } else if (session.unionid && row.unionid !== session.unionid) {
         await q.exec('UPDATE members SET unionid = ?, updated_at = ? WHERE id = ?', [session.unionid, now, memberId]);
@@ -67,7 +80,9 @@ export class MemberService {
   }
 
   async tokenVersion(memberId: number): Promise<number> {
-    const row = await this.db.read((q) => q.one<{ token_version: number }>('SELECT token_version FROM members WHERE id = ?', [memberId]));
+    const row = await this.db.read((q) =>
+      q.one<{ token_version: number }>('SELECT token_version FROM members WHERE id = ?', [memberId]),
+    );
     if (!row) throw new AppError('MEMBER_NOT_FOUND');
     return Number(row.token_version);
   }
@@ -80,26 +95,59 @@ export class MemberService {
     return this.db.tx(async (q) => {
       const now = this.clock.now().getTime();
       const before = await this.row(q, memberId);
-      if (patch.nickname !== undefined) await q.exec('UPDATE members SET nickname = ?, updated_at = ? WHERE id = ?', [patch.nickname, now, memberId]);
+      if (patch.nickname !== undefined)
+        await q.exec('UPDATE members SET nickname = ?, updated_at = ? WHERE id = ?', [patch.nickname, now, memberId]);
       if (patch.birthday !== undefined) {
         // Conditional update: of two concurrent first settings exactly one wins.
-        const set = await q.exec('UPDATE members SET birthday = ?, updated_at = ? WHERE id = ? AND birthday IS NULL', [patch.birthday, now, memberId]);
+        const set = await q.exec('UPDATE members SET birthday = ?, updated_at = ? WHERE id = ? AND birthday IS NULL', [
+          patch.birthday,
+          now,
+          memberId,
+        ]);
         if (set !== 1 && before.birthday !== patch.birthday) throw new AppError('BIRTHDAY_ALREADY_SET');
       }
       if (patch.phone !== undefined) {
-        await q.exec('UPDATE members SET phone_enc = ?, phone_hmac = ?, updated_at = ? WHERE id = ?', [this.phones.encrypt(patch.phone), this.phones.lookupHash(patch.phone), now, memberId]);
+        await q.exec('UPDATE members SET phone_enc = ?, phone_hmac = ?, updated_at = ? WHERE id = ?', [
+          this.phones.encrypt(patch.phone),
+          this.phones.lookupHash(patch.phone),
+          now,
+          memberId,
+        ]);
       }
       if (patch.privacyConsentVersion !== undefined) {
-        await q.exec('UPDATE members SET consent_version = ?, consent_at = ?, updated_at = ? WHERE id = ?', [patch.privacyConsentVersion, now, now, memberId]);
+        await q.exec('UPDATE members SET consent_version = ?, consent_at = ?, updated_at = ? WHERE id = ?', [
+          patch.privacyConsentVersion,
+          now,
+          now,
+          memberId,
+        ]);
       }
       const after = await this.row(q, memberId);
-      await audit(q, {
-        actorType: 'member', actorId: memberId, action: 'member.profile.update', targetType: 'member', targetId: memberId,
-        // Field names only for the phone: the audit log is not a place for personal data.
-        before: { nickname: before.nickname, birthday: before.birthday, phoneSet: before.phone_enc !== null, consent: before.consent_version },
-        after: { nickname: after.nickname, birthday: after.birthday, phoneSet: after.phone_enc !== null, consent: after.consent_version },
-        requestId,
-      }, new Date(now));
+      await audit(
+        q,
+        {
+          actorType: 'member',
+          actorId: memberId,
+          action: 'member.profile.update',
+          targetType: 'member',
+          targetId: memberId,
+          // Field names only for the phone: the audit log is not a place for personal data.
+          before: {
+            nickname: before.nickname,
+            birthday: before.birthday,
+            phoneSet: before.phone_enc !== null,
+            consent: before.consent_version,
+          },
+          after: {
+            nickname: after.nickname,
+            birthday: after.birthday,
+            phoneSet: after.phone_enc !== null,
+            consent: after.consent_version,
+          },
+          requestId,
+        },
+        new Date(now),
+      );
       return this.view(after);
     });
   }
@@ -119,7 +167,10 @@ export class MemberService {
       nickname: r.nickname,
       birthday: r.birthday,
       phoneMasked: r.phone_enc ? maskPhone(this.phones.decrypt(r.phone_enc)) : null,
-      privacyConsent: r.consent_version && r.consent_at !== null ? { version: r.consent_version, acceptedAt: new Date(Number(r.consent_at)).toISOString() } : null,
+      privacyConsent:
+        r.consent_version && r.consent_at !== null
+          ? { version: r.consent_version, acceptedAt: new Date(Number(r.consent_at)).toISOString() }
+          : null,
       registeredAt: new Date(Number(r.created_at)).toISOString(),
     };
   }

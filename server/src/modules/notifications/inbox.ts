@@ -3,24 +3,57 @@ import { sql } from '../../db/database';
 import { AppError } from '../../http/errors';
 
 /** The member-facing words for each notification (the in-app inbox is Chinese UI text). */
-export function messageText(kind: string, p: Record<string, any>): { title: string; body: string; page: string | null } {
+export function messageText(
+  kind: string,
+  p: Record<string, any>,
+): { title: string; body: string; page: string | null } {
   switch (kind) {
     case 'tier_changed':
       return p.direction === 'up'
-        ? { title: '会员等级升级', body: `恭喜！您已升级为${p.toName}，积分倍率和专属权益已生效。`, page: 'member/tier/index' }
-        : { title: '会员等级调整', body: `您的会员等级已调整为${p.toName}。继续消费可重新升级。`, page: 'member/tier/index' };
+        ? {
+            title: '会员等级升级',
+            body: `恭喜！您已升级为${p.toName}，积分倍率和专属权益已生效。`,
+            page: 'member/tier/index',
+          }
+        : {
+            title: '会员等级调整',
+            body: `您的会员等级已调整为${p.toName}。继续消费可重新升级。`,
+            page: 'member/tier/index',
+          };
     case 'tier_at_risk':
-      return { title: '保级提醒', body: `再获得 ${p.needed} 成长值即可保住当前等级，截止 ${String(p.graceUntil ?? '').slice(0, 10)}。`, page: 'member/tier/index' };
+      return {
+        title: '保级提醒',
+        body: `再获得 ${p.needed} 成长值即可保住当前等级，截止 ${String(p.graceUntil ?? '').slice(0, 10)}。`,
+        page: 'member/tier/index',
+      };
     case 'points_expiring':
-      return { title: '积分即将过期', body: `您有 ${p.points} 积分将于 ${p.expiresOn} 过期，记得及时使用。`, page: 'pages/points/index' };
+      return {
+        title: '积分即将过期',
+        body: `您有 ${p.points} 积分将于 ${p.expiresOn} 过期，记得及时使用。`,
+        page: 'pages/points/index',
+      };
     case 'voucher_expiring':
-      return { title: '优惠券即将过期', body: `「${p.title}」将于 ${p.validUntil} 过期。`, page: 'member/vouchers/index' };
+      return {
+        title: '优惠券即将过期',
+        body: `「${p.title}」将于 ${p.validUntil} 过期。`,
+        page: 'member/vouchers/index',
+      };
     case 'birthday_gift':
       return { title: '生日快乐', body: `生日礼 ${p.points} 积分已到账，祝您生日快乐！`, page: 'pages/index/index' };
     case 'referral_reward':
-      return { title: '邀请奖励到账', body: `好友已加入，您获得 ${p.points} 积分（已成功邀请 ${p.invites} 人）。`, page: 'member/invite/index' };
+      return {
+        title: '邀请奖励到账',
+        body: `好友已加入，您获得 ${p.points} 积分（已成功邀请 ${p.invites} 人）。`,
+        page: 'member/invite/index',
+      };
     case 'churn_wakeup':
-      return { title: '好久不见', body: p.voucher ? `我们为您准备了一份回归礼「${p.voucher}」，快来看看吧。` : '好久不见，最近有新的会员权益，快来看看吧。', page: 'pages/benefits/index' };
+      return {
+        title: '好久不见',
+        body: p.voucher
+          ? `我们为您准备了一份回归礼「${p.voucher}」，快来看看吧。`
+          : '好久不见，最近有新的会员权益，快来看看吧。',
+        page: 'pages/benefits/index',
+      };
     default:
       return { title: '会员消息', body: '您有一条新消息', page: null };
   }
@@ -30,24 +63,49 @@ export function messageText(kind: string, p: Record<string, any>): { title: stri
 export class Inbox {
   constructor(private readonly db: Database) {}
 
-  async putIn(q: Q, m: { memberId: number; kind: string; dedupeKey: string; payload: Record<string, unknown> }, now: number): Promise<void> {
+  async putIn(
+    q: Q,
+    m: { memberId: number; kind: string; dedupeKey: string; payload: Record<string, unknown> },
+    now: number,
+  ): Promise<void> {
     const t = messageText(m.kind, m.payload);
-    await q.exec(`${sql.insertIgnore(q.dialect)} INTO inbox_messages (member_id, kind, title, body, page, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [m.memberId, m.kind, t.title, t.body.slice(0, 255), t.page, m.dedupeKey, now]);
+    await q.exec(
+      `${sql.insertIgnore(q.dialect)} INTO inbox_messages (member_id, kind, title, body, page, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [m.memberId, m.kind, t.title, t.body.slice(0, 255), t.page, m.dedupeKey, now],
+    );
   }
 
   async list(memberId: number, cursor: string | undefined, limit: number) {
     let before = Number.MAX_SAFE_INTEGER;
     if (cursor) {
       before = Number(Buffer.from(cursor, 'base64url').toString());
-      if (!Number.isSafeInteger(before) || before <= 0) throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
+      if (!Number.isSafeInteger(before) || before <= 0)
+        throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
     }
     return this.db.read(async (q) => {
-      const rows = await q.all<{ id: number; kind: string; title: string; body: string; page: string | null; read_at: number | null; created_at: number }>(
-        `SELECT id, kind, title, body, page, read_at, created_at FROM inbox_messages WHERE member_id = ? AND id < ? ORDER BY id DESC LIMIT ${limit + 1}`, [memberId, before]);
+      const rows = await q.all<{
+        id: number;
+        kind: string;
+        title: string;
+        body: string;
+        page: string | null;
+        read_at: number | null;
+        created_at: number;
+      }>(
+        `SELECT id, kind, title, body, page, read_at, created_at FROM inbox_messages WHERE member_id = ? AND id < ? ORDER BY id DESC LIMIT ${limit + 1}`,
+        [memberId, before],
+      );
       const page = rows.slice(0, limit);
       return {
-        items: page.map((r) => ({ id: String(r.id), kind: r.kind, title: r.title, body: r.body, page: r.page, read: r.read_at !== null, createdAt: new Date(Number(r.created_at)).toISOString() })),
+        items: page.map((r) => ({
+          id: String(r.id),
+          kind: r.kind,
+          title: r.title,
+          body: r.body,
+          page: r.page,
+          read: r.read_at !== null,
+          createdAt: new Date(Number(r.created_at)).toISOString(),
+        })),
         nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1].id)).toString('base64url') : null,
         unread: await this.unreadIn(q, memberId),
       };
@@ -60,18 +118,29 @@ export class Inbox {
 
   async markRead(memberId: number, id: number | 'all', now: number): Promise<number> {
     return this.db.tx(async (q) => {
-      if (id === 'all') await q.exec('UPDATE inbox_messages SET read_at = ? WHERE member_id = ? AND read_at IS NULL', [now, memberId]);
+      if (id === 'all')
+        await q.exec('UPDATE inbox_messages SET read_at = ? WHERE member_id = ? AND read_at IS NULL', [now, memberId]);
       else {
         // The member id in the WHERE clause: nobody marks someone else's message.
         const found = await q.one('SELECT id FROM inbox_messages WHERE id = ? AND member_id = ?', [id, memberId]);
         if (!found) throw new AppError('NOT_FOUND', 'No such message');
-        await q.exec('UPDATE inbox_messages SET read_at = ? WHERE id = ? AND member_id = ? AND read_at IS NULL', [now, id, memberId]);
+        await q.exec('UPDATE inbox_messages SET read_at = ? WHERE id = ? AND member_id = ? AND read_at IS NULL', [
+          now,
+          id,
+          memberId,
+        ]);
       }
       return this.unreadIn(q, memberId);
     });
   }
 
   private async unreadIn(q: Q, memberId: number): Promise<number> {
-    return Number((await q.one<{ n: number }>('SELECT COUNT(*) AS n FROM inbox_messages WHERE member_id = ? AND read_at IS NULL', [memberId]))?.n ?? 0);
+    return Number(
+      (
+        await q.one<{ n: number }>('SELECT COUNT(*) AS n FROM inbox_messages WHERE member_id = ? AND read_at IS NULL', [
+          memberId,
+        ])
+      )?.n ?? 0,
+    );
   }
 }

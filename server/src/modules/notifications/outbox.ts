@@ -1,6 +1,13 @@
 import { sql, type Q } from '../../db/database';
 
-export type OutboxKind = 'tier_changed' | 'tier_at_risk' | 'birthday_gift' | 'points_expiring' | 'voucher_expiring' | 'referral_reward' | 'churn_wakeup';
+export type OutboxKind =
+  | 'tier_changed'
+  | 'tier_at_risk'
+  | 'birthday_gift'
+  | 'points_expiring'
+  | 'voucher_expiring'
+  | 'referral_reward'
+  | 'churn_wakeup';
 
 export interface OutboxMessage {
   /** Makes the effect happen once however often the cause is retried or replayed. */

@@ -8,33 +8,63 @@ import type { Settings } from '../settings/settings';
  * again from settings. Counts change only by conditional updates.
  */
 export class Subscriptions {
-  constructor(private readonly db: Database, private readonly settings: Settings) {}
+  constructor(
+    private readonly db: Database,
+    private readonly settings: Settings,
+  ) {}
 
   async view(memberId: number) {
     const cfg = await this.settings.get('notifications');
-    const rows = await this.db.read((q) => q.all<{ template_key: string; allowance: number; banned: number }>(
-      'SELECT template_key, allowance, banned FROM subscription_allowances WHERE member_id = ?', [memberId]));
+    const rows = await this.db.read((q) =>
+      q.all<{ template_key: string; allowance: number; banned: number }>(
+        'SELECT template_key, allowance, banned FROM subscription_allowances WHERE member_id = ?',
+        [memberId],
+      ),
+    );
     const byKey = new Map(rows.map((r) => [r.template_key, r]));
     return {
       templates: NOTIFICATION_KINDS.flatMap((key) => {
         const t = cfg.templates[key];
         if (!t) return [];
         const r = byKey.get(key);
-        return [{ key, templateId: t.templateId, title: t.title, allowance: Number(r?.allowance ?? 0), banned: Number(r?.banned ?? 0) === 1 }];
+        return [
+          {
+            key,
+            templateId: t.templateId,
+            title: t.title,
+            allowance: Number(r?.allowance ?? 0),
+            banned: Number(r?.banned ?? 0) === 1,
+          },
+        ];
       }),
     };
   }
 
-  async report(memberId: number, results: { templateId: string; result: 'accept' | 'reject' | 'ban' | 'filter' }[], now: number) {
+  async report(
+    memberId: number,
+    results: { templateId: string; result: 'accept' | 'reject' | 'ban' | 'filter' }[],
+    now: number,
+  ) {
     const cfg = await this.settings.get('notifications');
     const keyOf = new Map(Object.entries(cfg.templates).map(([k, t]) => [t!.templateId, k]));
     await this.db.tx(async (q) => {
       for (const r of results) {
         const key = keyOf.get(r.templateId);
         if (!key) continue; // a template we no longer use
-        await q.exec(`${sql.insertIgnore(q.dialect)} INTO subscription_allowances (member_id, template_key, allowance, banned, updated_at) VALUES (?, ?, 0, 0, ?)`, [memberId, key, now]);
-        if (r.result === 'accept') await q.exec('UPDATE subscription_allowances SET allowance = allowance + 1, banned = 0, updated_at = ? WHERE member_id = ? AND template_key = ? AND allowance < 100', [now, memberId, key]);
-        if (r.result === 'ban') await q.exec('UPDATE subscription_allowances SET allowance = 0, banned = 1, updated_at = ? WHERE member_id = ? AND template_key = ?', [now, memberId, key]);
+        await q.exec(
+          `${sql.insertIgnore(q.dialect)} INTO subscription_allowances (member_id, template_key, allowance, banned, updated_at) VALUES (?, ?, 0, 0, ?)`,
+          [memberId, key, now],
+        );
+        if (r.result === 'accept')
+          await q.exec(
+            'UPDATE subscription_allowances SET allowance = allowance + 1, banned = 0, updated_at = ? WHERE member_id = ? AND template_key = ? AND allowance < 100',
+            [now, memberId, key],
+          );
+        if (r.result === 'ban')
+          await q.exec(
+            'UPDATE subscription_allowances SET allowance = 0, banned = 1, updated_at = ? WHERE member_id = ? AND template_key = ?',
+            [now, memberId, key],
+          );
       }
     });
     return this.view(memberId);

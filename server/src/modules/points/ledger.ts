@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { expiresAt, lotRemainingAfterCredit, planDebit, validatePoints, type EntryType } from '@huiyuan/shared';
-import { isDuplicateKey, placeholders as marks, RetryTransaction, type Database, type Q, type Step } from '../../db/database';
+import {
+  isDuplicateKey,
+  placeholders as marks,
+  RetryTransaction,
+  type Database,
+  type Q,
+  type Step,
+} from '../../db/database';
 import { AppError } from '../../http/errors';
 import type { Clock } from '../../clock';
 import type { Settings } from '../settings/settings';
@@ -48,7 +55,12 @@ interface EntryRow {
 const MAX_KEY = 160;
 
 export class Ledger {
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings, private readonly tz: string) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+    private readonly tz: string,
+  ) {}
 
   credit(op: LedgerOp): Promise<LedgerResult> {
     return this.db.tx((q) => this.creditIn(q, op));
@@ -65,7 +77,10 @@ export class Ledger {
     const prior = await this.replay(q, op.key, hash);
     if (prior) return prior;
     const now = this.clock.now();
-    const changed = await q.exec('UPDATE points_accounts SET balance = balance + ?, updated_at = ? WHERE member_id = ?', [op.points, now.getTime(), op.memberId]);
+    const changed = await q.exec(
+      'UPDATE points_accounts SET balance = balance + ?, updated_at = ? WHERE member_id = ?',
+      [op.points, now.getTime(), op.memberId],
+    );
     if (changed !== 1) throw new AppError('MEMBER_NOT_FOUND');
     const balanceAfter = await this.balanceOf(q, op.memberId);
     const entryId = await this.insertEntry(q, op, op.points, hash, balanceAfter, now);
@@ -93,14 +108,22 @@ export class Ledger {
    * `alongside`: the caller's own writes, sent with the balance update in one round
    * trip; their errors (a duplicate key, say) reach the caller unchanged.
    */
-  async creditBatchIn(q: Q, ops: LedgerOp[], opts: { keysAreNew?: boolean; alongside?: Step[] } = {}): Promise<Map<string, BatchCredit>> {
+  async creditBatchIn(
+    q: Q,
+    ops: LedgerOp[],
+    opts: { keysAreNew?: boolean; alongside?: Step[] } = {},
+  ): Promise<Map<string, BatchCredit>> {
     const out = new Map<string, BatchCredit>();
     if (!ops.length) return out;
     for (const op of ops) this.check(op);
-    if (new Set(ops.map((o) => o.memberId)).size !== ops.length) throw new Error('creditBatchIn takes one credit per member');
+    if (new Set(ops.map((o) => o.memberId)).size !== ops.length)
+      throw new Error('creditBatchIn takes one credit per member');
     let fresh = ops;
     if (!opts.keysAreNew) {
-      const seen = await q.all<{ idem_key: string }>(`SELECT idem_key FROM points_entries WHERE idem_key IN (${marks(ops.length)})`, ops.map((o) => o.key));
+      const seen = await q.all<{ idem_key: string }>(
+        `SELECT idem_key FROM points_entries WHERE idem_key IN (${marks(ops.length)})`,
+        ops.map((o) => o.key),
+      );
       const done = new Set(seen.map((r) => r.idem_key));
       fresh = ops.filter((o) => !done.has(o.key));
       if (!fresh.length) {
@@ -114,10 +137,14 @@ export class Ledger {
     const cases = fresh.map(() => 'WHEN ? THEN ?').join(' ');
     // Round trip 1: the caller's statements, the balance update, the new balances.
     const alongside = opts.alongside ?? [];
-    const res = await q.script([...alongside,
-      [`UPDATE points_accounts SET balance = balance + CASE member_id ${cases} END, updated_at = ? WHERE member_id IN (${marks(ids.length)})`,
-        [...fresh.flatMap((o) => [o.memberId, o.points]), now.getTime(), ...ids]],
-      [`SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(ids.length)})`, ids]]);
+    const res = await q.script([
+      ...alongside,
+      [
+        `UPDATE points_accounts SET balance = balance + CASE member_id ${cases} END, updated_at = ? WHERE member_id IN (${marks(ids.length)})`,
+        [...fresh.flatMap((o) => [o.memberId, o.points]), now.getTime(), ...ids],
+      ],
+      [`SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(ids.length)})`, ids],
+    ]);
     const [updated, read] = res.slice(alongside.length);
     if (updated.affected !== fresh.length) throw new AppError('MEMBER_NOT_FOUND');
     const balances = new Map(read.rows.map((r) => [Number(r.member_id), Number(r.balance)]));
@@ -126,11 +153,33 @@ export class Ledger {
     // here, by the shared rule.
     const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
     const writes: Step[] = [
-      [`INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        fresh.flatMap((o) => [o.memberId, o.points, o.type, o.reason, o.ref ?? null, o.key, inputHash(o, 1), balances.get(o.memberId)!, o.operatorId ?? null, o.storeId ?? null, o.note ?? null, now.getTime()])],
-      [`INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at)
+      [
+        `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        fresh.flatMap((o) => [
+          o.memberId,
+          o.points,
+          o.type,
+          o.reason,
+          o.ref ?? null,
+          o.key,
+          inputHash(o, 1),
+          balances.get(o.memberId)!,
+          o.operatorId ?? null,
+          o.storeId ?? null,
+          o.note ?? null,
+          now.getTime(),
+        ]),
+      ],
+      [
+        `INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at)
         SELECT member_id, id, delta, CASE idem_key ${cases} END, ?, ? FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`,
-        [...fresh.flatMap((o) => [o.key, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points)]), expiry ? expiry.getTime() : null, now.getTime(), ...fresh.map((o) => o.key)]],
+        [
+          ...fresh.flatMap((o) => [o.key, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points)]),
+          expiry ? expiry.getTime() : null,
+          now.getTime(),
+          ...fresh.map((o) => o.key),
+        ],
+      ],
     ];
     if (opts.keysAreNew) {
       // Nothing to handle here: a taken key would mean the ledger and the caller's
@@ -144,7 +193,13 @@ export class Ledger {
         throw err;
       }
     }
-    for (const o of fresh) out.set(o.key, { memberId: o.memberId, delta: o.points, balanceAfter: balances.get(o.memberId)!, replayed: false });
+    for (const o of fresh)
+      out.set(o.key, {
+        memberId: o.memberId,
+        delta: o.points,
+        balanceAfter: balances.get(o.memberId)!,
+        replayed: false,
+      });
     return out;
   }
 
@@ -172,9 +227,20 @@ export class Ledger {
     await this.lockAccount(q, op.memberId);
     await this.expireDueLotsIn(q, op.memberId, now);
     const changed = allowDebt
-      ? await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ?', [op.points, now.getTime(), op.memberId])
-      : await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?', [op.points, now.getTime(), op.memberId, op.points]);
-    if (changed !== 1) throw new AppError('INSUFFICIENT_POINTS', undefined, { needed: op.points, balance: await this.balanceOf(q, op.memberId) });
+      ? await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ?', [
+          op.points,
+          now.getTime(),
+          op.memberId,
+        ])
+      : await q.exec(
+          'UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?',
+          [op.points, now.getTime(), op.memberId, op.points],
+        );
+    if (changed !== 1)
+      throw new AppError('INSUFFICIENT_POINTS', undefined, {
+        needed: op.points,
+        balance: await this.balanceOf(q, op.memberId),
+      });
     const balanceAfter = await this.balanceOf(q, op.memberId);
     const entryId = await this.insertEntry(q, op, -op.points, hash, balanceAfter, now);
     // A debit's lots must cover it all; a claw-back takes what is there and leaves the rest as debt.
@@ -186,12 +252,30 @@ export class Ledger {
    * Takes `take` points from the member's lots, earliest expiry first; `wanted`
    * must be covered in full (a debit) or only as far as the lots go (a claw-back).
    */
-  private async spendIn(q: Q, entryId: number, memberId: number, take: number, wanted: number, now: Date): Promise<void> {
+  private async spendIn(
+    q: Q,
+    entryId: number,
+    memberId: number,
+    take: number,
+    wanted: number,
+    now: Date,
+  ): Promise<void> {
     const lots = await q.all<{ id: number; remaining: number; expires_at: number | null; created_at: number }>(
-      'SELECT id, remaining, expires_at, created_at FROM points_lots WHERE member_id = ? AND remaining > 0', [memberId]);
-    const views = lots.map((l) => ({ id: String(l.id), remaining: Number(l.remaining), expiresAt: l.expires_at === null ? null : new Date(Number(l.expires_at)), createdAt: new Date(Number(l.created_at)) }));
-    const points = Math.min(take, views.reduce((sum, l) => sum + l.remaining, 0));
-    if (points < wanted) throw new Error(`ledger lots do not cover ${wanted} points of member ${memberId}: the ledger is out of step`);
+      'SELECT id, remaining, expires_at, created_at FROM points_lots WHERE member_id = ? AND remaining > 0',
+      [memberId],
+    );
+    const views = lots.map((l) => ({
+      id: String(l.id),
+      remaining: Number(l.remaining),
+      expiresAt: l.expires_at === null ? null : new Date(Number(l.expires_at)),
+      createdAt: new Date(Number(l.created_at)),
+    }));
+    const points = Math.min(
+      take,
+      views.reduce((sum, l) => sum + l.remaining, 0),
+    );
+    if (points < wanted)
+      throw new Error(`ledger lots do not cover ${wanted} points of member ${memberId}: the ledger is out of step`);
     if (points === 0) return;
     const plan = planDebit(views, points, now);
     if (!plan) throw new Error(`ledger lots do not cover ${points} points of member ${memberId}`);
@@ -210,10 +294,20 @@ export class Ledger {
     let total = 0;
     for (const lot of due) {
       const points = Number(lot.remaining);
-      const op: LedgerOp = { key: `expire:lot:${lot.id}`, memberId, points, type: 'expire', reason: 'points_expired', ref: `lot:${lot.id}` };
+      const op: LedgerOp = {
+        key: `expire:lot:${lot.id}`,
+        memberId,
+        points,
+        type: 'expire',
+        reason: 'points_expired',
+        ref: `lot:${lot.id}`,
+      };
       if (await q.one('SELECT id FROM points_entries WHERE idem_key = ?', [op.key])) continue;
       await this.lockAccount(q, memberId);
-      const changed = await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?', [points, now.getTime(), memberId, points]);
+      const changed = await q.exec(
+        'UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?',
+        [points, now.getTime(), memberId, points],
+      );
       if (changed !== 1) throw new Error(`expiring lot ${lot.id} would drive member ${memberId} below zero`);
       const balanceAfter = await this.balanceOf(q, memberId);
       const entryId = await this.insertEntry(q, op, -points, inputHash(op, -1), balanceAfter, now);
@@ -224,14 +318,26 @@ export class Ledger {
   }
 
   private async takeFromLot(q: Q, entryId: number, memberId: number, lotId: number, points: number): Promise<void> {
-    const ok = await q.exec('UPDATE points_lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [points, lotId, points]);
+    const ok = await q.exec('UPDATE points_lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [
+      points,
+      lotId,
+      points,
+    ]);
     if (ok !== 1) throw new RetryTransaction(`lot ${lotId} changed under us`);
-    await q.exec('INSERT INTO points_allocations (entry_id, lot_id, member_id, points) VALUES (?, ?, ?, ?)', [entryId, lotId, memberId, points]);
+    await q.exec('INSERT INTO points_allocations (entry_id, lot_id, member_id, points) VALUES (?, ?, ?, ?)', [
+      entryId,
+      lotId,
+      memberId,
+      points,
+    ]);
   }
 
   private async lockAccount(q: Q, memberId: number): Promise<void> {
     // SQLite runs one transaction at a time, so only MySQL needs (and supports) the row lock.
-    const row = await q.one(`SELECT member_id FROM points_accounts WHERE member_id = ?${q.dialect === 'mysql' ? ' FOR UPDATE' : ''}`, [memberId]);
+    const row = await q.one(
+      `SELECT member_id FROM points_accounts WHERE member_id = ?${q.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+      [memberId],
+    );
     if (!row) throw new AppError('MEMBER_NOT_FOUND');
   }
 
@@ -242,18 +348,47 @@ export class Ledger {
   }
 
   private async replay(q: Q, key: string, hash: string): Promise<LedgerResult | null> {
-    const row = await q.one<EntryRow>('SELECT id, member_id, delta, balance_after, input_hash FROM points_entries WHERE idem_key = ?', [key]);
+    const row = await q.one<EntryRow>(
+      'SELECT id, member_id, delta, balance_after, input_hash FROM points_entries WHERE idem_key = ?',
+      [key],
+    );
     if (!row) return null;
     if (row.input_hash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT', undefined, { key });
-    return { entryId: Number(row.id), memberId: Number(row.member_id), delta: Number(row.delta), balanceAfter: Number(row.balance_after), replayed: true };
+    return {
+      entryId: Number(row.id),
+      memberId: Number(row.member_id),
+      delta: Number(row.delta),
+      balanceAfter: Number(row.balance_after),
+      replayed: true,
+    };
   }
 
-  private async insertEntry(q: Q, op: LedgerOp, delta: number, hash: string, balanceAfter: number, now: Date): Promise<number> {
+  private async insertEntry(
+    q: Q,
+    op: LedgerOp,
+    delta: number,
+    hash: string,
+    balanceAfter: number,
+    now: Date,
+  ): Promise<number> {
     try {
       return await q.insert(
         `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [op.memberId, delta, op.type, op.reason, op.ref ?? null, op.key, hash, balanceAfter, op.operatorId ?? null, op.storeId ?? null, op.note ?? null, now.getTime()],
+        [
+          op.memberId,
+          delta,
+          op.type,
+          op.reason,
+          op.ref ?? null,
+          op.key,
+          hash,
+          balanceAfter,
+          op.operatorId ?? null,
+          op.storeId ?? null,
+          op.note ?? null,
+          now.getTime(),
+        ],
       );
     } catch (err) {
       // Someone committed this key first: run again, and the replay check answers.
@@ -265,12 +400,20 @@ export class Ledger {
   private check(op: LedgerOp): void {
     const bad = validatePoints(op.points);
     if (bad) throw new AppError('VALIDATION_FAILED', bad, { field: 'points' });
-    if (!op.key || op.key.length > MAX_KEY) throw new AppError('VALIDATION_FAILED', 'idempotency key must be 1-160 characters');
+    if (!op.key || op.key.length > MAX_KEY)
+      throw new AppError('VALIDATION_FAILED', 'idempotency key must be 1-160 characters');
   }
 }
 
 /** What makes two requests "the same": everything but who sent it and free-text notes. */
 function inputHash(op: LedgerOp, sign: 1 | -1): string {
-  const canonical = JSON.stringify([op.memberId, sign * op.points, op.type, op.reason, op.ref ?? null, op.storeId ?? null]);
+  const canonical = JSON.stringify([
+    op.memberId,
+    sign * op.points,
+    op.type,
+    op.reason,
+    op.ref ?? null,
+    op.storeId ?? null,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

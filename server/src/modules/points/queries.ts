@@ -12,7 +12,9 @@ export class PointsQueries {
   async summary(memberId: number, now: Date): Promise<PointsSummary> {
     const t = now.getTime();
     return this.db.read(async (q) => {
-      const acct = await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]);
+      const acct = await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [
+        memberId,
+      ]);
       if (!acct) throw new AppError('MEMBER_NOT_FOUND');
       const lots = await q.all<{ remaining: number; expires_at: number }>(
         `SELECT remaining, expires_at FROM points_lots
@@ -28,7 +30,10 @@ export class PointsQueries {
         expiringSoon: {
           withinDays: EXPIRING_WINDOW_DAYS,
           total: soon.reduce((s, l) => s + Number(l.remaining), 0),
-          lots: soon.map((l) => ({ points: Number(l.remaining), expiresAt: new Date(Number(l.expires_at)).toISOString() })),
+          lots: soon.map((l) => ({
+            points: Number(l.remaining),
+            expiresAt: new Date(Number(l.expires_at)).toISOString(),
+          })),
         },
       };
     });
@@ -38,7 +43,16 @@ export class PointsQueries {
   async entries(memberId: number, cursor: string | undefined, limit: number): Promise<PointsEntriesPage> {
     const after = cursor ? decodeCursor(cursor) : null;
     const rows = await this.db.read((q) =>
-      q.all<{ id: number; delta: number; type: string; reason: string; ref: string | null; balance_after: number; store_id: number | null; created_at: number }>(
+      q.all<{
+        id: number;
+        delta: number;
+        type: string;
+        reason: string;
+        ref: string | null;
+        balance_after: number;
+        store_id: number | null;
+        created_at: number;
+      }>(
         `SELECT id, delta, type, reason, ref, balance_after, store_id, created_at FROM points_entries
          WHERE member_id = ?${after ? ' AND (created_at < ? OR (created_at = ? AND id < ?))' : ''}
          ORDER BY created_at DESC, id DESC LIMIT ?`,

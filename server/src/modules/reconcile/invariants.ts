@@ -21,90 +21,113 @@ export interface InvariantCheck {
 const pointsChecks: InvariantCheck[] = [
   {
     name: 'ledger: cached balance = sum of entries',
-    run: (q, limit) => q.all(
-      `SELECT a.member_id, a.balance, COALESCE(s.total, 0) AS ledger_total
+    run: (q, limit) =>
+      q.all(
+        `SELECT a.member_id, a.balance, COALESCE(s.total, 0) AS ledger_total
          FROM points_accounts a
          LEFT JOIN (SELECT member_id, SUM(delta) AS total FROM points_entries GROUP BY member_id) s ON s.member_id = a.member_id
         WHERE a.balance <> COALESCE(s.total, 0)
-        LIMIT ${limit}`),
+        LIMIT ${limit}`,
+      ),
   },
   {
     name: 'ledger: sum of lot remainders = balance (0 when in debt)',
-    run: (q, limit) => q.all(
-      `SELECT a.member_id, a.balance, COALESCE(l.remaining, 0) AS lots_remaining
+    run: (q, limit) =>
+      q.all(
+        `SELECT a.member_id, a.balance, COALESCE(l.remaining, 0) AS lots_remaining
          FROM points_accounts a
          LEFT JOIN (SELECT member_id, SUM(remaining) AS remaining FROM points_lots GROUP BY member_id) l ON l.member_id = a.member_id
         WHERE COALESCE(l.remaining, 0) <> CASE WHEN a.balance > 0 THEN a.balance ELSE 0 END
-        LIMIT ${limit}`),
+        LIMIT ${limit}`,
+      ),
   },
   {
     name: 'ledger: lot remainder within 0..earned',
-    run: (q, limit) => q.all(`SELECT id, member_id, earned, remaining FROM points_lots WHERE remaining < 0 OR remaining > earned LIMIT ${limit}`),
+    run: (q, limit) =>
+      q.all(
+        `SELECT id, member_id, earned, remaining FROM points_lots WHERE remaining < 0 OR remaining > earned LIMIT ${limit}`,
+      ),
   },
   {
     name: 'ledger: allocations never exceed what a lot earned',
-    run: (q, limit) => q.all(
-      `SELECT l.id, l.earned, l.remaining, s.taken
+    run: (q, limit) =>
+      q.all(
+        `SELECT l.id, l.earned, l.remaining, s.taken
          FROM points_lots l JOIN (SELECT lot_id, SUM(points) AS taken FROM points_allocations GROUP BY lot_id) s ON s.lot_id = l.id
         WHERE s.taken > l.earned - l.remaining
-        LIMIT ${limit}`),
+        LIMIT ${limit}`,
+      ),
   },
   {
     name: 'ledger: a negative balance only with a recorded claw-back',
-    run: (q, limit) => q.all(
-      `SELECT a.member_id, a.balance FROM points_accounts a
+    run: (q, limit) =>
+      q.all(
+        `SELECT a.member_id, a.balance FROM points_accounts a
         WHERE a.balance < 0 AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.member_id = a.member_id AND e.type = 'reversal')
-        LIMIT ${limit}`),
+        LIMIT ${limit}`,
+      ),
   },
   {
     name: 'ledger: every member has exactly one account',
-    run: (q, limit) => q.all(
-      `SELECT m.id AS member_id FROM members m LEFT JOIN points_accounts a ON a.member_id = m.id WHERE a.member_id IS NULL LIMIT ${limit}`),
+    run: (q, limit) =>
+      q.all(
+        `SELECT m.id AS member_id FROM members m LEFT JOIN points_accounts a ON a.member_id = m.id WHERE a.member_id IS NULL LIMIT ${limit}`,
+      ),
   },
 ];
 
 const stockChecks: InvariantCheck[] = [
   {
     name: 'stock: never below 0, and stock taken = vouchers issued - cancelled',
-    run: (q, limit) => q.all(
-      `SELECT b.id, b.stock_total, b.stock_left, COALESCE(v.n, 0) AS live_vouchers
+    run: (q, limit) =>
+      q.all(
+        `SELECT b.id, b.stock_total, b.stock_left, COALESCE(v.n, 0) AS live_vouchers
          FROM benefits b LEFT JOIN (SELECT benefit_id, COUNT(*) AS n FROM vouchers WHERE status <> 'cancelled' GROUP BY benefit_id) v ON v.benefit_id = b.id
         WHERE b.stock_left < 0 OR b.stock_total - b.stock_left <> COALESCE(v.n, 0)
-        LIMIT ${limit}`),
+        LIMIT ${limit}`,
+      ),
   },
   {
     name: 'vouchers: written off at most once, with where and when',
-    run: (q, limit) => q.all(
-      `SELECT id, status, redeemed_at, redeemed_store_id FROM vouchers
+    run: (q, limit) =>
+      q.all(
+        `SELECT id, status, redeemed_at, redeemed_store_id FROM vouchers
         WHERE (status = 'used' AND (redeemed_at IS NULL OR redeemed_store_id IS NULL)) OR (status <> 'used' AND redeemed_at IS NOT NULL)
-        LIMIT ${limit}`),
+        LIMIT ${limit}`,
+      ),
   },
   {
     name: 'vouchers: every paid voucher has its points debit (and its refund when cancelled)',
-    run: (q, limit) => q.all(
-      `SELECT v.id, v.status FROM vouchers v
+    run: (q, limit) =>
+      q.all(
+        `SELECT v.id, v.status FROM vouchers v
         WHERE v.cost_points > 0 AND (
           NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.idem_key = ${q.dialect === 'mysql' ? "CONCAT('redeem:', v.member_id, ':', v.request_key)" : "'redeem:' || v.member_id || ':' || v.request_key"} AND e.delta = -v.cost_points)
           OR (v.status = 'cancelled' AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.idem_key = ${q.dialect === 'mysql' ? "CONCAT('cancel:voucher:', v.id)" : "'cancel:voucher:' || v.id"})))
-        LIMIT ${limit}`),
+        LIMIT ${limit}`,
+      ),
   },
 ];
 
 const causeChecks: InvariantCheck[] = [
   {
     name: 'outbox: every birthday gift and referral reward has its notification',
-    run: (q, limit) => q.all(
-      `SELECT e.id, e.idem_key FROM points_entries e
+    run: (q, limit) =>
+      q.all(
+        `SELECT e.id, e.idem_key FROM points_entries e
         WHERE (e.reason = 'birthday_gift' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = e.idem_key))
            OR (e.reason = 'referral_inviter' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ${q.dialect === 'mysql' ? "CONCAT('referral:', SUBSTRING_INDEX(SUBSTRING_INDEX(e.idem_key, ':', 2), ':', -1))" : "'referral:' || substr(e.idem_key, 10, instr(substr(e.idem_key, 10), ':') - 1)"}))
-        LIMIT ${limit}`),
+        LIMIT ${limit}`,
+      ),
   },
   {
     name: 'outbox: every tier change has its notification',
-    run: (q, limit) => q.all(
-      `SELECT t.member_id, t.tier_code FROM member_tiers t JOIN members m ON m.id = t.member_id
+    run: (q, limit) =>
+      q.all(
+        `SELECT t.member_id, t.tier_code FROM member_tiers t JOIN members m ON m.id = t.member_id
         WHERE t.since_at > m.created_at AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.member_id = t.member_id AND o.kind = 'tier_changed')
-        LIMIT ${limit}`),
+        LIMIT ${limit}`,
+      ),
   },
 ];
 
@@ -118,27 +141,41 @@ const tierChecks: InvariantCheck[] = [
   {
     name: 'tiers: stored tier never below the tier its growth earns',
     async run(q, limit) {
-      const row = await q.one<{ value_json: string }>("SELECT value_json FROM app_config WHERE config_key = 'tiers.rules'");
+      const row = await q.one<{ value_json: string }>(
+        "SELECT value_json FROM app_config WHERE config_key = 'tiers.rules'",
+      );
       const rules: TierRules = row ? TierRulesSchema.parse(JSON.parse(row.value_json)) : DEFAULT_TIER_RULES;
       const rank = (code: string) => rules.tiers.findIndex((x) => x.code === code);
       const bad: Record<string, unknown>[] = [];
       for (let after = 0; bad.length < limit;) {
         const tiers = await q.all<{ member_id: number; tier_code: string; evaluated_at: number | null }>(
-          `SELECT member_id, tier_code, evaluated_at FROM member_tiers WHERE member_id > ? ORDER BY member_id LIMIT 1000`, [after]);
+          `SELECT member_id, tier_code, evaluated_at FROM member_tiers WHERE member_id > ? ORDER BY member_id LIMIT 1000`,
+          [after],
+        );
         if (!tiers.length) break;
         after = Number(tiers[tiers.length - 1].member_id);
         const entries = await q.all<{ member_id: number; delta: number; created_at: number }>(
-          `SELECT member_id, delta, created_at FROM growth_entries WHERE member_id IN (${placeholders(tiers.length)})`, tiers.map((t) => t.member_id));
+          `SELECT member_id, delta, created_at FROM growth_entries WHERE member_id IN (${placeholders(tiers.length)})`,
+          tiers.map((t) => t.member_id),
+        );
         const byMember = new Map<number, { delta: number; at: number }[]>();
-        for (const e of entries) byMember.set(Number(e.member_id), [...(byMember.get(Number(e.member_id)) ?? []), { delta: Number(e.delta), at: Number(e.created_at) }]);
+        for (const e of entries)
+          byMember.set(Number(e.member_id), [
+            ...(byMember.get(Number(e.member_id)) ?? []),
+            { delta: Number(e.delta), at: Number(e.created_at) },
+          ]);
         for (const t of tiers) {
           const list = byMember.get(Number(t.member_id)) ?? [];
           if (!list.length) continue;
           const end = Math.max(Number(t.evaluated_at ?? 0), ...list.map((e) => e.at));
           const from = windowStart(new Date(end), rules.windowMonths).getTime();
-          const growth = Math.max(0, list.filter((e) => e.at >= from && e.at <= end).reduce((sum, e) => sum + e.delta, 0));
+          const growth = Math.max(
+            0,
+            list.filter((e) => e.at >= from && e.at <= end).reduce((sum, e) => sum + e.delta, 0),
+          );
           const earned = tierFor(rules, growth).code;
-          if (rank(t.tier_code) < rank(earned)) bad.push({ member_id: t.member_id, stored: t.tier_code, earned, growth });
+          if (rank(t.tier_code) < rank(earned))
+            bad.push({ member_id: t.member_id, stored: t.tier_code, earned, growth });
         }
       }
       return bad.slice(0, limit);

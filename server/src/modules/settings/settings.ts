@@ -1,7 +1,23 @@
 import { z } from 'zod';
 import {
-  CreditCapsSchema, DEFAULT_EARNING_RULES, DEFAULT_EXPIRY_POLICY, DEFAULT_TIER_RULES, EarningRulesSchema, ExpiryPolicySchema,
-  MemberDaysSchema, PointValueSchema, CheckinRulesSchema, DEFAULT_CHECKIN_RULES, ReferralRulesSchema, DEFAULT_REFERRAL_RULES, NotificationSettingsSchema, DEFAULT_NOTIFICATION_SETTINGS, TaskCatalogSchema, DEFAULT_TASKS, PolicyVersionSchema, TierRulesSchema,
+  CreditCapsSchema,
+  DEFAULT_EARNING_RULES,
+  DEFAULT_EXPIRY_POLICY,
+  DEFAULT_TIER_RULES,
+  EarningRulesSchema,
+  ExpiryPolicySchema,
+  MemberDaysSchema,
+  PointValueSchema,
+  CheckinRulesSchema,
+  DEFAULT_CHECKIN_RULES,
+  ReferralRulesSchema,
+  DEFAULT_REFERRAL_RULES,
+  NotificationSettingsSchema,
+  DEFAULT_NOTIFICATION_SETTINGS,
+  TaskCatalogSchema,
+  DEFAULT_TASKS,
+  PolicyVersionSchema,
+  TierRulesSchema,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 
@@ -15,13 +31,19 @@ export const SETTINGS = {
   'points.earning': { schema: EarningRulesSchema, default: DEFAULT_EARNING_RULES },
   'privacy.policyVersion': { schema: PolicyVersionSchema, default: 'v1' },
   'tiers.rules': { schema: TierRulesSchema, default: DEFAULT_TIER_RULES },
-  'checkout.memberDays': { schema: MemberDaysSchema, default: { weekdays: [] as number[], monthDays: [] as number[], multiplierPercent: 200 } },
+  'checkout.memberDays': {
+    schema: MemberDaysSchema,
+    default: { weekdays: [] as number[], monthDays: [] as number[], multiplierPercent: 200 },
+  },
   'points.valueCents': { schema: PointValueSchema, default: 1 },
   'checkin.rules': { schema: CheckinRulesSchema, default: DEFAULT_CHECKIN_RULES },
   'referrals.rules': { schema: ReferralRulesSchema, default: DEFAULT_REFERRAL_RULES },
-  'notifications': { schema: NotificationSettingsSchema, default: DEFAULT_NOTIFICATION_SETTINGS },
+  notifications: { schema: NotificationSettingsSchema, default: DEFAULT_NOTIFICATION_SETTINGS },
   'tasks.catalog': { schema: TaskCatalogSchema, default: DEFAULT_TASKS },
-  'checkout.caps': { schema: CreditCapsSchema, default: { perStaffDailyPoints: 200_000, perMemberDailyPoints: 50_000 } },
+  'checkout.caps': {
+    schema: CreditCapsSchema,
+    default: { perStaffDailyPoints: 200_000, perMemberDailyPoints: 50_000 },
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -29,12 +51,17 @@ export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]['s
 
 export class Settings {
   private cache = new Map<SettingKey, { value: unknown; at: number }>();
-  constructor(private readonly db: Database, private readonly ttlMs = 5000) {}
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs = 5000,
+  ) {}
 
   async get<K extends SettingKey>(key: K): Promise<SettingValue<K>> {
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.value as SettingValue<K>;
-    const row = await this.db.read((q) => q.one<{ value_json: string }>('SELECT value_json FROM app_config WHERE config_key = ?', [key]));
+    const row = await this.db.read((q) =>
+      q.one<{ value_json: string }>('SELECT value_json FROM app_config WHERE config_key = ?', [key]),
+    );
     const value = row ? SETTINGS[key].schema.parse(JSON.parse(row.value_json)) : SETTINGS[key].default;
     this.cache.set(key, { value, at: Date.now() });
     return value as SettingValue<K>;
@@ -45,8 +72,18 @@ export class Settings {
     const parsed = SETTINGS[key].schema.parse(value);
     const prev = await q.one<{ value_json: string }>('SELECT value_json FROM app_config WHERE config_key = ?', [key]);
     const json = JSON.stringify(parsed);
-    if (prev) await q.exec('UPDATE app_config SET value_json = ?, updated_at = ? WHERE config_key = ?', [json, now.getTime(), key]);
-    else await q.exec('INSERT INTO app_config (config_key, value_json, updated_at) VALUES (?, ?, ?)', [key, json, now.getTime()]);
+    if (prev)
+      await q.exec('UPDATE app_config SET value_json = ?, updated_at = ? WHERE config_key = ?', [
+        json,
+        now.getTime(),
+        key,
+      ]);
+    else
+      await q.exec('INSERT INTO app_config (config_key, value_json, updated_at) VALUES (?, ?, ?)', [
+        key,
+        json,
+        now.getTime(),
+      ]);
     this.cache.delete(key);
     return (prev ? JSON.parse(prev.value_json) : SETTINGS[key].default) as SettingValue<K>;
   }

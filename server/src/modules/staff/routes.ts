@@ -12,7 +12,17 @@ export function staffRoutes(r: Routes, c: AppContext): void {
     perIp.hit(`staff-login:${ctx.ip}`);
     perUser.hit(`staff-login:${body.username}`);
     const s = await c.staff.login(body.username, body.password);
-    const t = c.tokens.signStaff({ staffId: s.id, ver: s.tokenVersion, role: s.role, storeId: s.storeId }, c.clock.now());
-    return { token: t.token, expiresAt: t.expiresAt.toISOString(), staffId: String(s.id), role: s.role, storeId: s.storeId === null ? null : String(s.storeId), displayName: s.displayName };
+    const t = c.tokens.signStaff(
+      { staffId: s.id, ver: s.tokenVersion, role: s.role, storeId: s.storeId },
+      c.clock.now(),
+    );
+    return {
+      token: t.token,
+      expiresAt: t.expiresAt.toISOString(),
+      staffId: String(s.id),
+      role: s.role,
+      storeId: s.storeId === null ? null : String(s.storeId),
+      displayName: s.displayName,
+    };
   });
 }

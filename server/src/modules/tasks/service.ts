@@ -13,22 +13,44 @@ import { addWithinCap } from '../checkout/caps';
  * are checked against the data; client-reported ones share a daily cap.
  */
 export class TaskService {
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings, private readonly ledger: Ledger, private readonly tiers: TierService, private readonly tz: string) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+    private readonly ledger: Ledger,
+    private readonly tiers: TierService,
+    private readonly tz: string,
+  ) {}
 
   async list(memberId: number) {
     const date = businessDate(this.clock.now(), this.tz);
     const catalog = await this.settings.get('tasks.catalog');
     return this.db.read(async (q) => {
       const done = await q.all<{ task_code: string; period_key: string }>(
-        'SELECT task_code, period_key FROM task_completions WHERE member_id = ? AND period_key IN (?, ?, ?)', [memberId, 'once', periodKey('daily', date), periodKey('weekly', date)]);
+        'SELECT task_code, period_key FROM task_completions WHERE member_id = ? AND period_key IN (?, ?, ?)',
+        [memberId, 'once', periodKey('daily', date), periodKey('weekly', date)],
+      );
       const has = new Set(done.map((d) => `${d.task_code}/${d.period_key}`));
-      const used = Number((await q.one<{ amount: number }>("SELECT amount FROM daily_counters WHERE scope = 'client_tasks' AND subject_id = ? AND business_date = ?", [memberId, date]))?.amount ?? 0);
+      const used = Number(
+        (
+          await q.one<{ amount: number }>(
+            "SELECT amount FROM daily_counters WHERE scope = 'client_tasks' AND subject_id = ? AND business_date = ?",
+            [memberId, date],
+          )
+        )?.amount ?? 0,
+      );
       return {
         tasks: catalog.tasks.map((t) => {
           const period = periodKey(t.period, date);
           const done = has.has(`${t.code}/${period}`);
-          const capped = !done && t.kind === 'client' && catalog.clientReportsPerDay > 0 && used >= catalog.clientReportsPerDay;
-          return { ...t, periodKey: period, done, state: done ? 'done' as const : capped ? 'capped' as const : 'todo' as const };
+          const capped =
+            !done && t.kind === 'client' && catalog.clientReportsPerDay > 0 && used >= catalog.clientReportsPerDay;
+          return {
+            ...t,
+            periodKey: period,
+            done,
+            state: done ? ('done' as const) : capped ? ('capped' as const) : ('todo' as const),
+          };
         }),
         clientReportsLeftToday: Math.max(0, catalog.clientReportsPerDay - used),
       };
@@ -43,13 +65,27 @@ export class TaskService {
     if (!task) throw new AppError('TASK_NOT_FOUND');
     const period = periodKey(task.period, date);
     return this.db.tx(async (q) => {
-      const prior = await q.one<{ points: number; growth: number }>('SELECT points, growth FROM task_completions WHERE member_id = ? AND task_code = ? AND period_key = ?', [memberId, code, period]);
-      if (prior) return { code, period, points: Number(prior.points), growth: Number(prior.growth), balance: await this.balance(q, memberId), replayed: true };
+      const prior = await q.one<{ points: number; growth: number }>(
+        'SELECT points, growth FROM task_completions WHERE member_id = ? AND task_code = ? AND period_key = ?',
+        [memberId, code, period],
+      );
+      if (prior)
+        return {
+          code,
+          period,
+          points: Number(prior.points),
+          growth: Number(prior.growth),
+          balance: await this.balance(q, memberId),
+          replayed: true,
+        };
       await this.verify(q, memberId, task);
       // The completion row first: a concurrent repeat loses on the (member, task, period)
       // key and replays, instead of being counted against the daily cap and refused.
       try {
-        await q.exec('INSERT INTO task_completions (member_id, task_code, period_key, points, growth, created_at) VALUES (?, ?, ?, ?, ?, ?)', [memberId, code, period, task.points, task.growth, now.getTime()]);
+        await q.exec(
+          'INSERT INTO task_completions (member_id, task_code, period_key, points, growth, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          [memberId, code, period, task.points, task.growth, now.getTime()],
+        );
       } catch (err) {
         if (isDuplicateKey(err)) throw new RetryTransaction(`task ${code} ${period} taken`);
         throw err;
@@ -59,31 +95,73 @@ export class TaskService {
         try {
           await addWithinCap(q, 'client_tasks', memberId, date, 1, catalog.clientReportsPerDay, {});
         } catch (err) {
-          if ((err as AppError).code === 'DAILY_CAP_REACHED') throw new AppError('TASK_DAILY_CAP', undefined, { cap: catalog.clientReportsPerDay });
+          if ((err as AppError).code === 'DAILY_CAP_REACHED')
+            throw new AppError('TASK_DAILY_CAP', undefined, { cap: catalog.clientReportsPerDay });
           throw err;
         }
       }
       const key = `task:${memberId}:${code}:${period}`;
       let balance = await this.balance(q, memberId);
-      if (task.points > 0) balance = (await this.ledger.creditIn(q, { key, memberId, points: task.points, type: 'credit', reason: 'task', ref: `task:${code}` })).balanceAfter;
-      if (task.growth > 0) await this.tiers.addGrowthIn(q, { key, memberId, delta: task.growth, source: `action:${code}`, label: `任务：${task.title}`, ref: `task:${code}` }, now);
+      if (task.points > 0)
+        balance = (
+          await this.ledger.creditIn(q, {
+            key,
+            memberId,
+            points: task.points,
+            type: 'credit',
+            reason: 'task',
+            ref: `task:${code}`,
+          })
+        ).balanceAfter;
+      if (task.growth > 0)
+        await this.tiers.addGrowthIn(
+          q,
+          {
+            key,
+            memberId,
+            delta: task.growth,
+            source: `action:${code}`,
+            label: `任务：${task.title}`,
+            ref: `task:${code}`,
+          },
+          now,
+        );
       return { code, period, points: task.points, growth: task.growth, balance, replayed: false };
     });
   }
 
   /** Server-checked tasks are done only when the data says so. */
   private async verify(q: Q, memberId: number, task: TaskDef): Promise<void> {
-    const refuse = (why: string) => { throw new AppError('TASK_NOT_DONE', why); };
+    const refuse = (why: string) => {
+      throw new AppError('TASK_NOT_DONE', why);
+    };
     if (task.kind === 'profile') {
-      const m = await q.one<{ nickname: string | null; birthday: string | null; phone_enc: string | null }>('SELECT nickname, birthday, phone_enc FROM members WHERE id = ?', [memberId]);
+      const m = await q.one<{ nickname: string | null; birthday: string | null; phone_enc: string | null }>(
+        'SELECT nickname, birthday, phone_enc FROM members WHERE id = ?',
+        [memberId],
+      );
       if (!m?.nickname || !m.birthday || !m.phone_enc) refuse('Set a nickname, birthday and phone first');
     }
-    if (task.kind === 'first_purchase' && !(await q.one('SELECT id FROM orders WHERE member_id = ? AND refunded_cents < amount_cents', [memberId]))) refuse('No purchase yet');
+    if (
+      task.kind === 'first_purchase' &&
+      !(await q.one('SELECT id FROM orders WHERE member_id = ? AND refunded_cents < amount_cents', [memberId]))
+    )
+      refuse('No purchase yet');
     // A row alone is not a subscription: any answer to the prompt (a refusal too) writes one.
-    if (task.kind === 'subscribe' && !(await q.one('SELECT member_id FROM subscription_allowances WHERE member_id = ? AND allowance > 0 AND banned = 0', [memberId]))) refuse('Not subscribed yet');
+    if (
+      task.kind === 'subscribe' &&
+      !(await q.one(
+        'SELECT member_id FROM subscription_allowances WHERE member_id = ? AND allowance > 0 AND banned = 0',
+        [memberId],
+      ))
+    )
+      refuse('Not subscribed yet');
   }
 
   private async balance(q: Q, memberId: number): Promise<number> {
-    return Number((await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))?.balance ?? 0);
+    return Number(
+      (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))
+        ?.balance ?? 0,
+    );
   }
 }

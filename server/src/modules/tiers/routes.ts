@@ -18,8 +18,17 @@ export function tierRoutes(r: Routes, c: AppContext): void {
     }));
     if (!row) throw new AppError('MEMBER_NOT_FOUND');
     return {
-      memberId: String(id), maskedName: maskName(row.nickname), tier, balance: (await c.points.summary(id, now)).balance,
-      code: { secretHex: code.secretHex, stepSeconds: MEMBER_CODE_STEP_SECONDS, digits: MEMBER_CODE_DIGITS, current: code.current, expiresAt: code.expiresAt.toISOString() },
+      memberId: String(id),
+      maskedName: maskName(row.nickname),
+      tier,
+      balance: (await c.points.summary(id, now)).balance,
+      code: {
+        secretHex: code.secretHex,
+        stepSeconds: MEMBER_CODE_STEP_SECONDS,
+        digits: MEMBER_CODE_DIGITS,
+        current: code.current,
+        expiresAt: code.expiresAt.toISOString(),
+      },
       serverTime: now.toISOString(),
     };
   });

@@ -15,13 +15,27 @@ export interface GrowthOp {
   storeId?: number | null;
 }
 
-export interface TierChange { from: string; to: string }
-export type Evaluation = { action: 'upgrade' | 'downgrade' | 'keep' | 'grace'; from: string; to: string; growth: number };
+export interface TierChange {
+  from: string;
+  to: string;
+}
+export type Evaluation = {
+  action: 'upgrade' | 'downgrade' | 'keep' | 'grace';
+  from: string;
+  to: string;
+  growth: number;
+};
 
 const DAY_MS = 86_400_000;
 
 export function toView(t: TierRules['tiers'][number]): TierView {
-  return { code: t.code, name: t.name, minGrowth: t.minGrowth, multiplierPercent: t.multiplierPercent, benefits: [...t.benefits] };
+  return {
+    code: t.code,
+    name: t.name,
+    minGrowth: t.minGrowth,
+    multiplierPercent: t.multiplierPercent,
+    benefits: [...t.benefits],
+  };
 }
 
 /**
@@ -31,7 +45,11 @@ export function toView(t: TierRules['tiers'][number]): TierView {
  * evaluation, after a grace period, so a refund never drops a tier on the spot.
  */
 export class TierService {
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly settings: Settings) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+  ) {}
 
   rules(): Promise<TierRules> {
     return this.settings.get('tiers.rules');
@@ -40,20 +58,26 @@ export class TierService {
   /** Called at registration: every member starts in the lowest tier. */
   async ensureIn(q: Q, memberId: number, now: Date): Promise<void> {
     const rules = await this.rules();
-    await q.exec(`${sql.insertIgnore(q.dialect)} INTO member_tiers (member_id, tier_code, since_at, updated_at) VALUES (?, ?, ?, ?)`,
-      [memberId, rules.tiers[0].code, now.getTime(), now.getTime()]);
+    await q.exec(
+      `${sql.insertIgnore(q.dialect)} INTO member_tiers (member_id, tier_code, since_at, updated_at) VALUES (?, ?, ?, ?)`,
+      [memberId, rules.tiers[0].code, now.getTime(), now.getTime()],
+    );
   }
 
   async growthInWindowIn(q: Q, memberId: number, now: Date, rules: TierRules): Promise<number> {
-    const row = await q.one<{ total: number | null }>('SELECT SUM(delta) AS total FROM growth_entries WHERE member_id = ? AND created_at >= ?',
-      [memberId, windowStart(now, rules.windowMonths).getTime()]);
+    const row = await q.one<{ total: number | null }>(
+      'SELECT SUM(delta) AS total FROM growth_entries WHERE member_id = ? AND created_at >= ?',
+      [memberId, windowStart(now, rules.windowMonths).getTime()],
+    );
     return Math.max(0, Number(row?.total ?? 0));
   }
 
   /** The member's tier for earning (multiplier), read inside the caller's transaction. */
   async tierOfIn(q: Q, memberId: number): Promise<TierView> {
     const rules = await this.rules();
-    const row = await q.one<{ tier_code: string }>('SELECT tier_code FROM member_tiers WHERE member_id = ?', [memberId]);
+    const row = await q.one<{ tier_code: string }>('SELECT tier_code FROM member_tiers WHERE member_id = ?', [
+      memberId,
+    ]);
     return toView(rules.tiers.find((t) => t.code === row?.tier_code) ?? rules.tiers[0]);
   }
 
@@ -65,7 +89,16 @@ export class TierService {
     const current = await this.lockIn(q, op.memberId, now, rules);
     const inserted = await q.exec(
       `${sql.insertIgnore(q.dialect)} INTO growth_entries (member_id, delta, source, ref, label, idem_key, store_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [op.memberId, op.delta, op.source, op.ref ?? null, op.label.slice(0, 128), op.key, op.storeId ?? null, now.getTime()],
+      [
+        op.memberId,
+        op.delta,
+        op.source,
+        op.ref ?? null,
+        op.label.slice(0, 128),
+        op.key,
+        op.storeId ?? null,
+        now.getTime(),
+      ],
     );
     if (inserted !== 1) return { applied: false, change: null };
     if (op.delta <= 0) return { applied: true, change: null };
@@ -92,20 +125,38 @@ export class TierService {
       return { action: 'upgrade', from: current.tier_code, to: decision.to, growth };
     }
     if (decision.action === 'keep') {
-      if (current.grace_until !== null) await q.exec('UPDATE member_tiers SET grace_until = NULL, updated_at = ? WHERE member_id = ?', [now.getTime(), memberId]);
+      if (current.grace_until !== null)
+        await q.exec('UPDATE member_tiers SET grace_until = NULL, updated_at = ? WHERE member_id = ?', [
+          now.getTime(),
+          memberId,
+        ]);
       return { action: 'keep', from: current.tier_code, to: current.tier_code, growth };
     }
     const graceUntil = current.grace_until === null ? null : Number(current.grace_until);
     if (graceUntil === null && rules.graceDays > 0) {
       const until = now.getTime() + rules.graceDays * DAY_MS;
-      await q.exec('UPDATE member_tiers SET grace_until = ?, updated_at = ? WHERE member_id = ? AND grace_until IS NULL', [until, now.getTime(), memberId]);
-      await enqueueIn(q, {
-        dedupeKey: `tier-risk:${memberId}:${current.tier_code}:${current.since_at}`, kind: 'tier_at_risk', memberId,
-        payload: { tier: current.tier_code, graceUntil: new Date(until).toISOString(), needed: tierProgress(rules, current.tier_code, growth).keep.needed },
-      }, now);
+      await q.exec(
+        'UPDATE member_tiers SET grace_until = ?, updated_at = ? WHERE member_id = ? AND grace_until IS NULL',
+        [until, now.getTime(), memberId],
+      );
+      await enqueueIn(
+        q,
+        {
+          dedupeKey: `tier-risk:${memberId}:${current.tier_code}:${current.since_at}`,
+          kind: 'tier_at_risk',
+          memberId,
+          payload: {
+            tier: current.tier_code,
+            graceUntil: new Date(until).toISOString(),
+            needed: tierProgress(rules, current.tier_code, growth).keep.needed,
+          },
+        },
+        now,
+      );
       return { action: 'grace', from: current.tier_code, to: current.tier_code, growth };
     }
-    if (graceUntil !== null && graceUntil > now.getTime()) return { action: 'grace', from: current.tier_code, to: current.tier_code, growth };
+    if (graceUntil !== null && graceUntil > now.getTime())
+      return { action: 'grace', from: current.tier_code, to: current.tier_code, growth };
     await this.moveIn(q, memberId, current.tier_code, decision.to, now, rules, `eval:${now.getTime()}`);
     return { action: 'downgrade', from: current.tier_code, to: decision.to, growth };
   }
@@ -114,13 +165,23 @@ export class TierService {
     const rules = await this.rules();
     return this.db.read(async (q) => {
       const row = await q.one<{ tier_code: string; since_at: number; grace_until: number | null }>(
-        'SELECT tier_code, since_at, grace_until FROM member_tiers WHERE member_id = ?', [memberId]);
+        'SELECT tier_code, since_at, grace_until FROM member_tiers WHERE member_id = ?',
+        [memberId],
+      );
       const code = row?.tier_code ?? rules.tiers[0].code;
       const growth = await this.growthInWindowIn(q, memberId, now, rules);
       const from = windowStart(now, rules.windowMonths);
-      const entries = await q.all<{ id: number; delta: number; source: string; label: string | null; ref: string | null; created_at: number }>(
+      const entries = await q.all<{
+        id: number;
+        delta: number;
+        source: string;
+        label: string | null;
+        ref: string | null;
+        created_at: number;
+      }>(
         'SELECT id, delta, source, label, ref, created_at FROM growth_entries WHERE member_id = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 100',
-        [memberId, from.getTime()]);
+        [memberId, from.getTime()],
+      );
       const p = tierProgress(rules, code, growth);
       const current = rules.tiers.find((t) => t.code === code) ?? rules.tiers[0];
       const next = p.next ? rules.tiers.find((t) => t.code === p.next!.code)! : null;
@@ -131,12 +192,18 @@ export class TierService {
         window: { months: rules.windowMonths, from: from.toISOString() },
         next: next ? { tier: toView(next), needed: p.next!.needed } : null,
         keep: {
-          minGrowth: current.minGrowth, needed: p.keep.needed, atRisk: p.keep.needed > 0,
+          minGrowth: current.minGrowth,
+          needed: p.keep.needed,
+          atRisk: p.keep.needed > 0,
           graceUntil: row?.grace_until == null ? null : new Date(Number(row.grace_until)).toISOString(),
         },
         tiers: rules.tiers.map(toView),
         entries: entries.map((e) => ({
-          id: String(e.id), delta: Number(e.delta), source: e.source, label: e.label ?? e.source, ref: e.ref,
+          id: String(e.id),
+          delta: Number(e.delta),
+          source: e.source,
+          label: e.label ?? e.source,
+          ref: e.ref,
           createdAt: new Date(Number(e.created_at)).toISOString(),
           countsUntil: countsUntil(new Date(Number(e.created_at)), rules.windowMonths).toISOString(),
         })),
@@ -148,23 +215,48 @@ export class TierService {
     const select = `SELECT tier_code, since_at, grace_until FROM member_tiers WHERE member_id = ?${q.dialect === 'mysql' ? ' FOR UPDATE' : ''}`;
     let row = await q.one<{ tier_code: string; since_at: number; grace_until: number | null }>(select, [memberId]);
     if (!row) {
-      await q.exec(`${sql.insertIgnore(q.dialect)} INTO member_tiers (member_id, tier_code, since_at, updated_at) VALUES (?, ?, ?, ?)`,
-        [memberId, rules.tiers[0].code, now.getTime(), now.getTime()]);
+      await q.exec(
+        `${sql.insertIgnore(q.dialect)} INTO member_tiers (member_id, tier_code, since_at, updated_at) VALUES (?, ?, ?, ?)`,
+        [memberId, rules.tiers[0].code, now.getTime(), now.getTime()],
+      );
       row = await q.one(select, [memberId]);
     }
     return row!;
   }
 
-  private async moveIn(q: Q, memberId: number, from: string, to: string, now: Date, rules: TierRules, cause: string): Promise<TierChange | null> {
-    const moved = await q.exec('UPDATE member_tiers SET tier_code = ?, since_at = ?, grace_until = NULL, updated_at = ? WHERE member_id = ? AND tier_code = ?',
-      [to, now.getTime(), now.getTime(), memberId, from]);
+  private async moveIn(
+    q: Q,
+    memberId: number,
+    from: string,
+    to: string,
+    now: Date,
+    rules: TierRules,
+    cause: string,
+  ): Promise<TierChange | null> {
+    const moved = await q.exec(
+      'UPDATE member_tiers SET tier_code = ?, since_at = ?, grace_until = NULL, updated_at = ? WHERE member_id = ? AND tier_code = ?',
+      [to, now.getTime(), now.getTime(), memberId, from],
+    );
     if (moved !== 1) return null;
     const name = (code: string) => rules.tiers.find((t) => t.code === code)?.name ?? code;
     const rank = (code: string) => rules.tiers.findIndex((t) => t.code === code);
-    await enqueueIn(q, {
-      dedupeKey: `tier:${memberId}:${cause}`, kind: 'tier_changed', memberId,
-      payload: { from, to, fromName: name(from), toName: name(to), direction: rank(to) > rank(from) ? 'up' : 'down', at: now.toISOString() },
-    }, now);
+    await enqueueIn(
+      q,
+      {
+        dedupeKey: `tier:${memberId}:${cause}`,
+        kind: 'tier_changed',
+        memberId,
+        payload: {
+          from,
+          to,
+          fromName: name(from),
+          toName: name(to),
+          direction: rank(to) > rank(from) ? 'up' : 'down',
+          at: now.toISOString(),
+        },
+      },
+      now,
+    );
     return { from, to };
   }
 }

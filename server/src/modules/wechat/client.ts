@@ -5,16 +5,29 @@ import { AppError } from '../../http/errors';
  * tests talk to the fake WeChat server in scripts/. `session_key` is dropped
  * here: nothing past this function ever holds it.
  */
-export interface WechatSession { openid: string; unionid: string | null }
+export interface WechatSession {
+  openid: string;
+  unionid: string | null;
+}
 
-export interface WechatConfig { apiBase: string; appId: string; secret: string; timeoutMs: number }
+export interface WechatConfig {
+  apiBase: string;
+  appId: string;
+  secret: string;
+  timeoutMs: number;
+}
 
 export class WechatClient {
   constructor(private readonly cfg: WechatConfig) {}
 
   async code2Session(code: string): Promise<WechatSession> {
     const url = new URL(`${this.cfg.apiBase}/sns/jscode2session`);
-    url.search = new URLSearchParams({ appid: this.cfg.appId, secret: this.cfg.secret, js_code: code, grant_type: 'authorization_code' }).toString();
+    url.search = new URLSearchParams({
+      appid: this.cfg.appId,
+      secret: this.cfg.secret,
+      js_code: code,
+      grant_type: 'authorization_code',
+    }).toString();
     let body: { openid?: string; unionid?: string; session_key?: string; errcode?: number; errmsg?: string };
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(this.cfg.timeoutMs) });
