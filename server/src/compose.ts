@@ -1,8 +1,8 @@
-import type { Config } from './config';
-import type { Logger } from './logger';
+import type { Config } from './core/config';
+import type { Logger } from './core/logger';
 import { Database, sql } from './db/database';
 import type { DataSource } from 'typeorm';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from './core/clock';
 import { Tokens } from './http/tokens';
 import { Auth } from './http/auth';
 import type { AppContext } from './http/context';

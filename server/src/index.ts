@@ -1,7 +1,7 @@
 /** What scripts (dev start, seed, reconcile, benchmarks) use of the server. */
-export { loadConfig, type Config } from './config';
-export { createLogger, type Logger } from './logger';
-export { systemClock, ManualClock, type Clock } from './clock';
+export { loadConfig, type Config } from './core/config';
+export { createLogger, type Logger } from './core/logger';
+export { systemClock, ManualClock, type Clock } from './core/clock';
 export { createDataSource, initDataSource } from './db/data-source';
 export { Database, type Q } from './db/database';
 export { startServer, type RunningServer } from './server';

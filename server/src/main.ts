@@ -1,5 +1,5 @@
-import { loadConfig } from './config';
-import { createLogger } from './logger';
+import { loadConfig } from './core/config';
+import { createLogger } from './core/logger';
 import { startServer } from './server';
 
 /** Composition root: config -> data source (+ migrations) -> services -> HTTP. */

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { Config } from './config';
-import type { Logger } from './logger';
-import { systemClock, type Clock } from './clock';
+import type { Config } from './core/config';
+import type { Logger } from './core/logger';
+import { systemClock, type Clock } from './core/clock';
 import { createDataSource, initDataSource } from './db/data-source';
 import { compose, markReady } from './compose';
 import { createApp } from './http/app';

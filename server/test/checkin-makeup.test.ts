@@ -1,6 +1,6 @@
 import { startTestServer, type TestServer } from './harness';
 import { count } from './checkout-helpers';
-import { ManualClock } from '../src/clock';
+import { ManualClock } from '../src/core/clock';
 import { checkInvariants } from '../src/modules/reconcile/invariants';
 import { DEFAULT_CHECKIN_RULES } from '@huiyuan/shared';
 

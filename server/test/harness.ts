@@ -6,12 +6,12 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createConnection } from 'mysql2/promise';
 import type { StaffRole } from '@huiyuan/shared';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
+import { loadConfig } from '../src/core/config';
+import { createLogger } from '../src/core/logger';
 import { createDataSource, initDataSource } from '../src/db/data-source';
 import { compose, markReady } from '../src/compose';
 import { createApp } from '../src/http/app';
-import { ManualClock, type Clock } from '../src/clock';
+import { ManualClock, type Clock } from '../src/core/clock';
 import type { AppContext } from '../src/http/context';
 import { startFakeWechat, type FakeWechat } from '../../scripts/fake-wechat/server';
 

@@ -1,7 +1,7 @@
 import { DEFAULT_TASKS, type TaskCatalog } from '@huiyuan/shared';
 import { startTestServer, type TestServer } from './harness';
 import { checkout, count } from './checkout-helpers';
-import { ManualClock } from '../src/clock';
+import { ManualClock } from '../src/core/clock';
 import { checkInvariants } from '../src/modules/reconcile/invariants';
 
 // Tuesday 2026-11-24, 12:00 in Shanghai.

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import type { Config } from '../config';
+import type { Config } from '../core/config';
 import { migrations } from './migrations';
 
 /**

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { isAppError } from '../http/errors';
+import { isAppError } from '../core/errors';
 import { mysqlPool, onConnection } from './mysql-pool';
 
 export type Dialect = 'mysql' | 'sqlite';

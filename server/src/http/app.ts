@@ -21,10 +21,11 @@ import { notificationRoutes } from '../modules/notifications/routes';
 import { taskRoutes } from '../modules/tasks/routes';
 import { privacyRoutes } from '../modules/privacy/routes';
 import { serveStatic } from './static';
+import type { BaseState } from './state';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
-export function createApp(c: AppContext): Koa {
-  const app = new Koa({ proxy: false });
+export function createApp(c: AppContext): Koa<BaseState> {
+  const app = new Koa<BaseState>({ proxy: false });
   app.silent = true; // errors are logged once, by errorAndLog
   app.use(errorAndLog(c.logger));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: c.config.bodyLimit, encoding: 'utf-8', jsonStrict: true }));
@@ -36,7 +37,7 @@ export function createApp(c: AppContext): Koa {
     }
     await next();
   });
-  const router = new Router();
+  const router = new Router<BaseState>();
   const routes = new Routes(router, c.auth, c.config.env !== 'production');
   healthRoutes(routes, c);
   memberRoutes(routes, c);

@@ -1,21 +1,14 @@
-import type { Context, Next } from 'koa';
+import type { Next } from 'koa';
+import type { AppKoaContext } from './state';
 import type { StaffRole } from '@huiyuan/shared';
 import { placeholders, type Database } from '../db/database';
 import { Batcher } from '../db/batcher';
-import type { Clock } from '../clock';
-import { AppError } from './errors';
+import type { Clock } from '../core/clock';
+import { AppError } from '../core/errors';
 import type { Tokens } from './tokens';
+import type { MemberPrincipal, StaffPrincipal } from '../core/principals';
 
-export interface MemberPrincipal {
-  id: number;
-}
-export interface StaffPrincipal {
-  id: number;
-  role: StaffRole;
-  storeId: number | null;
-}
-
-function bearer(ctx: Context): string {
+function bearer(ctx: AppKoaContext): string {
   const h = ctx.get('authorization');
   const m = /^Bearer ([A-Za-z0-9._-]{10,2048})$/.exec(h);
   if (!m) throw new AppError('UNAUTHENTICATED');
@@ -65,7 +58,7 @@ export class Auth {
   }
 
   member() {
-    return async (ctx: Context, next: Next) => {
+    return async (ctx: AppKoaContext, next: Next) => {
       const claims = this.tokens.verifyMember(bearer(ctx), this.clock.now());
       const id = Number(claims.sub);
       if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('TOKEN_INVALID');
@@ -78,7 +71,7 @@ export class Auth {
   }
 
   staff(roles: StaffRole[]) {
-    return async (ctx: Context, next: Next) => {
+    return async (ctx: AppKoaContext, next: Next) => {
       const claims = this.tokens.verifyStaff(bearer(ctx), this.clock.now());
       const id = Number(claims.sub);
       const row = await this.db.read((q) =>

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, Next } from 'koa';
-import type { Logger } from '../logger';
-import { AppError, isAppError } from './errors';
+import type { Next } from 'koa';
+import type { AppKoaContext } from './state';
+import type { Logger } from '../core/logger';
+import { AppError, isAppError } from '../core/errors';
 
 /**
  * First middleware: gives every request an id and a child logger, logs one line
@@ -10,7 +11,7 @@ import { AppError, isAppError } from './errors';
  * errors, and their internals never reach the client.
  */
 export function errorAndLog(logger: Logger) {
-  return async function errorAndLogMiddleware(ctx: Context, next: Next) {
+  return async function errorAndLogMiddleware(ctx: AppKoaContext, next: Next) {
     const started = process.hrtime.bigint();
     const incoming = ctx.get('x-request-id');
     const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();

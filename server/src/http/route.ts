@@ -1,18 +1,20 @@
 import type Router from '@koa/router';
-import type { Context, Middleware } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 import type { z } from 'zod';
 import type { BodyOf, Endpoint, QueryOf, ResponseOf } from '@huiyuan/shared';
-import { AppError } from './errors';
+import { AppError } from '../core/errors';
 import type { Auth } from './auth';
+import type { BaseState, RouteContext } from './state';
 
 export interface Input<E extends Endpoint> {
   body: BodyOf<E>;
   query: QueryOf<E>;
   params: Record<string, string>;
-  idempotencyKey?: string;
+  /** Present (and well-formed) exactly when the endpoint requires an Idempotency-Key. */
+  idempotencyKey: E['idempotencyKey'] extends true ? string : undefined;
 }
 
-export type Handler<E extends Endpoint> = (ctx: Context, input: Input<E>) => Promise<ResponseOf<E>>;
+export type Handler<E extends Endpoint> = (ctx: RouteContext<E>, input: Input<E>) => Promise<ResponseOf<E>>;
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,64}$/;
 
@@ -25,6 +27,13 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
   });
 }
 
+/** The endpoint's auth ran before this point; checking its principal here is what makes the narrower type true. */
+function withPrincipal<E extends Endpoint>(e: E, ctx: ParameterizedContext<BaseState>): RouteContext<E> {
+  if (e.auth === 'member' && !ctx.state.member) throw new AppError('UNAUTHENTICATED');
+  if ((e.auth === 'staff' || e.auth === 'operator') && !ctx.state.staff) throw new AppError('UNAUTHENTICATED');
+  return ctx as RouteContext<E>;
+}
+
 /**
  * Binds an endpoint definition from shared/ to a handler. Auth comes from the
  * definition, so no route can forget it; body and query are parsed by the
@@ -33,24 +42,25 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
  */
 export class Routes {
   constructor(
-    private readonly router: Router,
+    private readonly router: Router<BaseState>,
     private readonly auth: Auth,
     private readonly checkResponses: boolean,
   ) {}
 
   add<E extends Endpoint>(e: E, handler: Handler<E>): void {
-    const chain: Middleware[] = [];
+    const chain: Middleware<BaseState>[] = [];
     if (e.auth === 'member') chain.push(this.auth.member());
     if (e.auth === 'staff') chain.push(this.auth.staff(['staff', 'manager', 'operator']));
     if (e.auth === 'operator') chain.push(this.auth.staff(['operator']));
     chain.push(async (ctx) => {
-      const input: Input<E> = {
+      const input = {
         body: (e.body ? parse(e.body, (ctx.request as { body?: unknown }).body ?? {}, 'body') : undefined) as BodyOf<E>,
         query: parse(e.query, { ...ctx.query }, 'query') as QueryOf<E>,
         params: (e.params ? parse(e.params, { ...ctx.params }, 'params') : (ctx.params ?? {})) as Record<
           string,
           string
         >,
+        idempotencyKey: undefined as string | undefined,
       };
       if (e.idempotencyKey) {
         const key = ctx.get('idempotency-key');
@@ -60,7 +70,7 @@ export class Routes {
           });
         input.idempotencyKey = key;
       }
-      const result = await handler(ctx, input);
+      const result = await handler(withPrincipal(e, ctx), input as Input<E>);
       if (this.checkResponses) e.response.parse(result);
       ctx.status = e.status ?? 200;
       ctx.body = result;

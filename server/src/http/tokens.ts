@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { StaffRole } from '@huiyuan/shared';
-import { AppError } from './errors';
+import { AppError } from '../core/errors';
 
 /**
  * Signed bearer tokens (HS256 only: `alg: none` and key confusion are refused by

@@ -1,6 +1,6 @@
 import { addDaysToIsoDate } from '@huiyuan/shared';
 import { incrementIn } from '../db/counters';
-import type { AppContext } from '../http/context';
+import type { Services } from '../modules/services';
 import { newVoucherCode } from '../modules/benefits/vouchers';
 import { enqueueIn } from '../modules/notifications/outbox';
 import type { JobDef } from './runner';
@@ -14,7 +14,7 @@ const CHUNK = 500;
  * member so it is issued once ever) and a message, at most `churnWeeklyCap`
  * messages per member per week (a counter with a ceiling).
  */
-export function churnJob(c: AppContext): JobDef {
+export function churnJob(c: Services): JobDef {
   return {
     name: 'churn',
     at: { hour: 10, minute: 0 },

@@ -1,5 +1,5 @@
 import { businessDate, parseIsoDate, startOfLocalDay } from '@huiyuan/shared';
-import type { AppContext } from '../http/context';
+import type { Services } from '../modules/services';
 import { placeholders } from '../db/database';
 import { enqueueIn, enqueueManyIn } from '../modules/notifications/outbox';
 import type { JobDef } from './runner';
@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /** The scheduled jobs. Each walks members by id in chunks (keyset cursor, checkpointed) and is idempotent. */
-export function jobDefinitions(c: AppContext): JobDef[] {
+export function jobDefinitions(c: Services): JobDef[] {
   const dayStart = (date: string) => {
     const p = parseIsoDate(date)!;
     return startOfLocalDay(p.year, p.month, p.day, c.config.businessTz).getTime();

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { businessDate, localParts } from '@huiyuan/shared';
 import { isDuplicateKey, sql, type Database } from '../db/database';
-import { AppError } from '../http/errors';
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
+import { AppError } from '../core/errors';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
 
 export interface JobContext {
   now: Date;

@@ -12,7 +12,7 @@ import {
 } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 import type { Q } from '../../db/database';
 import { toView } from '../tiers/service';
 

@@ -2,7 +2,8 @@ import bcrypt from 'bcryptjs';
 import { endpoints, type StaffRole } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { AppError } from '../../http/errors';
+import type { StaffPrincipal } from '../../core/principals';
+import { AppError } from '../../core/errors';
 import { isDuplicateKey, type Q } from '../../db/database';
 import { audit } from '../audit/audit';
 
@@ -59,10 +60,10 @@ async function checkStore(q: Q, role: StaffRole, storeId: number | null): Promis
 
 /** Stores and staff accounts. Disabling or a new password bumps token_version, which ends every open session at once. */
 export function adminStaffRoutes(r: Routes, c: AppContext): void {
-  const actor = (ctx: { state: Record<string, any> }) => ({
+  const actor = (ctx: { state: { staff: StaffPrincipal; requestId: string } }) => ({
     actorType: 'operator' as const,
-    actorId: ctx.state.staff.id as number,
-    requestId: ctx.state.requestId as string,
+    actorId: ctx.state.staff.id,
+    requestId: ctx.state.requestId,
   });
 
   r.add(endpoints.adminListStores, async () => ({

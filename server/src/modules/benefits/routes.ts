@@ -1,9 +1,9 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { RateLimiter } from '../../http/rate-limit';
+import { RateLimiter } from '../../core/rate-limit';
 import { audit } from '../audit/audit';
-import { adminBenefitRoutes } from './admin';
+import { adminBenefitRoutes } from './admin-routes';
 
 export function benefitRoutes(r: Routes, c: AppContext): void {
   // Flash sales invite scripted hammering: a member gets a few redemption attempts a second, not thousands.
@@ -12,7 +12,7 @@ export function benefitRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.listBenefits, async (ctx) => c.benefits.list(ctx.state.member.id));
   r.add(endpoints.redeem, async (ctx, { body, idempotencyKey }) => {
     perMember.hit(`redeem:${ctx.state.member.id}`);
-    return c.benefits.redeem(ctx.state.member.id, Number(body.benefitId), idempotencyKey!);
+    return c.benefits.redeem(ctx.state.member.id, Number(body.benefitId), idempotencyKey);
   });
   r.add(endpoints.listVouchers, async (ctx, { query }) =>
     c.benefits.vouchers(ctx.state.member.id, query.status, query.cursor, query.limit),

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
 import { incrementIn } from '../../db/counters';
-import { AppError } from '../../http/errors';
-import type { Clock } from '../../clock';
+import { AppError } from '../../core/errors';
+import type { Clock } from '../../core/clock';
 import type { Ledger } from '../points/ledger';
 import type { TierService } from '../tiers/service';
 import { newVoucherCode, voucherView, VOUCHER_SELECT, type VoucherRow } from './vouchers';

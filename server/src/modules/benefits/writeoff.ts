@@ -1,9 +1,9 @@
 import { maskName } from '@huiyuan/shared';
 import type { Database } from '../../db/database';
-import { AppError } from '../../http/errors';
-import type { StaffPrincipal } from '../../http/auth';
-import type { Clock } from '../../clock';
-import { RateLimiter } from '../../http/rate-limit';
+import { AppError } from '../../core/errors';
+import type { StaffPrincipal } from '../../core/principals';
+import type { Clock } from '../../core/clock';
+import { RateLimiter } from '../../core/rate-limit';
 import { audit } from '../audit/audit';
 import { requireStore } from '../checkout/service';
 import { effectiveStatus, VOUCHER_SELECT, type VoucherRow } from './vouchers';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { MEMBER_CODE_STEP_SECONDS, memberCode, parseMemberCode, verifyMemberCode } from '@huiyuan/shared';
 import { isDuplicateKey, sql, type Database, type Q } from '../../db/database';
-import { AppError } from '../../http/errors';
-import { RateLimiter } from '../../http/rate-limit';
+import { AppError } from '../../core/errors';
+import { RateLimiter } from '../../core/rate-limit';
 
 const secretBytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
 

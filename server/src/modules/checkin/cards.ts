@@ -1,6 +1,6 @@
 import { isDuplicateKey, RetryTransaction, type Q } from '../../db/database';
 import { incrementIn } from '../../db/counters';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 
 /**
  * Make-up cards (补签卡). Like points, they are entries with unique keys plus a

@@ -1,7 +1,7 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 import { audit } from '../audit/audit';
 import { grantCardsIn } from './cards';
 
@@ -25,7 +25,7 @@ export function checkinRoutes(r: Routes, c: AppContext): void {
 
   r.add(endpoints.adminGrantMakeupCards, async (ctx, { params, body }) => {
     const memberId = Number(params.id);
-    const operatorId = ctx.state.staff.id as number;
+    const operatorId = ctx.state.staff.id;
     const now = c.clock.now();
     const res = await c.db.tx(async (q) => {
       const out = await grantCardsIn(

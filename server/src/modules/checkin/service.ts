@@ -13,8 +13,8 @@ import {
   type CheckinView,
 } from '@huiyuan/shared';
 import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
-import { AppError } from '../../http/errors';
-import type { Clock } from '../../clock';
+import { AppError } from '../../core/errors';
+import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
 import type { TierService } from '../tiers/service';

@@ -1,6 +1,6 @@
 import type { Q } from '../../db/database';
 import { incrementIn } from '../../db/counters';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 
 /**
  * Daily counters with a ceiling: one upsert adds the amount under the row's lock

@@ -1,7 +1,7 @@
 import { businessDate, endpoints, isMemberDay, maskName, maskPhone } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 import { requireStore } from './service';
 
 /** Staff at the counter: look a member up by code, credit a purchase, refund. Store comes from the staff row. */
@@ -34,6 +34,6 @@ export function checkoutRoutes(r: Routes, c: AppContext): void {
   );
 
   r.add(endpoints.staffRefund, async (ctx, { body, idempotencyKey }) =>
-    c.refunds.refund(ctx.state.staff, body, idempotencyKey!, ctx.state.requestId),
+    c.refunds.refund(ctx.state.staff, body, idempotencyKey, ctx.state.requestId),
   );
 }

@@ -1,5 +1,5 @@
 import { addDaysToIsoDate, parseIsoDate, startOfLocalDay, type MetricsResponse } from '@huiyuan/shared';
-import type { AppContext } from '../../http/context';
+import type { Services } from '../services';
 
 const DAY_START = (date: string, tz: string) => {
   const d = parseIsoDate(date)!;
@@ -15,7 +15,7 @@ const ACTIVE_SQL = `SELECT COUNT(DISTINCT member_id) AS n FROM points_entries WH
  * Dashboard figures for business dates [from, to] (inclusive), computed with
  * aggregate queries over the ledgers; `store` narrows sales and points to one store.
  */
-export async function metrics(c: AppContext, from: string, to: string, store: number | null): Promise<MetricsResponse> {
+export async function metrics(c: Services, from: string, to: string, store: number | null): Promise<MetricsResponse> {
   const tz = c.config.businessTz;
   const start = DAY_START(from, tz);
   const end = DAY_START(addDaysToIsoDate(to, 1), tz);

@@ -1,6 +1,6 @@
 import { DEFAULT_RFM_RULES, maskName, rfmScore, type Segment } from '@huiyuan/shared';
 import type { Database } from '../../db/database';
-import type { Clock } from '../../clock';
+import type { Clock } from '../../core/clock';
 
 const DAY_MS = 86_400_000;
 const CHUNK = 1000;

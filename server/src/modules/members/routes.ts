@@ -1,7 +1,7 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { RateLimiter } from '../../http/rate-limit';
+import { RateLimiter } from '../../core/rate-limit';
 
 export function memberRoutes(r: Routes, c: AppContext): void {
   const perIp = new RateLimiter(c.config.loginRatePerMinute, 60_000);
@@ -14,7 +14,7 @@ export function memberRoutes(r: Routes, c: AppContext): void {
   });
 
   r.add(endpoints.refresh, async (ctx) => {
-    const id = ctx.state.member.id as number;
+    const id = ctx.state.member.id;
     const t = c.tokens.signMember(id, await c.members.tokenVersion(id), c.clock.now());
     return { token: t.token, expiresAt: t.expiresAt.toISOString(), memberId: String(id) };
   });

@@ -1,7 +1,7 @@
 import { maskPhone, type MeResponse, type PatchMeRequest } from '@huiyuan/shared';
 import { sql, type Database, type Q } from '../../db/database';
-import { AppError } from '../../http/errors';
-import type { Clock } from '../../clock';
+import { AppError } from '../../core/errors';
+import type { Clock } from '../../core/clock';
 import type { WechatClient } from '../wechat/client';
 import type { PhoneCrypto } from './phone-crypto';
 import { audit } from '../audit/audit';

@@ -1,6 +1,6 @@
 import type { Database, Q } from '../../db/database';
 import { sql } from '../../db/database';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 
 /** The member-facing words for each notification (the in-app inbox is Chinese UI text). */
 export function messageText(

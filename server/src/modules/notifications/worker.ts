@@ -8,8 +8,8 @@ import {
   parseIsoDate,
 } from '@huiyuan/shared';
 import { placeholders, type Database, type Q } from '../../db/database';
-import type { Clock } from '../../clock';
-import type { Logger } from '../../logger';
+import type { Clock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
 import type { Settings } from '../settings/settings';
 import type { WechatMessages } from '../wechat/messages';
 import type { Inbox } from './inbox';

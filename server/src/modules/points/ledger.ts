@@ -8,8 +8,8 @@ import {
   type Q,
   type Step,
 } from '../../db/database';
-import { AppError } from '../../http/errors';
-import type { Clock } from '../../clock';
+import { AppError } from '../../core/errors';
+import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 
 /**

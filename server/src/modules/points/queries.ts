@@ -1,6 +1,6 @@
 import type { PointsEntriesPage, PointsSummary, EntryType } from '@huiyuan/shared';
 import type { Database } from '../../db/database';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 
 const EXPIRING_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 import { audit } from '../audit/audit';
 
 export function pointsRoutes(r: Routes, c: AppContext): void {
@@ -13,7 +13,7 @@ export function pointsRoutes(r: Routes, c: AppContext): void {
 
   r.add(endpoints.adminAdjustPoints, async (ctx, { body }) => {
     const memberId = Number(body.memberId);
-    const operatorId = ctx.state.staff.id as number;
+    const operatorId = ctx.state.staff.id;
     const op = {
       key: `adjust:${body.idempotencyKey}`,
       memberId,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, Q } from '../../db/database';
-import { AppError } from '../../http/errors';
-import type { Clock } from '../../clock';
+import { AppError } from '../../core/errors';
+import type { Clock } from '../../core/clock';
 import type { MemberService } from '../members/service';
 import type { ReferralService } from '../referrals/service';
 import { identityHash } from '../referrals/service';

@@ -12,7 +12,7 @@ import {
 } from '@huiyuan/shared';
 import { isDuplicateKey, sql, type Database, type Q } from '../../db/database';
 import { incrementIn } from '../../db/counters';
-import type { Clock } from '../../clock';
+import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
 import { enqueueIn } from '../notifications/outbox';

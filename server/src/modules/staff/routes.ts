@@ -1,7 +1,7 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { RateLimiter } from '../../http/rate-limit';
+import { RateLimiter } from '../../core/rate-limit';
 
 export function staffRoutes(r: Routes, c: AppContext): void {
   // Password guessing is limited per username and per address.

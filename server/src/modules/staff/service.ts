@@ -1,7 +1,7 @@
 import bcrypt from 'bcryptjs';
 import type { StaffRole } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 
 export interface StaffAccount {
   id: number;

@@ -1,14 +1,14 @@
 import { endpoints, maskName } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 import { MEMBER_CODE_DIGITS, MEMBER_CODE_STEP_SECONDS } from '@huiyuan/shared';
 
 export function tierRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.getTier, async (ctx) => c.tiers.view(ctx.state.member.id, c.clock.now()));
 
   r.add(endpoints.getCard, async (ctx) => {
-    const id = ctx.state.member.id as number;
+    const id = ctx.state.member.id;
     const now = c.clock.now();
     const code = await c.codes.card(id, now);
     // One connection for the card's reads.

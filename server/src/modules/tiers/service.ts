@@ -1,6 +1,6 @@
 import { evaluateTier, tierFor, tierProgress, type TierResponse, type TierRules, type TierView } from '@huiyuan/shared';
 import { sql, type Database, type Q } from '../../db/database';
-import type { Clock } from '../../clock';
+import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import { enqueueIn } from '../notifications/outbox';
 import { countsUntil, windowStart } from './window';

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 
 /**
  * WeChat server API client. The base URL is configuration, so development and

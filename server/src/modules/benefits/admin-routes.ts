@@ -1,7 +1,7 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 import type { Q } from '../../db/database';
 import { audit } from '../audit/audit';
 import type { BenefitRow } from './service';

@@ -1,0 +1,59 @@
+import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
+import type { Database } from '../db/database';
+import type { Clock } from '../core/clock';
+import type { MemberService } from './members/service';
+import type { Ledger } from './points/ledger';
+import type { PointsQueries } from './points/queries';
+import type { StaffService } from './staff/service';
+import type { Settings } from './settings/settings';
+import type { WechatClient } from './wechat/client';
+import type { TierService } from './tiers/service';
+import type { MemberCodes } from './card/service';
+import type { CheckoutService } from './checkout/service';
+import type { RefundService } from './checkout/refunds';
+import type { Segments } from './insights/segments';
+import type { CheckinService } from './checkin/service';
+import type { BenefitService } from './benefits/service';
+import type { WriteOffService } from './benefits/writeoff';
+import type { ReferralService } from './referrals/service';
+import type { OutboxWorker } from './notifications/worker';
+import type { Inbox } from './notifications/inbox';
+import type { Subscriptions } from './notifications/subscriptions';
+import type { WechatMessages } from './wechat/messages';
+import type { JobRunner } from '../jobs/runner';
+import type { TaskService } from './tasks/service';
+import type { PrivacyService } from './privacy/service';
+
+/**
+ * The services every module may call, built once by compose(). Modules receive the
+ * pieces they need; route files and job bodies read them from here.
+ */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  clock: Clock;
+  settings: Settings;
+  wechat: WechatClient;
+  members: MemberService;
+  ledger: Ledger;
+  points: PointsQueries;
+  staff: StaffService;
+  tiers: TierService;
+  codes: MemberCodes;
+  checkout: CheckoutService;
+  refunds: RefundService;
+  segments: Segments;
+  checkins: CheckinService;
+  benefits: BenefitService;
+  writeOffs: WriteOffService;
+  referrals: ReferralService;
+  outbox: OutboxWorker;
+  inbox: Inbox;
+  subscriptions: Subscriptions;
+  wechatMessages: WechatMessages;
+  jobs: JobRunner;
+  tasks: TaskService;
+  privacy: PrivacyService;
+}
