@@ -4,7 +4,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createConnection } from 'mysql2/promise';
+import { freshMysql } from './db';
 import type { StaffRole } from '@huiyuan/shared';
 import { loadConfig } from '../src/core/config';
 import { createLogger } from '../src/core/logger';
@@ -42,33 +42,6 @@ export interface TestServer {
 }
 
 let seq = 0;
-
-async function freshMysql(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const u = new URL(url);
-  const name = `hyt_${process.pid}_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = await createConnection({
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-  });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = await createConnection({
-        host: u.hostname,
-        port: Number(u.port || 3306),
-        user: decodeURIComponent(u.username),
-        password: decodeURIComponent(u.password),
-      });
-      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await c.end();
-    },
-  };
-}
 
 export async function startTestServer(
   opts: { clock?: ManualClock; env?: Record<string, string>; persistent?: boolean } = {},
