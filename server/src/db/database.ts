@@ -1,9 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { isAppError } from '../core/errors';
+import type { Dialect } from './dialect';
 import { mysqlPool, onConnection } from './mysql-pool';
 
-export type Dialect = 'mysql' | 'sqlite';
+export type { Dialect } from './dialect';
+// Dialect fragments live in dialect.ts; re-exported so existing `sql.insertIgnore` imports keep working.
+export { sql } from './dialect';
 
 /** What a unit of work gets: parameterised SQL with `?` placeholders on both dialects. */
 export interface Q {
@@ -220,8 +223,3 @@ export class Database {
 
 /** `?, ?, ?` for an `IN (...)` or `VALUES (...)` list of n values. */
 export const placeholders = (n: number): string => Array(n).fill('?').join(', ');
-
-/** SQL that differs between the dialects, kept in one place. */
-export const sql = {
-  insertIgnore: (d: Dialect) => (d === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE'),
-};
