@@ -1,4 +1,5 @@
 import type { Q } from '../../db/database';
+import { insertAuditRow } from './store';
 
 export interface AuditRecord {
   actorType: 'member' | 'staff' | 'operator' | 'system';
@@ -17,20 +18,16 @@ export interface AuditRecord {
  * audit row commit or roll back together.
  */
 export async function audit(q: Q, r: AuditRecord, now: Date): Promise<void> {
-  await q.exec(
-    `INSERT INTO audit_log (actor_type, actor_id, action, target_type, target_id, before_json, after_json, reason, request_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      r.actorType,
-      r.actorId,
-      r.action,
-      r.targetType ?? null,
-      r.targetId === undefined ? null : String(r.targetId),
-      r.before === undefined ? null : JSON.stringify(r.before),
-      r.after === undefined ? null : JSON.stringify(r.after),
-      r.reason ?? null,
-      r.requestId ?? null,
-      now.getTime(),
-    ],
-  );
+  await insertAuditRow(q, {
+    actor_type: r.actorType,
+    actor_id: r.actorId,
+    action: r.action,
+    target_type: r.targetType ?? null,
+    target_id: r.targetId === undefined ? null : String(r.targetId),
+    before_json: r.before === undefined ? null : JSON.stringify(r.before),
+    after_json: r.after === undefined ? null : JSON.stringify(r.after),
+    reason: r.reason ?? null,
+    request_id: r.requestId ?? null,
+    created_at: now.getTime(),
+  });
 }

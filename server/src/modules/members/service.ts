@@ -5,17 +5,9 @@ import type { Clock } from '../../core/clock';
 import type { WechatClient } from '../wechat/client';
 import type { PhoneCrypto } from './phone-crypto';
 import { audit } from '../audit/audit';
+import * as store from './store';
 
-interface MemberRow {
-  id: number;
-  nickname: string | null;
-  birthday: string | null;
-  phone_enc: string | null;
-  consent_version: string | null;
-  consent_at: number | null;
-  token_version: number;
-  created_at: number;
-}
+type MemberRow = store.ProfileRow;
 
 export interface LoginOutcome {
   memberId: number;
@@ -56,14 +48,8 @@ export class MemberService {
     return this.db.tx(async (q) => {
       const now = this.clock.now().getTime();
       // Unique openid + INSERT IGNORE: two first logins at once create one member.
-      const created = await q.exec(
-        `${sql.insertIgnore(q.dialect)} INTO members (openid, unionid, status, token_version, created_at, updated_at) VALUES (?, ?, 'active', 0, ?, ?)`,
-        [session.openid, session.unionid, now, now],
-      );
-      const row = await q.one<{ id: number; status: string; token_version: number; unionid: string | null }>(
-        'SELECT id, status, token_version, unionid FROM members WHERE openid = ?',
-        [session.openid],
-      );
+      const created = await store.insertMemberIgnore(q, session.openid, session.unionid, now);
+      const row = await store.memberByOpenid(q, session.openid);
       if (!row || row.status !== 'active') throw new AppError('FORBIDDEN', 'This account is closed');
       const memberId = Number(row.id);
       if (created === 1) {
@@ -73,18 +59,16 @@ export class MemberService {
         );
         for (const hook of this.hooks) await hook(q, memberId, new Date(now), ref);
       } else if (session.unionid && row.unionid !== session.unionid) {
-        await q.exec('UPDATE members SET unionid = ?, updated_at = ? WHERE id = ?', [session.unionid, now, memberId]);
+        await store.setUnionid(q, memberId, session.unionid, now);
       }
       return { memberId, tokenVersion: Number(row.token_version), isNew: created === 1 };
     });
   }
 
   async tokenVersion(memberId: number): Promise<number> {
-    const row = await this.db.read((q) =>
-      q.one<{ token_version: number }>('SELECT token_version FROM members WHERE id = ?', [memberId]),
-    );
-    if (!row) throw new AppError('MEMBER_NOT_FOUND');
-    return Number(row.token_version);
+    const version = await this.db.read((q) => store.tokenVersionOf(q, memberId));
+    if (version === undefined) throw new AppError('MEMBER_NOT_FOUND');
+    return version;
   }
 
   async get(memberId: number): Promise<MeResponse> {
@@ -95,32 +79,17 @@ export class MemberService {
     return this.db.tx(async (q) => {
       const now = this.clock.now().getTime();
       const before = await this.row(q, memberId);
-      if (patch.nickname !== undefined)
-        await q.exec('UPDATE members SET nickname = ?, updated_at = ? WHERE id = ?', [patch.nickname, now, memberId]);
+      if (patch.nickname !== undefined) await store.setNickname(q, memberId, patch.nickname, now);
       if (patch.birthday !== undefined) {
         // Conditional update: of two concurrent first settings exactly one wins.
-        const set = await q.exec('UPDATE members SET birthday = ?, updated_at = ? WHERE id = ? AND birthday IS NULL', [
-          patch.birthday,
-          now,
-          memberId,
-        ]);
+        const set = await store.setBirthdayOnce(q, memberId, patch.birthday, now);
         if (set !== 1 && before.birthday !== patch.birthday) throw new AppError('BIRTHDAY_ALREADY_SET');
       }
       if (patch.phone !== undefined) {
-        await q.exec('UPDATE members SET phone_enc = ?, phone_hmac = ?, updated_at = ? WHERE id = ?', [
-          this.phones.encrypt(patch.phone),
-          this.phones.lookupHash(patch.phone),
-          now,
-          memberId,
-        ]);
+        await store.setPhone(q, memberId, this.phones.encrypt(patch.phone), this.phones.lookupHash(patch.phone), now);
       }
       if (patch.privacyConsentVersion !== undefined) {
-        await q.exec('UPDATE members SET consent_version = ?, consent_at = ?, updated_at = ? WHERE id = ?', [
-          patch.privacyConsentVersion,
-          now,
-          now,
-          memberId,
-        ]);
+        await store.setConsent(q, memberId, patch.privacyConsentVersion, now);
       }
       const after = await this.row(q, memberId);
       await audit(
@@ -153,10 +122,7 @@ export class MemberService {
   }
 
   private async row(q: Q, memberId: number): Promise<MemberRow> {
-    const row = await q.one<MemberRow>(
-      "SELECT id, nickname, birthday, phone_enc, consent_version, consent_at, token_version, created_at FROM members WHERE id = ? AND status = 'active'",
-      [memberId],
-    );
+    const row = await store.activeProfile(q, memberId);
     if (!row) throw new AppError('MEMBER_NOT_FOUND');
     return row;
   }

@@ -1,0 +1,65 @@
+import type { Q } from '../../db/database';
+
+/** All SQL on `audit_log`: rows are appended, never changed, and read newest first. */
+
+export interface AuditRow {
+  id: number;
+  actor_type: string;
+  actor_id: number | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  reason: string | null;
+  request_id: string | null;
+  created_at: number;
+}
+
+export type NewAuditRow = Omit<AuditRow, 'id'>;
+
+export async function insertAuditRow(q: Q, r: NewAuditRow): Promise<void> {
+  await q.exec(
+    `INSERT INTO audit_log (actor_type, actor_id, action, target_type, target_id, before_json, after_json, reason, request_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      r.actor_type,
+      r.actor_id,
+      r.action,
+      r.target_type,
+      r.target_id,
+      r.before_json,
+      r.after_json,
+      r.reason,
+      r.request_id,
+      r.created_at,
+    ],
+  );
+}
+
+/** Newest first, optionally filtered, below the id `beforeId` (keyset paging); at most `limit` rows. */
+export function auditRows(
+  q: Q,
+  f: { action?: string; actorType?: string; beforeId?: number },
+  limit: number,
+): Promise<AuditRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.action) {
+    where.push('action = ?');
+    params.push(f.action);
+  }
+  if (f.actorType) {
+    where.push('actor_type = ?');
+    params.push(f.actorType);
+  }
+  if (f.beforeId !== undefined) {
+    where.push('id < ?');
+    params.push(f.beforeId);
+  }
+  return q.all<AuditRow>(
+    `SELECT id, actor_type, actor_id, action, target_type, target_id, before_json, after_json, reason, request_id, created_at
+       FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.floor(limit)}`,
+    params,
+  );
+}
