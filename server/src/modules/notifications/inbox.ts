@@ -1,6 +1,6 @@
 import type { Database, Q } from '../../db/database';
-import { sql } from '../../db/database';
 import { AppError } from '../../core/errors';
+import * as store from './store';
 
 /** The member-facing words for each notification (the in-app inbox is Chinese UI text). */
 export function messageText(
@@ -69,9 +69,17 @@ export class Inbox {
     now: number,
   ): Promise<void> {
     const t = messageText(m.kind, m.payload);
-    await q.exec(
-      `${sql.insertIgnore(q.dialect)} INTO inbox_messages (member_id, kind, title, body, page, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [m.memberId, m.kind, t.title, t.body.slice(0, 255), t.page, m.dedupeKey, now],
+    await store.insertInboxMessage(
+      q,
+      {
+        memberId: m.memberId,
+        kind: m.kind,
+        title: t.title,
+        body: t.body.slice(0, 255),
+        page: t.page,
+        dedupeKey: m.dedupeKey,
+      },
+      now,
     );
   }
 
@@ -83,18 +91,7 @@ export class Inbox {
         throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
     }
     return this.db.read(async (q) => {
-      const rows = await q.all<{
-        id: number;
-        kind: string;
-        title: string;
-        body: string;
-        page: string | null;
-        read_at: number | null;
-        created_at: number;
-      }>(
-        `SELECT id, kind, title, body, page, read_at, created_at FROM inbox_messages WHERE member_id = ? AND id < ? ORDER BY id DESC LIMIT ${limit + 1}`,
-        [memberId, before],
-      );
+      const rows = await store.inboxPage(q, memberId, before, limit + 1);
       const page = rows.slice(0, limit);
       return {
         items: page.map((r) => ({
@@ -107,40 +104,23 @@ export class Inbox {
           createdAt: new Date(Number(r.created_at)).toISOString(),
         })),
         nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1].id)).toString('base64url') : null,
-        unread: await this.unreadIn(q, memberId),
+        unread: await store.unreadCount(q, memberId),
       };
     });
   }
 
   async unread(memberId: number): Promise<number> {
-    return this.db.read((q) => this.unreadIn(q, memberId));
+    return this.db.read((q) => store.unreadCount(q, memberId));
   }
 
   async markRead(memberId: number, id: number | 'all', now: number): Promise<number> {
     return this.db.tx(async (q) => {
-      if (id === 'all')
-        await q.exec('UPDATE inbox_messages SET read_at = ? WHERE member_id = ? AND read_at IS NULL', [now, memberId]);
+      if (id === 'all') await store.markAllRead(q, memberId, now);
       else {
-        // The member id in the WHERE clause: nobody marks someone else's message.
-        const found = await q.one('SELECT id FROM inbox_messages WHERE id = ? AND member_id = ?', [id, memberId]);
-        if (!found) throw new AppError('NOT_FOUND', 'No such message');
-        await q.exec('UPDATE inbox_messages SET read_at = ? WHERE id = ? AND member_id = ? AND read_at IS NULL', [
-          now,
-          id,
-          memberId,
-        ]);
+        if (!(await store.ownsMessage(q, memberId, id))) throw new AppError('NOT_FOUND', 'No such message');
+        await store.markMessageRead(q, memberId, id, now);
       }
-      return this.unreadIn(q, memberId);
+      return store.unreadCount(q, memberId);
     });
-  }
-
-  private async unreadIn(q: Q, memberId: number): Promise<number> {
-    return Number(
-      (
-        await q.one<{ n: number }>('SELECT COUNT(*) AS n FROM inbox_messages WHERE member_id = ? AND read_at IS NULL', [
-          memberId,
-        ])
-      )?.n ?? 0,
-    );
   }
 }

@@ -1,4 +1,5 @@
-import { sql, type Q } from '../../db/database';
+import type { Q } from '../../db/database';
+import { insertOutboxRow, insertOutboxRows } from './store';
 
 export type OutboxKind =
   | 'tier_changed'
@@ -22,20 +23,10 @@ export interface OutboxMessage {
  * commits with its cause or not at all. A duplicate key is ignored.
  */
 export async function enqueueIn(q: Q, m: OutboxMessage, now: Date, notBefore: Date = now): Promise<boolean> {
-  const inserted = await q.exec(
-    `${sql.insertIgnore(q.dialect)} INTO outbox (dedupe_key, kind, member_id, payload_json, status, attempts, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
-    [m.dedupeKey, m.kind, m.memberId, JSON.stringify(m.payload), notBefore.getTime(), now.getTime()],
-  );
-  return inserted === 1;
+  return insertOutboxRow(q, m, now.getTime(), notBefore.getTime());
 }
 
 /** Many messages in one multi-row insert (batch jobs); duplicates are ignored as in enqueueIn. */
 export async function enqueueManyIn(q: Q, ms: OutboxMessage[], now: Date): Promise<number> {
-  if (!ms.length) return 0;
-  return q.exec(
-    `${sql.insertIgnore(q.dialect)} INTO outbox (dedupe_key, kind, member_id, payload_json, status, attempts, next_attempt_at, created_at)
-     VALUES ${ms.map(() => "(?, ?, ?, ?, 'pending', 0, ?, ?)").join(', ')}`,
-    ms.flatMap((m) => [m.dedupeKey, m.kind, m.memberId, JSON.stringify(m.payload), now.getTime(), now.getTime()]),
-  );
+  return insertOutboxRows(q, ms, now.getTime());
 }

@@ -1,5 +1,6 @@
 import { NOTIFICATION_KINDS } from '@huiyuan/shared';
-import { sql, type Database } from '../../db/database';
+import type { Database } from '../../db/database';
+import { allowancesOf, recordAnswer } from './store';
 import type { Settings } from '../settings/settings';
 
 /**
@@ -15,12 +16,7 @@ export class Subscriptions {
 
   async view(memberId: number) {
     const cfg = await this.settings.get('notifications');
-    const rows = await this.db.read((q) =>
-      q.all<{ template_key: string; allowance: number; banned: number }>(
-        'SELECT template_key, allowance, banned FROM subscription_allowances WHERE member_id = ?',
-        [memberId],
-      ),
-    );
+    const rows = await this.db.read((q) => allowancesOf(q, memberId));
     const byKey = new Map(rows.map((r) => [r.template_key, r]));
     return {
       templates: NOTIFICATION_KINDS.flatMap((key) => {
@@ -51,20 +47,7 @@ export class Subscriptions {
       for (const r of results) {
         const key = keyOf.get(r.templateId);
         if (!key) continue; // a template we no longer use
-        await q.exec(
-          `${sql.insertIgnore(q.dialect)} INTO subscription_allowances (member_id, template_key, allowance, banned, updated_at) VALUES (?, ?, 0, 0, ?)`,
-          [memberId, key, now],
-        );
-        if (r.result === 'accept')
-          await q.exec(
-            'UPDATE subscription_allowances SET allowance = allowance + 1, banned = 0, updated_at = ? WHERE member_id = ? AND template_key = ? AND allowance < 100',
-            [now, memberId, key],
-          );
-        if (r.result === 'ban')
-          await q.exec(
-            'UPDATE subscription_allowances SET allowance = 0, banned = 1, updated_at = ? WHERE member_id = ? AND template_key = ?',
-            [now, memberId, key],
-          );
+        await recordAnswer(q, memberId, key, r.result, now);
       }
     });
     return this.view(memberId);

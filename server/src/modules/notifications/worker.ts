@@ -7,26 +7,18 @@ import {
   businessDate,
   parseIsoDate,
 } from '@huiyuan/shared';
-import { placeholders, type Database, type Q } from '../../db/database';
+import type { Database, Q } from '../../db/database';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import type { Settings } from '../settings/settings';
 import type { WechatMessages } from '../wechat/messages';
 import type { Inbox } from './inbox';
+import { openidOf } from '../members/store';
+import * as store from './store';
+import type { OutboxRow } from './store';
 
 const LEASE_MS = 60_000;
-// Tier change > points expiring > birthday: the order in which rows compete for allowances.
-const PRIORITY = `CASE kind WHEN 'tier_changed' THEN 1 WHEN 'tier_at_risk' THEN 2 WHEN 'points_expiring' THEN 3 WHEN 'voucher_expiring' THEN 4
-  WHEN 'birthday_gift' THEN 5 WHEN 'referral_reward' THEN 6 ELSE 7 END`;
 
-interface OutboxRow {
-  id: number;
-  dedupe_key: string;
-  kind: string;
-  member_id: number | null;
-  payload_json: string;
-  attempts: number;
-}
 export interface DrainResult {
   claimed: number;
   sent: number;
@@ -55,20 +47,9 @@ export class OutboxWorker {
   ) {}
 
   async claim(limit: number): Promise<OutboxRow[]> {
-    return this.db.tx(async (q) => {
+    return this.db.tx((q) => {
       const now = this.clock.now().getTime();
-      const rows = await q.all<OutboxRow>(
-        `SELECT id, dedupe_key, kind, member_id, payload_json, attempts FROM outbox
-          WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY ${PRIORITY}, next_attempt_at, id LIMIT ${limit}${q.dialect === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
-        [now],
-      );
-      if (rows.length) {
-        await q.exec(
-          `UPDATE outbox SET status = 'sending', next_attempt_at = ? WHERE id IN (${placeholders(rows.length)})`,
-          [now + LEASE_MS, ...rows.map((r) => r.id)],
-        );
-      }
-      return rows;
+      return store.claimDueRows(q, now, limit, now + LEASE_MS);
     });
   }
 
@@ -89,12 +70,7 @@ export class OutboxWorker {
     const payload = JSON.parse(row.payload_json) as Record<string, unknown>;
     const cfg = await this.settings.get('notifications');
     const memberId = row.member_id === null ? null : Number(row.member_id);
-    const member =
-      memberId === null
-        ? null
-        : await this.db.read((q) =>
-            q.one<{ openid: string; status: string }>('SELECT openid, status FROM members WHERE id = ?', [memberId]),
-          );
+    const member = memberId === null ? null : await this.db.read((q) => openidOf(q, memberId));
     if (memberId !== null && member)
       await this.db.tx((q) =>
         this.inbox.putIn(q, { memberId, kind: row.kind, dedupeKey: row.dedupe_key, payload }, now),
@@ -105,25 +81,15 @@ export class OutboxWorker {
 
     const hour = localParts(new Date(now), this.tz).hour;
     if (inQuietHours(hour, cfg.quietHours.start, cfg.quietHours.end)) {
-      await this.db.tx((q) =>
-        q.exec("UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'sending'", [
-          this.quietEnd(now, cfg.quietHours.end),
-          row.id,
-        ]),
-      );
+      await this.db.tx((q) => store.deferRow(q, row.id, this.quietEnd(now, cfg.quietHours.end)));
       return 'deferred';
     }
     const { data, errors } = renderFields(tpl.fields, { ...payload, date: businessDate(new Date(now), this.tz) });
     if (errors.length)
       return this.finish(row.id, 'parked', 'inbox', `invalid fields: ${errors.join('; ')}`) as Promise<'parked'>;
 
-    const spent = await this.db.tx((q) =>
-      q.exec(
-        'UPDATE subscription_allowances SET allowance = allowance - 1, updated_at = ? WHERE member_id = ? AND template_key = ? AND allowance >= 1 AND banned = 0',
-        [now, memberId, row.kind],
-      ),
-    );
-    if (spent !== 1) return this.finish(row.id, 'sent', 'inbox', null) as Promise<'inbox'>; // no allowance: the inbox is the channel
+    const spent = await this.db.tx((q) => store.spendAllowance(q, memberId!, row.kind, now));
+    if (!spent) return this.finish(row.id, 'sent', 'inbox', null) as Promise<'inbox'>; // no allowance: the inbox is the channel
 
     const outcome = await this.wechat.send({
       touser: member.openid,
@@ -133,18 +99,9 @@ export class OutboxWorker {
       state: this.miniprogramState,
     });
     if (outcome.ok) return this.finish(row.id, 'sent', 'wechat', null) as Promise<'sent'>;
-    const refund = (q: Q) =>
-      q.exec('UPDATE subscription_allowances SET allowance = allowance + 1 WHERE member_id = ? AND template_key = ?', [
-        memberId,
-        row.kind,
-      ]);
+    const refund = (q: Q) => store.refundAllowance(q, memberId!, row.kind);
     if (outcome.action === 'no_allowance') {
-      await this.db.tx((q) =>
-        q.exec('UPDATE subscription_allowances SET allowance = 0 WHERE member_id = ? AND template_key = ?', [
-          memberId,
-          row.kind,
-        ]),
-      );
+      await this.db.tx((q) => store.clearAllowance(q, memberId!, row.kind));
       return this.finish(row.id, 'sent', 'inbox', outcome.reason) as Promise<'inbox'>;
     }
     if (outcome.action === 'park') {
@@ -162,12 +119,7 @@ export class OutboxWorker {
       ) as Promise<'parked'>;
     // Exponential backoff with jitter, capped at an hour.
     const delay = Math.min(3_600_000, 30_000 * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
-    await this.db.tx((q) =>
-      q.exec(
-        "UPDATE outbox SET status = 'pending', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",
-        [attempts, Math.round(now + delay), outcome.reason, row.id],
-      ),
-    );
+    await this.db.tx((q) => store.retryRow(q, row.id, attempts, Math.round(now + delay), outcome.reason));
     this.logger.warn(
       { outboxId: row.id, kind: row.kind, attempts, reason: outcome.reason },
       'notification send failed, will retry',
@@ -182,12 +134,7 @@ export class OutboxWorker {
     reason: string | null,
   ): Promise<'sent' | 'inbox' | 'parked'> {
     const now = this.clock.now().getTime();
-    await this.db.tx((q) =>
-      q.exec(
-        "UPDATE outbox SET status = ?, channel = ?, sent_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",
-        [status, channel, status === 'sent' ? now : null, reason, id],
-      ),
-    );
+    await this.db.tx((q) => store.finishRow(q, id, status, channel, status === 'sent' ? now : null, reason));
     if (status === 'parked') this.logger.warn({ outboxId: id, reason }, 'notification parked');
     return status === 'parked' ? 'parked' : channel === 'wechat' ? 'sent' : 'inbox';
   }

@@ -5,7 +5,8 @@ import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
 import type { TierService } from '../tiers/service';
-import { addWithinCap } from '../checkout/caps';
+import { addWithinCap, counterValue } from '../caps/service';
+import { hasAnyAllowance } from '../notifications/store';
 
 /**
  * Tasks. One completion per (member, task, period) by primary key; the reward is
@@ -31,14 +32,7 @@ export class TaskService {
         [memberId, 'once', periodKey('daily', date), periodKey('weekly', date)],
       );
       const has = new Set(done.map((d) => `${d.task_code}/${d.period_key}`));
-      const used = Number(
-        (
-          await q.one<{ amount: number }>(
-            "SELECT amount FROM daily_counters WHERE scope = 'client_tasks' AND subject_id = ? AND business_date = ?",
-            [memberId, date],
-          )
-        )?.amount ?? 0,
-      );
+      const used = await counterValue(q, 'client_tasks', memberId, date);
       return {
         tasks: catalog.tasks.map((t) => {
           const period = periodKey(t.period, date);
@@ -148,14 +142,7 @@ export class TaskService {
     )
       refuse('No purchase yet');
     // A row alone is not a subscription: any answer to the prompt (a refusal too) writes one.
-    if (
-      task.kind === 'subscribe' &&
-      !(await q.one(
-        'SELECT member_id FROM subscription_allowances WHERE member_id = ? AND allowance > 0 AND banned = 0',
-        [memberId],
-      ))
-    )
-      refuse('Not subscribed yet');
+    if (task.kind === 'subscribe' && !(await hasAnyAllowance(q, memberId))) refuse('Not subscribed yet');
   }
 
   private async balance(q: Q, memberId: number): Promise<number> {
