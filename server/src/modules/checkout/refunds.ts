@@ -9,6 +9,7 @@ import type { Ledger } from '../points/ledger';
 import type { TierService } from '../tiers/service';
 import { audit } from '../audit/audit';
 import { requireStore, yuan } from './service';
+import * as orderStore from './store';
 
 type Refund = z.infer<typeof RefundResponse>;
 const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
@@ -48,25 +49,10 @@ export class RefundService {
       const prior = await this.replay(q, storeId, key, hash);
       if (prior) return prior;
       const now = this.clock.now();
-      const order = await q.one<{
-        id: number;
-        member_id: number;
-        amount_cents: number;
-        points: number;
-        growth: number;
-        refunded_cents: number;
-        refunded_points: number;
-        refunded_growth: number;
-      }>(
-        `SELECT id, member_id, amount_cents, points, growth, refunded_cents, refunded_points, refunded_growth FROM orders WHERE store_id = ? AND order_no = ?${q.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
-        [storeId, req.orderNo],
-      );
+      const order = await orderStore.lockOrder(q, storeId, req.orderNo);
       if (!order) throw new AppError('ORDER_NOT_FOUND');
       const amount = Number(order.amount_cents);
-      const grown = await q.exec(
-        'UPDATE orders SET refunded_cents = refunded_cents + ?, updated_at = ? WHERE id = ? AND refunded_cents + ? <= amount_cents',
-        [req.amountCents, now.getTime(), order.id, req.amountCents],
-      );
+      const grown = await orderStore.addRefundedCents(q, Number(order.id), req.amountCents, now);
       if (grown !== 1)
         throw new AppError('REFUND_EXCEEDS_ORDER', undefined, {
           refundableCents: amount - Number(order.refunded_cents),
@@ -74,10 +60,7 @@ export class RefundService {
       const refundedTotal = Number(order.refunded_cents) + req.amountCents;
       const points = owedBack(Number(order.points), refundedTotal, amount) - Number(order.refunded_points);
       const growth = owedBack(Number(order.growth), refundedTotal, amount) - Number(order.refunded_growth);
-      await q.exec(
-        'UPDATE orders SET refunded_points = refunded_points + ?, refunded_growth = refunded_growth + ? WHERE id = ?',
-        [points, growth, order.id],
-      );
+      await orderStore.addClawedBack(q, Number(order.id), points, growth);
       const memberId = Number(order.member_id);
       const refundId = await this.insertRefund(
         q,
@@ -127,7 +110,7 @@ export class RefundService {
         balance,
         replayed: false,
       };
-      await q.exec('UPDATE refunds SET result_json = ? WHERE id = ?', [JSON.stringify(result), refundId]);
+      await orderStore.setRefundResult(q, refundId, JSON.stringify(result));
       await audit(
         q,
         {
@@ -146,10 +129,7 @@ export class RefundService {
   }
 
   private async replay(q: Q, storeId: number, key: string, hash: string): Promise<Refund | null> {
-    const row = await q.one<{ input_hash: string; result_json: string | null }>(
-      'SELECT input_hash, result_json FROM refunds WHERE store_id = ? AND idem_key = ?',
-      [storeId, key],
-    );
+    const row = await orderStore.refundClaim(q, storeId, key);
     if (!row) return null;
     if (row.input_hash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT', undefined, { key });
     return { ...(JSON.parse(row.result_json ?? '{}') as Refund), replayed: true };
@@ -170,9 +150,19 @@ export class RefundService {
     now: Date,
   ): Promise<number> {
     try {
-      return await q.insert(
-        'INSERT INTO refunds (order_id, store_id, idem_key, amount_cents, points, growth, staff_id, input_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [r.orderId, r.storeId, r.key, r.req.amountCents, r.points, r.growth, r.staffId, r.hash, now.getTime()],
+      return await orderStore.insertRefund(
+        q,
+        {
+          orderId: r.orderId,
+          storeId: r.storeId,
+          key: r.key,
+          amountCents: r.req.amountCents,
+          points: r.points,
+          growth: r.growth,
+          staffId: r.staffId,
+          inputHash: r.hash,
+        },
+        now,
       );
     } catch (err) {
       if (isDuplicateKey(err)) throw new RetryTransaction(`refund key ${r.key} taken`);

@@ -1,9 +1,10 @@
 import { evaluateTier, tierFor, tierProgress, type TierResponse, type TierRules, type TierView } from '@huiyuan/shared';
-import { sql, type Database, type Q } from '../../db/database';
+import type { Database, Q } from '../../db/database';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import { enqueueIn } from '../notifications/outbox';
 import { countsUntil, windowStart } from './window';
+import * as store from './store';
 
 export interface GrowthOp {
   key: string;
@@ -58,27 +59,18 @@ export class TierService {
   /** Called at registration: every member starts in the lowest tier. */
   async ensureIn(q: Q, memberId: number, now: Date): Promise<void> {
     const rules = await this.rules();
-    await q.exec(
-      `${sql.insertIgnore(q.dialect)} INTO member_tiers (member_id, tier_code, since_at, updated_at) VALUES (?, ?, ?, ?)`,
-      [memberId, rules.tiers[0].code, now.getTime(), now.getTime()],
-    );
+    await store.insertTierRow(q, memberId, rules.tiers[0].code, now);
   }
 
   async growthInWindowIn(q: Q, memberId: number, now: Date, rules: TierRules): Promise<number> {
-    const row = await q.one<{ total: number | null }>(
-      'SELECT SUM(delta) AS total FROM growth_entries WHERE member_id = ? AND created_at >= ?',
-      [memberId, windowStart(now, rules.windowMonths).getTime()],
-    );
-    return Math.max(0, Number(row?.total ?? 0));
+    return Math.max(0, await store.growthSince(q, memberId, windowStart(now, rules.windowMonths).getTime()));
   }
 
   /** The member's tier for earning (multiplier), read inside the caller's transaction. */
   async tierOfIn(q: Q, memberId: number): Promise<TierView> {
     const rules = await this.rules();
-    const row = await q.one<{ tier_code: string }>('SELECT tier_code FROM member_tiers WHERE member_id = ?', [
-      memberId,
-    ]);
-    return toView(rules.tiers.find((t) => t.code === row?.tier_code) ?? rules.tiers[0]);
+    const code = await store.tierCodeOf(q, memberId);
+    return toView(rules.tiers.find((t) => t.code === code) ?? rules.tiers[0]);
   }
 
   /** Appends growth (ignored when the key was already applied) and upgrades at once when a threshold is crossed. */
@@ -87,19 +79,7 @@ export class TierService {
     // The tier row lock serialises growth per member, so two concurrent purchases
     // that cross a threshold together are both counted by the second.
     const current = await this.lockIn(q, op.memberId, now, rules);
-    const inserted = await q.exec(
-      `${sql.insertIgnore(q.dialect)} INTO growth_entries (member_id, delta, source, ref, label, idem_key, store_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        op.memberId,
-        op.delta,
-        op.source,
-        op.ref ?? null,
-        op.label.slice(0, 128),
-        op.key,
-        op.storeId ?? null,
-        now.getTime(),
-      ],
-    );
+    const inserted = await store.insertGrowth(q, { ...op, ref: op.ref ?? null, storeId: op.storeId ?? null }, now);
     if (inserted !== 1) return { applied: false, change: null };
     if (op.delta <= 0) return { applied: true, change: null };
     const growth = await this.growthInWindowIn(q, op.memberId, now, rules);
@@ -119,26 +99,19 @@ export class TierService {
     const current = await this.lockIn(q, memberId, now, rules);
     const growth = await this.growthInWindowIn(q, memberId, now, rules);
     const decision = evaluateTier(rules, current.tier_code, growth);
-    await q.exec('UPDATE member_tiers SET evaluated_at = ? WHERE member_id = ?', [now.getTime(), memberId]);
+    await store.markEvaluated(q, memberId, now);
     if (decision.action === 'upgrade') {
       await this.moveIn(q, memberId, current.tier_code, decision.to, now, rules, `eval:${now.getTime()}`);
       return { action: 'upgrade', from: current.tier_code, to: decision.to, growth };
     }
     if (decision.action === 'keep') {
-      if (current.grace_until !== null)
-        await q.exec('UPDATE member_tiers SET grace_until = NULL, updated_at = ? WHERE member_id = ?', [
-          now.getTime(),
-          memberId,
-        ]);
+      if (current.grace_until !== null) await store.clearGrace(q, memberId, now);
       return { action: 'keep', from: current.tier_code, to: current.tier_code, growth };
     }
     const graceUntil = current.grace_until === null ? null : Number(current.grace_until);
     if (graceUntil === null && rules.graceDays > 0) {
       const until = now.getTime() + rules.graceDays * DAY_MS;
-      await q.exec(
-        'UPDATE member_tiers SET grace_until = ?, updated_at = ? WHERE member_id = ? AND grace_until IS NULL',
-        [until, now.getTime(), memberId],
-      );
+      await store.startGrace(q, memberId, until, now);
       await enqueueIn(
         q,
         {
@@ -164,24 +137,11 @@ export class TierService {
   async view(memberId: number, now: Date): Promise<TierResponse> {
     const rules = await this.rules();
     return this.db.read(async (q) => {
-      const row = await q.one<{ tier_code: string; since_at: number; grace_until: number | null }>(
-        'SELECT tier_code, since_at, grace_until FROM member_tiers WHERE member_id = ?',
-        [memberId],
-      );
+      const row = await store.tierRow(q, memberId);
       const code = row?.tier_code ?? rules.tiers[0].code;
       const growth = await this.growthInWindowIn(q, memberId, now, rules);
       const from = windowStart(now, rules.windowMonths);
-      const entries = await q.all<{
-        id: number;
-        delta: number;
-        source: string;
-        label: string | null;
-        ref: string | null;
-        created_at: number;
-      }>(
-        'SELECT id, delta, source, label, ref, created_at FROM growth_entries WHERE member_id = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT 100',
-        [memberId, from.getTime()],
-      );
+      const entries = await store.recentGrowth(q, memberId, from.getTime(), 100);
       const p = tierProgress(rules, code, growth);
       const current = rules.tiers.find((t) => t.code === code) ?? rules.tiers[0];
       const next = p.next ? rules.tiers.find((t) => t.code === p.next!.code)! : null;
@@ -212,14 +172,10 @@ export class TierService {
   }
 
   private async lockIn(q: Q, memberId: number, now: Date, rules: TierRules) {
-    const select = `SELECT tier_code, since_at, grace_until FROM member_tiers WHERE member_id = ?${q.dialect === 'mysql' ? ' FOR UPDATE' : ''}`;
-    let row = await q.one<{ tier_code: string; since_at: number; grace_until: number | null }>(select, [memberId]);
+    let row = await store.tierRow(q, memberId, true);
     if (!row) {
-      await q.exec(
-        `${sql.insertIgnore(q.dialect)} INTO member_tiers (member_id, tier_code, since_at, updated_at) VALUES (?, ?, ?, ?)`,
-        [memberId, rules.tiers[0].code, now.getTime(), now.getTime()],
-      );
-      row = await q.one(select, [memberId]);
+      await store.insertTierRow(q, memberId, rules.tiers[0].code, now);
+      row = await store.tierRow(q, memberId, true);
     }
     return row!;
   }
@@ -233,10 +189,7 @@ export class TierService {
     rules: TierRules,
     cause: string,
   ): Promise<TierChange | null> {
-    const moved = await q.exec(
-      'UPDATE member_tiers SET tier_code = ?, since_at = ?, grace_until = NULL, updated_at = ? WHERE member_id = ? AND tier_code = ?',
-      [to, now.getTime(), now.getTime(), memberId, from],
-    );
+    const moved = await store.moveTier(q, memberId, from, to, now);
     if (moved !== 1) return null;
     const name = (code: string) => rules.tiers.find((t) => t.code === code)?.name ?? code;
     const rank = (code: string) => rules.tiers.findIndex((t) => t.code === code);
