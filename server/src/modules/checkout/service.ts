@@ -18,7 +18,8 @@ import type { Ledger } from '../points/ledger';
 import type { TierService } from '../tiers/service';
 import type { MemberCodes } from '../card/service';
 import { audit } from '../audit/audit';
-import { addWithinCap } from './caps';
+import * as orderStore from './store';
+import { addWithinCap } from '../caps/service';
 
 export const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
 const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
@@ -141,13 +142,7 @@ export class CheckoutService {
         replayed: false,
       };
       await this.onPurchase(q, memberId, now);
-      await q.exec('UPDATE orders SET points = ?, growth = ?, result_json = ?, updated_at = ? WHERE id = ?', [
-        earned.total,
-        growth,
-        JSON.stringify(result),
-        now.getTime(),
-        orderId,
-      ]);
+      await orderStore.finishOrder(q, orderId, earned.total, growth, JSON.stringify(result), now);
       await audit(
         q,
         {
@@ -179,10 +174,7 @@ export class CheckoutService {
     req: CheckoutRequest,
     memberId: string | undefined,
   ): Promise<CheckoutResponse | null> {
-    const row = await q.one<{ member_id: number; input_hash: string; result_json: string | null }>(
-      'SELECT member_id, input_hash, result_json FROM orders WHERE store_id = ? AND order_no = ?',
-      [storeId, req.orderNo],
-    );
+    const row = await orderStore.orderClaim(q, storeId, req.orderNo);
     if (!row) return null;
     if (row.input_hash !== sha([req.amountCents]) || String(row.member_id) !== memberId) {
       throw new AppError(
@@ -204,20 +196,18 @@ export class CheckoutService {
     now: Date,
   ): Promise<number> {
     try {
-      return await q.insert(
-        `INSERT INTO orders (store_id, order_no, member_id, staff_id, amount_cents, input_hash, business_date, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
+      return await orderStore.insertOrder(
+        q,
+        {
           storeId,
-          req.orderNo,
+          orderNo: req.orderNo,
           memberId,
           staffId,
-          req.amountCents,
-          sha([req.amountCents]),
-          date,
-          now.getTime(),
-          now.getTime(),
-        ],
+          amountCents: req.amountCents,
+          inputHash: sha([req.amountCents]),
+          businessDate: date,
+        },
+        now,
       );
     } catch (err) {
       // Another till committed this order first: run again and the replay answers.
