@@ -4,6 +4,7 @@ import { placeholders } from '../db/database';
 import { enqueueIn, enqueueManyIn } from '../modules/notifications/outbox';
 import type { JobDef } from './runner';
 import { churnJob } from './churn';
+import { tierEvaluationJob } from '../modules/tiers/jobs';
 
 const CHUNK = 500;
 const DAY_MS = 86_400_000;
@@ -187,39 +188,11 @@ export function jobDefinitions(c: Services): JobDef[] {
     },
   };
 
-  const tierEvaluation: JobDef = {
-    name: 'tier_evaluation',
-    at: { hour: 3, minute: 0 },
-    async run(ctx) {
-      const today = dayStart(ctx.date);
-      let after = Number(ctx.resumeFrom ?? 0);
-      let processed = 0;
-      const actions: Record<string, number> = {};
-      for (;;) {
-        const rows = await c.db.read((q) =>
-          q.all<{ member_id: number }>(
-            `SELECT member_id FROM member_tiers WHERE member_id > ? AND (evaluated_at IS NULL OR evaluated_at < ?) ORDER BY member_id LIMIT ${CHUNK}`,
-            [after, today],
-          ),
-        );
-        if (!rows.length) break;
-        for (const r of rows) {
-          const e = await c.db.tx((q) => c.tiers.evaluateIn(q, Number(r.member_id), ctx.now));
-          actions[e.action] = (actions[e.action] ?? 0) + 1;
-        }
-        processed += rows.length;
-        after = Number(rows[rows.length - 1].member_id);
-        await ctx.checkpoint(String(after), processed);
-      }
-      return { processed, detail: actions };
-    },
-  };
-
   return [
     birthday,
     pointsExpiry,
     voucherExpiry,
-    tierEvaluation,
+    tierEvaluationJob(c),
     churnJob(c),
     {
       name: 'segments',
