@@ -11,11 +11,13 @@ import {
   type ReferralRules,
 } from '@huiyuan/shared';
 import { isDuplicateKey, sql, type Database, type Q } from '../../db/database';
-import { incrementIn } from '../../db/counters';
+import { incrementIn } from '../caps/counter';
+import { tryCountWithinCap } from '../caps/service';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
 import { enqueueIn } from '../notifications/outbox';
+import { hasKeptOrder } from '../checkout/store';
 
 const DAY_MS = 86_400_000;
 export const identityHash = (kind: 'openid' | 'phone', value: string) =>
@@ -113,9 +115,7 @@ export class ReferralService {
     let paid = 0;
     for (const { invitee_id } of due) {
       const ok = await this.db.tx(async (q) => {
-        const kept = await q.one('SELECT id FROM orders WHERE member_id = ? AND refunded_cents < amount_cents', [
-          invitee_id,
-        ]);
+        const kept = await hasKeptOrder(q, Number(invitee_id));
         if (!kept) {
           await q.exec(
             "UPDATE referrals SET status = 'registered', first_purchase_at = NULL WHERE invitee_id = ? AND status = 'purchased'",
@@ -149,26 +149,13 @@ export class ReferralService {
       return false;
     const date = businessDate(now, this.tz);
     // Daily cap per inviter: a counter with a ceiling; over it the binding stays, the reward does not come.
-    if (rules.dailyCapPerInviter > 0) {
-      const today = await incrementIn(
-        q,
-        'daily_counters',
-        { scope: 'referral_reward', subject_id: inviterId, business_date: date },
-        'amount',
-        1,
+    if (!(await tryCountWithinCap(q, 'referral_reward', inviterId, date, rules.dailyCapPerInviter))) {
+      // This invite is capped, not rewarded (its count was taken back).
+      await q.exec(
+        "UPDATE referrals SET status = 'capped' WHERE invitee_id = ? AND status IN ('registered', 'purchased')",
+        [inviteeId],
       );
-      if (today > rules.dailyCapPerInviter) {
-        // Undo the count we just added: this invite is capped, not rewarded.
-        await q.exec(
-          "UPDATE daily_counters SET amount = amount - 1 WHERE scope = 'referral_reward' AND subject_id = ? AND business_date = ?",
-          [inviterId, date],
-        );
-        await q.exec(
-          "UPDATE referrals SET status = 'capped' WHERE invitee_id = ? AND status IN ('registered', 'purchased')",
-          [inviteeId],
-        );
-        return false;
-      }
+      return false;
     }
     // The milestone counter is updated under its row lock: concurrent rewards count one after another.
     const nth = await incrementIn(q, 'referral_milestones', { inviter_id: inviterId }, 'rewarded', 1, {

@@ -7,6 +7,7 @@ import type { Ledger } from '../points/ledger';
 import type { TierService } from '../tiers/service';
 import { addWithinCap, counterValue } from '../caps/service';
 import { hasAnyAllowance } from '../notifications/store';
+import { hasKeptOrder } from '../checkout/store';
 
 /**
  * Tasks. One completion per (member, task, period) by primary key; the reward is
@@ -138,7 +139,7 @@ export class TaskService {
     }
     if (
       task.kind === 'first_purchase' &&
-      !(await q.one('SELECT id FROM orders WHERE member_id = ? AND refunded_cents < amount_cents', [memberId]))
+      !(await hasKeptOrder(q, memberId))
     )
       refuse('No purchase yet');
     // A row alone is not a subscription: any answer to the prompt (a refusal too) writes one.
