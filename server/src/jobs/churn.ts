@@ -1,5 +1,5 @@
 import { addDaysToIsoDate } from '@huiyuan/shared';
-import { incrementIn } from '../db/counters';
+import { addToCounter, counterValue } from '../modules/caps/service';
 import type { Services } from '../modules/services';
 import { newVoucherCode } from '../modules/benefits/vouchers';
 import { enqueueIn } from '../modules/notifications/outbox';
@@ -74,14 +74,7 @@ export function churnJob(c: Services): JobDef {
             }
             if (cfg.churnWeeklyCap <= 0) continue;
             // Weekly cap: count only messages actually queued (a re-run of the day queues nothing new).
-            const thisWeek = Number(
-              (
-                await q.one<{ amount: number }>(
-                  "SELECT amount FROM daily_counters WHERE scope = 'churn_message' AND subject_id = ? AND business_date = ?",
-                  [memberId, week],
-                )
-              )?.amount ?? 0,
-            );
+            const thisWeek = await counterValue(q, 'churn_message', memberId, week);
             if (thisWeek >= cfg.churnWeeklyCap) continue;
             if (
               await enqueueIn(
@@ -90,13 +83,7 @@ export function churnJob(c: Services): JobDef {
                 ctx.now,
               )
             ) {
-              await incrementIn(
-                q,
-                'daily_counters',
-                { scope: 'churn_message', subject_id: memberId, business_date: week },
-                'amount',
-                1,
-              );
+              await addToCounter(q, 'churn_message', memberId, week, 1);
               messaged++;
             }
           }

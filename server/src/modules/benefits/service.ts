@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
-import { incrementIn } from '../../db/counters';
+import { incrementIn } from '../caps/counter';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import type { Ledger } from '../points/ledger';

@@ -1,5 +1,5 @@
 import { isDuplicateKey, RetryTransaction, type Q } from '../../db/database';
-import { incrementIn } from '../../db/counters';
+import { incrementIn } from '../caps/counter';
 import { AppError } from '../../core/errors';
 
 /**

@@ -18,7 +18,7 @@ import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
 import type { TierService } from '../tiers/service';
-import { addWithinCap } from '../checkout/caps';
+import { addWithinCap, counterValue } from '../caps/service';
 import { Batcher, type BatcherOptions } from '../../db/batcher';
 import { checkinBatchIn, splitReward, streakWindowStart, type CheckinOutcome, type CheckinRequest } from './daily';
 import { cardsOf, spendCardIn } from './cards';
@@ -252,14 +252,7 @@ export class CheckinService {
       const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
       const done = checked.has(today);
       const streak = currentStreak(checked, today, rules.cycle);
-      const used = Number(
-        (
-          await q.one<{ amount: number }>(
-            "SELECT amount FROM daily_counters WHERE scope = 'checkin_makeup' AND subject_id = ? AND business_date = ?",
-            [memberId, allowanceKey(today, rules)],
-          )
-        )?.amount ?? 0,
-      );
+      const used = await counterValue(q, 'checkin_makeup', memberId, allowanceKey(today, rules));
       const cards = await cardsOf(q, memberId);
       let todayReward;
       if (done) {

@@ -1,4 +1,5 @@
-import { placeholders, type Q } from './database';
+import { placeholders, type Q } from '../../db/database';
+import { onConflictAdd } from '../../db/dialect';
 
 /**
  * Adds `delta` to a counter row, creating it when missing, and returns the new
@@ -6,6 +7,10 @@ import { placeholders, type Q } from './database';
  * "INSERT IGNORE, then UPDATE" takes a shared lock first, and two transactions
  * upgrading their shared locks on the same row deadlock each other. Callers
  * compare the result with a ceiling and throw, which rolls the increment back.
+ *
+ * Table-agnostic on purpose: the owner of a counter table calls it from its own
+ * store with its table's name (daily counters here, per-member redemption counts,
+ * make-up cards, referral milestones).
  */
 export async function incrementIn(
   q: Q,
@@ -16,14 +21,11 @@ export async function incrementIn(
   insertOnly: Record<string, string | number> = {},
 ): Promise<number> {
   const keyCols = Object.keys(key);
-  const extraCols = Object.keys(insertOnly);
-  const cols = [...keyCols, ...extraCols, column];
-  const insert = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders(cols.length)})`;
-  const upsert =
-    q.dialect === 'mysql'
-      ? `${insert} ON DUPLICATE KEY UPDATE ${column} = ${column} + VALUES(${column})`
-      : `${insert} ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${column} = ${column} + excluded.${column}`;
-  await q.exec(upsert, [...Object.values(key), ...Object.values(insertOnly), delta]);
+  const cols = [...keyCols, ...Object.keys(insertOnly), column];
+  await q.exec(
+    `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders(cols.length)})${onConflictAdd(q.dialect, keyCols, column)}`,
+    [...Object.values(key), ...Object.values(insertOnly), delta],
+  );
   const row = await q.one<{ v: number }>(
     `SELECT ${column} AS v FROM ${table} WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`,
     Object.values(key),
