@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { businessDate, localParts } from '@huiyuan/shared';
-import { isDuplicateKey, sql, type Database } from '../db/database';
+import { isDuplicateKey, type Database } from '../db/database';
 import { AppError } from '../core/errors';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import * as store from './store';
 
 export interface JobContext {
   now: Date;
@@ -65,35 +66,20 @@ export class JobRunner {
           date,
           resumeFrom: run.cursor,
           checkpoint: async (cursor, processed) => {
-            await this.db.tx((q) =>
-              q.exec('UPDATE job_runs SET resume_cursor = ?, processed = ? WHERE id = ?', [cursor, processed, run.id]),
-            );
+            await this.db.tx((q) => store.checkpointRun(q, run.id, cursor, processed));
             await this.takeLease(name, this.clock.now().getTime());
           },
         });
-        await this.db.tx((q) =>
-          q.exec("UPDATE job_runs SET status = 'done', processed = ?, detail = ?, finished_at = ? WHERE id = ?", [
-            out.processed,
-            JSON.stringify({ ...out.detail, tookMs: Date.now() - started }),
-            this.clock.now().getTime(),
-            run.id,
-          ]),
-        );
+        const detail = JSON.stringify({ ...out.detail, tookMs: Date.now() - started });
+        await this.db.tx((q) => store.finishRun(q, run.id, out.processed, detail, this.clock.now().getTime()));
       } catch (err) {
         this.logger.error({ job: name, err: (err as Error).message }, 'job failed');
-        await this.db.tx((q) =>
-          q.exec("UPDATE job_runs SET status = 'failed', detail = ?, finished_at = ? WHERE id = ?", [
-            JSON.stringify({ error: (err as Error).message.slice(0, 500) }),
-            this.clock.now().getTime(),
-            run.id,
-          ]),
-        );
+        const detail = JSON.stringify({ error: (err as Error).message.slice(0, 500) });
+        await this.db.tx((q) => store.failRun(q, run.id, detail, this.clock.now().getTime()));
       }
       return this.view(run.id);
     } finally {
-      await this.db.tx((q) =>
-        q.exec('UPDATE job_leases SET lease_until = 0 WHERE name = ? AND owner = ?', [name, this.owner]),
-      );
+      await this.db.tx((q) => store.releaseLease(q, name, this.owner));
     }
   }
 
@@ -108,9 +94,7 @@ export class JobRunner {
       const p = localParts(now, this.tz);
       for (const def of this.jobs) {
         if (!def.at || p.hour * 60 + p.minute < def.at.hour * 60 + def.at.minute) continue;
-        const done = await this.db.read((q) =>
-          q.one("SELECT id FROM job_runs WHERE run_key = ? AND status IN ('done', 'failed')", [`${def.name}:${date}`]),
-        );
+        const done = await this.db.read((q) => store.runEnded(q, `${def.name}:${date}`));
         if (done) continue;
         try {
           await this.run(def.name, 'scheduler', true);
@@ -140,33 +124,18 @@ export class JobRunner {
     const before = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : Number.MAX_SAFE_INTEGER;
     if (!Number.isSafeInteger(before) || before <= 0)
       throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
-    const rows = await this.db.read((q) =>
-      q.all<{ id: number }>(
-        `SELECT id FROM job_runs WHERE id < ?${job ? ' AND job = ?' : ''} ORDER BY id DESC LIMIT ${limit + 1}`,
-        job ? [before, job] : [before],
-      ),
-    );
-    const page = rows.slice(0, limit);
+    const ids = await this.db.read((q) => store.runIdsBefore(q, before, job, limit + 1));
+    const page = ids.slice(0, limit);
     const items = [];
-    for (const r of page) items.push(await this.view(Number(r.id)));
+    for (const id of page) items.push(await this.view(id));
     return {
       items,
-      nextCursor: rows.length > limit ? Buffer.from(String(page[page.length - 1].id)).toString('base64url') : null,
+      nextCursor: ids.length > limit ? Buffer.from(String(page[page.length - 1])).toString('base64url') : null,
     };
   }
 
   private async takeLease(name: string, now: number): Promise<boolean> {
-    return this.db.tx(async (q) => {
-      await q.exec(`${sql.insertIgnore(q.dialect)} INTO job_leases (name, owner, lease_until) VALUES (?, '', 0)`, [
-        name,
-      ]);
-      return (
-        (await q.exec(
-          'UPDATE job_leases SET owner = ?, lease_until = ? WHERE name = ? AND (lease_until < ? OR owner = ?)',
-          [this.owner, now + LEASE_MS, name, now, this.owner],
-        )) === 1
-      );
-    });
+    return this.db.tx((q) => store.takeLease(q, name, this.owner, now, now + LEASE_MS));
   }
 
   private async openRun(
@@ -176,16 +145,10 @@ export class JobRunner {
     now: number,
   ): Promise<{ id: number; status: string; cursor: string | null }> {
     return this.db.tx(async (q) => {
-      const existing = await q.one<{ id: number; status: string; resume_cursor: string | null }>(
-        'SELECT id, status, resume_cursor FROM job_runs WHERE run_key = ?',
-        [runKey],
-      );
+      const existing = await store.runByKey(q, runKey);
       if (existing) return { id: Number(existing.id), status: existing.status, cursor: existing.resume_cursor };
       try {
-        const id = await q.insert(
-          "INSERT INTO job_runs (job, run_key, status, processed, triggered_by, started_at) VALUES (?, ?, 'running', 0, ?, ?)",
-          [name, runKey, triggeredBy, now],
-        );
+        const id = await store.insertRun(q, name, runKey, triggeredBy, now);
         return { id, status: 'running', cursor: null };
       } catch (err) {
         if (isDuplicateKey(err)) throw new AppError('RATE_LIMITED', 'This job is running right now', { job: name });
@@ -195,19 +158,7 @@ export class JobRunner {
   }
 
   private async view(id: number) {
-    const r = (await this.db.read((q) =>
-      q.one<{
-        id: number;
-        job: string;
-        run_key: string;
-        status: string;
-        processed: number;
-        detail: string | null;
-        triggered_by: string;
-        started_at: number;
-        finished_at: number | null;
-      }>('SELECT * FROM job_runs WHERE id = ?', [id]),
-    ))!;
+    const r = (await this.db.read((q) => store.runById(q, id)))!;
     return {
       id: String(r.id),
       job: r.job,

@@ -2,6 +2,7 @@ import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
 
+/** The member's inbox and WeChat subscription answers. */
 export function notificationRoutes(r: Routes, c: AppContext): void {
   const now = () => c.clock.now().getTime();
   r.add(endpoints.listMessages, async (ctx, { query }) => c.inbox.list(ctx.state.member.id, query.cursor, query.limit));
@@ -16,6 +17,4 @@ export function notificationRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.reportSubscriptions, async (ctx, { body }) =>
     c.subscriptions.report(ctx.state.member.id, body.results, now()),
   );
-  r.add(endpoints.adminRunJob, async (ctx, { params }) => c.jobs.run(params.name, `operator:${ctx.state.staff.id}`));
-  r.add(endpoints.adminJobRuns, async (_ctx, { query }) => c.jobs.runs(query.job, query.cursor, query.limit));
 }

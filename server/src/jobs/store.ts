@@ -1,0 +1,83 @@
+import type { Q } from '../db/database';
+import { sql } from '../db/dialect';
+
+/** All SQL on job_leases and job_runs: the runner's own tables. */
+
+export interface RunRow {
+  id: number;
+  job: string;
+  run_key: string;
+  status: string;
+  processed: number;
+  resume_cursor: string | null;
+  detail: string | null;
+  triggered_by: string;
+  started_at: number;
+  finished_at: number | null;
+}
+
+/**
+ * Takes (or renews) the lease on a job: a compare-and-set on database rows, true
+ * when `owner` holds it until `until`. The row is made on first use.
+ */
+export async function takeLease(q: Q, name: string, owner: string, now: number, until: number): Promise<boolean> {
+  await q.exec(`${sql.insertIgnore(q.dialect)} INTO job_leases (name, owner, lease_until) VALUES (?, '', 0)`, [name]);
+  return (
+    (await q.exec(
+      'UPDATE job_leases SET owner = ?, lease_until = ? WHERE name = ? AND (lease_until < ? OR owner = ?)',
+      [owner, until, name, now, owner],
+    )) === 1
+  );
+}
+
+/** Gives the lease back; only its owner can. */
+export async function releaseLease(q: Q, name: string, owner: string): Promise<void> {
+  await q.exec('UPDATE job_leases SET lease_until = 0 WHERE name = ? AND owner = ?', [name, owner]);
+}
+
+export async function runByKey(q: Q, runKey: string): Promise<RunRow | undefined> {
+  return q.one<RunRow>('SELECT * FROM job_runs WHERE run_key = ?', [runKey]);
+}
+
+/** Whether the run of `runKey` has ended (done or failed): the scheduler starts it no more that day. */
+export async function runEnded(q: Q, runKey: string): Promise<boolean> {
+  return !!(await q.one("SELECT id FROM job_runs WHERE run_key = ? AND status IN ('done', 'failed')", [runKey]));
+}
+
+/** A new running run; a duplicate run key throws (another instance opened it first). */
+export async function insertRun(q: Q, job: string, runKey: string, triggeredBy: string, now: number): Promise<number> {
+  return q.insert(
+    "INSERT INTO job_runs (job, run_key, status, processed, triggered_by, started_at) VALUES (?, ?, 'running', 0, ?, ?)",
+    [job, runKey, triggeredBy, now],
+  );
+}
+
+export async function checkpointRun(q: Q, id: number, cursor: string, processed: number): Promise<void> {
+  await q.exec('UPDATE job_runs SET resume_cursor = ?, processed = ? WHERE id = ?', [cursor, processed, id]);
+}
+
+export async function finishRun(q: Q, id: number, processed: number, detail: string, now: number): Promise<void> {
+  await q.exec("UPDATE job_runs SET status = 'done', processed = ?, detail = ?, finished_at = ? WHERE id = ?", [
+    processed,
+    detail,
+    now,
+    id,
+  ]);
+}
+
+export async function failRun(q: Q, id: number, detail: string, now: number): Promise<void> {
+  await q.exec("UPDATE job_runs SET status = 'failed', detail = ?, finished_at = ? WHERE id = ?", [detail, now, id]);
+}
+
+export async function runById(q: Q, id: number): Promise<RunRow | undefined> {
+  return q.one<RunRow>('SELECT * FROM job_runs WHERE id = ?', [id]);
+}
+
+/** Run ids newest first below `before`, of one job or all, at most `limit`. */
+export async function runIdsBefore(q: Q, before: number, job: string | undefined, limit: number): Promise<number[]> {
+  const rows = await q.all<{ id: number }>(
+    `SELECT id FROM job_runs WHERE id < ?${job ? ' AND job = ?' : ''} ORDER BY id DESC LIMIT ${Math.floor(limit)}`,
+    job ? [before, job] : [before],
+  );
+  return rows.map((r) => Number(r.id));
+}
