@@ -1,7 +1,7 @@
 import { addDaysToIsoDate, cycleStart, rewardFor, streakAt, type CheckinRules } from '@huiyuan/shared';
 import { isDuplicateKey, placeholders as marks, RetryTransaction, type Q, type Step } from '../../db/database';
 import type { Ledger, LedgerOp } from '../points/ledger';
-import { toView, type TierService } from '../tiers/service';
+import type { TierService } from '../tiers/service';
 
 /** One tap on "check in": the business date and instant come from the server clock when it arrived. */
 export interface CheckinRequest {
@@ -197,14 +197,5 @@ function replayOf(rules: CheckinRules, date: string, row: Stored, balance: numbe
 
 /** Tier multipliers of several members in one read (only when the rules use them). */
 async function multipliers(q: Q, tiers: TierService, memberIds: number[]): Promise<Map<number, number>> {
-  const rules = await tiers.rules();
-  const rows = await q.all<{ member_id: number; tier_code: string }>(
-    `SELECT member_id, tier_code FROM member_tiers WHERE member_id IN (${marks(memberIds.length)})`,
-    memberIds,
-  );
-  const byCode = new Map(rules.tiers.map((t) => [t.code, toView(t).multiplierPercent]));
-  const lowest = toView(rules.tiers[0]).multiplierPercent;
-  const out = new Map<number, number>();
-  for (const r of rows) out.set(Number(r.member_id), byCode.get(r.tier_code) ?? lowest);
-  return out;
+  return tiers.multipliersOfIn(q, memberIds);
 }

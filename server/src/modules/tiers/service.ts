@@ -73,6 +73,20 @@ export class TierService {
     return toView(rules.tiers.find((t) => t.code === code) ?? rules.tiers[0]);
   }
 
+  /**
+   * Earning multipliers (percent) of several members' stored tiers in one read
+   * (a check-in batch); members without a tier row are absent.
+   */
+  async multipliersOfIn(q: Q, memberIds: number[]): Promise<Map<number, number>> {
+    const rules = await this.rules();
+    const codes = await store.tierCodesOf(q, memberIds);
+    const byCode = new Map(rules.tiers.map((t) => [t.code, toView(t).multiplierPercent]));
+    const lowest = toView(rules.tiers[0]).multiplierPercent;
+    const out = new Map<number, number>();
+    for (const [memberId, code] of codes) out.set(memberId, byCode.get(code) ?? lowest);
+    return out;
+  }
+
   /** Appends growth (ignored when the key was already applied) and upgrades at once when a threshold is crossed. */
   async addGrowthIn(q: Q, op: GrowthOp, now: Date): Promise<{ applied: boolean; change: TierChange | null }> {
     const rules = await this.rules();
