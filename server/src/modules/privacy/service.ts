@@ -6,6 +6,8 @@ import type { MemberService } from '../members/service';
 import type { ReferralService } from '../referrals/service';
 import { identityHash } from '../referrals/service';
 import { audit } from '../audit/audit';
+import { exportGrowth, exportTier } from '../tiers/store';
+import { exportOrders } from '../checkout/store';
 
 const iso = (ms: unknown) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 
@@ -54,16 +56,9 @@ export class PrivacyService {
             ),
           ),
         },
-        growth: times(
-          await all('SELECT id, delta, source, label, created_at FROM growth_entries WHERE member_id = ? ORDER BY id'),
-        ),
-        tier:
-          times(await all('SELECT tier_code, since_at, grace_until FROM member_tiers WHERE member_id = ?'))[0] ?? null,
-        orders: times(
-          await all(
-            'SELECT store_id, order_no, amount_cents, points, growth, refunded_cents, created_at FROM orders WHERE member_id = ? ORDER BY id',
-          ),
-        ),
+        growth: times(await exportGrowth(q, memberId)),
+        tier: times(await exportTier(q, memberId))[0] ?? null,
+        orders: times(await exportOrders(q, memberId)),
         checkins: await all(
           'SELECT business_date, kind, streak, points FROM checkins WHERE member_id = ? ORDER BY business_date',
         ),

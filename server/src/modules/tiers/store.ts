@@ -183,18 +183,18 @@ export async function growthOfMembers(
   return out;
 }
 
-/** The member's growth ledger and tier row as stored, for a personal data export. */
-export async function exportTiers(
-  q: Q,
-  memberId: number,
-): Promise<{ growth: Record<string, unknown>[]; tier: Record<string, unknown> | null }> {
-  const growth = await q.all<Record<string, unknown>>(
+/** The member's growth ledger as stored, for a personal data export. */
+export async function exportGrowth(q: Q, memberId: number): Promise<Record<string, unknown>[]> {
+  return q.all<Record<string, unknown>>(
     'SELECT id, delta, source, label, created_at FROM growth_entries WHERE member_id = ? ORDER BY id',
     [memberId],
   );
-  const tier = await q.one<Record<string, unknown>>(
+}
+
+/** The member's tier row as stored (no row for a member from before tiers), for a personal data export. */
+export async function exportTier(q: Q, memberId: number): Promise<Record<string, unknown>[]> {
+  return q.all<Record<string, unknown>>(
     'SELECT tier_code, since_at, grace_until FROM member_tiers WHERE member_id = ?',
     [memberId],
   );
-  return { growth, tier: tier ?? null };
 }
