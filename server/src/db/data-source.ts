@@ -21,9 +21,14 @@ export function createDataSource(config: Config): DataSource {
       timezone: 'Z',
       supportBigNumbers: true,
       bigNumberStrings: false,
-      // Q.script and START TRANSACTION ride with other statements in one round trip.
-      // Safe only because no SQL is ever built from input: every value goes through
-      // `?` placeholders, escaped by the driver.
+      // The whole pool needs it: every unit of work on it (Database.tx and .read, the
+      // only users besides the migrations) sends START TRANSACTION, deferred writes
+      // and Q.script steps together with another statement, and a unit of work may
+      // take any pooled connection. mysql2 fixes the flag at the handshake, so a
+      // connection cannot switch it on for one query; a second pool without it would
+      // have nothing left to serve. Safe only because no SQL is ever built from input:
+      // every value goes through `?` placeholders, escaped by the driver, and the
+      // identifiers and fragments spliced into SQL (db/dialect.ts) are constants.
       multipleStatements: true,
       migrations,
       migrationsRun: false,

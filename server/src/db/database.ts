@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { isAppError } from '../core/errors';
 import type { Dialect } from './dialect';
+import { DeferredWriteError, isRetryable } from './errors';
 import { mysqlPool, onConnection } from './mysql-pool';
 
 export type { Dialect } from './dialect';
@@ -25,10 +26,11 @@ export interface Q {
    */
   script(steps: Step[]): Promise<StepResult[]>;
   /**
-   * Writes whose results nobody needs, held back and sent with the next statement
-   * or with the COMMIT (at once on SQLite). An error in them fails whatever they
-   * were sent with, and so the unit of work: use it only for writes that cannot
-   * fail for a reason the caller would want to handle.
+   * Writes whose results nobody needs, held back and sent ahead of the next
+   * statement or the COMMIT, in its round trip (run just before it on SQLite).
+   * Their failure surfaces there as a `DeferredWriteError` naming the deferred
+   * statement, never as that statement's own error, and fails the unit of work:
+   * use it only for writes that cannot fail for a reason the caller would handle.
    */
   defer(steps: Step[]): Promise<void>;
 }
@@ -41,70 +43,56 @@ export interface StepResult {
   affected: number;
 }
 
-/** Thrown by code that lost a race it can win by running again (e.g. a duplicate idempotency key). */
-export class RetryTransaction extends Error {
-  constructor(reason: string) {
-    super(`retry transaction: ${reason}`);
-  }
-}
+export { DeferredWriteError, isDuplicateKey, RetryTransaction } from './errors';
 
-// Lost connections are retried too: the database rolled the transaction back, and
-// if the loss hit the COMMIT itself, every unit of work here is idempotent on its key.
-const MYSQL_RETRYABLE = new Set([
-  'ER_LOCK_DEADLOCK',
-  'ER_LOCK_WAIT_TIMEOUT',
-  'ER_CHECKREAD',
-  'PROTOCOL_CONNECTION_LOST',
-  'ECONNRESET',
-  'EPIPE',
-  'ER_CONNECTION_KILLED',
-  'ER_QUERY_INTERRUPTED',
-  'ER_SERVER_SHUTDOWN',
-]);
-
-function errorCode(err: unknown): string | undefined {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return e?.driverError?.code ?? e?.code;
-}
-
-export function isDuplicateKey(err: unknown): boolean {
-  const code = errorCode(err);
-  if (code === 'ER_DUP_ENTRY') return true;
-  const msg = String((err as { message?: string })?.message ?? '');
-  return /UNIQUE constraint failed/.test(msg);
-}
-
-function isRetryable(err: unknown): boolean {
-  if (err instanceof RetryTransaction) return true;
-  const code = errorCode(err);
-  return code !== undefined && MYSQL_RETRYABLE.has(code);
-}
-
+/**
+ * The SQLite path (sql.js, one connection). Statements run one by one; deferred
+ * writes are still held back and run just before the next statement or the COMMIT,
+ * so a unit of work sees the same order, the same reads and the same errors as on
+ * MySQL, where they ride in that statement's round trip.
+ */
 class RunnerQ implements Q {
+  private pending: Step[] = [];
   constructor(
     readonly dialect: Dialect,
     private readonly runner: QueryRunner,
   ) {}
   async all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    await this.flush();
     return (await this.runner.query(sql, params)) as R[];
   }
   async one<R>(sql: string, params: unknown[] = []): Promise<R | undefined> {
     return (await this.all<R>(sql, params))[0];
   }
   async exec(sql: string, params: unknown[] = []): Promise<number> {
+    await this.flush();
     const res = await this.runner.query(sql, params, true);
     return res.affected ?? 0;
   }
   async insert(sql: string, params: unknown[] = []): Promise<number> {
-    const res = await this.runner.query(sql, params, true);
-    if (this.dialect === 'mysql') return Number((res.raw as { insertId: number }).insertId);
+    await this.flush();
+    await this.runner.query(sql, params, true);
     const row = (await this.runner.query('SELECT last_insert_rowid() AS id'))[0] as { id: number };
     return Number(row.id);
   }
-  async defer(steps: Step[]): Promise<void> {
-    await this.script(steps);
+  defer(steps: Step[]): Promise<void> {
+    this.pending.push(...steps);
+    return Promise.resolve();
+  }
+  /** Runs the deferred writes; called before every statement and before the COMMIT. */
+  async flush(): Promise<void> {
+    while (this.pending.length) {
+      const [sql, params = []] = this.pending.shift()!;
+      try {
+        await this.runner.query(sql, params, true);
+      } catch (err) {
+        this.pending = [];
+        throw new DeferredWriteError(sql, err);
+      }
+    }
   }
   async script(steps: Step[]): Promise<StepResult[]> {
+    await this.flush();
     const out: StepResult[] = [];
     for (const [sql, params = []] of steps) {
       const res = await this.runner.query(sql, params, true);
@@ -188,7 +176,9 @@ export class Database {
       const runner = this.dataSource.createQueryRunner();
       try {
         const q = new RunnerQ(this.dialect, runner);
-        return await this.als.run(q, () => work(q));
+        const result = await this.als.run(q, () => work(q));
+        await q.flush();
+        return result;
       } finally {
         await runner.release();
       }
@@ -208,6 +198,7 @@ export class Database {
       await runner.startTransaction();
       const q = new RunnerQ(this.dialect, runner);
       const result = await this.als.run(q, () => work(q));
+      await q.flush();
       await runner.commitTransaction();
       return result;
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Q, Step, StepResult } from './database';
+import { DeferredWriteError } from './errors';
 
 /**
  * The MySQL path of `Database`: straight onto the mysql2 pool that TypeORM opened
@@ -12,7 +13,7 @@ import type { Q, Step, StepResult } from './database';
  * database server and this process spent their time on (socket writes).
  */
 interface Conn {
-  query(sql: string, params: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
+  query(sql: string, params: unknown[], cb: (err: Error | null, rows: unknown) => void): Command;
   format(sql: string, params: unknown[]): string;
   release(): void;
   destroy(): void;
@@ -25,23 +26,46 @@ interface OkPacket {
   insertId: number;
 }
 
+/**
+ * The driver's query command. In a multi-statement round trip the server stops at
+ * the first failing statement, and mysql2 counts the statements it has finished
+ * in `_resultIndex` (internal, pinned by db/database.test.ts): on an error it is
+ * the index of the statement that failed.
+ */
+interface Command {
+  _resultIndex?: number;
+}
+
 const prepared = new WeakSet<Conn>();
+/** Which statement of its round trip a statement error came from. */
+const failedAt = new WeakMap<object, number>();
 
 function run<R>(conn: Conn, sql: string, params: unknown[] = []): Promise<R> {
-  return new Promise((resolve, reject) =>
-    conn.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as R))),
-  );
+  return new Promise((resolve, reject) => {
+    let cmd: Command | undefined = undefined;
+    cmd = conn.query(sql, params, (err, rows) => {
+      if (!err) return resolve(rows as R);
+      if (typeof cmd?._resultIndex === 'number') failedAt.set(err, cmd._resultIndex);
+      reject(err);
+    });
+  });
+}
+
+/** A statement waiting to go ahead of the next one: START TRANSACTION, or a deferred write (`sql` set). */
+interface Pending {
+  text: string;
+  deferred?: string;
 }
 
 class ConnQ implements Q {
   readonly dialect = 'mysql' as const;
   /** Statements waiting to go ahead of the next one, in the same round trip (START TRANSACTION, deferred writes). */
-  private pending: string[];
+  private pending: Pending[];
   constructor(
     private readonly conn: Conn,
     lead: string | null = null,
   ) {
-    this.pending = lead === null ? [] : [lead];
+    this.pending = lead === null ? [] : [{ text: lead }];
   }
 
   /** Sends `statements` statements (more than one: a script), with the pending ones ahead. */
@@ -49,22 +73,25 @@ class ConnQ implements Q {
     if (!this.pending.length) return run<R>(this.conn, sql, params);
     const ahead = this.pending;
     this.pending = [];
-    const res = await run<unknown[]>(this.conn, `${ahead.join(';\n')};\n${this.conn.format(sql, params)}`);
+    const text = `${ahead.map((p) => p.text).join(';\n')};\n${this.conn.format(sql, params)}`;
+    const res = await run<unknown[]>(this.conn, text).catch((err: unknown) => Promise.reject(blame(err, ahead)));
     return (statements === 1 ? res[ahead.length] : res.slice(ahead.length)) as R;
   }
 
   defer(steps: Step[]): Promise<void> {
-    for (const [sql, params = []] of steps) this.pending.push(this.conn.format(sql, params));
+    for (const [sql, params = []] of steps) this.pending.push({ text: this.conn.format(sql, params), deferred: sql });
     return Promise.resolve();
   }
 
   /** Ends the unit of work: the pending statements, then `last` (COMMIT) when given, in one round trip. */
   async finish(last: string | null): Promise<void> {
-    if (last !== null) this.pending.push(last);
+    if (last !== null) this.pending.push({ text: last });
     if (!this.pending.length) return;
-    const text = this.pending.join(';\n');
+    const ahead = this.pending;
     this.pending = [];
-    await run(this.conn, text);
+    await run(this.conn, ahead.map((p) => p.text).join(';\n')).catch((err: unknown) =>
+      Promise.reject(blame(err, ahead)),
+    );
   }
 
   all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -91,6 +118,20 @@ class ConnQ implements Q {
         : { rows: [], affected: (r as OkPacket).affectedRows },
     );
   }
+}
+
+/**
+ * The error of a round trip that carried pending statements: when the failing
+ * statement was a deferred write, a DeferredWriteError naming it, so it cannot pass
+ * for the error of the statement it rode with. A lost connection is nobody's
+ * statement and stays as it is (fatal, retried).
+ */
+function blame(err: unknown, ahead: Pending[]): unknown {
+  if (typeof err !== 'object' || err === null || (err as { fatal?: boolean }).fatal) return err;
+  const at = failedAt.get(err);
+  const deferred = at === undefined ? undefined : ahead[at]?.deferred;
+  if (deferred === undefined) return err;
+  return new DeferredWriteError(deferred, err);
 }
 
 export function mysqlPool(ds: DataSource): Pool {

@@ -1,0 +1,64 @@
+/** What the db layer tells callers about a failed statement, the same on both engines. */
+
+/** Thrown by code that lost a race it can win by running again (e.g. a duplicate idempotency key). */
+export class RetryTransaction extends Error {
+  constructor(reason: string) {
+    super(`retry transaction: ${reason}`);
+  }
+}
+
+/**
+ * A write handed to `Q.defer` failed. Deferred writes travel with a later statement
+ * or the COMMIT, so without this wrapper their error would look like that later
+ * statement's own (a duplicate key in a deferred ledger entry read as a duplicate
+ * in the caller's insert, say, and answered as a replay). The wrapper carries no
+ * driver code, so `isDuplicateKey` is false for it; the unit of work fails and is
+ * rolled back, and is retried only when the cause itself is retryable (a deadlock).
+ */
+export class DeferredWriteError extends Error {
+  constructor(
+    /** The deferred statement that failed (without its values). */
+    readonly sql: string,
+    override readonly cause: unknown,
+  ) {
+    const first = sql.replace(/\s+/g, ' ').trim().slice(0, 80);
+    super(`a deferred write failed (${first}): ${String((cause as { message?: string })?.message ?? cause)}`);
+    this.name = 'DeferredWriteError';
+  }
+}
+
+// Lost connections are retried too: the database rolled the transaction back, and
+// if the loss hit the COMMIT itself, every unit of work here is idempotent on its key.
+const MYSQL_RETRYABLE = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_CHECKREAD',
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'EPIPE',
+  'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
+  'ER_SERVER_SHUTDOWN',
+]);
+
+function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: string; driverError?: { code?: string } } | undefined;
+  return e?.driverError?.code ?? e?.code;
+}
+
+/** A unique key refused the statement's own row (never true for a deferred write's failure). */
+export function isDuplicateKey(err: unknown): boolean {
+  if (err instanceof DeferredWriteError) return false;
+  const code = errorCode(err);
+  if (code === 'ER_DUP_ENTRY') return true;
+  const msg = String((err as { message?: string })?.message ?? '');
+  return /UNIQUE constraint failed/.test(msg);
+}
+
+/** Worth running the whole unit of work again: a lost race, a deadlock, a lost connection. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof RetryTransaction) return true;
+  if (err instanceof DeferredWriteError) return isRetryable(err.cause);
+  const code = errorCode(err);
+  return code !== undefined && MYSQL_RETRYABLE.has(code);
+}
