@@ -1,6 +1,6 @@
-import { DEFAULT_TIER_RULES, TierRulesSchema, tierFor, type TierRules } from '@huiyuan/shared';
+import { DEFAULT_TIER_RULES, TierRulesSchema, type TierRules } from '@huiyuan/shared';
 import { placeholders, type Database, type Q } from '../../db/database';
-import { windowStart } from '../tiers/window';
+import { tiersBelowEarned } from '../tiers/invariants';
 
 /**
  * The invariants of the design notes as set-based SQL checks. Each check returns
@@ -145,40 +145,7 @@ const tierChecks: InvariantCheck[] = [
         "SELECT value_json FROM app_config WHERE config_key = 'tiers.rules'",
       );
       const rules: TierRules = row ? TierRulesSchema.parse(JSON.parse(row.value_json)) : DEFAULT_TIER_RULES;
-      const rank = (code: string) => rules.tiers.findIndex((x) => x.code === code);
-      const bad: Record<string, unknown>[] = [];
-      for (let after = 0; bad.length < limit;) {
-        const tiers = await q.all<{ member_id: number; tier_code: string; evaluated_at: number | null }>(
-          `SELECT member_id, tier_code, evaluated_at FROM member_tiers WHERE member_id > ? ORDER BY member_id LIMIT 1000`,
-          [after],
-        );
-        if (!tiers.length) break;
-        after = Number(tiers[tiers.length - 1].member_id);
-        const entries = await q.all<{ member_id: number; delta: number; created_at: number }>(
-          `SELECT member_id, delta, created_at FROM growth_entries WHERE member_id IN (${placeholders(tiers.length)})`,
-          tiers.map((t) => t.member_id),
-        );
-        const byMember = new Map<number, { delta: number; at: number }[]>();
-        for (const e of entries)
-          byMember.set(Number(e.member_id), [
-            ...(byMember.get(Number(e.member_id)) ?? []),
-            { delta: Number(e.delta), at: Number(e.created_at) },
-          ]);
-        for (const t of tiers) {
-          const list = byMember.get(Number(t.member_id)) ?? [];
-          if (!list.length) continue;
-          const end = Math.max(Number(t.evaluated_at ?? 0), ...list.map((e) => e.at));
-          const from = windowStart(new Date(end), rules.windowMonths).getTime();
-          const growth = Math.max(
-            0,
-            list.filter((e) => e.at >= from && e.at <= end).reduce((sum, e) => sum + e.delta, 0),
-          );
-          const earned = tierFor(rules, growth).code;
-          if (rank(t.tier_code) < rank(earned))
-            bad.push({ member_id: t.member_id, stored: t.tier_code, earned, growth });
-        }
-      }
-      return bad.slice(0, limit);
+      return tiersBelowEarned(q, rules, limit);
     },
   },
 ];
