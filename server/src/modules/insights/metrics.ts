@@ -1,5 +1,8 @@
 import { addDaysToIsoDate, parseIsoDate, startOfLocalDay, type MetricsResponse } from '@huiyuan/shared';
 import type { Services } from '../services';
+import { membersPerTier } from '../tiers/store';
+import { salesByStore, salesTotals } from '../checkout/store';
+import { listStores, storeRow } from '../staff/store';
 
 const DAY_START = (date: string, tz: string) => {
   const d = parseIsoDate(date)!;
@@ -32,9 +35,7 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     const fresh = await one('SELECT COUNT(*) AS n FROM members WHERE created_at >= ? AND created_at < ?', [start, end]);
     const dau = await one(ACTIVE_SQL, [lastDay, end]);
     const mau = await one(ACTIVE_SQL, [monthStart, end]);
-    const tierRows = await q.all<{ tier_code: string; n: number }>(
-      'SELECT tier_code, COUNT(*) AS n FROM member_tiers GROUP BY tier_code',
-    );
+    const perTier = await membersPerTier(q);
     const sum = (where: string) =>
       one(
         `SELECT COALESCE(SUM(delta), 0) AS n FROM points_entries WHERE ${where} AND created_at >= ? AND created_at < ?${storeSql}`,
@@ -46,28 +47,21 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     const reversed = -(await sum("type = 'reversal'"));
     const outstanding = await one('SELECT COALESCE(SUM(balance), 0) AS n FROM points_accounts WHERE balance > 0', []);
 
-    const orders = await q.one<{ orders: number; amount: number; refunded: number; buyers: number }>(
-      `SELECT COUNT(*) AS orders, COALESCE(SUM(amount_cents), 0) AS amount, COALESCE(SUM(refunded_cents), 0) AS refunded, COUNT(DISTINCT member_id) AS buyers
-         FROM orders WHERE created_at >= ? AND created_at < ?${storeSql}`,
-      [start, end, ...storeArg],
-    );
-    const repeat = await one(
-      `SELECT COUNT(*) AS n FROM (SELECT member_id FROM orders WHERE created_at >= ? AND created_at < ?${storeSql} GROUP BY member_id HAVING COUNT(*) >= 2) r`,
-      [start, end, ...storeArg],
-    );
-    const stores = await q.all<{
-      id: number;
-      name: string;
-      orders: number;
-      amount: number;
-      buyers: number;
-      points: number;
-    }>(
-      `SELECT s.id, s.name, COUNT(o.id) AS orders, COALESCE(SUM(o.amount_cents), 0) AS amount, COUNT(DISTINCT o.member_id) AS buyers, COALESCE(SUM(o.points), 0) AS points
-         FROM stores s LEFT JOIN orders o ON o.store_id = s.id AND o.created_at >= ? AND o.created_at < ?
-        ${store === null ? '' : 'WHERE s.id = ?'} GROUP BY s.id, s.name ORDER BY s.id`,
-      [start, end, ...storeArg],
-    );
+    const sales = await salesTotals(q, start, end, store);
+    // Every store (or the one asked for), with its sales in the range joined in by id; none is 0.
+    const storeRows = store === null ? await listStores(q) : [await storeRow(q, store)].filter((s) => !!s);
+    const byStore = await salesByStore(q, start, end, store);
+    const stores = storeRows.map((s) => {
+      const x = byStore.get(Number(s.id));
+      return {
+        id: s.id,
+        name: s.name,
+        orders: x?.orders,
+        amount: x?.amountCents,
+        buyers: x?.buyers,
+        points: x?.points,
+      };
+    });
 
     const vIssued = await one('SELECT COUNT(*) AS n FROM vouchers WHERE created_at >= ? AND created_at < ?', [
       start,
@@ -103,14 +97,14 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     );
     const referrals = { invited: registered, registered, purchased };
 
-    const buyers = n(orders?.buyers);
+    const buyers = sales.buyers;
     return {
       range: { from, to, store: store === null ? null : String(store), timezone: tz },
       members: { total, new: fresh, dau, mau },
       tiers: rules.tiers.map((t) => ({
         code: t.code,
         name: t.name,
-        members: n(tierRows.find((r) => r.tier_code === t.code)?.n),
+        members: perTier.get(t.code) ?? 0,
       })),
       points: {
         issued,
@@ -125,12 +119,12 @@ export async function metrics(c: Services, from: string, to: string, store: numb
       checkin,
       referrals,
       sales: {
-        orders: n(orders?.orders),
-        amountCents: n(orders?.amount),
-        refundedCents: n(orders?.refunded),
+        orders: sales.orders,
+        amountCents: sales.amountCents,
+        refundedCents: sales.refundedCents,
         buyers,
-        repeatBuyers: repeat,
-        repeatPurchaseRate: ratio(repeat, buyers),
+        repeatBuyers: sales.repeatBuyers,
+        repeatPurchaseRate: ratio(sales.repeatBuyers, buyers),
       },
       stores: stores.map((s) => ({
         storeId: String(s.id),
