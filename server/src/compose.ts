@@ -21,6 +21,7 @@ import { Segments } from './modules/insights/segments';
 import { CheckinService } from './modules/checkin/service';
 import { BenefitService } from './modules/benefits/service';
 import { WriteOffService } from './modules/benefits/writeoff';
+import { CatalogueService } from './modules/benefits/catalogue';
 import { ReferralService } from './modules/referrals/service';
 import { OutboxWorker } from './modules/notifications/worker';
 import { Inbox } from './modules/notifications/inbox';
@@ -95,7 +96,7 @@ export function compose(
     members,
     auth: new Auth(db, tokens, clock),
     points: new PointsQueries(db),
-    staff: new StaffService(db, config.env === 'test' ? 4 : 10),
+    staff: new StaffService(db, clock, config.env === 'test' ? 4 : 10),
     checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz, (q, memberId, now) =>
       referrals.onPurchaseIn(q, memberId, now),
     ),
@@ -104,6 +105,7 @@ export function compose(
     checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
     benefits: new BenefitService(db, clock, ledger, tiers),
     writeOffs: new WriteOffService(db, clock),
+    catalogue: new CatalogueService(db, clock, tiers),
     referrals,
     tasks: new TaskService(db, clock, settings, ledger, tiers, config.businessTz),
     privacy: new PrivacyService(db, clock, members, referrals),

@@ -19,6 +19,7 @@ const SERVER_MESSAGES = {
   IDEMPOTENCY_CONFLICT: '该操作已提交过，请勿更改后重复提交',
   INSUFFICIENT_POINTS: '积分不足',
   BIRTHDAY_ALREADY_SET: '生日只能设置一次，已设置过',
+  USERNAME_TAKEN: '用户名已被占用',
   MEMBER_CODE_INVALID: '会员码无效或已过期，请会员刷新后重新出示',
   MEMBER_CODE_REPLAYED: '该会员码已使用，请会员出示新的会员码',
   STORE_REQUIRED: '该账号未绑定门店，请联系管理员',
@@ -54,34 +55,22 @@ const SERVER_MESSAGES = {
   INTERNAL: '系统开小差了，请稍后再试',
 } satisfies Record<ErrorCode, string>;
 
-/**
- * Codes the endpoints still being written are expected to add (check-in,
- * vouchers, referrals, messages, subscriptions), and codes made on the device.
- * Harmless if the server never sends them; move them up once shared/ has them.
- */
-const EXTRA_MESSAGES: Record<string, string> = {
-  REFERRAL_SELF: '不能邀请自己',
-  REFERRAL_ALREADY_BOUND: '你已经被邀请过了',
-  MESSAGE_NOT_FOUND: '消息不存在',
-  SUBSCRIPTION_INVALID: '订阅设置有误',
-  VOUCHER_NOT_REDEEMABLE: '该券不能在本店核销',
-  STAFF_DISABLED: '该店员账号已停用',
-  // Made by the client, never by the server:
+/** Codes made on the device, never by the server (see ClientErrorCode). */
+const CLIENT_MESSAGES = {
   NETWORK_ERROR: '网络不给力，请检查网络后重试',
   TIMEOUT: '请求超时，请稍后重试',
   LOGIN_FAILED: '微信登录失败，请重试',
   BAD_RESPONSE: '服务返回异常，请稍后再试',
   STAFF_LOGIN_REQUIRED: '请先登录店员账号',
   UNKNOWN: '出错了，请稍后再试',
-};
-
-export const ERROR_MESSAGES: Readonly<Record<string, string>> = { ...SERVER_MESSAGES, ...EXTRA_MESSAGES };
+} satisfies Record<ClientErrorCode, string>;
 
 /** Codes the client itself produces when no server answer is available. */
-export type ClientErrorCode =
-  'NETWORK_ERROR' | 'TIMEOUT' | 'LOGIN_FAILED' | 'BAD_RESPONSE' | 'STAFF_LOGIN_REQUIRED' | 'UNKNOWN';
+type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'LOGIN_FAILED' | 'BAD_RESPONSE' | 'STAFF_LOGIN_REQUIRED' | 'UNKNOWN';
 
-export function messageFor(code: string, status?: number): string {
+export const ERROR_MESSAGES: Readonly<Record<string, string>> = { ...SERVER_MESSAGES, ...CLIENT_MESSAGES };
+
+function messageFor(code: string, status?: number): string {
   const known = ERROR_MESSAGES[code];
   if (known) return known;
   // An unknown code from a newer server: fall back on the status class.

@@ -10,6 +10,7 @@ const MESSAGES: Record<string, string> = {
   MEMBER_NOT_FOUND: '会员不存在',
   INSUFFICIENT_POINTS: '会员积分不足',
   IDEMPOTENCY_CONFLICT: '已存在或重复提交',
+  USERNAME_TAKEN: '用户名已被占用',
   RATE_LIMITED: '操作太频繁，请稍后再试',
 };
 

@@ -1,7 +1,9 @@
 import type { Next } from 'koa';
 import type { AppKoaContext } from './state';
 import type { StaffRole } from '@huiyuan/shared';
-import { placeholders, type Database } from '../db/database';
+import type { Database } from '../db/database';
+import { accountStates } from '../modules/members/store';
+import { staffAuthRow } from '../modules/staff/store';
 import { Batcher } from '../db/batcher';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
@@ -47,12 +49,7 @@ export class Auth {
 
   private async memberRows(ids: number[]): Promise<(MemberRow | undefined)[]> {
     const unique = [...new Set(ids)];
-    const rows = await this.db.read((q) =>
-      q.all<MemberRow & { id: number }>(
-        `SELECT id, status, token_version FROM members WHERE id IN (${placeholders(unique.length)})`,
-        unique,
-      ),
-    );
+    const rows = await this.db.read((q) => accountStates(q, unique));
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
     return ids.map((id) => byId.get(id));
   }
@@ -74,12 +71,7 @@ export class Auth {
     return async (ctx: AppKoaContext, next: Next) => {
       const claims = this.tokens.verifyStaff(bearer(ctx), this.clock.now());
       const id = Number(claims.sub);
-      const row = await this.db.read((q) =>
-        q.one<{ status: string; token_version: number; role: StaffRole; store_id: number | null }>(
-          'SELECT status, token_version, role, store_id FROM staff_accounts WHERE id = ?',
-          [id],
-        ),
-      );
+      const row = await this.db.read((q) => staffAuthRow(q, id));
       if (!row || row.status !== 'active' || Number(row.token_version) !== claims.ver)
         throw new AppError('TOKEN_INVALID');
       // Role and store come from the row, not the token: a demotion takes effect at once.

@@ -222,7 +222,7 @@ export const adminEndpoints = {
     body: CreateStaff,
     response: StaffView,
     status: 201,
-    errors: ['VALIDATION_FAILED', 'IDEMPOTENCY_CONFLICT', 'NOT_FOUND'],
+    errors: ['VALIDATION_FAILED', 'USERNAME_TAKEN', 'NOT_FOUND'],
   }),
   adminPatchStaff: endpoint({
     ...op,

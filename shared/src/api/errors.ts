@@ -17,6 +17,7 @@ export const ERRORS = {
   IDEMPOTENCY_CONFLICT: { status: 409, message: 'This idempotency key was already used with different input' },
   INSUFFICIENT_POINTS: { status: 409, message: 'Not enough points' },
   BIRTHDAY_ALREADY_SET: { status: 409, message: 'The birthday can only be set once' },
+  USERNAME_TAKEN: { status: 409, message: 'This username is taken' },
   // Member code and checkout
   MEMBER_CODE_INVALID: {
     status: 400,

@@ -15,6 +15,7 @@ import type { AppContext } from '../../http/context';
 import { AppError } from '../../core/errors';
 import type { Q } from '../../db/database';
 import { toView } from '../tiers/service';
+import { auditRows } from '../audit/store';
 
 /** Operators: member search (masked), rule simulation (writes nothing), audit log. */
 export function adminMemberRoutes(r: Routes, c: AppContext): void {
@@ -119,38 +120,16 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
 
   r.add(endpoints.adminAudit, async (_ctx, { query }) =>
     c.db.read(async (q) => {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (query.action) {
-        where.push('action = ?');
-        params.push(query.action);
-      }
-      if (query.actorType) {
-        where.push('actor_type = ?');
-        params.push(query.actorType);
-      }
+      let beforeId: number | undefined;
       if (query.cursor) {
-        const id = Number(Buffer.from(query.cursor, 'base64url').toString());
-        if (!Number.isSafeInteger(id) || id <= 0)
+        beforeId = Number(Buffer.from(query.cursor, 'base64url').toString());
+        if (!Number.isSafeInteger(beforeId) || beforeId <= 0)
           throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
-        where.push('id < ?');
-        params.push(id);
       }
-      const rows = await q.all<{
-        id: number;
-        actor_type: string;
-        actor_id: number | null;
-        action: string;
-        target_type: string | null;
-        target_id: string | null;
-        before_json: string | null;
-        after_json: string | null;
-        reason: string | null;
-        request_id: string | null;
-        created_at: number;
-      }>(
-        `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${query.limit + 1}`,
-        params,
+      const rows = await auditRows(
+        q,
+        { action: query.action, actorType: query.actorType, beforeId },
+        query.limit + 1,
       );
       const page = rows.slice(0, query.limit);
       return {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { MEMBER_CODE_STEP_SECONDS, memberCode, parseMemberCode, verifyMemberCode } from '@huiyuan/shared';
-import { isDuplicateKey, sql, type Database, type Q } from '../../db/database';
+import { isDuplicateKey, type Database, type Q } from '../../db/database';
 import { AppError } from '../../core/errors';
 import { RateLimiter } from '../../core/rate-limit';
+import * as store from './store';
 
 const secretBytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
 
@@ -27,25 +28,16 @@ export class MemberCodes {
 
   /** The member's secret, created on first use (registration creates it too). */
   async secretIn(q: Q, memberId: number, now: Date): Promise<string> {
-    const row = await q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [
-      memberId,
-    ]);
-    if (row) return row.secret_hex;
-    await q.exec(
-      `${sql.insertIgnore(q.dialect)} INTO member_secrets (member_id, secret_hex, created_at) VALUES (?, ?, ?)`,
-      [memberId, randomBytes(20).toString('hex'), now.getTime()],
-    );
-    return (await q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [
-      memberId,
-    ]))!.secret_hex;
+    const existing = await store.secretOf(q, memberId);
+    if (existing) return existing;
+    await store.insertSecretIgnore(q, memberId, randomBytes(20).toString('hex'), now.getTime());
+    return (await store.secretOf(q, memberId))!;
   }
 
   async card(memberId: number, now: Date): Promise<{ secretHex: string; current: string; expiresAt: Date }> {
     // Almost always a plain read: the secret is created at registration (a transaction only for older members).
-    const existing = await this.db.read((q) =>
-      q.one<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [memberId]),
-    );
-    const secretHex = existing?.secret_hex ?? (await this.db.tx((q) => this.secretIn(q, memberId, now)));
+    const existing = await this.db.read((q) => store.secretOf(q, memberId));
+    const secretHex = existing ?? (await this.db.tx((q) => this.secretIn(q, memberId, now)));
     const stepMs = MEMBER_CODE_STEP_SECONDS * 1000;
     return {
       secretHex,
@@ -65,14 +57,9 @@ export class MemberCodes {
     };
     if (!parsed) throw fail();
     this.guard(storeId, parsed.memberId, now);
-    const row = await this.db.read((q) =>
-      q.one<{ secret_hex: string }>(
-        "SELECT s.secret_hex FROM member_secrets s JOIN members m ON m.id = s.member_id WHERE s.member_id = ? AND m.status = 'active'",
-        [parsed.memberId],
-      ),
-    );
-    if (!row) throw fail(parsed.memberId);
-    const v = verifyMemberCode(secretBytes(row.secret_hex), parsed.otp, now.getTime(), { acceptPrevious: true });
+    const secretHex = await this.db.read((q) => store.activeSecretOf(q, Number(parsed.memberId)));
+    if (!secretHex) throw fail(parsed.memberId);
+    const v = verifyMemberCode(secretBytes(secretHex), parsed.otp, now.getTime(), { acceptPrevious: true });
     if (!v.ok) throw fail(parsed.memberId);
     return { memberId: Number(parsed.memberId), step: Number(v.step) };
   }
@@ -84,10 +71,7 @@ export class MemberCodes {
     now: Date,
   ): Promise<void> {
     try {
-      await q.exec(
-        'INSERT INTO member_code_uses (member_id, step, store_id, staff_id, order_no, used_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [use.memberId, use.step, use.storeId, use.staffId, use.orderNo, now.getTime()],
-      );
+      await store.insertCodeUse(q, use, now.getTime());
     } catch (err) {
       if (isDuplicateKey(err)) throw new AppError('MEMBER_CODE_REPLAYED');
       throw err;
