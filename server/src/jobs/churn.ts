@@ -1,7 +1,7 @@
 import { addDaysToIsoDate } from '@huiyuan/shared';
 import { addToCounter, counterValue } from '../modules/caps/service';
 import type { Services } from '../modules/services';
-import { newVoucherCode } from '../modules/benefits/vouchers';
+import { giftVoucherIn } from '../modules/benefits/issue';
 import { enqueueIn } from '../modules/notifications/outbox';
 import type { JobDef } from './runner';
 
@@ -42,33 +42,14 @@ export function churnJob(c: Services): JobDef {
             const memberId = Number(id);
             let voucher: string | null = null;
             if (cfg.churnBenefitId) {
-              const b = await q.one<{ title: string; valid_days: number }>(
-                "SELECT title, valid_days FROM benefits WHERE id = ? AND status = 'active'",
-                [Number(cfg.churnBenefitId)],
-              );
-              const had = await q.one('SELECT id FROM vouchers WHERE member_id = ? AND request_key = ?', [
+              const gift = await giftVoucherIn(q, {
+                benefitId: Number(cfg.churnBenefitId),
                 memberId,
-                'churn-gift',
-              ]);
-              if (
-                b &&
-                !had &&
-                (await q.exec('UPDATE benefits SET stock_left = stock_left - 1 WHERE id = ? AND stock_left >= 1', [
-                  Number(cfg.churnBenefitId),
-                ])) === 1
-              ) {
-                await q.exec(
-                  `INSERT INTO vouchers (code, benefit_id, member_id, status, cost_points, request_key, input_hash, valid_until, created_at) VALUES (?, ?, ?, 'unused', 0, 'churn-gift', ?, ?, ?)`,
-                  [
-                    newVoucherCode(),
-                    Number(cfg.churnBenefitId),
-                    memberId,
-                    '0'.repeat(64),
-                    ctx.now.getTime() + Math.max(1, Number(b.valid_days)) * DAY_MS,
-                    ctx.now.getTime(),
-                  ],
-                );
-                voucher = b.title;
+                requestKey: 'churn-gift',
+                now: ctx.now.getTime(),
+              });
+              if (gift) {
+                voucher = gift.title ?? null;
                 gifted++;
               }
             }

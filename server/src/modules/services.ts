@@ -16,6 +16,7 @@ import type { Segments } from './insights/segments';
 import type { CheckinService } from './checkin/service';
 import type { BenefitService } from './benefits/service';
 import type { WriteOffService } from './benefits/writeoff';
+import type { CatalogueService } from './benefits/catalogue';
 import type { ReferralService } from './referrals/service';
 import type { OutboxWorker } from './notifications/worker';
 import type { Inbox } from './notifications/inbox';
@@ -48,6 +49,7 @@ export interface Services {
   checkins: CheckinService;
   benefits: BenefitService;
   writeOffs: WriteOffService;
+  catalogue: CatalogueService;
   referrals: ReferralService;
   outbox: OutboxWorker;
   inbox: Inbox;

@@ -1,37 +1,30 @@
-import { createHash } from 'node:crypto';
-import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
-import { incrementIn } from '../caps/counter';
+import type { Database, Q } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import type { Ledger } from '../points/ledger';
+import { balanceOf } from '../points/store';
 import type { TierService } from '../tiers/service';
-import { newVoucherCode, voucherView, VOUCHER_SELECT, type VoucherRow } from './vouchers';
+import { issueVoucherIn, requestHash } from './issue';
+import { benefitIn, redemptionCountsIn, returnStockIn, uncountRedemptionIn, visibleBenefitsIn } from './store';
+import {
+  cancelVoucherIn,
+  memberVouchersIn,
+  voucherByRequestKeyIn,
+  voucherIn,
+  type VoucherFilter,
+} from './store-vouchers';
+import { voucherRefusal, voucherView } from './vouchers';
 
-const DAY_MS = 86_400_000;
-const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
-
-export interface BenefitRow {
-  id: number;
-  title: string;
-  description: string | null;
-  kind: string;
-  cost_points: number;
-  stock_total: number;
-  stock_left: number;
-  per_member_limit: number;
-  min_tier: string | null;
-  visible_from: number | null;
-  visible_until: number | null;
-  valid_days: number;
-  valid_until: number | null;
-  status: string;
-}
+export type { BenefitRow } from './store';
+export { voucherRefusal } from './vouchers';
 
 /**
- * Redemption: per-member limit, points, stock and the voucher in one transaction,
- * each guarded by a conditional update (no read-modify-write, no count-then-insert).
- * The hot stock row is touched last, so its lock is held for the shortest time.
- * Idempotent on the client's key: a replay returns the first voucher.
+ * The points mall for members: the catalogue, redemption (points for a voucher),
+ * the member's vouchers and cancellation. Redemption takes the per-member limit,
+ * points, stock and the voucher in one transaction, each guarded by a conditional
+ * update (no read-modify-write, no count-then-insert); the hot stock row is touched
+ * last, so its lock is held for the shortest time. Idempotent on the client's key:
+ * a replay returns the first voucher.
  */
 export class BenefitService {
   constructor(
@@ -47,15 +40,8 @@ export class BenefitService {
     return this.db.read(async (q) => {
       const tier = await this.tiers.tierOfIn(q, memberId);
       const rank = (code: string | null) => (code === null ? -1 : rules.tiers.findIndex((t) => t.code === code));
-      const rows = await q.all<BenefitRow>(
-        `SELECT * FROM benefits WHERE status = 'active' AND (visible_from IS NULL OR visible_from <= ?) AND (visible_until IS NULL OR visible_until > ?) ORDER BY cost_points, id`,
-        [now, now],
-      );
-      const counts = await q.all<{ benefit_id: number; redeemed: number }>(
-        'SELECT benefit_id, redeemed FROM benefit_member_counts WHERE member_id = ?',
-        [memberId],
-      );
-      const mine = new Map(counts.map((c) => [Number(c.benefit_id), Number(c.redeemed)]));
+      const rows = await visibleBenefitsIn(q, now);
+      const mine = await redemptionCountsIn(q, memberId);
       return {
         items: rows.map((b) => ({
           id: String(b.id),
@@ -89,7 +75,7 @@ export class BenefitService {
       const now = this.clock.now().getTime();
       const prior = await this.replay(q, memberId, key, benefitId, now);
       if (prior) return prior;
-      const b = await q.one<BenefitRow>('SELECT * FROM benefits WHERE id = ?', [benefitId]);
+      const b = await benefitIn(q, benefitId);
       if (!b || b.status === 'deleted') throw new AppError('BENEFIT_NOT_FOUND');
       const visible =
         b.status === 'active' &&
@@ -102,96 +88,38 @@ export class BenefitService {
         if (rank(tier.code) < rank(b.min_tier))
           throw new AppError('TIER_TOO_LOW', undefined, { required: b.min_tier, yours: tier.code });
       }
-      const validUntil = Number(b.valid_days) > 0 ? now + Number(b.valid_days) * DAY_MS : Number(b.valid_until);
-      if (!(validUntil > now))
-        throw new AppError('BENEFIT_NOT_AVAILABLE', "This benefit's vouchers have already expired");
-      if (Number(b.per_member_limit) > 0) {
-        const redeemed = await incrementIn(
-          q,
-          'benefit_member_counts',
-          { benefit_id: benefitId, member_id: memberId },
-          'redeemed',
-          1,
-        );
-        if (redeemed > Number(b.per_member_limit))
-          throw new AppError('LIMIT_REACHED', undefined, { limit: Number(b.per_member_limit) });
-      }
       // The debit reports the balance after it; only a free benefit needs to read it.
-      const balance =
-        Number(b.cost_points) > 0
-          ? (
-              await this.ledger.debitIn(q, {
-                key: `redeem:${memberId}:${key}`,
-                memberId,
-                points: Number(b.cost_points),
-                type: 'debit',
-                reason: 'redemption',
-                ref: `benefit:${benefitId}`,
-              })
-            ).balanceAfter
-          : Number(
-              (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))
-                ?.balance ?? 0,
-            );
-      const took = await q.exec(
-        'UPDATE benefits SET stock_left = stock_left - 1, updated_at = ? WHERE id = ? AND stock_left >= 1',
-        [now, benefitId],
-      );
-      if (took !== 1) throw new AppError('OUT_OF_STOCK');
-      const code = newVoucherCode();
-      const id = await this.insertVoucher(q, {
-        code,
-        benefitId,
-        memberId,
-        cost: Number(b.cost_points),
-        key,
-        hash: sha([benefitId]),
-        validUntil,
-        now,
-      });
-      // Built from what was just written: no read-back on the hot path.
-      const v: VoucherRow = {
-        id,
-        code,
-        benefit_id: benefitId,
-        member_id: memberId,
-        status: 'unused',
-        cost_points: Number(b.cost_points),
-        valid_until: validUntil,
-        redeemed_at: null,
-        created_at: now,
-        title: b.title,
+      const cost = Number(b.cost_points);
+      let balance = 0;
+      const pay = async () => {
+        balance =
+          cost > 0
+            ? (
+                await this.ledger.debitIn(q, {
+                  key: `redeem:${memberId}:${key}`,
+                  memberId,
+                  points: cost,
+                  type: 'debit',
+                  reason: 'redemption',
+                  ref: `benefit:${benefitId}`,
+                })
+              ).balanceAfter
+            : ((await balanceOf(q, memberId)) ?? 0);
       };
+      const v = await issueVoucherIn(q, b, { memberId, requestKey: key, now, pay: { points: cost, run: pay } });
       return { voucher: voucherView(v, now), balance, replayed: false };
     });
   }
 
-  async vouchers(memberId: number, status: string | undefined, cursor: string | undefined, limit: number) {
+  async vouchers(memberId: number, status: VoucherFilter | undefined, cursor: string | undefined, limit: number) {
     const now = this.clock.now().getTime();
-    const where: string[] = ['v.member_id = ?'];
-    const params: unknown[] = [memberId];
-    if (status === 'unused') {
-      where.push("v.status = 'unused' AND v.valid_until > ?");
-      params.push(now);
-    }
-    if (status === 'expired') {
-      where.push("(v.status = 'expired' OR (v.status = 'unused' AND v.valid_until <= ?))");
-      params.push(now);
-    }
-    if (status === 'used' || status === 'cancelled') {
-      where.push('v.status = ?');
-      params.push(status);
-    }
+    let beforeId: number | undefined;
     if (cursor) {
-      const id = Number(Buffer.from(cursor, 'base64url').toString());
-      if (!Number.isSafeInteger(id) || id <= 0)
+      beforeId = Number(Buffer.from(cursor, 'base64url').toString());
+      if (!Number.isSafeInteger(beforeId) || beforeId <= 0)
         throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
-      where.push('v.id < ?');
-      params.push(id);
     }
-    const rows = await this.db.read((q) =>
-      q.all<VoucherRow>(`${VOUCHER_SELECT} WHERE ${where.join(' AND ')} ORDER BY v.id DESC LIMIT ${limit + 1}`, params),
-    );
+    const rows = await this.db.read((q) => memberVouchersIn(q, memberId, { status, beforeId, limit, now }));
     const page = rows.slice(0, limit);
     return {
       items: page.map((v) => voucherView(v, now)),
@@ -207,28 +135,12 @@ export class BenefitService {
   ) {
     return this.db.tx(async (q) => {
       const now = this.clock.now().getTime();
-      const v = await q.one<VoucherRow>(
-        `${VOUCHER_SELECT} WHERE v.id = ?${memberId === null ? '' : ' AND v.member_id = ?'}`,
-        memberId === null ? [voucherId] : [voucherId, memberId],
-      );
+      const v = await voucherIn(q, voucherId, memberId);
       if (!v) throw new AppError('VOUCHER_NOT_FOUND');
-      const flipped = await q.exec(
-        "UPDATE vouchers SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'unused' AND valid_until > ?",
-        [now, voucherId, now],
-      );
-      if (flipped !== 1) throw voucherRefusal(v, now);
-      await q.exec(
-        'UPDATE benefits SET stock_left = stock_left + 1, updated_at = ? WHERE id = ? AND stock_left + 1 <= stock_total',
-        [now, v.benefit_id],
-      );
-      await q.exec(
-        'UPDATE benefit_member_counts SET redeemed = redeemed - 1 WHERE benefit_id = ? AND member_id = ? AND redeemed >= 1',
-        [v.benefit_id, v.member_id],
-      );
-      let balance = Number(
-        (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [v.member_id]))!
-          .balance,
-      );
+      if (!(await cancelVoucherIn(q, voucherId, now))) throw voucherRefusal(v, now);
+      await returnStockIn(q, Number(v.benefit_id), now);
+      await uncountRedemptionIn(q, Number(v.benefit_id), Number(v.member_id));
+      let balance = (await balanceOf(q, Number(v.member_id)))!;
       if (Number(v.cost_points) > 0) {
         balance = (
           await this.ledger.creditIn(q, {
@@ -242,7 +154,7 @@ export class BenefitService {
         ).balanceAfter;
       }
       await onCancelled?.(q, Number(v.cost_points));
-      const after = (await q.one<VoucherRow>(`${VOUCHER_SELECT} WHERE v.id = ?`, [voucherId]))!;
+      const after = (await voucherIn(q, voucherId))!;
       return {
         voucher: voucherView(after, now),
         refundedPoints: Number(v.cost_points),
@@ -253,48 +165,10 @@ export class BenefitService {
   }
 
   private async replay(q: Q, memberId: number, key: string, benefitId: number, now: number) {
-    const row = await q.one<VoucherRow & { input_hash: string }>(
-      `${VOUCHER_SELECT.replace('SELECT v.id', 'SELECT v.input_hash, v.id')} WHERE v.member_id = ? AND v.request_key = ?`,
-      [memberId, key],
-    );
+    const row = await voucherByRequestKeyIn(q, memberId, key);
     if (!row) return null;
-    if (row.input_hash !== sha([benefitId])) throw new AppError('IDEMPOTENCY_CONFLICT', undefined, { key });
-    const balance = Number(
-      (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))!
-        .balance,
-    );
+    if (row.input_hash !== requestHash(benefitId)) throw new AppError('IDEMPOTENCY_CONFLICT', undefined, { key });
+    const balance = (await balanceOf(q, memberId))!;
     return { voucher: voucherView(row, now), balance, replayed: true };
   }
-
-  private async insertVoucher(
-    q: Q,
-    v: {
-      code: string;
-      benefitId: number;
-      memberId: number;
-      cost: number;
-      key: string;
-      hash: string;
-      validUntil: number;
-      now: number;
-    },
-  ): Promise<number> {
-    try {
-      return await q.insert(
-        `INSERT INTO vouchers (code, benefit_id, member_id, status, cost_points, request_key, input_hash, valid_until, created_at) VALUES (?, ?, ?, 'unused', ?, ?, ?, ?, ?)`,
-        [v.code, v.benefitId, v.memberId, v.cost, v.key, v.hash, v.validUntil, v.now],
-      );
-    } catch (err) {
-      // The same request key committed first (or, once in 2^79, a code collision): run again.
-      if (isDuplicateKey(err)) throw new RetryTransaction(`voucher for ${v.key}`);
-      throw err;
-    }
-  }
-}
-
-export function voucherRefusal(v: Pick<VoucherRow, 'status' | 'valid_until'>, now: number): AppError {
-  if (v.status === 'used') return new AppError('VOUCHER_USED');
-  if (v.status === 'cancelled') return new AppError('VOUCHER_CANCELLED');
-  if (v.status === 'expired' || Number(v.valid_until) <= now) return new AppError('VOUCHER_EXPIRED');
-  return new AppError('VOUCHER_NOT_FOUND');
 }

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { AppError } from '../../core/errors';
+import type { VoucherRow } from './store-vouchers';
+
+export type { VoucherRow } from './store-vouchers';
 
 /** Unambiguous alphabet (no 0/O, 1/I/L), 31 symbols: 16 characters carry about 79 random bits, so codes cannot be guessed. */
 const A = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** The format every voucher code has: 16 symbols of the alphabet above. */
+export const VOUCHER_CODE = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{16}$/;
 
 export function newVoucherCode(): string {
   const bytes = randomBytes(16);
@@ -14,19 +21,6 @@ export function newVoucherCode(): string {
   return out;
 }
 
-export interface VoucherRow {
-  id: number;
-  code: string;
-  benefit_id: number;
-  member_id: number;
-  status: string;
-  cost_points: number;
-  valid_until: number;
-  redeemed_at: number | null;
-  created_at: number;
-  title?: string;
-}
-
 /** Stored status plus time: an unused voucher past its date is expired even before the nightly job marks it. */
 export function effectiveStatus(
   v: Pick<VoucherRow, 'status' | 'valid_until'>,
@@ -36,6 +30,15 @@ export function effectiveStatus(
   return v.status as 'unused' | 'used' | 'expired' | 'cancelled';
 }
 
+/** Why a voucher cannot be written off or cancelled, from its state at `now`. */
+export function voucherRefusal(v: Pick<VoucherRow, 'status' | 'valid_until'>, now: number): AppError {
+  if (v.status === 'used') return new AppError('VOUCHER_USED');
+  if (v.status === 'cancelled') return new AppError('VOUCHER_CANCELLED');
+  if (v.status === 'expired' || Number(v.valid_until) <= now) return new AppError('VOUCHER_EXPIRED');
+  return new AppError('VOUCHER_NOT_FOUND');
+}
+
+/** The API shape; `redeemedAt` is the public name of the write-off time. */
 export function voucherView(v: VoucherRow, now: number) {
   return {
     id: String(v.id),
@@ -45,10 +48,7 @@ export function voucherView(v: VoucherRow, now: number) {
     status: effectiveStatus(v, now),
     costPoints: Number(v.cost_points),
     validUntil: new Date(Number(v.valid_until)).toISOString(),
-    redeemedAt: v.redeemed_at ? new Date(Number(v.redeemed_at)).toISOString() : null,
+    redeemedAt: v.written_off_at ? new Date(Number(v.written_off_at)).toISOString() : null,
     createdAt: new Date(Number(v.created_at)).toISOString(),
   };
 }
-
-export const VOUCHER_SELECT =
-  'SELECT v.id, v.code, v.benefit_id, v.member_id, v.status, v.cost_points, v.valid_until, v.redeemed_at, v.created_at, b.title FROM vouchers v JOIN benefits b ON b.id = v.benefit_id';

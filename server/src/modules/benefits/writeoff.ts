@@ -6,8 +6,9 @@ import type { Clock } from '../../core/clock';
 import { RateLimiter } from '../../core/rate-limit';
 import { audit } from '../audit/audit';
 import { requireStore } from '../checkout/service';
-import { effectiveStatus, VOUCHER_SELECT, type VoucherRow } from './vouchers';
-import { voucherRefusal } from './service';
+import { nicknameOf } from '../members/store';
+import { voucherByCodeIn, writeOffVoucherIn } from './store-vouchers';
+import { effectiveStatus, voucherRefusal } from './vouchers';
 
 /**
  * Staff write-off at the till: preview, then one conditional update from
@@ -26,24 +27,24 @@ export class WriteOffService {
     const storeId = requireStore(staff);
     const now = this.clock.now().getTime();
     this.misses.peek(`voucher-miss:${storeId}`, now);
-    const v = await this.db.read((q) =>
-      q.one<VoucherRow & { nickname: string | null }>(
-        `${VOUCHER_SELECT.replace('SELECT v.id', 'SELECT m.nickname, v.id')} JOIN members m ON m.id = v.member_id WHERE v.code = ?`,
-        [code],
-      ),
-    );
-    if (!v) {
+    const found = await this.db.read(async (q) => {
+      const v = await voucherByCodeIn(q, code);
+      const member = v && (await nicknameOf(q, Number(v.member_id)));
+      return v && member ? { ...v, nickname: member.nickname } : undefined;
+    });
+    if (!found) {
       this.misses.hit(`voucher-miss:${storeId}`, now);
       throw new AppError('VOUCHER_NOT_FOUND');
     }
-    const status = effectiveStatus(v, now);
+    const status = effectiveStatus(found, now);
     const reasons: Record<string, string> = { used: '已核销', expired: '已过期', cancelled: '已取消' };
     return {
-      code: v.code,
-      title: v.title ?? '',
+      code: found.code,
+      title: found.title ?? '',
       status,
-      validUntil: new Date(Number(v.valid_until)).toISOString(),
-      memberMaskedName: maskName(v.nickname),
+      validUntil: new Date(Number(found.valid_until)).toISOString(),
+      memberMaskedName: maskName(found.nickname),
+      // Public field name: "can be written off now".
       redeemable: status === 'unused',
       reason: reasons[status] ?? null,
     };
@@ -54,16 +55,13 @@ export class WriteOffService {
     const now = this.clock.now().getTime();
     this.misses.peek(`voucher-miss:${storeId}`, now);
     return this.db.tx(async (q) => {
-      const done = await q.exec(
-        "UPDATE vouchers SET status = 'used', redeemed_at = ?, redeemed_store_id = ?, redeemed_staff_id = ? WHERE code = ? AND status = 'unused' AND valid_until > ?",
-        [now, storeId, staff.id, code, now],
-      );
-      const v = await q.one<VoucherRow>(`${VOUCHER_SELECT} WHERE v.code = ?`, [code]);
+      const done = await writeOffVoucherIn(q, { code, storeId, staffId: staff.id, now });
+      const v = await voucherByCodeIn(q, code);
       if (!v) {
         this.misses.hit(`voucher-miss:${storeId}`, now);
         throw new AppError('VOUCHER_NOT_FOUND');
       }
-      if (done !== 1) throw voucherRefusal(v, now);
+      if (!done) throw voucherRefusal(v, now);
       await audit(
         q,
         {
