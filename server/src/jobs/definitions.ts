@@ -3,8 +3,10 @@ import type { Services } from '../modules/services';
 import { placeholders } from '../db/database';
 import { enqueueIn, enqueueManyIn } from '../modules/notifications/outbox';
 import type { JobDef } from './runner';
-import { churnJob } from './churn';
+import { churnJob, segmentsJob } from '../modules/insights/jobs';
+import { outboxJob } from '../modules/notifications/jobs';
 import { tierEvaluationJob } from '../modules/tiers/jobs';
+import { pointsExpiryJob } from '../modules/points/jobs';
 
 const CHUNK = 500;
 const DAY_MS = 86_400_000;
@@ -81,63 +83,6 @@ export function jobDefinitions(c: Services): JobDef[] {
     },
   };
 
-  const pointsExpiry: JobDef = {
-    name: 'points_expiry',
-    at: { hour: 2, minute: 0 },
-    async run(ctx) {
-      const now = ctx.now.getTime();
-      let after = Number(ctx.resumeFrom ?? 0);
-      let processed = 0;
-      let expired = 0;
-      for (;;) {
-        const members = await c.db.read((q) =>
-          q.all<{ member_id: number }>(
-            `SELECT DISTINCT member_id FROM points_lots WHERE member_id > ? AND remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY member_id LIMIT ${CHUNK}`,
-            [after, now],
-          ),
-        );
-        if (!members.length) break;
-        for (const m of members)
-          expired += await c.db.tx((q) => c.ledger.expireDueLotsIn(q, Number(m.member_id), ctx.now));
-        processed += members.length;
-        after = Number(members[members.length - 1].member_id);
-        await ctx.checkpoint(String(after), processed);
-      }
-      // Reminders a week ahead, one per member and expiry day.
-      const soon = await c.db.read((q) =>
-        q.all<{ member_id: number; expires_at: number; points: number }>(
-          `SELECT member_id, expires_at, SUM(remaining) AS points FROM points_lots
-          WHERE remaining > 0 AND expires_at > ? AND expires_at <= ? GROUP BY member_id, expires_at`,
-          [now, now + 7 * DAY_MS],
-        ),
-      );
-      let reminded = 0;
-      for (let i = 0; i < soon.length; i += CHUNK) {
-        reminded += await c.db.tx(async (q) => {
-          let n = 0;
-          for (const s of soon.slice(i, i + CHUNK)) {
-            const on = businessDate(new Date(Number(s.expires_at) - 1), c.config.businessTz);
-            if (
-              await enqueueIn(
-                q,
-                {
-                  dedupeKey: `points-expiring:${s.member_id}:${on}`,
-                  kind: 'points_expiring',
-                  memberId: Number(s.member_id),
-                  payload: { points: Number(s.points), expiresOn: on },
-                },
-                ctx.now,
-              )
-            )
-              n++;
-          }
-          return n;
-        });
-      }
-      return { processed, detail: { expiredPoints: expired, reminded } };
-    },
-  };
-
   const voucherExpiry: JobDef = {
     name: 'voucher_expiry',
     at: { hour: 2, minute: 30 },
@@ -190,27 +135,16 @@ export function jobDefinitions(c: Services): JobDef[] {
 
   return [
     birthday,
-    pointsExpiry,
+    pointsExpiryJob(c),
     voucherExpiry,
     tierEvaluationJob(c),
     churnJob(c),
-    {
-      name: 'segments',
-      at: { hour: 4, minute: 0 },
-      run: async () => ({ processed: (await c.segments.compute()).members }),
-    },
+    segmentsJob(c),
     {
       name: 'referral_settle',
       at: { hour: 5, minute: 0 },
       run: async () => ({ processed: await c.referrals.settleDue() }),
     },
-    {
-      name: 'outbox',
-      at: null,
-      run: async () => {
-        const r = await c.outbox.drain();
-        return { processed: r.claimed, detail: { ...r } };
-      },
-    },
+    outboxJob(c),
   ];
 }

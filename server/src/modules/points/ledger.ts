@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto';
 import { expiresAt, lotRemainingAfterCredit, planDebit, validatePoints, type EntryType } from '@huiyuan/shared';
-import {
-  isDuplicateKey,
-  placeholders as marks,
-  RetryTransaction,
-  type Database,
-  type Q,
-  type Step,
-} from '../../db/database';
+import { isDuplicateKey, RetryTransaction, type Database, type Q, type Step } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
+import * as store from './store';
 
 /**
  * The points ledger. Every balance change is one append-only entry written in the
@@ -44,15 +38,29 @@ export interface LedgerResult {
 /** A credit of a batch: as LedgerResult, without the entry id (not read back). */
 export type BatchCredit = Omit<LedgerResult, 'entryId'>;
 
-interface EntryRow {
-  id: number;
-  member_id: number;
-  delta: number;
-  balance_after: number;
-  input_hash: string;
+/** What one credit writes, decided by planCredits: its entry, and what its lot keeps. */
+export interface PlannedCredit {
+  entry: store.NewEntry;
+  lotRemaining: number;
 }
 
 const MAX_KEY = 160;
+
+/**
+ * The rule of a credit, once for the single and the batch path: given each
+ * credit's balance after it was added, its entry (hash, balance after) and what
+ * its lot keeps after paying off a debt (lotRemainingAfterCredit).
+ */
+export function planCredits(ops: LedgerOp[], balances: Map<number, number>, now: Date): PlannedCredit[] {
+  return ops.map((op) => {
+    const balanceAfter = balances.get(op.memberId);
+    if (balanceAfter === undefined) throw new AppError('MEMBER_NOT_FOUND');
+    return {
+      entry: newEntry(op, op.points, inputHash(op, 1), balanceAfter, now),
+      lotRemaining: lotRemainingAfterCredit(balanceAfter, op.points),
+    };
+  });
+}
 
 export class Ledger {
   constructor(
@@ -70,35 +78,33 @@ export class Ledger {
     return this.db.tx((q) => this.debitIn(q, op));
   }
 
-  /** Credit inside the caller's transaction (checkout, referral...). */
+  /**
+   * Credit inside the caller's transaction (checkout, referral...): the batch's
+   * rule for one credit, with its replay answered and its entry id read back.
+   */
   async creditIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
     this.check(op);
-    const hash = inputHash(op, 1);
-    const prior = await this.replay(q, op.key, hash);
+    const prior = await this.replay(q, op.key, inputHash(op, 1));
     if (prior) return prior;
-    const now = this.clock.now();
-    const changed = await q.exec(
-      'UPDATE points_accounts SET balance = balance + ?, updated_at = ? WHERE member_id = ?',
-      [op.points, now.getTime(), op.memberId],
-    );
-    if (changed !== 1) throw new AppError('MEMBER_NOT_FOUND');
-    const balanceAfter = await this.balanceOf(q, op.memberId);
-    const entryId = await this.insertEntry(q, op, op.points, hash, balanceAfter, now);
-    const remaining = lotRemainingAfterCredit(balanceAfter, op.points);
-    const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
-    await q.exec(
-      'INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [op.memberId, entryId, op.points, remaining, expiry ? expiry.getTime() : null, now.getTime()],
-    );
-    return { entryId, memberId: op.memberId, delta: op.points, balanceAfter, replayed: false };
+    const { planned, lots } = await this.addCredits(q, [op], []);
+    const entryId = await this.insertEntry(q, planned[0].entry);
+    await q.exec(...lots);
+    return {
+      entryId,
+      memberId: op.memberId,
+      delta: op.points,
+      balanceAfter: planned[0].entry.balanceAfter,
+      replayed: false,
+    };
   }
 
   /**
    * Many credits to distinct members in one set-based pass (batch jobs, check-ins
    * written together): one replay check, one balance UPDATE, one read of the new
    * balances, one multi-row INSERT of entries and one INSERT ... SELECT of their
-   * lots, instead of five statements per member. Same keys, hashes and lots as
-   * creditIn, so replays and reconciliation cannot tell them apart.
+   * lots, instead of five statements per member. Same rule as creditIn
+   * (planCredits), so replays and reconciliation cannot tell them apart. A key
+   * already written is skipped (not in the answer), whatever its input.
    *
    * `keysAreNew`: the caller has already taken a natural key that every one of
    * these ledger keys depends on (a check-in's (member, day) row, in this
@@ -120,67 +126,19 @@ export class Ledger {
       throw new Error('creditBatchIn takes one credit per member');
     let fresh = ops;
     if (!opts.keysAreNew) {
-      const seen = await q.all<{ idem_key: string }>(
-        `SELECT idem_key FROM points_entries WHERE idem_key IN (${marks(ops.length)})`,
+      const done = await store.takenKeys(
+        q,
         ops.map((o) => o.key),
       );
-      const done = new Set(seen.map((r) => r.idem_key));
       fresh = ops.filter((o) => !done.has(o.key));
       if (!fresh.length) {
         if (opts.alongside?.length) await q.script(opts.alongside);
         return out;
       }
     }
-    const now = this.clock.now();
-    const ids = fresh.map((o) => o.memberId);
-    // One WHEN per fresh credit: the balance delta by member here, the lot's remaining by key below.
-    const cases = fresh.map(() => 'WHEN ? THEN ?').join(' ');
-    // Round trip 1: the caller's statements, the balance update, the new balances.
-    const alongside = opts.alongside ?? [];
-    const res = await q.script([
-      ...alongside,
-      [
-        `UPDATE points_accounts SET balance = balance + CASE member_id ${cases} END, updated_at = ? WHERE member_id IN (${marks(ids.length)})`,
-        [...fresh.flatMap((o) => [o.memberId, o.points]), now.getTime(), ...ids],
-      ],
-      [`SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(ids.length)})`, ids],
-    ]);
-    const [updated, read] = res.slice(alongside.length);
-    if (updated.affected !== fresh.length) throw new AppError('MEMBER_NOT_FOUND');
-    const balances = new Map(read.rows.map((r) => [Number(r.member_id), Number(r.balance)]));
-    // Then the entries, and their lots, which take their entry ids from the entries
-    // just written; what each lot keeps after paying off a debt is still decided
-    // here, by the shared rule.
-    const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
-    const writes: Step[] = [
-      [
-        `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        fresh.flatMap((o) => [
-          o.memberId,
-          o.points,
-          o.type,
-          o.reason,
-          o.ref ?? null,
-          o.key,
-          inputHash(o, 1),
-          balances.get(o.memberId)!,
-          o.operatorId ?? null,
-          o.storeId ?? null,
-          o.note ?? null,
-          now.getTime(),
-        ]),
-      ],
-      [
-        `INSERT INTO points_lots (member_id, entry_id, earned, remaining, expires_at, created_at)
-        SELECT member_id, id, delta, CASE idem_key ${cases} END, ?, ? FROM points_entries WHERE idem_key IN (${marks(fresh.length)})`,
-        [
-          ...fresh.flatMap((o) => [o.key, lotRemainingAfterCredit(balances.get(o.memberId)!, o.points)]),
-          expiry ? expiry.getTime() : null,
-          now.getTime(),
-          ...fresh.map((o) => o.key),
-        ],
-      ],
-    ];
+    const { planned, lots } = await this.addCredits(q, fresh, opts.alongside ?? []);
+    // The entries, and their lots, which take their entry ids from the entries just written.
+    const writes: Step[] = [store.insertEntriesStep(planned.map((p) => p.entry)), lots];
     if (opts.keysAreNew) {
       // Nothing to handle here: a taken key would mean the ledger and the caller's
       // natural key disagree, an error for the whole unit. They go with the commit.
@@ -193,14 +151,46 @@ export class Ledger {
         throw err;
       }
     }
-    for (const o of fresh)
-      out.set(o.key, {
-        memberId: o.memberId,
-        delta: o.points,
-        balanceAfter: balances.get(o.memberId)!,
+    for (const p of planned)
+      out.set(p.entry.key, {
+        memberId: p.entry.memberId,
+        delta: p.entry.delta,
+        balanceAfter: p.entry.balanceAfter,
         replayed: false,
       });
     return out;
+  }
+
+  /**
+   * The shared part of every credit: in one round trip the caller's statements,
+   * the balance update and the new balances; then the plan of each credit and the
+   * statement writing their lots (sent by the caller after the entries).
+   */
+  private async addCredits(
+    q: Q,
+    fresh: LedgerOp[],
+    alongside: Step[],
+  ): Promise<{ planned: PlannedCredit[]; lots: Step }> {
+    const now = this.clock.now();
+    const ids = fresh.map((o) => o.memberId);
+    const res = await q.script([
+      ...alongside,
+      store.addToBalancesStep(
+        fresh.map((o) => ({ memberId: o.memberId, points: o.points })),
+        now.getTime(),
+      ),
+      store.balancesStep(ids),
+    ]);
+    const [updated, read] = res.slice(alongside.length);
+    if (updated.affected !== fresh.length) throw new AppError('MEMBER_NOT_FOUND');
+    const planned = planCredits(fresh, store.decodeBalances(read.rows), now);
+    const expiry = expiresAt(now, await this.settings.get('points.expiry'), this.tz);
+    const lots = store.insertLotsOfEntriesStep(
+      planned.map((p) => ({ key: p.entry.key, remaining: p.lotRemaining })),
+      expiry ? expiry.getTime() : null,
+      now.getTime(),
+    );
+    return { planned, lots };
   }
 
   /** Debit inside the caller's transaction: spends the earliest-expiring lots first; never below zero. */
@@ -226,23 +216,14 @@ export class Ledger {
     // Take the member's row lock first: every lot change of a member happens under it.
     await this.lockAccount(q, op.memberId);
     await this.expireDueLotsIn(q, op.memberId, now);
-    const changed = allowDebt
-      ? await q.exec('UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ?', [
-          op.points,
-          now.getTime(),
-          op.memberId,
-        ])
-      : await q.exec(
-          'UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?',
-          [op.points, now.getTime(), op.memberId, op.points],
-        );
+    const changed = await store.takeFromBalance(q, op.memberId, op.points, now.getTime(), allowDebt);
     if (changed !== 1)
       throw new AppError('INSUFFICIENT_POINTS', undefined, {
         needed: op.points,
         balance: await this.balanceOf(q, op.memberId),
       });
     const balanceAfter = await this.balanceOf(q, op.memberId);
-    const entryId = await this.insertEntry(q, op, -op.points, hash, balanceAfter, now);
+    const entryId = await this.insertEntry(q, newEntry(op, -op.points, hash, balanceAfter, now));
     // A debit's lots must cover it all; a claw-back takes what is there and leaves the rest as debt.
     await this.spendIn(q, entryId, op.memberId, op.points, allowDebt ? 0 : op.points, now);
     return { entryId, memberId: op.memberId, delta: -op.points, balanceAfter, replayed: false };
@@ -260,15 +241,11 @@ export class Ledger {
     wanted: number,
     now: Date,
   ): Promise<void> {
-    const lots = await q.all<{ id: number; remaining: number; expires_at: number | null; created_at: number }>(
-      'SELECT id, remaining, expires_at, created_at FROM points_lots WHERE member_id = ? AND remaining > 0',
-      [memberId],
-    );
-    const views = lots.map((l) => ({
+    const views = (await store.spendableLots(q, memberId)).map((l) => ({
       id: String(l.id),
-      remaining: Number(l.remaining),
-      expiresAt: l.expires_at === null ? null : new Date(Number(l.expires_at)),
-      createdAt: new Date(Number(l.created_at)),
+      remaining: l.remaining,
+      expiresAt: l.expiresAt === null ? null : new Date(l.expiresAt),
+      createdAt: new Date(l.createdAt),
     }));
     const points = Math.min(
       take,
@@ -287,13 +264,10 @@ export class Ledger {
    * `expire:lot:<id>`, so the nightly job and a lazy expiry never both write one).
    */
   async expireDueLotsIn(q: Q, memberId: number, now: Date): Promise<number> {
-    const due = await q.all<{ id: number; remaining: number }>(
-      'SELECT id, remaining FROM points_lots WHERE member_id = ? AND remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ?',
-      [memberId, now.getTime()],
-    );
+    const due = await store.dueLots(q, memberId, now.getTime());
     let total = 0;
     for (const lot of due) {
-      const points = Number(lot.remaining);
+      const points = lot.remaining;
       const op: LedgerOp = {
         key: `expire:lot:${lot.id}`,
         memberId,
@@ -302,97 +276,52 @@ export class Ledger {
         reason: 'points_expired',
         ref: `lot:${lot.id}`,
       };
-      if (await q.one('SELECT id FROM points_entries WHERE idem_key = ?', [op.key])) continue;
+      if (await store.keyTaken(q, op.key)) continue;
       await this.lockAccount(q, memberId);
-      const changed = await q.exec(
-        'UPDATE points_accounts SET balance = balance - ?, updated_at = ? WHERE member_id = ? AND balance >= ?',
-        [points, now.getTime(), memberId, points],
-      );
+      const changed = await store.takeFromBalance(q, memberId, points, now.getTime(), false);
       if (changed !== 1) throw new Error(`expiring lot ${lot.id} would drive member ${memberId} below zero`);
       const balanceAfter = await this.balanceOf(q, memberId);
-      const entryId = await this.insertEntry(q, op, -points, inputHash(op, -1), balanceAfter, now);
-      await this.takeFromLot(q, entryId, memberId, Number(lot.id), points);
+      const entryId = await this.insertEntry(q, newEntry(op, -points, inputHash(op, -1), balanceAfter, now));
+      await this.takeFromLot(q, entryId, memberId, lot.id, points);
       total += points;
     }
     return total;
   }
 
   private async takeFromLot(q: Q, entryId: number, memberId: number, lotId: number, points: number): Promise<void> {
-    const ok = await q.exec('UPDATE points_lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [
-      points,
-      lotId,
-      points,
-    ]);
-    if (ok !== 1) throw new RetryTransaction(`lot ${lotId} changed under us`);
-    await q.exec('INSERT INTO points_allocations (entry_id, lot_id, member_id, points) VALUES (?, ?, ?, ?)', [
-      entryId,
-      lotId,
-      memberId,
-      points,
-    ]);
+    if ((await store.takeFromLot(q, lotId, points)) !== 1) throw new RetryTransaction(`lot ${lotId} changed under us`);
+    await store.insertAllocation(q, { entryId, lotId, memberId, points });
   }
 
   private async lockAccount(q: Q, memberId: number): Promise<void> {
-    // SQLite runs one transaction at a time, so only MySQL needs (and supports) the row lock.
-    const row = await q.one(
-      `SELECT member_id FROM points_accounts WHERE member_id = ?${q.dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
-      [memberId],
-    );
-    if (!row) throw new AppError('MEMBER_NOT_FOUND');
+    if (!(await store.lockAccount(q, memberId))) throw new AppError('MEMBER_NOT_FOUND');
   }
 
   private async balanceOf(q: Q, memberId: number): Promise<number> {
-    const row = await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]);
-    if (!row) throw new AppError('MEMBER_NOT_FOUND');
-    return Number(row.balance);
+    const balance = await store.balanceOf(q, memberId);
+    if (balance === null) throw new AppError('MEMBER_NOT_FOUND');
+    return balance;
   }
 
   private async replay(q: Q, key: string, hash: string): Promise<LedgerResult | null> {
-    const row = await q.one<EntryRow>(
-      'SELECT id, member_id, delta, balance_after, input_hash FROM points_entries WHERE idem_key = ?',
-      [key],
-    );
+    const row = await store.entryByKey(q, key);
     if (!row) return null;
-    if (row.input_hash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT', undefined, { key });
+    if (row.inputHash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT', undefined, { key });
     return {
-      entryId: Number(row.id),
-      memberId: Number(row.member_id),
-      delta: Number(row.delta),
-      balanceAfter: Number(row.balance_after),
+      entryId: row.id,
+      memberId: row.memberId,
+      delta: row.delta,
+      balanceAfter: row.balanceAfter,
       replayed: true,
     };
   }
 
-  private async insertEntry(
-    q: Q,
-    op: LedgerOp,
-    delta: number,
-    hash: string,
-    balanceAfter: number,
-    now: Date,
-  ): Promise<number> {
+  private async insertEntry(q: Q, entry: store.NewEntry): Promise<number> {
     try {
-      return await q.insert(
-        `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          op.memberId,
-          delta,
-          op.type,
-          op.reason,
-          op.ref ?? null,
-          op.key,
-          hash,
-          balanceAfter,
-          op.operatorId ?? null,
-          op.storeId ?? null,
-          op.note ?? null,
-          now.getTime(),
-        ],
-      );
+      return await store.insertEntry(q, entry);
     } catch (err) {
       // Someone committed this key first: run again, and the replay check answers.
-      if (isDuplicateKey(err)) throw new RetryTransaction(`idempotency key ${op.key} taken`);
+      if (isDuplicateKey(err)) throw new RetryTransaction(`idempotency key ${entry.key} taken`);
       throw err;
     }
   }
@@ -403,6 +332,23 @@ export class Ledger {
     if (!op.key || op.key.length > MAX_KEY)
       throw new AppError('VALIDATION_FAILED', 'idempotency key must be 1-160 characters');
   }
+}
+
+function newEntry(op: LedgerOp, delta: number, hash: string, balanceAfter: number, now: Date): store.NewEntry {
+  return {
+    memberId: op.memberId,
+    delta,
+    type: op.type,
+    reason: op.reason,
+    ref: op.ref ?? null,
+    key: op.key,
+    inputHash: hash,
+    balanceAfter,
+    operatorId: op.operatorId ?? null,
+    storeId: op.storeId ?? null,
+    note: op.note ?? null,
+    createdAt: now.getTime(),
+  };
 }
 
 /** What makes two requests "the same": everything but who sent it and free-text notes. */
