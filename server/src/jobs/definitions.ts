@@ -7,6 +7,7 @@ import { churnJob, segmentsJob } from '../modules/insights/jobs';
 import { outboxJob } from '../modules/notifications/jobs';
 import { tierEvaluationJob } from '../modules/tiers/jobs';
 import { pointsExpiryJob } from '../modules/points/jobs';
+import { voucherExpiryJob } from '../modules/benefits/jobs';
 
 const CHUNK = 500;
 const DAY_MS = 86_400_000;

@@ -1,6 +1,11 @@
-import { DEFAULT_RFM_RULES, maskName, rfmScore, type Segment } from '@huiyuan/shared';
-import type { Database } from '../../db/database';
+import { DEFAULT_RFM_RULES, maskName, rfmScore } from '@huiyuan/shared';
+import type { Database, Q } from '../../db/database';
 import type { Clock } from '../../core/clock';
+import { accountStates, activeIdsRegisteredBefore, memberIdsAfter, nicknamesOf } from '../members/store';
+import { activeSince, lastActivity } from '../points/store-reads';
+import { membersWithOrdersSince, purchaseHistory } from '../checkout/store';
+import { tierCodesOf } from '../tiers/store';
+import { replaceSegments, segmentMemberIds, segmentSizes, segmentsOf, type SegmentRow } from './store';
 
 const DAY_MS = 86_400_000;
 const CHUNK = 1000;
@@ -18,9 +23,31 @@ export interface MemberRow {
 }
 
 /**
+ * Of active members registered before `cutoff`, walked by id after `after` (`scan`
+ * ids per call), those with no purchase and no points activity since `cutoff`.
+ * `last` is the last id looked at, where the next call starts (null: no more).
+ */
+export async function inactiveMembers(
+  q: Q,
+  after: number,
+  cutoff: number,
+  scan: number,
+): Promise<{ ids: number[]; last: number | null }> {
+  const ids = await activeIdsRegisteredBefore(q, after, cutoff, scan);
+  if (!ids.length) return { ids, last: null };
+  const active = await activeSince(q, ids, cutoff);
+  const bought = await membersWithOrdersSince(
+    q,
+    ids.filter((id) => !active.has(id)),
+    cutoff,
+  );
+  return { ids: ids.filter((id) => !active.has(id) && !bought.has(id)), last: ids[ids.length - 1] };
+}
+
+/**
  * RFM segments, recomputed in chunks of members (keyset on id): one aggregate
- * query over orders per chunk, scores from the shared rule, one multi-row
- * REPLACE per chunk. Nightly by the scheduler, or on demand by an operator.
+ * read of purchases per chunk, scores from the shared rule, one multi-row
+ * replace per chunk. Nightly by the scheduler, or on demand by an operator.
  */
 export class Segments {
   constructor(
@@ -35,46 +62,32 @@ export class Segments {
     let after = 0;
     let members = 0;
     for (;;) {
-      const ids = await this.db.read((q) =>
-        q.all<{ id: number }>(`SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ${CHUNK}`, [after]),
-      );
+      const ids = await this.db.read((q) => memberIdsAfter(q, after, CHUNK));
       if (!ids.length) break;
-      const first = Number(ids[0].id);
-      const last = Number(ids[ids.length - 1].id);
+      const first = ids[0];
+      const last = ids[ids.length - 1];
       await this.db.tx(async (q) => {
-        const agg = await q.all<{ member_id: number; last_at: number; orders: number; net: number }>(
-          `SELECT member_id, MAX(created_at) AS last_at, COUNT(*) AS orders, COALESCE(SUM(amount_cents - refunded_cents), 0) AS net
-             FROM orders WHERE member_id BETWEEN ? AND ? AND created_at >= ? AND refunded_cents < amount_cents GROUP BY member_id`,
-          [first, last, since],
-        );
-        const byMember = new Map(agg.map((a) => [Number(a.member_id), a]));
-        const rows: unknown[] = [];
-        for (const { id } of ids) {
-          const a = byMember.get(Number(id));
-          const recency = a ? Math.floor((now - Number(a.last_at)) / DAY_MS) : null;
-          const s = rfmScore(
-            { recencyDays: recency, frequency: a ? Number(a.orders) : 0, monetaryCents: a ? Number(a.net) : 0 },
-            DEFAULT_RFM_RULES,
-          );
-          rows.push(
-            Number(id),
-            recency ?? -1,
-            a ? Number(a.orders) : 0,
-            a ? Number(a.net) : 0,
-            s.r,
-            s.f,
-            s.m,
-            s.segment,
-            a ? Number(a.last_at) : null,
-            now,
-          );
-        }
-        const values = ids.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-        // REPLACE works the same on MySQL and SQLite: the row is the member's current score.
-        await q.exec(
-          `REPLACE INTO member_segments (member_id, recency_days, frequency, monetary_cents, r_score, f_score, m_score, segment, last_order_at, computed_at) VALUES ${values}`,
-          rows,
-        );
+        const history = await purchaseHistory(q, first, last, since);
+        const rows: SegmentRow[] = ids.map((id) => {
+          const h = history.get(id);
+          const recencyDays = h ? Math.floor((now - h.lastAt) / DAY_MS) : null;
+          const frequency = h?.orders ?? 0;
+          const monetaryCents = h?.netCents ?? 0;
+          const s = rfmScore({ recencyDays, frequency, monetaryCents }, DEFAULT_RFM_RULES);
+          return {
+            memberId: id,
+            recencyDays,
+            frequency,
+            monetaryCents,
+            r: s.r,
+            f: s.f,
+            m: s.m,
+            segment: s.segment,
+            lastOrderAt: h?.lastAt ?? null,
+            computedAt: now,
+          };
+        });
+        await replaceSegments(q, rows);
       });
       members += ids.length;
       after = last;
@@ -82,63 +95,64 @@ export class Segments {
     return { members, computedAt: new Date(now), tookMs: Date.now() - t0 };
   }
 
-  async sizes(): Promise<{ computedAt: string | null; segments: { segment: Segment; members: number }[] }> {
-    return this.db.read(async (q) => {
-      const rows = await q.all<{ segment: Segment; n: number }>(
-        'SELECT segment, COUNT(*) AS n FROM member_segments GROUP BY segment ORDER BY segment',
-      );
-      const at = await q.one<{ at: number | null }>('SELECT MAX(computed_at) AS at FROM member_segments');
-      return {
-        computedAt: at?.at ? new Date(Number(at.at)).toISOString() : null,
-        segments: rows.map((r) => ({ segment: r.segment, members: Number(r.n) })),
-      };
-    });
+  async sizes() {
+    const s = await this.db.read((q) => segmentSizes(q));
+    return { computedAt: s.computedAt ? new Date(s.computedAt).toISOString() : null, segments: s.segments };
   }
 
+  /** Active members of a segment, by id. */
   async members(segment: string, limit: number): Promise<MemberRow[]> {
-    return this.rows('s.segment = ?', [segment], limit);
+    return this.db.read(async (q) => {
+      const found: number[] = [];
+      for (let after = 0; found.length < limit;) {
+        const ids = await segmentMemberIds(q, segment, after, CHUNK);
+        if (!ids.length) break;
+        const active = new Set(
+          (await accountStates(q, ids)).filter((a) => a.status === 'active').map((a) => Number(a.id)),
+        );
+        found.push(...ids.filter((id) => active.has(id)));
+        after = ids[ids.length - 1];
+      }
+      return this.rows(q, found.slice(0, Math.floor(limit)));
+    });
   }
 
   /** Members with no purchase or points activity for `days` days (registered before that too). */
   async churn(days: number, limit: number): Promise<MemberRow[]> {
     const cutoff = this.clock.now().getTime() - days * DAY_MS;
-    return this.rows(
-      `m.created_at < ? AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.member_id = m.id AND e.type IN ('credit', 'debit', 'adjust') AND e.created_at >= ?)
-       AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.member_id = m.id AND o.created_at >= ?)`,
-      [cutoff, cutoff, cutoff],
-      limit,
-    );
+    return this.db.read(async (q) => {
+      const found: number[] = [];
+      for (let after = 0; found.length < limit;) {
+        const chunk = await inactiveMembers(q, after, cutoff, CHUNK);
+        if (chunk.last === null) break;
+        found.push(...chunk.ids);
+        after = chunk.last;
+      }
+      return this.rows(q, found.slice(0, Math.floor(limit)));
+    });
   }
 
-  private async rows(where: string, params: unknown[], limit: number): Promise<MemberRow[]> {
-    const rows = await this.db.read((q) =>
-      q.all<{
-        id: number;
-        nickname: string | null;
-        tier_code: string | null;
-        last_active: number | null;
-        recency_days: number | null;
-        frequency: number | null;
-        monetary_cents: number | null;
-        segment: string | null;
-      }>(
-        `SELECT m.id, m.nickname, t.tier_code, (SELECT MAX(e.created_at) FROM points_entries e WHERE e.member_id = m.id AND e.type IN ('credit', 'debit', 'adjust')) AS last_active,
-              s.recency_days, s.frequency, s.monetary_cents, s.segment
-         FROM members m LEFT JOIN member_tiers t ON t.member_id = m.id LEFT JOIN member_segments s ON s.member_id = m.id
-        WHERE m.status = 'active' AND ${where} ORDER BY m.id LIMIT ${Math.floor(limit)}`,
-        params,
-      ),
-    );
-    return rows.map((r) => ({
-      memberId: String(r.id),
-      maskedName: maskName(r.nickname),
-      tier: r.tier_code ?? '',
-      lastActiveAt: r.last_active ? new Date(Number(r.last_active)).toISOString() : null,
-      recencyDays: r.recency_days === null || Number(r.recency_days) < 0 ? null : Number(r.recency_days),
-      frequency: Number(r.frequency ?? 0),
-      monetaryCents: Number(r.monetary_cents ?? 0),
-      segment: r.segment ?? 'not_computed',
-    }));
+  /** The list rows of these members, in the given order: each owner read once for the whole list. */
+  private async rows(q: Q, ids: number[]): Promise<MemberRow[]> {
+    if (!ids.length) return [];
+    const names = await nicknamesOf(q, ids);
+    const tiers = await tierCodesOf(q, ids);
+    const lastActive = await lastActivity(q, ids);
+    const scores = await segmentsOf(q, ids);
+    return ids.map((id) => {
+      const s = scores.get(id);
+      const at = lastActive.get(id);
+      return {
+        memberId: String(id),
+        maskedName: maskName(names.get(id) ?? null),
+        tier: tiers.get(id) ?? '',
+        lastActiveAt: at ? new Date(at).toISOString() : null,
+        recencyDays: s?.recencyDays ?? null,
+        frequency: s?.frequency ?? 0,
+        monetaryCents: s?.monetaryCents ?? 0,
+        segment: s?.segment ?? 'not_computed',
+      };
+    });
   }
 }
 
