@@ -1,8 +1,6 @@
 import type { RefreshResponse, StaffLoginRequest, StaffLoginResponse } from '@huiyuan/shared';
-import { api, loginMember } from './client';
-import { clearMemberSession, clearStaffSession, memberSession, saveMemberSession, saveStaffSession } from './session';
-
-export { loginMember };
+import { api } from './client';
+import { clearStaffSession, memberSession, saveMemberSession, saveStaffSession } from './session';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -29,4 +27,3 @@ export async function staffLogin(body: StaffLoginRequest): Promise<StaffLoginRes
 }
 
 export const staffLogout = () => clearStaffSession();
-export const memberLogout = () => clearMemberSession();

@@ -66,7 +66,8 @@ const CLIENT_MESSAGES = {
 } satisfies Record<ClientErrorCode, string>;
 
 /** Codes the client itself produces when no server answer is available. */
-type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'LOGIN_FAILED' | 'BAD_RESPONSE' | 'STAFF_LOGIN_REQUIRED' | 'UNKNOWN';
+type ClientErrorCode =
+  'NETWORK_ERROR' | 'TIMEOUT' | 'LOGIN_FAILED' | 'BAD_RESPONSE' | 'STAFF_LOGIN_REQUIRED' | 'UNKNOWN';
 
 export const ERROR_MESSAGES: Readonly<Record<string, string>> = { ...SERVER_MESSAGES, ...CLIENT_MESSAGES };
 

@@ -1,7 +1,9 @@
 import { api } from './client';
+import type { BodyFor, ResponseFor } from './contract';
 
 /** Everything the server stores about me (the phone in full: it is my own data). */
-export const exportMyData = () => api.get<Record<string, unknown>>('/api/me/export');
+export const exportMyData = () => api.get<ResponseFor<'exportMyData'>>('/api/me/export');
 
 /** Deletes my account for good: personal data erased, sessions ended. */
-export const deleteMyAccount = () => api.post<{ deleted: true; at: string }>('/api/me/delete', { confirm: 'DELETE' });
+export const deleteMyAccount = () =>
+  api.post<ResponseFor<'deleteMe'>>('/api/me/delete', { confirm: 'DELETE' } satisfies BodyFor<'deleteMe'>);

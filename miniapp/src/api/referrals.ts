@@ -1,12 +1,16 @@
 import { api } from './client';
+import type { ResponseFor } from './contract';
 
-/** Types are local until shared/src/api has a referrals schema. */
+type Referrals = ResponseFor<'getReferrals'>;
+type Invitee = Referrals['invitees'][number];
+
 export interface ReferralMilestone {
   count: number;
   rewardLabel: string;
   reached: boolean;
 }
 
+/** What the invite page shows at the top: derived from GET /api/me/referrals. */
 export interface ReferralSummary {
   /** Goes into the share path as `?ref=`; the invitee's first login carries it back. */
   code: string;
@@ -15,27 +19,7 @@ export interface ReferralSummary {
   milestones: ReferralMilestone[];
 }
 
-export interface Invitee {
-  maskedName: string;
-  joinedAt: string;
-  rewarded: boolean;
-}
-
-export interface InviteesPage {
-  items: Invitee[];
-  nextCursor: string | null;
-}
-
-interface ServerReferrals {
-  code: string;
-  sharePath: string;
-  successful: number;
-  rules: { inviterPoints: number; inviteePoints: number; trigger: string; refundWindowDays: number };
-  milestone: { every: number; bonus: number; nextAt: number | null; remaining: number | null };
-  invitees: { maskedName: string; status: string; registeredAt: string }[];
-}
-
-const load = () => api.get<ServerReferrals>('/api/me/referrals');
+const load = () => api.get<Referrals>('/api/me/referrals');
 
 /** Milestones shown: the ones reached so far and the next one. */
 export const getReferralSummary = async (): Promise<ReferralSummary> => {
@@ -54,17 +38,11 @@ export const getReferralSummary = async (): Promise<ReferralSummary> => {
   };
 };
 
-export const getInvitees = async (_cursor?: string | null, _limit = 20): Promise<InviteesPage> => {
-  const r = await load();
-  return {
-    items: r.invitees.map((i) => ({
-      maskedName: i.maskedName,
-      joinedAt: i.registeredAt,
-      rewarded: i.status === 'rewarded',
-    })),
-    nextCursor: null,
-  };
-};
+/** The server sends every invitee at once; the cursor shape is kept for the list hook. */
+export const getInvitees = async (): Promise<{ items: Invitee[]; nextCursor: null }> => ({
+  items: (await load()).invitees,
+  nextCursor: null,
+});
 
 /** The path a share opens: the card page, with the member's code as `ref`. */
 export const sharePath = (code: string) => `/pages/index/index?ref=${encodeURIComponent(code)}`;

@@ -8,11 +8,7 @@ import { KEYS, readJson, remove, writeJson } from './storage';
  * must never be sent to /api/me nor a member token to /api/staff.
  */
 
-export interface MemberSession {
-  token: string;
-  expiresAt: string;
-  memberId: string;
-}
+export type MemberSession = Pick<LoginResponse, 'token' | 'expiresAt' | 'memberId'>;
 
 export type StaffSession = Pick<
   StaffLoginResponse,

@@ -1,14 +1,11 @@
-import type { TaskCompleted, TaskList } from '@huiyuan/shared';
-import type { z } from 'zod';
 import { api } from './client';
+import type { ResponseFor } from './contract';
 
-export type Tasks = z.infer<typeof TaskList>;
-export type TaskDone = z.infer<typeof TaskCompleted>;
-
-export const getTasks = () => api.get<Tasks>('/api/me/tasks');
+/** Tasks with their state in the current period, and how many client-reported claims are left today. */
+export const getTasks = () => api.get<ResponseFor<'listTasks'>>('/api/me/tasks');
 
 /** Completion is once per period on the server; the code and today name the operation, so retries reuse the key. */
 export const completeTask = (code: string, today: string) =>
-  api.post<TaskDone>(`/api/me/tasks/${encodeURIComponent(code)}/complete`, undefined, {
+  api.post<ResponseFor<'completeTask'>>(`/api/me/tasks/${encodeURIComponent(code)}/complete`, undefined, {
     operation: `task:${code}:${today}`,
   });

@@ -1,7 +1,14 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import { checkIn, getCheckinStatus, makeUp, type CheckinDay, type CheckinResult } from '../../api/checkin';
+import {
+  checkIn,
+  getCheckinStatus,
+  makeUp,
+  type CheckinDay,
+  type CheckinResult,
+  type MakeupResult,
+} from '../../api/checkin';
 import { useAsync } from '../../hooks/useAsync';
 import StateView from '../../components/StateView';
 import { confirm, toastError } from '../../utils/feedback';
@@ -16,11 +23,12 @@ export default function CheckinPage() {
   const status = useAsync(getCheckinStatus, []);
   const [busy, setBusy] = useState(false);
 
-  const run = async (fn: () => Promise<CheckinResult>) => {
+  const run = async (fn: () => Promise<CheckinResult | MakeupResult>) => {
     setBusy(true);
     try {
       const r = await fn();
-      const bonus = r.bonus ? `，${r.bonus.label} +${r.bonus.points}` : '';
+      // A make-up day never carries a streak bonus; a check-in may.
+      const bonus = 'bonus' in r && r.bonus > 0 ? `，连续签到奖励 +${r.bonus}` : '';
       void Taro.showToast({
         title: r.replayed ? '已签到（重复提交未重复计分）' : `签到成功 +${r.points}${bonus}`,
         icon: 'none',
@@ -37,10 +45,11 @@ export default function CheckinPage() {
   /** A missed day: pay with a make-up card when the member holds one (they are free), otherwise with points. */
   const onDay = async (d: CheckinDay) => {
     const s = status.data;
-    if (!s || busy || !d.canMakeUp || s.makeupLeft <= 0) return;
-    const payWith = s.makeupCards > 0 ? 'card' : 'points';
-    const price = payWith === 'card' ? `使用 1 张补签卡（剩 ${s.makeupCards} 张）` : `消耗 ${s.makeupCost} 积分`;
-    if (await confirm('补签', `补签 ${d.date}，${price}？本期还可补签 ${s.makeupLeft} 次`))
+    if (!s || busy || !d.canMakeUp || s.makeup.remainingInCycle <= 0) return;
+    const payWith = s.makeup.cards > 0 ? 'card' : 'points';
+    const price =
+      payWith === 'card' ? `使用 1 张补签卡（剩 ${s.makeup.cards} 张）` : `消耗 ${s.makeup.costPoints} 积分`;
+    if (await confirm('补签', `补签 ${d.date}，${price}？本期还可补签 ${s.makeup.remainingInCycle} 次`))
       await run(() => makeUp(d.date, payWith));
   };
 
@@ -63,7 +72,7 @@ export default function CheckinPage() {
                 loading={busy}
                 onClick={() => void run(() => checkIn(s.today))}
               >
-                {s.checkedInToday ? '今日已签到' : `签到领 ${s.todayPoints} 积分`}
+                {s.checkedInToday ? '今日已签到' : `签到领 ${s.todayReward.total} 积分`}
               </Button>
             </View>
             <View className="section">
@@ -72,17 +81,17 @@ export default function CheckinPage() {
                 {s.days.map((d) => (
                   <View
                     key={d.date}
-                    className={`checkin__day${d.checkedIn ? ' is-done' : ''}${d.date === s.today ? ' is-today' : ''}${d.canMakeUp ? ' is-missed' : ''}`}
+                    className={`checkin__day${d.checked ? ' is-done' : ''}${d.date === s.today ? ' is-today' : ''}${d.canMakeUp ? ' is-missed' : ''}`}
                     onClick={() => void onDay(d)}
                   >
                     <Text>{Number(d.date.slice(8))}</Text>
-                    {d.makeup && <Text className="checkin__tag">补</Text>}
+                    {d.kind === 'makeup' && <Text className="checkin__tag">补</Text>}
                   </View>
                 ))}
               </View>
               <Text className="muted">
-                点击漏签的日期可补签，本期剩余 {s.makeupLeft} 次；每次 {s.makeupCost} 积分
-                {s.makeupCards > 0 ? `，或用补签卡（持有 ${s.makeupCards} 张）` : ''}
+                点击漏签的日期可补签，本期剩余 {s.makeup.remainingInCycle} 次；每次 {s.makeup.costPoints} 积分
+                {s.makeup.cards > 0 ? `，或用补签卡（持有 ${s.makeup.cards} 张）` : ''}
               </Text>
             </View>
           </>

@@ -17,7 +17,7 @@ import './index.scss';
  */
 export default function InvitePage() {
   const summary = useAsync(getReferralSummary, []);
-  const invitees = useInfiniteList((cursor) => getInvitees(cursor, 20), []);
+  const invitees = useInfiniteList(getInvitees, []);
   useReachBottom(() => void invitees.loadMore());
 
   useShareAppMessage(() => ({
@@ -98,10 +98,10 @@ export default function InvitePage() {
           onRetry={invitees.loadMore}
         >
           {invitees.items.map((i, idx) => (
-            <View key={`${i.joinedAt}-${idx}`} className="invite__row">
+            <View key={`${i.registeredAt}-${idx}`} className="invite__row">
               <Text>{i.maskedName}</Text>
               <Text className="muted">
-                {formatDate(i.joinedAt)} 入会{i.rewarded ? ' · 已奖励' : ''}
+                {formatDate(i.registeredAt)} 入会{i.status === 'rewarded' ? ' · 已奖励' : ''}
               </Text>
             </View>
           ))}

@@ -22,7 +22,7 @@ export default function MessagesPage() {
     void Taro.stopPullDownRefresh();
   });
 
-  const isRead = (m: Message) => m.readAt !== null || readIds.has(m.id);
+  const isRead = (m: Message) => m.read || readIds.has(m.id);
 
   const open = (m: Message) => {
     setExpanded(expanded === m.id ? null : m.id);

@@ -10,14 +10,14 @@ import { formatDate } from '../../utils/format';
 import './index.scss';
 
 const TABS: { status: VoucherStatus; text: string }[] = [
-  { status: 'active', text: '可使用' },
+  { status: 'unused', text: '可使用' },
   { status: 'used', text: '已使用' },
   { status: 'expired', text: '已过期' },
 ];
 
-/** Vouchers by status; an active one opens its code for the staff to scan. */
+/** Vouchers by status; an unused one opens its code for the staff to scan. */
 export default function VouchersPage() {
-  const [tab, setTab] = useState<VoucherStatus>('active');
+  const [tab, setTab] = useState<VoucherStatus>('unused');
   const [open, setOpen] = useState<Voucher | null>(null);
   const list = useInfiniteList((cursor) => getVouchers(tab, cursor, 20), [tab]);
   useReachBottom(() => void list.loadMore());
@@ -58,15 +58,15 @@ export default function VouchersPage() {
           <View
             key={v.id}
             className={`section voucher voucher--${v.status}`}
-            onClick={() => v.status === 'active' && setOpen(v)}
+            onClick={() => v.status === 'unused' && setOpen(v)}
           >
             <Text className="voucher__title">{v.title}</Text>
             <Text className="muted">
-              {v.status === 'used' && v.usedAt
-                ? `${formatDate(v.usedAt)} 已在${v.usedStoreName ?? '门店'}使用`
+              {v.status === 'used' && v.redeemedAt
+                ? `${formatDate(v.redeemedAt)} 已在门店使用`
                 : `有效期至 ${formatDate(v.validUntil)}`}
             </Text>
-            {v.status === 'active' && <Text className="voucher__use">去使用 ›</Text>}
+            {v.status === 'unused' && <Text className="voucher__use">去使用 ›</Text>}
           </View>
         ))}
         <ListFooter

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import { Button, Image, Text, View } from '@tarojs/components';
+import { Button, Text, View } from '@tarojs/components';
 import { getBenefits, redeemBenefit, type Benefit } from '../../api/benefits';
 import { useInfiniteList } from '../../hooks/useInfiniteList';
 import StateView from '../../components/StateView';
@@ -12,9 +12,10 @@ import './index.scss';
 
 /** Why a benefit cannot be redeemed right now, in words; null when it can. */
 export function blockedReason(b: Benefit): string | null {
-  if (b.stockLeft !== null && b.stockLeft <= 0) return '已兑完';
-  if (b.perMemberLimit !== null && b.redeemedByMe >= b.perMemberLimit) return '已达兑换上限';
-  if (!b.available) return b.minTierName ? `${b.minTierName}及以上可兑` : '暂不可兑换';
+  if (b.stockLeft <= 0) return '已兑完';
+  // myRemaining is null when the benefit has no per-member limit.
+  if (b.perMemberLimit > 0 && b.myRemaining !== null && b.myRemaining <= 0) return '已达兑换上限';
+  if (b.locked) return b.minTier ? `${b.minTier.name}及以上可兑` : '暂不可兑换';
   return null;
 }
 
@@ -24,7 +25,7 @@ export function blockedReason(b: Benefit): string | null {
  * unsettled attempt, so a retry after a lost answer cannot spend twice.
  */
 export default function BenefitsPage() {
-  const list = useInfiniteList((cursor) => getBenefits(cursor, 20), []);
+  const list = useInfiniteList(getBenefits, []);
   const [busy, setBusy] = useState<string | null>(null);
 
   useReachBottom(() => void list.loadMore());
@@ -35,8 +36,8 @@ export default function BenefitsPage() {
 
   const redeem = async (b: Benefit) => {
     if (busy) return;
-    const cost = b.pointsCost > 0 ? `将使用 ${formatPoints(b.pointsCost)} 积分` : '免费领取';
-    if (!(await confirm(`兑换「${b.name}」`, `${cost}，兑换后可在「我的券」中查看`))) return;
+    const cost = b.costPoints > 0 ? `将使用 ${formatPoints(b.costPoints)} 积分` : '免费领取';
+    if (!(await confirm(`兑换「${b.title}」`, `${cost}，兑换后可在「我的券」中查看`))) return;
     setBusy(b.id);
     try {
       const r = await redeemBenefit(b.id);
@@ -63,15 +64,14 @@ export default function BenefitsPage() {
           const blocked = blockedReason(b);
           return (
             <View key={b.id} className="section benefit" data-testid="benefit">
-              {b.imageUrl ? <Image className="benefit__image" src={b.imageUrl} mode="aspectFill" lazyLoad /> : null}
               <View className="benefit__body">
-                <Text className="benefit__name">{b.name}</Text>
+                <Text className="benefit__name">{b.title}</Text>
                 <Text className="muted">{b.description}</Text>
                 <View className="benefit__foot">
                   <Text className="benefit__cost">
-                    {b.pointsCost > 0 ? `${formatPoints(b.pointsCost)} 积分` : '免费'}
+                    {b.costPoints > 0 ? `${formatPoints(b.costPoints)} 积分` : '免费'}
                   </Text>
-                  {b.stockLeft !== null && <Text className="muted">剩余 {b.stockLeft}</Text>}
+                  <Text className="muted">剩余 {b.stockLeft}</Text>
                   <Button
                     size="mini"
                     className="btn-primary"

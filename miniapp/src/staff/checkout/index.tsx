@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
-import type { CheckoutResponse } from '@huiyuan/shared';
-import { checkout, lookupMember, type MemberPreview } from '../../api/staff';
+import { checkout, lookupMember, type CheckoutResult, type MemberPreview } from '../../api/staff';
 import { isApiError } from '../../api/errors';
 import ScanInput from '../../components/ScanInput';
 import { formatCents, formatPoints, parseYuanToCents } from '../../utils/format';
@@ -18,7 +17,7 @@ const LINE_LABELS: Record<string, string> = { base: '消费积分', tier: '等�
 type Step =
   | { name: 'scan' }
   | { name: 'confirm'; code: string; member: MemberPreview }
-  | { name: 'done'; result: CheckoutResponse };
+  | { name: 'done'; result: CheckoutResult };
 
 /**
  * Counter flow: scan the member code -> see who it is -> amount + order number

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import { previewVoucher, redeemVoucher, type VoucherPreview, type VoucherRedeemResult } from '../../api/staff';
+import { previewVoucher, writeOffVoucher, type VoucherPreview, type WriteOffResult } from '../../api/staff';
 import ScanInput from '../../components/ScanInput';
 import { confirm } from '../../utils/feedback';
 import { formatDate, formatDateTime } from '../../utils/format';
@@ -10,16 +10,15 @@ import { handleStaffError, useStaffGuard } from '../guard';
 
 const SELF = ROUTES.staffVoucher;
 const STATUS_TEXT: Record<VoucherPreview['status'], string> = {
-  active: '可核销',
+  unused: '可核销',
   used: '已使用',
   expired: '已过期',
   cancelled: '已作废',
 };
 
-type Step =
-  { name: 'scan' } | { name: 'preview'; voucher: VoucherPreview } | { name: 'done'; result: VoucherRedeemResult };
+type Step = { name: 'scan' } | { name: 'preview'; voucher: VoucherPreview } | { name: 'done'; result: WriteOffResult };
 
-/** Voucher write-off: scan -> preview (who, what, valid?) -> redeem, at most once per voucher. */
+/** Voucher write-off: scan -> preview (who, what, valid?) -> write off, at most once per voucher. */
 export default function StaffVoucherPage() {
   useStaffGuard(SELF);
   const [step, setStep] = useState<Step>({ name: 'scan' });
@@ -36,11 +35,11 @@ export default function StaffVoucherPage() {
     }
   };
 
-  const redeem = async (v: VoucherPreview) => {
+  const writeOff = async (v: VoucherPreview) => {
     if (!(await confirm('核销', `确认核销「${v.title}」？核销后不可撤销`))) return;
     setBusy(true);
     try {
-      setStep({ name: 'done', result: await redeemVoucher(v.code) });
+      setStep({ name: 'done', result: await writeOffVoucher(v.code) });
     } catch (e) {
       handleStaffError(e, SELF);
     } finally {
@@ -76,13 +75,12 @@ export default function StaffVoucherPage() {
           </Text>
           <View style={{ margin: '12px 0' }}>
             <Text>{STATUS_TEXT[step.voucher.status]}</Text>
-            {step.voucher.usedAt && <Text className="muted">（{formatDateTime(step.voucher.usedAt)} 已使用）</Text>}
           </View>
           <Button
             className="btn-primary"
-            disabled={step.voucher.status !== 'active' || busy}
+            disabled={step.voucher.status !== 'unused' || busy}
             loading={busy}
-            onClick={() => void redeem((step as { voucher: VoucherPreview }).voucher)}
+            onClick={() => void writeOff((step as { voucher: VoucherPreview }).voucher)}
           >
             核销
           </Button>
@@ -93,9 +91,9 @@ export default function StaffVoucherPage() {
       )}
       {step.name === 'done' && (
         <View className="section" data-testid="voucher-done">
-          <View className="section-title">{step.result.replayed ? '该券已核销（重复提交）' : '核销成功'}</View>
+          <View className="section-title">核销成功</View>
           <Text className="muted">
-            {step.result.title} · {formatDateTime(step.result.usedAt)}
+            {step.result.title} · {formatDateTime(step.result.redeemedAt)}
           </Text>
           <Button className="btn-primary" style={{ marginTop: '16px' }} onClick={() => setStep({ name: 'scan' })}>
             继续核销
