@@ -1,4 +1,6 @@
 import { MAX_POINTS } from '../api/common';
+import { isMemberDay, type MemberDayRules } from './member-day';
+import { growthForPurchase, type TierRules } from './tiers';
 
 /** Largest single purchase we accept: 10 million yuan. Larger is a typo or an attack. */
 export const MAX_PURCHASE_CENTS = 1_000_000_000;
@@ -59,6 +61,45 @@ export function pointsForPurchase(amountCents: number, rules: EarningRules): Pur
   const total = lines.reduce((s, l) => s + l.points, 0);
   if (total > MAX_POINTS) throw new RuleError('points for one purchase exceed the maximum');
   return { total, lines };
+}
+
+/** Everything that decides what a purchase earns, apart from the member's tier. */
+export interface PurchaseRules {
+  earning: EarningRules & { excludedOrderPrefixes?: string[] };
+  memberDays: MemberDayRules;
+  tiers: TierRules;
+}
+
+export interface PurchaseEarning {
+  /** The order number starts with an excluded prefix (gift cards, deposits...): recorded, earns nothing. */
+  excluded: boolean;
+  memberDay: boolean;
+  points: PurchasePoints;
+  growth: number;
+}
+
+/**
+ * Points and growth for a purchase: the configured multipliers, then the tier's,
+ * then the member day's (on the business date of the purchase). The counter and
+ * the operator's rule simulation both call this, so they cannot disagree.
+ */
+export function earningForPurchase(
+  p: { amountCents: number; orderNo?: string; businessDate: string; tierMultiplierPercent: number },
+  rules: PurchaseRules,
+): PurchaseEarning {
+  const memberDay = isMemberDay(p.businessDate, rules.memberDays);
+  const orderNo = p.orderNo;
+  const excluded = !!orderNo && (rules.earning.excludedOrderPrefixes ?? []).some((x) => orderNo.startsWith(x));
+  if (excluded) return { excluded, memberDay, points: { total: 0, lines: [] }, growth: 0 };
+  const points = pointsForPurchase(p.amountCents, {
+    centsPerPoint: rules.earning.centsPerPoint,
+    multipliers: [
+      ...rules.earning.multipliers,
+      { code: 'tier', percent: p.tierMultiplierPercent },
+      ...(memberDay ? [{ code: 'member_day', percent: rules.memberDays.multiplierPercent }] : []),
+    ],
+  });
+  return { excluded, memberDay, points, growth: growthForPurchase(rules.tiers, p.amountCents) };
 }
 
 /** Validates a points amount for one ledger operation. */

@@ -1,13 +1,11 @@
 import {
   businessDate,
   endpoints,
+  earningForPurchase,
   evaluateTier,
-  growthForPurchase,
-  isMemberDay,
   maskName,
   maskPhone,
   parseMemberCode,
-  pointsForPurchase,
   tierFor,
 } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
@@ -15,6 +13,7 @@ import type { AppContext } from '../../http/context';
 import { AppError } from '../../core/errors';
 import type { Q } from '../../db/database';
 import { toView } from '../tiers/service';
+import { purchaseRules } from '../checkout/earning';
 import { auditRows } from '../audit/store';
 
 /** Operators: member search (masked), rule simulation (writes nothing), audit log. */
@@ -78,9 +77,9 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.adminSimulate, async (_ctx, { body }) =>
     c.db.read(async (q) => {
       const at = body.at ? new Date(body.at) : c.clock.now();
-      const earning = body.rules?.earning ?? (await c.settings.get('points.earning'));
-      const tiers = body.rules?.tiers ?? (await c.tiers.rules());
-      const memberDays = body.rules?.memberDays ?? (await c.settings.get('checkout.memberDays'));
+      // The counter's own rule (checkout/earning.ts), with the draft rules in place of the saved ones.
+      const rules = await purchaseRules(c.settings, c.tiers, body.rules ?? {});
+      const tiers = rules.tiers;
       let tierCode = body.tierCode ?? tiers.tiers[0].code;
       let growthBefore = 0;
       if (body.memberId) {
@@ -91,23 +90,19 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
       }
       const tier = tiers.tiers.find((t) => t.code === tierCode);
       if (!tier) throw new AppError('VALIDATION_FAILED', `Unknown tier ${tierCode}`, { field: 'tierCode' });
-      const memberDay = isMemberDay(businessDate(at, c.config.businessTz), memberDays);
-      const excluded = !!body.orderNo && (earning.excludedOrderPrefixes ?? []).some((p) => body.orderNo!.startsWith(p));
-      const earned = excluded
-        ? { total: 0, lines: [] }
-        : pointsForPurchase(body.amountCents, {
-            centsPerPoint: earning.centsPerPoint,
-            multipliers: [
-              ...earning.multipliers,
-              { code: 'tier', percent: toView(tier).multiplierPercent },
-              ...(memberDay ? [{ code: 'member_day', percent: memberDays.multiplierPercent }] : []),
-            ],
-          });
-      const growth = excluded ? 0 : growthForPurchase(tiers, body.amountCents);
+      const { points, growth, memberDay, excluded } = earningForPurchase(
+        {
+          amountCents: body.amountCents,
+          orderNo: body.orderNo,
+          businessDate: businessDate(at, c.config.businessTz),
+          tierMultiplierPercent: toView(tier).multiplierPercent,
+        },
+        rules,
+      );
       const decision = evaluateTier(tiers, tierCode, growthBefore + growth);
       return {
-        points: earned.total,
-        lines: earned.lines,
+        points: points.total,
+        lines: points.lines,
         growth,
         memberDay,
         excluded,
@@ -126,11 +121,7 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
         if (!Number.isSafeInteger(beforeId) || beforeId <= 0)
           throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
       }
-      const rows = await auditRows(
-        q,
-        { action: query.action, actorType: query.actorType, beforeId },
-        query.limit + 1,
-      );
+      const rows = await auditRows(q, { action: query.action, actorType: query.actorType, beforeId }, query.limit + 1);
       const page = rows.slice(0, query.limit);
       return {
         items: page.map((a) => ({

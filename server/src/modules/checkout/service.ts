@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
   businessDate,
-  growthForPurchase,
-  isMemberDay,
+  earningForPurchase,
   maskName,
   parseMemberCode,
-  pointsForPurchase,
   type CheckoutRequest,
   type CheckoutResponse,
 } from '@huiyuan/shared';
@@ -19,6 +17,7 @@ import type { TierService } from '../tiers/service';
 import type { MemberCodes } from '../card/service';
 import { audit } from '../audit/audit';
 import * as orderStore from './store';
+import { purchaseRules } from './earning';
 import { addWithinCap } from '../caps/service';
 
 export const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
@@ -67,21 +66,17 @@ export class CheckoutService {
       await this.codes.useIn(q, { memberId, step, storeId, staffId: staff.id, orderNo: req.orderNo }, now);
 
       const tier = await this.tiers.tierOfIn(q, memberId);
-      const memberDays = await this.settings.get('checkout.memberDays');
-      const earning = await this.settings.get('points.earning');
-      const memberDay = isMemberDay(date, memberDays);
       // Excluded order types (gift cards, deposits...) are recorded but earn nothing.
-      const excluded = (earning.excludedOrderPrefixes ?? []).some((p) => req.orderNo.startsWith(p));
-      const earned = excluded
-        ? { total: 0, lines: [] }
-        : pointsForPurchase(req.amountCents, {
-            centsPerPoint: earning.centsPerPoint,
-            multipliers: [
-              ...earning.multipliers,
-              { code: 'tier', percent: tier.multiplierPercent },
-              ...(memberDay ? [{ code: 'member_day', percent: memberDays.multiplierPercent }] : []),
-            ],
-          });
+      const earning = earningForPurchase(
+        {
+          amountCents: req.amountCents,
+          orderNo: req.orderNo,
+          businessDate: date,
+          tierMultiplierPercent: tier.multiplierPercent,
+        },
+        await purchaseRules(this.settings, this.tiers),
+      );
+      const earned = earning.points;
       const caps = await this.settings.get('checkout.caps');
       await addWithinCap(q, 'staff_credit', staff.id, date, earned.total, caps.perStaffDailyPoints, {
         staffId: String(staff.id),
@@ -109,7 +104,7 @@ export class CheckoutService {
             .balance,
         );
       }
-      const growth = excluded ? 0 : growthForPurchase(await this.tiers.rules(), req.amountCents);
+      const growth = earning.growth;
       const { change } =
         growth > 0
           ? await this.tiers.addGrowthIn(
