@@ -1,6 +1,6 @@
 import type { Config } from './core/config';
 import type { Logger } from './core/logger';
-import { Database, sql } from './db/database';
+import { Database } from './db/database';
 import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './core/clock';
 import { Tokens } from './http/tokens';
@@ -27,6 +27,7 @@ import { OutboxWorker } from './modules/notifications/worker';
 import { Inbox } from './modules/notifications/inbox';
 import { Subscriptions } from './modules/notifications/subscriptions';
 import { WechatMessages } from './modules/wechat/messages';
+import { dbTokenStore } from './modules/wechat/store';
 import { JobRunner } from './jobs/runner';
 import { jobDefinitions } from './jobs/definitions';
 import { TaskService } from './modules/tasks/service';
@@ -57,28 +58,7 @@ export function compose(
   // The access token lives in the database too, so every instance uses the same one.
   const wechatMessages = new WechatMessages(
     config.wechat,
-    {
-      load: async () => {
-        const row = await db.read((q) =>
-          q.one<{ token: string; expires_at: number }>(
-            "SELECT token, expires_at FROM wechat_tokens WHERE name = 'access_token'",
-          ),
-        );
-        return row ? { token: row.token, expiresAt: Number(row.expires_at) } : null;
-      },
-      save: (token, expiresAt) =>
-        db.tx(async (q) => {
-          const n = await q.exec(
-            "UPDATE wechat_tokens SET token = ?, expires_at = ?, updated_at = ? WHERE name = 'access_token'",
-            [token, expiresAt, Date.now()],
-          );
-          if (n === 0)
-            await q.exec(
-              `${sql.insertIgnore(q.dialect)} INTO wechat_tokens (name, token, expires_at, updated_at) VALUES ('access_token', ?, ?, ?)`,
-              [token, expiresAt, Date.now()],
-            );
-        }),
-    },
+    dbTokenStore(db),
     () => clock.now().getTime(),
   );
   const inbox = new Inbox(db);

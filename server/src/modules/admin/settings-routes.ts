@@ -7,8 +7,7 @@ import { audit } from '../audit/audit';
 /** Operators read and change settings; every change is validated by its schema and audited with before and after. */
 export function adminSettingsRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.adminListSettings, async () => {
-    const stored = await c.db.read((q) => q.all<{ config_key: string }>('SELECT config_key FROM app_config'));
-    const keys = new Set(stored.map((s) => s.config_key));
+    const keys = await c.settings.storedKeys();
     const items = [];
     for (const key of Object.keys(SETTINGS) as SettingKey[])
       items.push({ key, value: await c.settings.get(key), isDefault: !keys.has(key) });

@@ -1,6 +1,7 @@
-import { DEFAULT_TIER_RULES, TierRulesSchema, type TierRules } from '@huiyuan/shared';
+import type { TierRules } from '@huiyuan/shared';
 import { placeholders, type Database, type Q } from '../../db/database';
 import { tiersBelowEarned } from '../tiers/invariants';
+import { storedValue } from '../settings/settings';
 
 /**
  * The invariants of the design notes as set-based SQL checks. Each check returns
@@ -141,10 +142,7 @@ const tierChecks: InvariantCheck[] = [
   {
     name: 'tiers: stored tier never below the tier its growth earns',
     async run(q, limit) {
-      const row = await q.one<{ value_json: string }>(
-        "SELECT value_json FROM app_config WHERE config_key = 'tiers.rules'",
-      );
-      const rules: TierRules = row ? TierRulesSchema.parse(JSON.parse(row.value_json)) : DEFAULT_TIER_RULES;
+      const rules: TierRules = await storedValue(q, 'tiers.rules');
       return tiersBelowEarned(q, rules, limit);
     },
   },

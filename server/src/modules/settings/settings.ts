@@ -20,6 +20,7 @@ import {
   TierRulesSchema,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
+import * as store from './store';
 
 /**
  * Operator-tunable settings stored as JSON rows in app_config, each with a schema
@@ -49,6 +50,12 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]['schema']>;
 
+/** A setting as stored now in the caller's unit of work, uncached (reconcile checks read this). */
+export async function storedValue<K extends SettingKey>(q: Q, key: K): Promise<SettingValue<K>> {
+  const json = await store.storedJson(q, key);
+  return (json !== undefined ? SETTINGS[key].schema.parse(JSON.parse(json)) : SETTINGS[key].default) as SettingValue<K>;
+}
+
 export class Settings {
   private cache = new Map<SettingKey, { value: unknown; at: number }>();
   constructor(
@@ -59,10 +66,7 @@ export class Settings {
   async get<K extends SettingKey>(key: K): Promise<SettingValue<K>> {
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.value as SettingValue<K>;
-    const row = await this.db.read((q) =>
-      q.one<{ value_json: string }>('SELECT value_json FROM app_config WHERE config_key = ?', [key]),
-    );
-    const value = row ? SETTINGS[key].schema.parse(JSON.parse(row.value_json)) : SETTINGS[key].default;
+    const value = await this.db.read((q) => storedValue(q, key));
     this.cache.set(key, { value, at: Date.now() });
     return value as SettingValue<K>;
   }
@@ -70,21 +74,16 @@ export class Settings {
   /** Validates and stores a setting in the caller's transaction; returns the previous value for the audit log. */
   async set<K extends SettingKey>(q: Q, key: K, value: SettingValue<K>, now: Date): Promise<SettingValue<K>> {
     const parsed = SETTINGS[key].schema.parse(value);
-    const prev = await q.one<{ value_json: string }>('SELECT value_json FROM app_config WHERE config_key = ?', [key]);
+    const prev = await store.storedJson(q, key);
     const json = JSON.stringify(parsed);
-    if (prev)
-      await q.exec('UPDATE app_config SET value_json = ?, updated_at = ? WHERE config_key = ?', [
-        json,
-        now.getTime(),
-        key,
-      ]);
-    else
-      await q.exec('INSERT INTO app_config (config_key, value_json, updated_at) VALUES (?, ?, ?)', [
-        key,
-        json,
-        now.getTime(),
-      ]);
+    if (prev !== undefined) await store.updateJson(q, key, json, now.getTime());
+    else await store.insertJson(q, key, json, now.getTime());
     this.cache.delete(key);
-    return (prev ? JSON.parse(prev.value_json) : SETTINGS[key].default) as SettingValue<K>;
+    return (prev !== undefined ? JSON.parse(prev) : SETTINGS[key].default) as SettingValue<K>;
+  }
+
+  /** Keys an operator has set; the others use their defaults. */
+  async storedKeys(): Promise<Set<string>> {
+    return new Set(await this.db.read((q) => store.storedKeys(q)));
   }
 }
