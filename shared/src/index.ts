@@ -1,5 +1,6 @@
 export * from './api/errors';
 export * from './api/common';
+export * from './api/idempotency';
 export * from './api/auth';
 export * from './api/me';
 export * from './api/points';

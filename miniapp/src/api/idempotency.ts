@@ -1,3 +1,4 @@
+import { isIdempotencyKey } from '@huiyuan/shared/src/api/idempotency';
 import { KEYS, readJson, remove, writeJson } from './storage';
 
 /**
@@ -12,7 +13,7 @@ import { KEYS, readJson, remove, writeJson } from './storage';
  * definitive refusal, so the next intentional repeat gets a new key.
  */
 
-/** 8-64 of [A-Za-z0-9_.:-], the server's Idempotency-Key rule. */
+/** A new key: about 21 of [a-z0-9-], within the server's Idempotency-Key rule (shared `isIdempotencyKey`). */
 export function newKey(): string {
   const g = globalThis as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } };
   const bytes = new Uint8Array(12);
@@ -41,7 +42,8 @@ const MAX_AGE_MS = 24 * 3600_000;
 /** The key for this operation: the stored one if an earlier attempt left it, else a new one, persisted now. */
 export function keyFor(operation: string, now = Date.now()): string {
   const stored = readJson<StoredOp>(storageKey(operation));
-  if (stored?.key && now - stored.createdAt < MAX_AGE_MS) return stored.key;
+  // A stored key the server would refuse (left by an older build, say) is replaced rather than retried.
+  if (stored && isIdempotencyKey(stored.key) && now - stored.createdAt < MAX_AGE_MS) return stored.key;
   const key = newKey();
   writeJson(storageKey(operation), { key, createdAt: now } satisfies StoredOp);
   return key;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERRORS, ErrorBody, endpoints, type Endpoint } from '@huiyuan/shared';
+import { ERRORS, ErrorBody, IDEMPOTENCY_KEY_PATTERN, endpoints, type Endpoint } from '@huiyuan/shared';
 
 type Json = Record<string, unknown>;
 
@@ -26,7 +26,7 @@ function operation(name: string, e: Endpoint): Json {
       in: 'header',
       required: true,
       description: 'Made by the client, stored before sending, reused on every retry of the same operation',
-      schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,64}$' },
+      schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
     });
   }
   const codes = new Set(e.errors ?? []);

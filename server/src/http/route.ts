@@ -1,7 +1,14 @@
 import type Router from '@koa/router';
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { z } from 'zod';
-import type { BodyOf, Endpoint, QueryOf, ResponseOf } from '@huiyuan/shared';
+import {
+  IDEMPOTENCY_KEY_RULE,
+  isIdempotencyKey,
+  type BodyOf,
+  type Endpoint,
+  type QueryOf,
+  type ResponseOf,
+} from '@huiyuan/shared';
 import { AppError } from '../core/errors';
 import type { Auth } from './auth';
 import type { BaseState, RouteContext } from './state';
@@ -15,8 +22,6 @@ export interface Input<E extends Endpoint> {
 }
 
 export type Handler<E extends Endpoint> = (ctx: RouteContext<E>, input: Input<E>) => Promise<ResponseOf<E>>;
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,64}$/;
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
@@ -64,8 +69,8 @@ export class Routes {
       };
       if (e.idempotencyKey) {
         const key = ctx.get('idempotency-key');
-        if (!IDEMPOTENCY_KEY.test(key))
-          throw new AppError('VALIDATION_FAILED', 'Send an Idempotency-Key header (8-64 of A-Z a-z 0-9 _ . : -)', {
+        if (!isIdempotencyKey(key))
+          throw new AppError('VALIDATION_FAILED', `Send an Idempotency-Key header (${IDEMPOTENCY_KEY_RULE})`, {
             field: 'Idempotency-Key',
           });
         input.idempotencyKey = key;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { Id, IsoDate } from './common';
+import { Id, IdempotencyKey, IsoDate } from './common';
 
 /** Daily check-in: one per business day, streak bonuses, make-up days. */
 export const CheckinQuery = z.strictObject({
@@ -62,11 +62,7 @@ export const MakeupResult = z.object({
 export const GrantMakeupCardsRequest = z.strictObject({
   cards: z.int().min(1).max(31),
   reason: z.string().trim().min(2).max(200),
-  idempotencyKey: z
-    .string()
-    .min(8)
-    .max(64)
-    .regex(/^[A-Za-z0-9_.:-]+$/),
+  idempotencyKey: IdempotencyKey,
 });
 export const GrantMakeupCardsResult = z.object({
   memberId: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime, Points, SignedPoints } from './common';
+import { Id, IdempotencyKey, IsoDateTime, Points, SignedPoints } from './common';
 
 export const EntryType = z.enum(['credit', 'debit', 'expire', 'adjust', 'reversal']);
 export type EntryType = z.infer<typeof EntryType>;
@@ -37,11 +37,7 @@ export const AdjustPointsRequest = z.strictObject({
   memberId: Id,
   delta: SignedPoints.refine((n) => n !== 0, 'Must not be zero'),
   reason: z.string().trim().min(2).max(200).describe('Why: kept in the ledger and the audit log'),
-  idempotencyKey: z
-    .string()
-    .min(8)
-    .max(64)
-    .regex(/^[A-Za-z0-9_.:-]+$/),
+  idempotencyKey: IdempotencyKey,
 });
 export type AdjustPointsRequest = z.infer<typeof AdjustPointsRequest>;
 
