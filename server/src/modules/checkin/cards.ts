@@ -1,6 +1,7 @@
 import { isDuplicateKey, RetryTransaction, type Q } from '../../db/database';
-import { incrementIn } from '../caps/counter';
 import { AppError } from '../../core/errors';
+import { memberExists } from '../members/store';
+import { addCards, cardCount, cardEntry, insertCardEntry, takeCard, type CardEntry } from './store-cards';
 
 /**
  * Make-up cards (补签卡). Like points, they are entries with unique keys plus a
@@ -18,65 +19,64 @@ export interface CardGrant {
   note?: string | null;
 }
 
-export async function cardsOf(q: Q, memberId: number): Promise<number> {
-  return Number(
-    (await q.one<{ cards: number }>('SELECT cards FROM makeup_cards WHERE member_id = ?', [memberId]))?.cards ?? 0,
-  );
+export const cardsOf = cardCount;
+
+/** The entry key of the card that paid for a make-up of `date`. */
+export const makeupEntryKey = (date: string) => `makeup:${date}`;
+
+/** Whether a card paid for the member's make-up of `date`. */
+export async function cardPaidFor(q: Q, memberId: number, date: string): Promise<boolean> {
+  return !!(await cardEntry(q, memberId, makeupEntryKey(date)));
 }
 
+/** Grants cards once per key (a replay answers with the current count; the same key with other cards is a conflict). */
 export async function grantCardsIn(
   q: Q,
   g: CardGrant,
   now: Date,
 ): Promise<{ granted: number; cards: number; replayed: boolean }> {
   const entryKey = `grant:${g.key}`;
-  const prior = await q.one<{ delta: number; reason: string }>(
-    'SELECT delta, reason FROM makeup_card_entries WHERE member_id = ? AND entry_key = ?',
-    [g.memberId, entryKey],
-  );
+  const prior = await cardEntry(q, g.memberId, entryKey);
   if (prior) {
     // Same key, different grant: refuse rather than guess which one was meant.
-    if (Number(prior.delta) !== g.cards || prior.reason !== g.reason)
+    if (prior.delta !== g.cards || prior.reason !== g.reason)
       throw new AppError('IDEMPOTENCY_CONFLICT', undefined, { key: g.key });
-    return { granted: g.cards, cards: await cardsOf(q, g.memberId), replayed: true };
+    return { granted: g.cards, cards: await cardCount(q, g.memberId), replayed: true };
   }
-  if (!(await q.one('SELECT id FROM members WHERE id = ?', [g.memberId]))) throw new AppError('MEMBER_NOT_FOUND');
-  await insertEntry(q, g.memberId, entryKey, g.cards, g.reason, g.operatorId, g.note ?? null, now);
-  const cards = await incrementIn(q, 'makeup_cards', { member_id: g.memberId }, 'cards', g.cards, {
-    updated_at: now.getTime(),
-  });
+  if (!(await memberExists(q, g.memberId))) throw new AppError('MEMBER_NOT_FOUND');
+  await insertEntry(
+    q,
+    {
+      memberId: g.memberId,
+      key: entryKey,
+      delta: g.cards,
+      reason: g.reason,
+      operatorId: g.operatorId,
+      note: g.note ?? null,
+    },
+    now,
+  );
+  const cards = await addCards(q, g.memberId, g.cards, now);
   return { granted: g.cards, cards, replayed: false };
 }
 
 /** Uses one card for a make-up of `date`; false (nothing written) when the member has none. */
 export async function spendCardIn(q: Q, memberId: number, date: string, now: Date): Promise<boolean> {
-  const used = await q.exec(
-    'UPDATE makeup_cards SET cards = cards - 1, updated_at = ? WHERE member_id = ? AND cards >= 1',
-    [now.getTime(), memberId],
+  if (!(await takeCard(q, memberId, now))) return false;
+  await insertEntry(
+    q,
+    { memberId, key: makeupEntryKey(date), delta: -1, reason: 'checkin_makeup', operatorId: null, note: null },
+    now,
   );
-  if (used !== 1) return false;
-  await insertEntry(q, memberId, `makeup:${date}`, -1, 'checkin_makeup', null, null, now);
   return true;
 }
 
-async function insertEntry(
-  q: Q,
-  memberId: number,
-  key: string,
-  delta: number,
-  reason: string,
-  operatorId: number | null,
-  note: string | null,
-  now: Date,
-): Promise<void> {
+async function insertEntry(q: Q, e: CardEntry, now: Date): Promise<void> {
   try {
-    await q.exec(
-      'INSERT INTO makeup_card_entries (member_id, entry_key, delta, reason, operator_id, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [memberId, key, delta, reason, operatorId, note, now.getTime()],
-    );
+    await insertCardEntry(q, e, now);
   } catch (err) {
     // Committed by someone else meanwhile: run again, and the replay check answers.
-    if (isDuplicateKey(err)) throw new RetryTransaction(`card entry ${key} taken`);
+    if (isDuplicateKey(err)) throw new RetryTransaction(`card entry ${e.key} taken`);
     throw err;
   }
 }

@@ -1,6 +1,8 @@
 import { addDaysToIsoDate, cycleStart, rewardFor, streakAt, type CheckinRules } from '@huiyuan/shared';
-import { isDuplicateKey, placeholders as marks, RetryTransaction, type Q, type Step } from '../../db/database';
+import { isDuplicateKey, RetryTransaction, type Q, type Step } from '../../db/database';
+import { daysOfPairs, daysStep, decodeDays, decodeKeys, insertDaysStep, insertKeysStep, keysStep } from './store';
 import type { Ledger, LedgerOp } from '../points/ledger';
+import { balancesOf } from '../points/store';
 import type { TierService } from '../tiers/service';
 
 /** One tap on "check in": the business date and instant come from the server clock when it arrived. */
@@ -67,21 +69,17 @@ export async function checkinBatchIn(
   // members' days in the streak window (today's row means a replay).
   const keyed = reqs.filter((r) => r.key);
   const from = streakWindowStart(date, rules.cycle);
-  const reads: Step[] = [
-    [
-      `SELECT member_id, business_date, streak, points FROM checkins WHERE member_id IN (${marks(memberIds.length)}) AND business_date >= ? AND business_date <= ?`,
-      [...memberIds, from, date],
-    ],
-  ];
-  if (keyed.length) {
-    reads.push([
-      `SELECT member_id, request_key, business_date FROM checkin_requests WHERE member_id IN (${marks(memberIds.length)}) AND request_key IN (${marks(keyed.length)})`,
-      [...memberIds, ...keyed.map((r) => r.key)],
-    ]);
-  }
-  const [{ rows: days }, keyRows] = await q.script(reads);
+  const reads: Step[] = [daysStep(memberIds, from, date)];
+  if (keyed.length)
+    reads.push(
+      keysStep(
+        memberIds,
+        keyed.map((r) => r.key!),
+      ),
+    );
+  const [dayRows, keyRows] = await q.script(reads);
   const known = new Map<string, string>();
-  for (const r of keyRows?.rows ?? []) known.set(`${r.member_id}:${r.request_key}`, String(r.business_date));
+  for (const k of keyRows ? decodeKeys(keyRows) : []) known.set(`${k.memberId}:${k.key}`, k.date);
   const earlierDay = (r: CheckinRequest) => {
     const d = r.key ? known.get(`${r.memberId}:${r.key}`) : undefined;
     return d !== undefined && d !== date ? d : undefined;
@@ -89,12 +87,10 @@ export async function checkinBatchIn(
 
   const checked = new Map<number, Set<string>>();
   const todays = new Map<number, Stored>();
-  for (const d of days) {
-    const m = Number(d.member_id);
-    const day = String(d.business_date);
-    if (!checked.has(m)) checked.set(m, new Set());
-    checked.get(m)!.add(day);
-    if (day === date) todays.set(m, { streak: Number(d.streak), points: Number(d.points) });
+  for (const d of decodeDays(dayRows)) {
+    if (!checked.has(d.memberId)) checked.set(d.memberId, new Set());
+    checked.get(d.memberId)!.add(d.date);
+    if (d.date === date) todays.set(d.memberId, { streak: d.streak, points: d.points });
   }
 
   // 3. New days: members with a request that is not a retry of an earlier day, and no row today yet.
@@ -112,20 +108,18 @@ export async function checkinBatchIn(
   // the database with the ledger's balance update, in one round trip.
   const writes: Step[] = [];
   if (fresh.length) {
-    writes.push([
-      `INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES ${fresh.map(() => "(?, ?, 'normal', ?, ?, ?)").join(', ')}`,
-      fresh.flatMap((m) => [m, date, made.get(m)!.streak, made.get(m)!.total, now.getTime()]),
-    ]);
+    writes.push(
+      insertDaysStep(
+        fresh.map((m) => ({ memberId: m, date, streak: made.get(m)!.streak, points: made.get(m)!.total })),
+        now,
+      ),
+    );
   }
-  const newKeys = new Map<string, [number, string]>();
+  const newKeys = new Map<string, { memberId: number; key: string; date: string }>();
   for (const r of keyed)
-    if (!known.has(`${r.memberId}:${r.key}`)) newKeys.set(`${r.memberId}:${r.key}`, [r.memberId, r.key!]);
-  if (newKeys.size) {
-    writes.push([
-      `INSERT INTO checkin_requests (member_id, request_key, business_date, created_at) VALUES ${[...newKeys.values()].map(() => '(?, ?, ?, ?)').join(', ')}`,
-      [...newKeys.values()].flatMap(([m, k]) => [m, k, date, now.getTime()]),
-    ]);
-  }
+    if (!known.has(`${r.memberId}:${r.key}`))
+      newKeys.set(`${r.memberId}:${r.key}`, { memberId: r.memberId, key: r.key!, date });
+  if (newKeys.size) writes.push(insertKeysStep([...newKeys.values()], now));
   const balances = new Map<number, number>();
   try {
     if (fresh.length) {
@@ -155,21 +149,11 @@ export async function checkinBatchIn(
     .map((r) => [r.memberId, earlierDay(r)] as const)
     .filter((x): x is readonly [number, string] => x[1] !== undefined);
   if (wanted.length) {
-    const rows = await q.all<{ member_id: number; business_date: string; streak: number; points: number }>(
-      `SELECT member_id, business_date, streak, points FROM checkins WHERE member_id IN (${marks(wanted.length)}) AND business_date IN (${marks(wanted.length)})`,
-      [...wanted.map((w) => w[0]), ...wanted.map((w) => w[1])],
-    );
-    for (const r of rows)
-      earlier.set(`${r.member_id}:${r.business_date}`, { streak: Number(r.streak), points: Number(r.points) });
+    for (const r of await daysOfPairs(q, wanted))
+      earlier.set(`${r.memberId}:${r.date}`, { streak: r.streak, points: r.points });
   }
   const needBalance = memberIds.filter((m) => !balances.has(m));
-  if (needBalance.length) {
-    const rows = await q.all<{ member_id: number; balance: number }>(
-      `SELECT member_id, balance FROM points_accounts WHERE member_id IN (${marks(needBalance.length)})`,
-      needBalance,
-    );
-    for (const r of rows) balances.set(Number(r.member_id), Number(r.balance));
-  }
+  if (needBalance.length) for (const [m, b] of await balancesOf(q, needBalance)) balances.set(m, b);
 
   const answered = new Set<number>();
   return reqs.map((r) => {

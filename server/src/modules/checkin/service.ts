@@ -17,11 +17,16 @@ import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
+import { balanceOf } from '../points/store';
+import { deltaOfKey } from '../points/store-reads';
 import type { TierService } from '../tiers/service';
 import { addWithinCap, counterValue } from '../caps/service';
 import { Batcher, type BatcherOptions } from '../../db/batcher';
 import { checkinBatchIn, splitReward, streakWindowStart, type CheckinOutcome, type CheckinRequest } from './daily';
-import { cardsOf, spendCardIn } from './cards';
+import { cardPaidFor, cardsOf, grantCardsIn, spendCardIn, type CardGrant } from './cards';
+import { checkedDates, dayOf, daysOf, insertMakeupDay } from './store';
+import { registeredAt } from '../members/store';
+import { audit } from '../audit/audit';
 import './invariants'; // registers the check-in checks with reconcile
 
 const MAKEUP_REASONS: Record<string, string> = {
@@ -140,10 +145,7 @@ export class CheckinService {
     const today = businessDate(now, this.tz);
     const rules = await this.settings.get('checkin.rules');
     return this.db.tx(async (q) => {
-      const prior = await q.one<{ kind: string }>(
-        'SELECT kind FROM checkins WHERE member_id = ? AND business_date = ?',
-        [memberId, date],
-      );
+      const prior = await dayOf(q, memberId, date);
       if (prior?.kind === 'makeup') return this.makeupReplay(q, rules, memberId, date, today);
       const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
       const refusal = canMakeUp(rules, today, date, checked, 0);
@@ -159,10 +161,7 @@ export class CheckinService {
       const streak = streakAt(checked, date, rules.cycle);
       const reward = rewardFor(rules, 1); // a made-up day earns the base reward, never a streak bonus
       try {
-        await q.exec(
-          "INSERT INTO checkins (member_id, business_date, kind, streak, points, created_at) VALUES (?, ?, 'makeup', ?, ?, ?)",
-          [memberId, date, streak, reward.base, now.getTime()],
-        );
+        await insertMakeupDay(q, memberId, date, streak, reward.base, now);
       } catch (err) {
         if (isDuplicateKey(err)) throw new RetryTransaction(`make-up ${memberId} ${date} taken`); // the rerun answers from the committed row
         throw err;
@@ -212,27 +211,48 @@ export class CheckinService {
   }
 
   private async makeupReplay(q: Q, rules: CheckinRules, memberId: number, date: string, today: string) {
-    const row = (await q.one<{ points: number }>(
-      'SELECT points FROM checkins WHERE member_id = ? AND business_date = ?',
-      [memberId, date],
-    ))!;
-    const paid = await q.one<{ delta: number }>('SELECT delta FROM points_entries WHERE idem_key = ?', [
-      `makeup-pay:${memberId}:${date}`,
-    ]);
-    const card = await q.one('SELECT entry_key FROM makeup_card_entries WHERE member_id = ? AND entry_key = ?', [
-      memberId,
-      `makeup:${date}`,
-    ]);
+    const row = (await dayOf(q, memberId, date))!;
+    const paid = await deltaOfKey(q, `makeup-pay:${memberId}:${date}`);
+    const card = await cardPaidFor(q, memberId, date);
     const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
     return {
       date,
-      points: Number(row.points),
-      paidPoints: paid ? -Number(paid.delta) : 0,
+      points: row.points,
+      paidPoints: paid !== undefined ? -paid : 0,
       paidCards: card ? 1 : 0,
       balance: await this.balance(q, memberId),
       streak: currentStreak(checked, today, rules.cycle),
       replayed: true,
     };
+  }
+
+  /**
+   * An operator grants make-up cards, once per form key (a replay answers with the
+   * current count and is not audited again).
+   */
+  async grantCards(grant: Omit<CardGrant, 'reason'> & { operatorId: number }, requestId?: string) {
+    const now = this.clock.now();
+    return this.db.tx(async (q) => {
+      const out = await grantCardsIn(q, { ...grant, reason: 'operator_grant' }, now);
+      if (!out.replayed) {
+        await audit(
+          q,
+          {
+            actorType: 'operator',
+            actorId: grant.operatorId,
+            action: 'checkin.makeup_cards.grant',
+            targetType: 'member',
+            targetId: grant.memberId,
+            before: { cards: out.cards - out.granted },
+            after: { cards: out.cards },
+            reason: grant.note ?? undefined,
+            requestId,
+          },
+          now,
+        );
+      }
+      return out;
+    });
   }
 
   /** The month calendar (each day: checked, how, points, whether it can be made up), streak, today's state, next bonus. */
@@ -243,11 +263,7 @@ export class CheckinService {
     const first = `${m}-01`;
     const last = addDaysToIsoDate(`${addDaysToIsoDate(first, 31).slice(0, 8)}01`, -1);
     return this.db.read(async (q) => {
-      const rows = await q.all<{ business_date: string; kind: 'normal' | 'makeup'; points: number }>(
-        'SELECT business_date, kind, points FROM checkins WHERE member_id = ? AND business_date >= ? AND business_date <= ?',
-        [memberId, first, last],
-      );
-      const byDate = new Map(rows.map((r) => [r.business_date, r]));
+      const byDate = new Map((await daysOf(q, memberId, first, last)).map((r) => [r.date, r]));
       // Streak and make-up eligibility depend on the current cycle, whichever month is shown.
       const checked = await this.checkedDays(q, memberId, streakWindowStart(today, rules.cycle), today);
       const done = checked.has(today);
@@ -256,11 +272,8 @@ export class CheckinService {
       const cards = await cardsOf(q, memberId);
       let todayReward;
       if (done) {
-        const row = await q.one<{ points: number }>(
-          'SELECT points FROM checkins WHERE member_id = ? AND business_date = ?',
-          [memberId, today],
-        );
-        todayReward = splitReward(rules, streak, Number(row!.points));
+        const row = await dayOf(q, memberId, today);
+        todayReward = splitReward(rules, streak, row!.points);
       } else {
         const multiplier = rules.tierMultiplier ? (await this.tiers.tierOfIn(q, memberId)).multiplierPercent : 100;
         todayReward = rewardFor(rules, streak + 1, multiplier);
@@ -297,22 +310,15 @@ export class CheckinService {
 
   /** The business date the member registered on. */
   private async joinedOn(q: Q, memberId: number): Promise<string> {
-    const row = await q.one<{ created_at: number }>('SELECT created_at FROM members WHERE id = ?', [memberId]);
-    return row ? businessDate(new Date(Number(row.created_at)), this.tz) : '0000-01-01';
+    const at = await registeredAt(q, memberId);
+    return at !== undefined ? businessDate(new Date(at), this.tz) : '0000-01-01';
   }
 
-  private async checkedDays(q: Q, memberId: number, from: string, to: string): Promise<Set<string>> {
-    const rows = await q.all<{ business_date: string }>(
-      'SELECT business_date FROM checkins WHERE member_id = ? AND business_date >= ? AND business_date <= ?',
-      [memberId, from, to],
-    );
-    return new Set(rows.map((r) => r.business_date));
+  private checkedDays(q: Q, memberId: number, from: string, to: string): Promise<Set<string>> {
+    return checkedDates(q, memberId, from, to);
   }
 
   private async balance(q: Q, memberId: number): Promise<number> {
-    return Number(
-      (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))
-        ?.balance ?? 0,
-    );
+    return (await balanceOf(q, memberId)) ?? 0;
   }
 }
