@@ -6,6 +6,7 @@ import { AppError } from '../../core/errors';
 import type { StaffPrincipal } from '../../core/principals';
 import type { Clock } from '../../core/clock';
 import type { Ledger } from '../points/ledger';
+import { balanceOf } from '../points/store';
 import type { TierService } from '../tiers/service';
 import { audit } from '../audit/audit';
 import { requireStore, yuan } from './service';
@@ -81,10 +82,7 @@ export class RefundService {
         });
         balance = r.balanceAfter;
       } else {
-        balance = Number(
-          (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))!
-            .balance,
-        );
+        balance = (await balanceOf(q, memberId)) ?? 0;
       }
       if (growth > 0) {
         await this.tiers.addGrowthIn(

@@ -13,10 +13,13 @@ import type { StaffPrincipal } from '../../core/principals';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
+import { balanceOf } from '../points/store';
 import type { TierService } from '../tiers/service';
 import type { MemberCodes } from '../card/service';
 import { audit } from '../audit/audit';
 import * as orderStore from './store';
+import { isStaffOfMember, storeNameOf } from '../staff/store';
+import { nicknameOf } from '../members/store';
 import { purchaseRules } from './earning';
 import { addWithinCap } from '../caps/service';
 
@@ -59,8 +62,7 @@ export class CheckoutService {
     return this.db.tx(async (q) => {
       const again = await this.replay(q, storeId, req, String(memberId));
       if (again) return again;
-      const self = await q.one('SELECT id FROM staff_accounts WHERE id = ? AND member_id = ?', [staff.id, memberId]);
-      if (self) throw new AppError('SELF_CREDIT_FORBIDDEN');
+      if (await isStaffOfMember(q, staff.id, memberId)) throw new AppError('SELF_CREDIT_FORBIDDEN');
       const date = businessDate(now, this.tz);
       const orderId = await this.claimOrder(q, storeId, req, memberId, staff.id, date, now);
       await this.codes.useIn(q, { memberId, step, storeId, staffId: staff.id, orderNo: req.orderNo }, now);
@@ -83,7 +85,7 @@ export class CheckoutService {
       });
       await addWithinCap(q, 'member_credit', memberId, date, earned.total, caps.perMemberDailyPoints, {});
 
-      const store = await q.one<{ name: string }>('SELECT name FROM stores WHERE id = ?', [storeId]);
+      const storeName = await storeNameOf(q, storeId);
       let balance: number;
       if (earned.total > 0) {
         const credit = await this.ledger.creditIn(q, {
@@ -95,14 +97,11 @@ export class CheckoutService {
           ref: `order:${orderId}`,
           storeId,
           operatorId: staff.id,
-          note: `${store?.name ?? ''} ${req.orderNo}`.trim(),
+          note: `${storeName ?? ''} ${req.orderNo}`.trim(),
         });
         balance = credit.balanceAfter;
       } else {
-        balance = Number(
-          (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))!
-            .balance,
-        );
+        balance = (await balanceOf(q, memberId)) ?? 0;
       }
       const growth = earning.growth;
       const { change } =
@@ -116,13 +115,13 @@ export class CheckoutService {
                 source: 'purchase',
                 ref: `order:${orderId}`,
                 storeId,
-                label: `消费 ${yuan(req.amountCents)} · ${store?.name ?? '门店'} · 订单 ${req.orderNo}`,
+                label: `消费 ${yuan(req.amountCents)} · ${storeName ?? '门店'} · 订单 ${req.orderNo}`,
               },
               now,
             )
           : { change: null };
       const tierAfter = change ? await this.tiers.tierOfIn(q, memberId) : tier;
-      const member = await q.one<{ nickname: string | null }>('SELECT nickname FROM members WHERE id = ?', [memberId]);
+      const member = await nicknameOf(q, memberId);
       const result: CheckoutResponse = {
         orderNo: req.orderNo,
         memberId: String(memberId),

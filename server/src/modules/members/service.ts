@@ -1,5 +1,6 @@
 import { maskPhone, type MeResponse, type PatchMeRequest } from '@huiyuan/shared';
-import { sql, type Database, type Q } from '../../db/database';
+import type { Database, Q } from '../../db/database';
+import { openAccount } from '../points/store';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import type { WechatClient } from '../wechat/client';
@@ -53,10 +54,7 @@ export class MemberService {
       if (!row || row.status !== 'active') throw new AppError('FORBIDDEN', 'This account is closed');
       const memberId = Number(row.id);
       if (created === 1) {
-        await q.exec(
-          `${sql.insertIgnore(q.dialect)} INTO points_accounts (member_id, balance, updated_at) VALUES (?, 0, ?)`,
-          [memberId, now],
-        );
+        await openAccount(q, memberId, now);
         for (const hook of this.hooks) await hook(q, memberId, new Date(now), ref);
       } else if (session.unionid && row.unionid !== session.unionid) {
         await store.setUnionid(q, memberId, session.unionid, now);

@@ -4,10 +4,13 @@ import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
+import { balanceOf } from '../points/store';
 import type { TierService } from '../tiers/service';
 import { addWithinCap, counterValue } from '../caps/service';
 import { hasAnyAllowance } from '../notifications/store';
 import { hasKeptOrder } from '../checkout/store';
+import { completedIn, completionOf, insertCompletion } from './store';
+import { contactOf } from '../members/store';
 
 /**
  * Tasks. One completion per (member, task, period) by primary key; the reward is
@@ -28,11 +31,7 @@ export class TaskService {
     const date = businessDate(this.clock.now(), this.tz);
     const catalog = await this.settings.get('tasks.catalog');
     return this.db.read(async (q) => {
-      const done = await q.all<{ task_code: string; period_key: string }>(
-        'SELECT task_code, period_key FROM task_completions WHERE member_id = ? AND period_key IN (?, ?, ?)',
-        [memberId, 'once', periodKey('daily', date), periodKey('weekly', date)],
-      );
-      const has = new Set(done.map((d) => `${d.task_code}/${d.period_key}`));
+      const has = await completedIn(q, memberId, ['once', periodKey('daily', date), periodKey('weekly', date)]);
       const used = await counterValue(q, 'client_tasks', memberId, date);
       return {
         tasks: catalog.tasks.map((t) => {
@@ -60,16 +59,13 @@ export class TaskService {
     if (!task) throw new AppError('TASK_NOT_FOUND');
     const period = periodKey(task.period, date);
     return this.db.tx(async (q) => {
-      const prior = await q.one<{ points: number; growth: number }>(
-        'SELECT points, growth FROM task_completions WHERE member_id = ? AND task_code = ? AND period_key = ?',
-        [memberId, code, period],
-      );
+      const prior = await completionOf(q, memberId, code, period);
       if (prior)
         return {
           code,
           period,
-          points: Number(prior.points),
-          growth: Number(prior.growth),
+          points: prior.points,
+          growth: prior.growth,
           balance: await this.balance(q, memberId),
           replayed: true,
         };
@@ -77,10 +73,7 @@ export class TaskService {
       // The completion row first: a concurrent repeat loses on the (member, task, period)
       // key and replays, instead of being counted against the daily cap and refused.
       try {
-        await q.exec(
-          'INSERT INTO task_completions (member_id, task_code, period_key, points, growth, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-          [memberId, code, period, task.points, task.growth, now.getTime()],
-        );
+        await insertCompletion(q, { memberId, code, period, points: task.points, growth: task.growth }, now);
       } catch (err) {
         if (isDuplicateKey(err)) throw new RetryTransaction(`task ${code} ${period} taken`);
         throw err;
@@ -131,25 +124,15 @@ export class TaskService {
       throw new AppError('TASK_NOT_DONE', why);
     };
     if (task.kind === 'profile') {
-      const m = await q.one<{ nickname: string | null; birthday: string | null; phone_enc: string | null }>(
-        'SELECT nickname, birthday, phone_enc FROM members WHERE id = ?',
-        [memberId],
-      );
+      const m = await contactOf(q, memberId);
       if (!m?.nickname || !m.birthday || !m.phone_enc) refuse('Set a nickname, birthday and phone first');
     }
-    if (
-      task.kind === 'first_purchase' &&
-      !(await hasKeptOrder(q, memberId))
-    )
-      refuse('No purchase yet');
+    if (task.kind === 'first_purchase' && !(await hasKeptOrder(q, memberId))) refuse('No purchase yet');
     // A row alone is not a subscription: any answer to the prompt (a refusal too) writes one.
     if (task.kind === 'subscribe' && !(await hasAnyAllowance(q, memberId))) refuse('Not subscribed yet');
   }
 
   private async balance(q: Q, memberId: number): Promise<number> {
-    return Number(
-      (await q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]))
-        ?.balance ?? 0,
-    );
+    return (await balanceOf(q, memberId)) ?? 0;
   }
 }
