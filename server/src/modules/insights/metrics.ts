@@ -3,6 +3,9 @@ import type { Services } from '../services';
 import { membersPerTier } from '../tiers/store';
 import { salesByStore, salesTotals } from '../checkout/store';
 import { listStores, storeRow } from '../staff/store';
+import { countIssuedIn, countWrittenOffIn } from '../benefits/store-vouchers';
+import { countRegistered } from '../members/store';
+import { activeMemberCount, movementTotals, outstandingPoints } from '../points/store-reads';
 
 const DAY_START = (date: string, tz: string) => {
   const d = parseIsoDate(date)!;
@@ -10,9 +13,6 @@ const DAY_START = (date: string, tz: string) => {
 };
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
 const n = (v: unknown) => Number(v ?? 0);
-
-/** Activity = a purchase or a points movement the member caused (expiry and claw-backs are not activity). */
-const ACTIVE_SQL = `SELECT COUNT(DISTINCT member_id) AS n FROM points_entries WHERE type IN ('credit', 'debit', 'adjust') AND created_at >= ? AND created_at < ?`;
 
 /**
  * Dashboard figures for business dates [from, to] (inclusive), computed with
@@ -31,21 +31,14 @@ export async function metrics(c: Services, from: string, to: string, store: numb
 
   return c.db.read(async (q) => {
     const one = async (sql: string, params: unknown[]) => n((await q.one<{ n: number }>(sql, params))?.n);
-    const total = await one('SELECT COUNT(*) AS n FROM members WHERE created_at < ?', [end]);
-    const fresh = await one('SELECT COUNT(*) AS n FROM members WHERE created_at >= ? AND created_at < ?', [start, end]);
-    const dau = await one(ACTIVE_SQL, [lastDay, end]);
-    const mau = await one(ACTIVE_SQL, [monthStart, end]);
+    const total = await countRegistered(q, null, end);
+    const fresh = await countRegistered(q, start, end);
+    // Activity = a points movement the member caused (expiry and claw-backs are not activity).
+    const dau = await activeMemberCount(q, lastDay, end);
+    const mau = await activeMemberCount(q, monthStart, end);
     const perTier = await membersPerTier(q);
-    const sum = (where: string) =>
-      one(
-        `SELECT COALESCE(SUM(delta), 0) AS n FROM points_entries WHERE ${where} AND created_at >= ? AND created_at < ?${storeSql}`,
-        [start, end, ...storeArg],
-      );
-    const issued = await sum("delta > 0 AND type IN ('credit', 'adjust')");
-    const redeemed = -(await sum("delta < 0 AND type IN ('debit', 'adjust')"));
-    const expired = -(await sum("type = 'expire'"));
-    const reversed = -(await sum("type = 'reversal'"));
-    const outstanding = await one('SELECT COALESCE(SUM(balance), 0) AS n FROM points_accounts WHERE balance > 0', []);
+    const { issued, redeemed, expired, reversed } = await movementTotals(q, start, end, store);
+    const outstanding = await outstandingPoints(q);
 
     const sales = await salesTotals(q, start, end, store);
     // Every store (or the one asked for), with its sales in the range joined in by id; none is 0.
@@ -63,14 +56,8 @@ export async function metrics(c: Services, from: string, to: string, store: numb
       };
     });
 
-    const vIssued = await one('SELECT COUNT(*) AS n FROM vouchers WHERE created_at >= ? AND created_at < ?', [
-      start,
-      end,
-    ]);
-    const vUsed = await one(
-      `SELECT COUNT(*) AS n FROM vouchers WHERE redeemed_at >= ? AND redeemed_at < ?${store === null ? '' : ' AND redeemed_store_id = ?'}`,
-      [start, end, ...storeArg],
-    );
+    const vIssued = await countIssuedIn(q, start, end);
+    const vUsed = await countWrittenOffIn(q, start, end, store);
     const vouchers = { issued: vIssued, writtenOff: vUsed, writeOffRate: ratio(vUsed, vIssued) };
     const checkins = await one('SELECT COUNT(*) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [
       from,

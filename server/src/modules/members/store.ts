@@ -154,6 +154,16 @@ export async function registeredAt(q: Q, memberId: number): Promise<number | und
   return row ? Number(row.created_at) : undefined;
 }
 
+/** When each of these members registered (absent: no such member), in one statement. */
+export async function registeredAtOf(q: Q, ids: number[]): Promise<Map<number, number>> {
+  if (!ids.length) return new Map();
+  const rows = await q.all<{ id: number; created_at: number }>(
+    `SELECT id, created_at FROM members WHERE id IN (${placeholders(ids.length)})`,
+    ids,
+  );
+  return new Map(rows.map((r) => [Number(r.id), Number(r.created_at)]));
+}
+
 /** Operators' view of accounts (any status). */
 export function accountsOf(
   q: Q,
@@ -223,6 +233,8 @@ export async function countRegistered(q: Q, from: number | null, to: number): Pr
 export const memberSql = {
   /** True when `col` is an active member. */
   isActive: (col: string) => `EXISTS (SELECT 1 FROM members mm WHERE mm.id = ${col} AND mm.status = 'active')`,
+  /** The member's status as a scalar subquery (NULL when there is no such member). */
+  status: (col: string) => `(SELECT mm.status FROM members mm WHERE mm.id = ${col})`,
   /** The member's nickname as a scalar subquery. */
   nickname: (col: string) => `(SELECT mm.nickname FROM members mm WHERE mm.id = ${col})`,
 };

@@ -3,6 +3,7 @@ import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
 import { AppError } from '../../core/errors';
 import { audit } from '../audit/audit';
+import { memberExists } from '../members/store';
 
 export function pointsRoutes(r: Routes, c: AppContext): void {
   // Members only ever read their own ledger: the member id comes from the token, never from input.
@@ -25,8 +26,7 @@ export function pointsRoutes(r: Routes, c: AppContext): void {
       note: body.reason,
     };
     const res = await c.db.tx(async (q) => {
-      const exists = await q.one('SELECT id FROM members WHERE id = ?', [memberId]);
-      if (!exists) throw new AppError('MEMBER_NOT_FOUND');
+      if (!(await memberExists(q, memberId))) throw new AppError('MEMBER_NOT_FOUND');
       const out = body.delta > 0 ? await c.ledger.creditIn(q, op) : await c.ledger.debitIn(q, op);
       if (!out.replayed) {
         await audit(

@@ -18,6 +18,7 @@ import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
 import { enqueueIn } from '../notifications/outbox';
 import { hasKeptOrder } from '../checkout/store';
+import { isClosedIdentity, memberSql, nicknameOf, nicknamesOf, openidOf, phoneHmacOf } from '../members/store';
 
 const DAY_MS = 86_400_000;
 export const identityHash = (kind: 'openid' | 'phone', value: string) =>
@@ -66,19 +67,13 @@ export class ReferralService {
     const code = ref.trim().toUpperCase();
     if (!isReferralCode(code)) return; // a bad code never blocks registration
     const owner = await q.one<{ member_id: number; status: string }>(
-      'SELECT c.member_id, m.status FROM referral_codes c JOIN members m ON m.id = c.member_id WHERE c.code = ?',
+      `SELECT c.member_id, ${memberSql.status('c.member_id')} AS status FROM referral_codes c WHERE c.code = ?`,
       [code],
     );
     if (!owner || owner.status !== 'active' || Number(owner.member_id) === inviteeId) return;
-    const me = await q.one<{ openid: string }>('SELECT openid FROM members WHERE id = ?', [inviteeId]);
+    const me = await openidOf(q, inviteeId);
     // A closed account coming back under the same WeChat identity is not a new invitee.
-    if (
-      me &&
-      (await q.one('SELECT identity_hash FROM closed_identities WHERE identity_hash = ?', [
-        identityHash('openid', me.openid),
-      ]))
-    )
-      return;
+    if (me && (await isClosedIdentity(q, identityHash('openid', me.openid)))) return;
     const inviterId = Number(owner.member_id);
     const bound = await q.exec(
       `${sql.insertIgnore(q.dialect)} INTO referrals (invitee_id, inviter_id, status, seq, created_at) VALUES (?, ?, 'registered', 0, ?)`,
@@ -137,16 +132,8 @@ export class ReferralService {
     if (!row) return false;
     const inviterId = Number(row.inviter_id);
     // A phone number that belonged to a deleted account does not earn invite rewards again.
-    const phone = await q.one<{ phone_hmac: string | null }>('SELECT phone_hmac FROM members WHERE id = ?', [
-      inviteeId,
-    ]);
-    if (
-      phone?.phone_hmac &&
-      (await q.one('SELECT identity_hash FROM closed_identities WHERE identity_hash = ?', [
-        identityHash('phone', phone.phone_hmac),
-      ]))
-    )
-      return false;
+    const phoneHmac = await phoneHmacOf(q, inviteeId);
+    if (phoneHmac && (await isClosedIdentity(q, identityHash('phone', phoneHmac)))) return false;
     const date = businessDate(now, this.tz);
     // Daily cap per inviter: a counter with a ceiling; over it the binding stays, the reward does not come.
     if (!(await tryCountWithinCap(q, 'referral_reward', inviterId, date, rules.dailyCapPerInviter))) {
@@ -202,18 +189,26 @@ export class ReferralService {
     const rules = await this.settings.get('referrals.rules');
     const code = await this.db.tx((q) => this.codeIn(q, memberId, now));
     return this.db.read(async (q) => {
-      const invitees = await q.all<{ nickname: string | null; status: string; created_at: number }>(
-        'SELECT m.nickname, r.status, r.created_at FROM referrals r JOIN members m ON m.id = r.invitee_id WHERE r.inviter_id = ? ORDER BY r.created_at DESC LIMIT 200',
+      const invited = await q.all<{ invitee_id: number; status: string; created_at: number }>(
+        'SELECT r.invitee_id, r.status, r.created_at FROM referrals r WHERE r.inviter_id = ? ORDER BY r.created_at DESC LIMIT 200',
         [memberId],
       );
+      const names = await nicknamesOf(
+        q,
+        invited.map((r) => Number(r.invitee_id)),
+      );
+      const invitees = invited
+        .filter((r) => names.has(Number(r.invitee_id)))
+        .map(({ invitee_id, ...r }) => ({ nickname: names.get(Number(invitee_id)) ?? null, ...r }));
       const successful = Number(
         (await q.one<{ rewarded: number }>('SELECT rewarded FROM referral_milestones WHERE inviter_id = ?', [memberId]))
           ?.rewarded ?? 0,
       );
-      const by = await q.one<{ nickname: string | null }>(
-        'SELECT m.nickname FROM referrals r JOIN members m ON m.id = r.inviter_id WHERE r.invitee_id = ?',
+      const inviter = await q.one<{ inviter_id: number }>(
+        'SELECT r.inviter_id FROM referrals r WHERE r.invitee_id = ?',
         [memberId],
       );
+      const by = inviter ? await nicknameOf(q, Number(inviter.inviter_id)) : undefined;
       return {
         code,
         sharePath: sharePath(code),
