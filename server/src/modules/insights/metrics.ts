@@ -26,8 +26,6 @@ export async function metrics(c: Services, from: string, to: string, store: numb
   const monthStart = DAY_START(addDaysToIsoDate(to, -29), tz);
   const rules = await c.tiers.rules();
   const valueCents = await c.settings.get('points.valueCents');
-  const storeSql = store === null ? '' : ' AND store_id = ?';
-  const storeArg = store === null ? [] : [store];
 
   return c.db.read(async (q) => {
     const one = async (sql: string, params: unknown[]) => n((await q.one<{ n: number }>(sql, params))?.n);
