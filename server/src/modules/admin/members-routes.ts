@@ -15,22 +15,16 @@ import type { Q } from '../../db/database';
 import { toView } from '../tiers/service';
 import { purchaseRules } from '../checkout/earning';
 import { auditRows } from '../audit/store';
+import { accountsOf, idsByPhoneHash, memberExists } from '../members/store';
+import { balanceOf } from '../points/store';
 
 /** Operators: member search (masked), rule simulation (writes nothing), audit log. */
 export function adminMemberRoutes(r: Routes, c: AppContext): void {
   const summary = async (q: Q, id: number) => {
-    const m = await q.one<{
-      id: number;
-      nickname: string | null;
-      phone_enc: string | null;
-      status: string;
-      created_at: number;
-      balance: number;
-    }>(
-      'SELECT m.id, m.nickname, m.phone_enc, m.status, m.created_at, a.balance FROM members m JOIN points_accounts a ON a.member_id = m.id WHERE m.id = ?',
-      [id],
-    );
-    if (!m) return null;
+    const [account] = await accountsOf(q, [id]);
+    const balance = account ? await balanceOf(q, id) : null;
+    if (!account || balance === null) return null;
+    const m = { ...account, balance };
     const rules = await c.tiers.rules();
     const phone = m.phone_enc ? c.members.decryptPhone(m.phone_enc) : null;
     return {
@@ -61,9 +55,7 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
         } catch {
           throw new AppError('VALIDATION_FAILED', 'Not a phone number', { field: 'phone' });
         }
-        ids = (await q.all<{ id: number }>('SELECT id FROM members WHERE phone_hmac = ?', [hash])).map((x) =>
-          Number(x.id),
-        );
+        ids = await idsByPhoneHash(q, hash);
       }
       const items = [];
       for (const id of ids) {
@@ -84,7 +76,7 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
       let growthBefore = 0;
       if (body.memberId) {
         const id = Number(body.memberId);
-        if (!(await q.one('SELECT id FROM members WHERE id = ?', [id]))) throw new AppError('MEMBER_NOT_FOUND');
+        if (!(await memberExists(q, id))) throw new AppError('MEMBER_NOT_FOUND');
         tierCode = (await c.tiers.tierOfIn(q, id)).code;
         growthBefore = await c.tiers.growthInWindowIn(q, id, at, tiers);
       }
