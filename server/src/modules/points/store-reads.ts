@@ -78,6 +78,16 @@ export async function deltaOfKey(q: Q, key: string): Promise<number | undefined>
   return row ? Number(row.delta) : undefined;
 }
 
+/** key -> delta of the entries written under these keys, in one statement (absent: no such entry). */
+export async function deltasOfKeys(q: Q, keys: string[]): Promise<Map<string, number>> {
+  if (!keys.length) return new Map();
+  const rows = await q.all<{ idem_key: string; delta: number }>(
+    `SELECT idem_key, delta FROM points_entries WHERE idem_key IN (${marks(keys.length)})`,
+    keys,
+  );
+  return new Map(rows.map((r) => [r.idem_key, Number(r.delta)]));
+}
+
 /**
  * A member's ledger as the member's data export shows it: raw rows (column names
  * as stored, oldest first), balance 0 without an account.
@@ -157,6 +167,21 @@ export async function lastActivity(q: Q, memberIds: number[]): Promise<Map<numbe
     memberIds,
   );
   return new Map(rows.map((r) => [Number(r.member_id), Number(r.at)]));
+}
+
+/** Entries with one of these reasons, by id after `after` (keyset), `limit` at most (reconcile). */
+export async function entriesWithReasons(
+  q: Q,
+  reasons: string[],
+  after: number,
+  limit: number,
+): Promise<{ id: number; key: string; reason: string }[]> {
+  if (!reasons.length) return [];
+  const rows = await q.all<{ id: number; idem_key: string; reason: string }>(
+    `SELECT id, idem_key, reason FROM points_entries WHERE reason IN (${marks(reasons.length)}) AND id > ? ORDER BY id LIMIT ${Math.floor(limit)}`,
+    [...reasons, after],
+  );
+  return rows.map((r) => ({ id: Number(r.id), key: r.idem_key, reason: r.reason }));
 }
 
 // Expiry job -----------------------------------------------------------------------

@@ -1,23 +1,18 @@
 import type { TierRules } from '@huiyuan/shared';
 import { placeholders, type Database, type Q } from '../../db/database';
 import { tiersBelowEarned } from '../tiers/invariants';
+import { badWriteOffs, paidVouchersWithoutLedger, stockMismatches } from '../benefits/invariants';
 import { storedValue } from '../settings/settings';
+import { memberChecks } from '../members/invariants';
+import { notificationInvariants } from '../notifications/invariants';
+import type { InvariantCheck, Violation } from './check';
 
 /**
  * The invariants of the design notes as set-based SQL checks. Each check returns
  * the offending rows (empty = holds). Used by `npm run reconcile` and by tests
  * after every concurrency run. Later capabilities register their own checks here.
  */
-export interface Violation {
-  invariant: string;
-  detail: Record<string, unknown>;
-}
-
-export interface InvariantCheck {
-  name: string;
-  /** Rows that break the invariant; at most `limit` of them. */
-  run(q: Q, limit: number): Promise<Record<string, unknown>[]>;
-}
+export type { InvariantCheck, Violation } from './check';
 
 const pointsChecks: InvariantCheck[] = [
   {
@@ -68,67 +63,21 @@ const pointsChecks: InvariantCheck[] = [
         LIMIT ${limit}`,
       ),
   },
-  {
-    name: 'ledger: every member has exactly one account',
-    run: (q, limit) =>
-      q.all(
-        `SELECT m.id AS member_id FROM members m LEFT JOIN points_accounts a ON a.member_id = m.id WHERE a.member_id IS NULL LIMIT ${limit}`,
-      ),
-  },
+  ...memberChecks,
 ];
 
 const stockChecks: InvariantCheck[] = [
   {
     name: 'stock: never below 0, and stock taken = vouchers issued - cancelled',
-    run: (q, limit) =>
-      q.all(
-        `SELECT b.id, b.stock_total, b.stock_left, COALESCE(v.n, 0) AS live_vouchers
-         FROM benefits b LEFT JOIN (SELECT benefit_id, COUNT(*) AS n FROM vouchers WHERE status <> 'cancelled' GROUP BY benefit_id) v ON v.benefit_id = b.id
-        WHERE b.stock_left < 0 OR b.stock_total - b.stock_left <> COALESCE(v.n, 0)
-        LIMIT ${limit}`,
-      ),
+    run: stockMismatches,
   },
   {
     name: 'vouchers: written off at most once, with where and when',
-    run: (q, limit) =>
-      q.all(
-        `SELECT id, status, redeemed_at, redeemed_store_id FROM vouchers
-        WHERE (status = 'used' AND (redeemed_at IS NULL OR redeemed_store_id IS NULL)) OR (status <> 'used' AND redeemed_at IS NOT NULL)
-        LIMIT ${limit}`,
-      ),
+    run: badWriteOffs,
   },
   {
     name: 'vouchers: every paid voucher has its points debit (and its refund when cancelled)',
-    run: (q, limit) =>
-      q.all(
-        `SELECT v.id, v.status FROM vouchers v
-        WHERE v.cost_points > 0 AND (
-          NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.idem_key = ${q.dialect === 'mysql' ? "CONCAT('redeem:', v.member_id, ':', v.request_key)" : "'redeem:' || v.member_id || ':' || v.request_key"} AND e.delta = -v.cost_points)
-          OR (v.status = 'cancelled' AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.idem_key = ${q.dialect === 'mysql' ? "CONCAT('cancel:voucher:', v.id)" : "'cancel:voucher:' || v.id"})))
-        LIMIT ${limit}`,
-      ),
-  },
-];
-
-const causeChecks: InvariantCheck[] = [
-  {
-    name: 'outbox: every birthday gift and referral reward has its notification',
-    run: (q, limit) =>
-      q.all(
-        `SELECT e.id, e.idem_key FROM points_entries e
-        WHERE (e.reason = 'birthday_gift' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = e.idem_key))
-           OR (e.reason = 'referral_inviter' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ${q.dialect === 'mysql' ? "CONCAT('referral:', SUBSTRING_INDEX(SUBSTRING_INDEX(e.idem_key, ':', 2), ':', -1))" : "'referral:' || substr(e.idem_key, 10, instr(substr(e.idem_key, 10), ':') - 1)"}))
-        LIMIT ${limit}`,
-      ),
-  },
-  {
-    name: 'outbox: every tier change has its notification',
-    run: (q, limit) =>
-      q.all(
-        `SELECT t.member_id, t.tier_code FROM member_tiers t JOIN members m ON m.id = t.member_id
-        WHERE t.since_at > m.created_at AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.member_id = t.member_id AND o.kind = 'tier_changed')
-        LIMIT ${limit}`,
-      ),
+    run: paidVouchersWithoutLedger,
   },
 ];
 
@@ -148,7 +97,7 @@ const tierChecks: InvariantCheck[] = [
   },
 ];
 
-const registry: InvariantCheck[] = [...pointsChecks, ...stockChecks, ...causeChecks, ...tierChecks];
+const registry: InvariantCheck[] = [...pointsChecks, ...stockChecks, ...notificationInvariants, ...tierChecks];
 
 /** Lets a capability add its invariants (stock vs vouchers, tiers, outbox...). */
 export function registerInvariant(check: InvariantCheck): void {

@@ -1,0 +1,56 @@
+import type { Q } from '../../db/database';
+import type { InvariantCheck } from '../reconcile/check';
+import { entriesWithReasons } from '../points/store-reads';
+import { tierRowsAfter } from '../tiers/store';
+import { registeredAtOf } from '../members/store';
+import { existingDedupeKeys, membersWithKind } from './store';
+
+const PAGE = 1000;
+
+/**
+ * The outbox key a credit's message is written under: a birthday gift's message
+ * shares the ledger key; a referral reward's is `referral:<referral id>`, the
+ * second field of the inviter's credit key (`referral:<id>:inviter`).
+ */
+const messageKey = (e: { key: string; reason: string }) =>
+  e.reason === 'birthday_gift' ? e.key : `referral:${e.key.split(':')[1]}`;
+
+async function creditsWithoutMessage(q: Q, limit: number): Promise<Record<string, unknown>[]> {
+  const bad: Record<string, unknown>[] = [];
+  for (let after = 0; bad.length < limit;) {
+    const entries = await entriesWithReasons(q, ['birthday_gift', 'referral_inviter'], after, PAGE);
+    if (!entries.length) break;
+    after = entries[entries.length - 1].id;
+    const have = await existingDedupeKeys(q, [...new Set(entries.map(messageKey))]);
+    for (const e of entries) if (!have.has(messageKey(e))) bad.push({ id: e.id, idem_key: e.key });
+  }
+  return bad.slice(0, limit);
+}
+
+/** A tier taken after registration (a change, not the starting tier) must have told the member. */
+async function tierChangesWithoutMessage(q: Q, limit: number): Promise<Record<string, unknown>[]> {
+  const bad: Record<string, unknown>[] = [];
+  for (let after = 0; bad.length < limit;) {
+    const tiers = await tierRowsAfter(q, after, PAGE);
+    if (!tiers.length) break;
+    after = tiers[tiers.length - 1].memberId;
+    const registered = await registeredAtOf(
+      q,
+      tiers.map((t) => t.memberId),
+    );
+    const changed = tiers.filter((t) => registered.has(t.memberId) && t.sinceAt > registered.get(t.memberId)!);
+    const told = await membersWithKind(
+      q,
+      changed.map((t) => t.memberId),
+      'tier_changed',
+    );
+    for (const t of changed) if (!told.has(t.memberId)) bad.push({ member_id: t.memberId, tier_code: t.tierCode });
+  }
+  return bad.slice(0, limit);
+}
+
+/** Invariant 5 of the design notes: a cause commits with its notification. */
+export const notificationInvariants: InvariantCheck[] = [
+  { name: 'outbox: every birthday gift and referral reward has its notification', run: creditsWithoutMessage },
+  { name: 'outbox: every tier change has its notification', run: tierChangesWithoutMessage },
+];

@@ -1,0 +1,143 @@
+import { openTestDb, type TestDb } from '../../../test/db';
+import * as store from './store';
+import { notificationInvariants } from './invariants';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(() => t.close());
+
+const msg = (dedupeKey: string, kind = 'tier_changed', memberId: number | null = 1) => ({
+  dedupeKey,
+  kind,
+  memberId,
+  payload: { n: 1 },
+});
+
+describe('outbox rows', () => {
+  it('a dedupe key is written once, alone or in a batch', async () => {
+    await t.db.tx(async (q) => {
+      expect(await store.insertOutboxRow(q, msg('o:1'), 1000, 1000)).toBe(true);
+      expect(await store.insertOutboxRow(q, msg('o:1'), 1000, 1000)).toBe(false);
+      expect(await store.insertOutboxRows(q, [msg('o:1'), msg('o:2'), msg('o:3')], 1000)).toBe(2);
+      expect(await store.insertOutboxRows(q, [], 1000)).toBe(0);
+      expect([...(await store.existingDedupeKeys(q, ['o:1', 'o:3', 'o:9']))].sort()).toEqual(['o:1', 'o:3']);
+      expect([...(await store.membersWithKind(q, [1, 2], 'tier_changed'))]).toEqual([1]);
+    });
+  });
+
+  it('a claim takes due rows by priority, leases them, and only a leased row can be finished', async () => {
+    await t.db.tx(async (q) => {
+      await store.insertOutboxRow(q, msg('c:birthday', 'birthday_gift', 5), 2000, 2000);
+      await store.insertOutboxRow(q, msg('c:tier', 'tier_changed', 5), 2000, 2000);
+      await store.insertOutboxRow(q, msg('c:later', 'tier_changed', 5), 2000, 9_000_000);
+    });
+    const claimed = await t.db.tx((q) => store.claimDueRows(q, 5000, 100, 65_000));
+    const keys = claimed.map((r) => r.dedupe_key).filter((k) => k.startsWith('c:'));
+    expect(keys).toEqual(['c:tier', 'c:birthday']); // tier changes first; the not-yet-due row stays
+    // Leased until 65 000: a second claim before then takes nothing.
+    expect(await t.db.tx((q) => store.claimDueRows(q, 6000, 100, 66_000))).toEqual([]);
+    const tier = claimed.find((r) => r.dedupe_key === 'c:tier')!;
+    const birthday = claimed.find((r) => r.dedupe_key === 'c:birthday')!;
+    await t.db.tx(async (q) => {
+      expect(await store.finishRow(q, tier.id, 'sent', 'wechat', 7000, null)).toBe(1);
+      expect(await store.finishRow(q, tier.id, 'parked', 'inbox', null, 'again')).toBe(0); // already finished
+      expect(await store.retryRow(q, birthday.id, 1, 8000, 'busy')).toBe(1);
+      expect(await store.deferRow(q, birthday.id, 9000)).toBe(0); // pending again: not ours to defer
+    });
+    const again = await t.db.tx((q) => store.claimDueRows(q, 8000, 100, 68_000));
+    expect(again.map((r) => [r.dedupe_key, Number(r.attempts)])).toContainEqual(['c:birthday', 1]);
+  });
+});
+
+describe('inbox messages', () => {
+  it('pages newest first, counts unread, and marks only the owner’s messages', async () => {
+    await t.db.tx(async (q) => {
+      for (const k of ['i:1', 'i:2', 'i:3', 'i:3'])
+        await store.insertInboxMessage(
+          q,
+          { memberId: 7, kind: 'k', title: 't', body: 'b', page: null, dedupeKey: k },
+          1,
+        );
+    });
+    const page = await t.db.read((q) => store.inboxPage(q, 7, Number.MAX_SAFE_INTEGER, 2));
+    expect(page).toHaveLength(2);
+    expect(Number(page[0].id)).toBeGreaterThan(Number(page[1].id));
+    const rest = await t.db.read((q) => store.inboxPage(q, 7, Number(page[1].id), 10));
+    expect(rest).toHaveLength(1);
+    await t.db.tx(async (q) => {
+      expect(await store.unreadCount(q, 7)).toBe(3);
+      expect(await store.ownsMessage(q, 8, Number(page[0].id))).toBe(false);
+      expect(await store.markMessageRead(q, 7, Number(page[0].id), 5)).toBe(1);
+      expect(await store.markMessageRead(q, 7, Number(page[0].id), 6)).toBe(0);
+      expect(await store.unreadCount(q, 7)).toBe(2);
+      expect(await store.markAllRead(q, 7, 9)).toBe(2);
+      expect(await store.unreadCount(q, 7)).toBe(0);
+    });
+  });
+});
+
+describe('subscription allowances', () => {
+  it('accept adds one, a send spends one, ban stops the template, refunds give back', async () => {
+    await t.db.tx(async (q) => {
+      await store.recordAnswer(q, 11, 'tier_changed', 'reject', 1);
+      expect(await store.hasAnyAllowance(q, 11)).toBe(false); // a row alone is not a subscription
+      await store.recordAnswer(q, 11, 'tier_changed', 'accept', 2);
+      await store.recordAnswer(q, 11, 'tier_changed', 'accept', 3);
+      expect(await store.hasAnyAllowance(q, 11)).toBe(true);
+      expect(await store.spendAllowance(q, 11, 'tier_changed', 4)).toBe(true);
+      await store.refundAllowance(q, 11, 'tier_changed');
+      expect((await store.allowancesOf(q, 11)).map((r) => Number(r.allowance))).toEqual([2]);
+      await store.clearAllowance(q, 11, 'tier_changed');
+      expect(await store.spendAllowance(q, 11, 'tier_changed', 5)).toBe(false);
+      await store.recordAnswer(q, 11, 'tier_changed', 'accept', 6);
+      await store.recordAnswer(q, 11, 'tier_changed', 'ban', 7);
+      expect(await store.spendAllowance(q, 11, 'tier_changed', 8)).toBe(false);
+      const [row] = await store.allowancesOf(q, 11);
+      expect([Number(row.allowance), Number(row.banned)]).toEqual([0, 1]);
+    });
+  });
+
+  it('forgetting a member removes messages and subscriptions; the export shows them before', async () => {
+    await t.db.tx(async (q) => {
+      await store.recordAnswer(q, 12, 'birthday_gift', 'accept', 1);
+      await store.insertInboxMessage(
+        q,
+        { memberId: 12, kind: 'k', title: 't', body: 'b', page: null, dedupeKey: 'f:1' },
+        1,
+      );
+      const before = await store.exportMember(q, 12);
+      expect([before.messages.length, before.subscriptions.length]).toEqual([1, 1]);
+      await store.forgetMember(q, 12);
+      const after = await store.exportMember(q, 12);
+      expect([after.messages.length, after.subscriptions.length]).toEqual([0, 0]);
+    });
+  });
+});
+
+describe('invariants', () => {
+  const run = (name: string) =>
+    t.db.read((q) => notificationInvariants.find((c) => c.name.startsWith(name))!.run(q, 20));
+
+  it('a birthday gift or referral reward without its message is reported', async () => {
+    await t.db.tx(async (q) => {
+      const entry = (key: string, reason: string) =>
+        q.exec(
+          "INSERT INTO points_entries (member_id, idem_key, input_hash, delta, type, reason, balance_after, created_at) VALUES (1, ?, '', 10, 'credit', ?, 10, 1)",
+          [key, reason],
+        );
+      await entry('birthday:2026:1', 'birthday_gift');
+      await entry('referral:42:inviter', 'referral_inviter');
+    });
+    expect((await run('outbox: every birthday')).map((r) => r.idem_key).sort()).toEqual([
+      'birthday:2026:1',
+      'referral:42:inviter',
+    ]);
+    await t.db.tx(async (q) => {
+      await store.insertOutboxRow(q, msg('birthday:2026:1', 'birthday_gift'), 1, 1);
+      await store.insertOutboxRow(q, msg('referral:42', 'referral_reward'), 1, 1);
+    });
+    expect(await run('outbox: every birthday')).toEqual([]);
+  });
+});
