@@ -1,4 +1,5 @@
 import {
+  earningForPurchase,
   lotRemainingAfterCredit,
   MAX_PURCHASE_CENTS,
   planDebit,
@@ -8,6 +9,7 @@ import {
   validatePoints,
   type LotView,
 } from './points';
+import { DEFAULT_TIER_RULES } from './tiers';
 
 const base = { centsPerPoint: 100, multipliers: [] };
 
@@ -174,5 +176,45 @@ describe('planDebit tie-break on numeric ids', () => {
       { lotId: '9', take: 5 },
       { lotId: '10', take: 1 },
     ]);
+  });
+});
+
+describe('earningForPurchase: the one purchase rule (counter and simulation)', () => {
+  const rules = {
+    earning: { centsPerPoint: 100, multipliers: [{ code: 'campaign', percent: 150 }], excludedOrderPrefixes: ['GC'] },
+    memberDays: { weekdays: [2], monthDays: [], multiplierPercent: 200 },
+    tiers: DEFAULT_TIER_RULES,
+  };
+  const buy = (orderNo: string | undefined, businessDate: string) =>
+    earningForPurchase({ amountCents: 12_345, orderNo, businessDate, tierMultiplierPercent: 120 }, rules);
+
+  it('adds campaign, tier and member-day lines in that order, and growth per whole yuan', () => {
+    // 2026-03-10 is a Tuesday (ISO weekday 2): a member day.
+    expect(buy('A1', '2026-03-10')).toEqual({
+      excluded: false,
+      memberDay: true,
+      points: {
+        total: 123 + 61 + 24 + 123,
+        lines: [
+          { code: 'base', points: 123 },
+          { code: 'campaign', points: 61 },
+          { code: 'tier', points: 24 },
+          { code: 'member_day', points: 123 },
+        ],
+      },
+      growth: 123,
+    });
+    expect(buy(undefined, '2026-03-11').memberDay).toBe(false);
+    expect(buy(undefined, '2026-03-11').points.total).toBe(123 + 61 + 24);
+  });
+
+  it('an excluded order number earns neither points nor growth (a missing one is never excluded)', () => {
+    expect(buy('GC-77', '2026-03-10')).toEqual({
+      excluded: true,
+      memberDay: true,
+      points: { total: 0, lines: [] },
+      growth: 0,
+    });
+    expect(buy(undefined, '2026-03-10').excluded).toBe(false);
   });
 });
