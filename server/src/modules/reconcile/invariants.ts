@@ -5,6 +5,7 @@ import { badWriteOffs, paidVouchersWithoutLedger, stockMismatches } from '../ben
 import { storedValue } from '../settings/settings';
 import { memberChecks } from '../members/invariants';
 import { notificationInvariants } from '../notifications/invariants';
+import { pointsInvariants } from '../points/invariants';
 import type { InvariantCheck, Violation } from './check';
 
 /**
@@ -15,54 +16,7 @@ import type { InvariantCheck, Violation } from './check';
 export type { InvariantCheck, Violation } from './check';
 
 const pointsChecks: InvariantCheck[] = [
-  {
-    name: 'ledger: cached balance = sum of entries',
-    run: (q, limit) =>
-      q.all(
-        `SELECT a.member_id, a.balance, COALESCE(s.total, 0) AS ledger_total
-         FROM points_accounts a
-         LEFT JOIN (SELECT member_id, SUM(delta) AS total FROM points_entries GROUP BY member_id) s ON s.member_id = a.member_id
-        WHERE a.balance <> COALESCE(s.total, 0)
-        LIMIT ${limit}`,
-      ),
-  },
-  {
-    name: 'ledger: sum of lot remainders = balance (0 when in debt)',
-    run: (q, limit) =>
-      q.all(
-        `SELECT a.member_id, a.balance, COALESCE(l.remaining, 0) AS lots_remaining
-         FROM points_accounts a
-         LEFT JOIN (SELECT member_id, SUM(remaining) AS remaining FROM points_lots GROUP BY member_id) l ON l.member_id = a.member_id
-        WHERE COALESCE(l.remaining, 0) <> CASE WHEN a.balance > 0 THEN a.balance ELSE 0 END
-        LIMIT ${limit}`,
-      ),
-  },
-  {
-    name: 'ledger: lot remainder within 0..earned',
-    run: (q, limit) =>
-      q.all(
-        `SELECT id, member_id, earned, remaining FROM points_lots WHERE remaining < 0 OR remaining > earned LIMIT ${limit}`,
-      ),
-  },
-  {
-    name: 'ledger: allocations never exceed what a lot earned',
-    run: (q, limit) =>
-      q.all(
-        `SELECT l.id, l.earned, l.remaining, s.taken
-         FROM points_lots l JOIN (SELECT lot_id, SUM(points) AS taken FROM points_allocations GROUP BY lot_id) s ON s.lot_id = l.id
-        WHERE s.taken > l.earned - l.remaining
-        LIMIT ${limit}`,
-      ),
-  },
-  {
-    name: 'ledger: a negative balance only with a recorded claw-back',
-    run: (q, limit) =>
-      q.all(
-        `SELECT a.member_id, a.balance FROM points_accounts a
-        WHERE a.balance < 0 AND NOT EXISTS (SELECT 1 FROM points_entries e WHERE e.member_id = a.member_id AND e.type = 'reversal')
-        LIMIT ${limit}`,
-      ),
-  },
+  ...pointsInvariants,
   ...memberChecks,
 ];
 
