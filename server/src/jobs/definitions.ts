@@ -7,6 +7,7 @@ import { tierEvaluationJob } from '../modules/tiers/jobs';
 import { pointsExpiryJob } from '../modules/points/jobs';
 import { voucherExpiryJob } from '../modules/benefits/jobs';
 import { birthdayJob } from '../modules/members/birthday';
+import { referralSettleJob } from '../modules/referrals/jobs';
 
 /** The scheduled jobs. Each walks members by id in chunks (keyset cursor, checkpointed) and is idempotent. */
 export function jobDefinitions(c: Services): JobDef[] {
@@ -22,11 +23,7 @@ export function jobDefinitions(c: Services): JobDef[] {
     tierEvaluationJob(c),
     churnJob(c),
     segmentsJob(c),
-    {
-      name: 'referral_settle',
-      at: { hour: 5, minute: 0 },
-      run: async () => ({ processed: await c.referrals.settleDue() }),
-    },
+    referralSettleJob(c),
     outboxJob(c),
   ];
 }

@@ -10,15 +10,29 @@ import {
   sharePath,
   type ReferralRules,
 } from '@huiyuan/shared';
-import { isDuplicateKey, sql, type Database, type Q } from '../../db/database';
-import { incrementIn } from '../caps/counter';
+import { isDuplicateKey, type Database, type Q } from '../../db/database';
 import { tryCountWithinCap } from '../caps/service';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger } from '../points/ledger';
 import { enqueueIn } from '../notifications/outbox';
 import { hasKeptOrder } from '../checkout/store';
-import { isClosedIdentity, memberSql, nicknameOf, nicknamesOf, openidOf, phoneHmacOf } from '../members/store';
+import { isClosedIdentity, nicknameOf, nicknamesOf, openidOf, phoneHmacOf } from '../members/store';
+import {
+  bind,
+  codeOf,
+  codeOwner,
+  countRewarded,
+  insertCode,
+  invitesOf,
+  inviterOf,
+  markCapped,
+  markPurchased,
+  markRewarded,
+  purchasedBefore,
+  rewardedCount,
+  unmarkPurchased,
+} from './store';
 
 const DAY_MS = 86_400_000;
 export const identityHash = (kind: 'openid' | 'phone', value: string) =>
@@ -43,17 +57,14 @@ export class ReferralService {
   /** The member's invite code, created on first use. */
   async codeIn(q: Q, memberId: number, now: Date): Promise<string> {
     for (let attempt = 0; ; attempt++) {
-      const row = await q.one<{ code: string }>('SELECT code FROM referral_codes WHERE member_id = ?', [memberId]);
-      if (row) return row.code;
+      const existing = await codeOf(q, memberId);
+      if (existing) return existing;
       const code = Array.from(
         { length: REFERRAL_CODE_LENGTH },
         () => REFERRAL_ALPHABET[randomInt(REFERRAL_ALPHABET.length)],
       ).join('');
       try {
-        await q.exec(
-          `${sql.insertIgnore(q.dialect)} INTO referral_codes (member_id, code, created_at) VALUES (?, ?, ?)`,
-          [memberId, code, now.getTime()],
-        );
+        await insertCode(q, memberId, code, now);
       } catch (err) {
         if (!isDuplicateKey(err) || attempt > 5) throw err;
       }
@@ -66,20 +77,12 @@ export class ReferralService {
     if (!ref) return;
     const code = ref.trim().toUpperCase();
     if (!isReferralCode(code)) return; // a bad code never blocks registration
-    const owner = await q.one<{ member_id: number; status: string }>(
-      `SELECT c.member_id, ${memberSql.status('c.member_id')} AS status FROM referral_codes c WHERE c.code = ?`,
-      [code],
-    );
-    if (!owner || owner.status !== 'active' || Number(owner.member_id) === inviteeId) return;
+    const owner = await codeOwner(q, code);
+    if (!owner || owner.status !== 'active' || owner.memberId === inviteeId) return;
     const me = await openidOf(q, inviteeId);
     // A closed account coming back under the same WeChat identity is not a new invitee.
     if (me && (await isClosedIdentity(q, identityHash('openid', me.openid)))) return;
-    const inviterId = Number(owner.member_id);
-    const bound = await q.exec(
-      `${sql.insertIgnore(q.dialect)} INTO referrals (invitee_id, inviter_id, status, seq, created_at) VALUES (?, ?, 'registered', 0, ?)`,
-      [inviteeId, inviterId, now.getTime()],
-    );
-    if (bound !== 1) return;
+    if (!(await bind(q, inviteeId, owner.memberId, now))) return;
     const rules = await this.settings.get('referrals.rules');
     if (rules.trigger === 'registration') await this.rewardIn(q, inviteeId, now, rules);
   }
@@ -87,13 +90,7 @@ export class ReferralService {
   /** Checkout hook: marks the invitee's first purchase; the reward waits for the refund window. */
   async onPurchaseIn(q: Q, memberId: number, now: Date): Promise<void> {
     // The first purchase is recorded for the funnel whatever the trigger; only a waiting invite changes status.
-    await q.exec('UPDATE referrals SET first_purchase_at = ? WHERE invitee_id = ? AND first_purchase_at IS NULL', [
-      now.getTime(),
-      memberId,
-    ]);
-    await q.exec("UPDATE referrals SET status = 'purchased' WHERE invitee_id = ? AND status = 'registered'", [
-      memberId,
-    ]);
+    await markPurchased(q, memberId, now);
   }
 
   /** Job: rewards first purchases whose refund window has passed (and were not refunded in full). Chunked. */
@@ -101,24 +98,15 @@ export class ReferralService {
     const now = this.clock.now();
     const rules = await this.settings.get('referrals.rules');
     if (rules.trigger !== 'first_purchase') return 0;
-    const due = await this.db.read((q) =>
-      q.all<{ invitee_id: number }>(
-        "SELECT invitee_id FROM referrals WHERE status = 'purchased' AND first_purchase_at <= ? ORDER BY first_purchase_at LIMIT 1000",
-        [now.getTime() - rules.refundWindowDays * DAY_MS],
-      ),
-    );
+    const due = await this.db.read((q) => purchasedBefore(q, now.getTime() - rules.refundWindowDays * DAY_MS, 1000));
     let paid = 0;
-    for (const { invitee_id } of due) {
+    for (const inviteeId of due) {
       const ok = await this.db.tx(async (q) => {
-        const kept = await hasKeptOrder(q, Number(invitee_id));
-        if (!kept) {
-          await q.exec(
-            "UPDATE referrals SET status = 'registered', first_purchase_at = NULL WHERE invitee_id = ? AND status = 'purchased'",
-            [invitee_id],
-          );
+        if (!(await hasKeptOrder(q, inviteeId))) {
+          await unmarkPurchased(q, inviteeId);
           return false;
         }
-        return this.rewardIn(q, Number(invitee_id), now, rules);
+        return this.rewardIn(q, inviteeId, now, rules);
       });
       if (ok) paid++;
     }
@@ -126,11 +114,8 @@ export class ReferralService {
   }
 
   private async rewardIn(q: Q, inviteeId: number, now: Date, rules: ReferralRules): Promise<boolean> {
-    const row = await q.one<{ inviter_id: number }>('SELECT inviter_id FROM referrals WHERE invitee_id = ?', [
-      inviteeId,
-    ]);
-    if (!row) return false;
-    const inviterId = Number(row.inviter_id);
+    const inviterId = await inviterOf(q, inviteeId);
+    if (inviterId === undefined) return false;
     // A phone number that belonged to a deleted account does not earn invite rewards again.
     const phoneHmac = await phoneHmacOf(q, inviteeId);
     if (phoneHmac && (await isClosedIdentity(q, identityHash('phone', phoneHmac)))) return false;
@@ -138,21 +123,13 @@ export class ReferralService {
     // Daily cap per inviter: a counter with a ceiling; over it the binding stays, the reward does not come.
     if (!(await tryCountWithinCap(q, 'referral_reward', inviterId, date, rules.dailyCapPerInviter))) {
       // This invite is capped, not rewarded (its count was taken back).
-      await q.exec(
-        "UPDATE referrals SET status = 'capped' WHERE invitee_id = ? AND status IN ('registered', 'purchased')",
-        [inviteeId],
-      );
+      await markCapped(q, inviteeId);
       return false;
     }
     // The milestone counter is updated under its row lock: concurrent rewards count one after another.
-    const nth = await incrementIn(q, 'referral_milestones', { inviter_id: inviterId }, 'rewarded', 1, {
-      updated_at: now.getTime(),
-    });
-    const flipped = await q.exec(
-      "UPDATE referrals SET status = 'rewarded', rewarded_at = ?, seq = ? WHERE invitee_id = ? AND status IN ('registered', 'purchased')",
-      [now.getTime(), nth, inviteeId],
-    );
-    if (flipped !== 1) throw new Error(`referral of ${inviteeId} changed under its reward`);
+    const nth = await countRewarded(q, inviterId, now);
+    if (!(await markRewarded(q, inviteeId, nth, now)))
+      throw new Error(`referral of ${inviteeId} changed under its reward`);
     const credit = (memberId: number, points: number, key: string, reason: string) =>
       points > 0
         ? this.ledger.creditIn(q, { key, memberId, points, type: 'credit', reason, ref: `referral:${inviteeId}` })
@@ -189,26 +166,18 @@ export class ReferralService {
     const rules = await this.settings.get('referrals.rules');
     const code = await this.db.tx((q) => this.codeIn(q, memberId, now));
     return this.db.read(async (q) => {
-      const invited = await q.all<{ invitee_id: number; status: string; created_at: number }>(
-        'SELECT r.invitee_id, r.status, r.created_at FROM referrals r WHERE r.inviter_id = ? ORDER BY r.created_at DESC LIMIT 200',
-        [memberId],
-      );
+      const invited = await invitesOf(q, memberId, 200);
       const names = await nicknamesOf(
         q,
-        invited.map((r) => Number(r.invitee_id)),
+        invited.map((r) => r.inviteeId),
       );
+      // An invitee whose account row is gone is not listed.
       const invitees = invited
-        .filter((r) => names.has(Number(r.invitee_id)))
-        .map(({ invitee_id, ...r }) => ({ nickname: names.get(Number(invitee_id)) ?? null, ...r }));
-      const successful = Number(
-        (await q.one<{ rewarded: number }>('SELECT rewarded FROM referral_milestones WHERE inviter_id = ?', [memberId]))
-          ?.rewarded ?? 0,
-      );
-      const inviter = await q.one<{ inviter_id: number }>(
-        'SELECT r.inviter_id FROM referrals r WHERE r.invitee_id = ?',
-        [memberId],
-      );
-      const by = inviter ? await nicknameOf(q, Number(inviter.inviter_id)) : undefined;
+        .filter((r) => names.has(r.inviteeId))
+        .map((r) => ({ nickname: names.get(r.inviteeId) ?? null, status: r.status, created_at: r.createdAt }));
+      const successful = await rewardedCount(q, memberId);
+      const inviterId = await inviterOf(q, memberId);
+      const by = inviterId !== undefined ? await nicknameOf(q, inviterId) : undefined;
       return {
         code,
         sharePath: sharePath(code),

@@ -1,0 +1,15 @@
+import type { JobDef } from '../../jobs/runner';
+import type { Services } from '../services';
+
+/**
+ * Nightly settlement: invites whose invitee's first purchase has outlived the
+ * refund window are rewarded (or sent back to waiting when the purchase was
+ * refunded in full). Each invite in a unit of work of its own; see settleDue.
+ */
+export function referralSettleJob(c: Pick<Services, 'referrals'>): JobDef {
+  return {
+    name: 'referral_settle',
+    at: { hour: 5, minute: 0 },
+    run: async () => ({ processed: await c.referrals.settleDue() }),
+  };
+}
