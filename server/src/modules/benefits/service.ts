@@ -13,7 +13,7 @@ import {
   voucherIn,
   type VoucherFilter,
 } from './store-vouchers';
-import { voucherRefusal, voucherView } from './vouchers';
+import { cancelRefundKey, redemptionDebitKey, voucherRefusal, voucherView } from './vouchers';
 
 export type { BenefitRow } from './store';
 export { voucherRefusal } from './vouchers';
@@ -96,7 +96,7 @@ export class BenefitService {
           cost > 0
             ? (
                 await this.ledger.debitIn(q, {
-                  key: `redeem:${memberId}:${key}`,
+                  key: redemptionDebitKey(memberId, key),
                   memberId,
                   points: cost,
                   type: 'debit',
@@ -144,7 +144,7 @@ export class BenefitService {
       if (Number(v.cost_points) > 0) {
         balance = (
           await this.ledger.creditIn(q, {
-            key: `cancel:voucher:${voucherId}`,
+            key: cancelRefundKey(voucherId),
             memberId: Number(v.member_id),
             points: Number(v.cost_points),
             type: 'credit',

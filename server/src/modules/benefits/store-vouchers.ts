@@ -193,3 +193,47 @@ export async function countWrittenOffIn(q: Q, start: number, end: number, storeI
   );
   return Number(row?.n ?? 0);
 }
+
+// ---- reconcile reads --------------------------------------------------------
+
+/** Benefits whose stock is below 0 or whose stock taken differs from their vouchers not cancelled. */
+export async function stockMismatchesIn(q: Q, limit: number): Promise<Record<string, unknown>[]> {
+  return q.all(
+    `SELECT b.id, b.stock_total, b.stock_left, COALESCE(v.n, 0) AS live_vouchers
+       FROM benefits b LEFT JOIN (SELECT benefit_id, COUNT(*) AS n FROM vouchers WHERE status <> 'cancelled' GROUP BY benefit_id) v ON v.benefit_id = b.id
+      WHERE b.stock_left < 0 OR b.stock_total - b.stock_left <> COALESCE(v.n, 0)
+      LIMIT ${Number(limit)}`,
+  );
+}
+
+/** Vouchers used without where and when, or with a write-off time but not used. */
+export async function badWriteOffsIn(q: Q, limit: number): Promise<Record<string, unknown>[]> {
+  return q.all(
+    `SELECT id, status, redeemed_at, redeemed_store_id FROM vouchers
+      WHERE (status = 'used' AND (redeemed_at IS NULL OR redeemed_store_id IS NULL)) OR (status <> 'used' AND redeemed_at IS NOT NULL)
+      LIMIT ${Number(limit)}`,
+  );
+}
+
+export interface PaidVoucher {
+  id: number;
+  memberId: number;
+  requestKey: string;
+  status: string;
+  costPoints: number;
+}
+
+/** Vouchers bought with points, ids above `after`, a page at a time. */
+export async function paidVouchersAfterIn(q: Q, after: number, limit: number): Promise<PaidVoucher[]> {
+  const rows = await q.all<{ id: number; member_id: number; request_key: string; status: string; cost_points: number }>(
+    `SELECT id, member_id, request_key, status, cost_points FROM vouchers WHERE cost_points > 0 AND id > ? ORDER BY id LIMIT ${Number(limit)}`,
+    [after],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    memberId: Number(r.member_id),
+    requestKey: r.request_key,
+    status: r.status,
+    costPoints: Number(r.cost_points),
+  }));
+}

@@ -21,6 +21,10 @@ export function newVoucherCode(): string {
   return out;
 }
 
+/** The ledger key of a redemption's debit, and of the refund of a cancelled voucher. */
+export const redemptionDebitKey = (memberId: number, requestKey: string) => `redeem:${memberId}:${requestKey}`;
+export const cancelRefundKey = (voucherId: number) => `cancel:voucher:${voucherId}`;
+
 /** Stored status plus time: an unused voucher past its date is expired even before the nightly job marks it. */
 export function effectiveStatus(
   v: Pick<VoucherRow, 'status' | 'valid_until'>,
