@@ -60,12 +60,9 @@ export const DEMO_BENEFITS = [
 export async function seedDemo(ctx: AppContext): Promise<{ created: boolean }> {
   const now = ctx.clock.now();
   return ctx.db.tx(async (q) => {
-    if (await q.one('SELECT id FROM staff_accounts WHERE username = ?', ['operator'])) return { created: false };
+    if (await ctx.staff.hasAccount(q, 'operator')) return { created: false };
     const storeIds = new Map<string, number>();
-    for (const s of DEMO_STORES) {
-      const existing = await q.one<{ id: number }>('SELECT id FROM stores WHERE code = ?', [s.code]);
-      storeIds.set(s.code, existing ? Number(existing.id) : await ctx.staff.createStore(q, s, now));
-    }
+    for (const s of DEMO_STORES) storeIds.set(s.code, await ctx.staff.ensureStore(q, s, now));
     for (const a of DEMO_ACCOUNTS) {
       await ctx.staff.create(
         q,

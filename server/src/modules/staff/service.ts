@@ -106,6 +106,16 @@ export class StaffService {
     }
   }
 
+  /** True when an account has this username (seeds use it to run once). */
+  async hasAccount(q: Q, username: string): Promise<boolean> {
+    return (await store.staffIdByUsername(q, username)) !== undefined;
+  }
+
+  /** The store with this code, created when missing (seeds). */
+  async ensureStore(q: Q, s: { code: string; name: string }, now: Date): Promise<number> {
+    return (await store.storeIdByCode(q, s.code)) ?? (await this.createStore(q, s, now));
+  }
+
   // ---- the operator console ----------------------------------------------------------
 
   async listStores() {

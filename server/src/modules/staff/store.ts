@@ -42,6 +42,11 @@ export function staffByUsername(q: Q, username: string) {
   );
 }
 
+export async function staffIdByUsername(q: Q, username: string): Promise<number | undefined> {
+  const row = await q.one<{ id: number }>('SELECT id FROM staff_accounts WHERE username = ?', [username]);
+  return row ? Number(row.id) : undefined;
+}
+
 /** What staff auth checks on every call: the row, not the token, decides role, store and validity. */
 export function staffAuthRow(q: Q, id: number) {
   return q.one<{ status: string; token_version: number; role: StaffRole; store_id: number | null }>(
@@ -120,6 +125,11 @@ export function insertStore(q: Q, s: { code: string; name: string }, now: number
     s.name,
     now,
   ]);
+}
+
+export async function storeIdByCode(q: Q, code: string): Promise<number | undefined> {
+  const row = await q.one<{ id: number }>('SELECT id FROM stores WHERE code = ?', [code]);
+  return row ? Number(row.id) : undefined;
 }
 
 export function storeRow(q: Q, id: number): Promise<StoreRow | undefined> {
