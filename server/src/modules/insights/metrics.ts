@@ -5,6 +5,8 @@ import { salesByStore, salesTotals } from '../checkout/store';
 import { listStores, storeRow } from '../staff/store';
 import { countIssuedIn, countWrittenOffIn } from '../benefits/store-vouchers';
 import { countRegistered } from '../members/store';
+import { checkinTotals } from '../checkin/store';
+import { inviteFunnel } from '../referrals/store';
 import { activeMemberCount, movementTotals, outstandingPoints } from '../points/store-reads';
 
 const DAY_START = (date: string, tz: string) => {
@@ -28,7 +30,6 @@ export async function metrics(c: Services, from: string, to: string, store: numb
   const valueCents = await c.settings.get('points.valueCents');
 
   return c.db.read(async (q) => {
-    const one = async (sql: string, params: unknown[]) => n((await q.one<{ n: number }>(sql, params))?.n);
     const total = await countRegistered(q, null, end);
     const fresh = await countRegistered(q, start, end);
     // Activity = a points movement the member caused (expiry and claw-backs are not activity).
@@ -57,14 +58,7 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     const vIssued = await countIssuedIn(q, start, end);
     const vUsed = await countWrittenOffIn(q, start, end, store);
     const vouchers = { issued: vIssued, writtenOff: vUsed, writeOffRate: ratio(vUsed, vIssued) };
-    const checkins = await one('SELECT COUNT(*) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?', [
-      from,
-      to,
-    ]);
-    const checkinMembers = await one(
-      'SELECT COUNT(DISTINCT member_id) AS n FROM checkins WHERE business_date >= ? AND business_date <= ?',
-      [from, to],
-    );
+    const { checkins, members: checkinMembers } = await checkinTotals(q, from, to);
     // Participation: members who checked in over members active in the last 30 days (at least themselves).
     const checkin = {
       checkins,
@@ -72,14 +66,7 @@ export async function metrics(c: Services, from: string, to: string, store: numb
       participationRate: ratio(checkinMembers, Math.max(mau, checkinMembers)),
     };
     // Funnel: invited (bound at registration) -> made a first purchase -> rewarded.
-    const registered = await one('SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ?', [
-      start,
-      end,
-    ]);
-    const purchased = await one(
-      'SELECT COUNT(*) AS n FROM referrals WHERE created_at >= ? AND created_at < ? AND first_purchase_at IS NOT NULL',
-      [start, end],
-    );
+    const { registered, purchased } = await inviteFunnel(q, start, end);
     const referrals = { invited: registered, registered, purchased };
 
     const buyers = sales.buyers;

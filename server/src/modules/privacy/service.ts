@@ -11,6 +11,8 @@ import { exportOf as exportPoints } from '../points/store-reads';
 import { exportGrowth, exportTier } from '../tiers/store';
 import { exportOrders } from '../checkout/store';
 import { allDaysOf } from '../checkin/store';
+import { completionsOf } from '../tasks/store';
+import { deleteCodeOf } from '../referrals/store';
 import { vouchersForExportIn } from '../benefits/store-vouchers';
 import { deleteSecret } from '../card/store';
 import { unlinkMember } from '../staff/store';
@@ -49,10 +51,7 @@ export class PrivacyService {
       const tier = await exportTier(q, memberId);
       const orders = await exportOrders(q, memberId);
       const checkins = await allDaysOf(q, memberId);
-      const tasks = await q.all<Row>(
-        'SELECT task_code, period_key, points, growth, created_at FROM task_completions WHERE member_id = ?',
-        [memberId],
-      );
+      const tasks = (await completionsOf(q, memberId)) as Row[];
       const vouchers = await vouchersForExportIn(q, memberId);
       const { messages, subscriptions } = await notifications.exportMember(q, memberId);
       return {
@@ -85,7 +84,7 @@ export class PrivacyService {
         await members.rememberClosedIdentity(q, h, now.getTime());
       await members.closeAccount(q, memberId, `deleted:${memberId}:${randomBytes(8).toString('hex')}`, now.getTime());
       await notifications.forgetMember(q, memberId);
-      await q.exec('DELETE FROM referral_codes WHERE member_id = ?', [memberId]);
+      await deleteCodeOf(q, memberId);
       await deleteSecret(q, memberId);
       await unlinkMember(q, memberId);
       await audit(
