@@ -50,7 +50,7 @@ export async function startFakeWechat(
   const validTokens = new Set<string>();
   let currentToken: string | null = null;
   const readJson = (req: http.IncomingMessage) =>
-    new Promise<Record<string, any>>((resolve) => {
+    new Promise<Record<string, unknown>>((resolve) => {
       let raw = '';
       req.on('data', (c) => (raw += c));
       req.on('end', () => {

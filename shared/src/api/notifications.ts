@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { Id, IsoDateTime, Ok, PageQuery } from './common';
+import { Id, IsoDateTime, PageQuery } from './common';
 import { IdParams } from './admin';
 
 export const MessageView = z.object({
