@@ -126,6 +126,13 @@ test('stores and staff: create, log in, disable ends sessions, password reset', 
     storeId: store.body.id,
   });
   expect(created.status).toBe(201);
+  const taken = await admin('POST', '/api/admin/staff', {
+    username: 'gz.wang',
+    password: 'secret-pass-2',
+    displayName: '另一个王',
+    role: 'operator',
+  });
+  expect([taken.status, taken.body.code]).toEqual([409, 'USERNAME_TAKEN']);
   expect(JSON.stringify(created.body)).not.toContain('secret-pass-1');
   expect(
     JSON.stringify(await t.ctx.db.read((q) => q.all("SELECT after_json FROM audit_log WHERE action = 'staff.create'"))),
