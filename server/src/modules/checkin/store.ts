@@ -126,3 +126,14 @@ export async function checkinTotals(q: Q, from: string, to: string): Promise<{ c
   );
   return { checkins: Number(row?.n ?? 0), members: Number(row?.m ?? 0) };
 }
+
+/** Stored days in (member, date) order after the given one (keyset paging, for reconcile). */
+export async function daysAfter(q: Q, after: { memberId: number; date: string } | null, limit: number) {
+  const rows = await q.all(
+    `SELECT member_id, business_date, kind, streak, points FROM checkins
+      WHERE member_id > ? OR (member_id = ? AND business_date > ?)
+      ORDER BY member_id, business_date LIMIT ${Number(limit)}`,
+    [after?.memberId ?? 0, after?.memberId ?? 0, after?.date ?? ''],
+  );
+  return rows.map(toDay);
+}
