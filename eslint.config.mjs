@@ -5,6 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 
 const S = 'server/src';
 // Route files are the web edge of their module: they may import http/.
@@ -76,8 +77,13 @@ export default tseslint.config(
       'miniapp/config/**',
       '**/*.js',
       '**/*.cjs',
-      '**/*.mjs',
     ],
+  },
+  {
+    // Node scripts and build files written as plain ES modules.
+    files: ['**/*.mjs'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: globals.node },
   },
   {
     files: [
@@ -133,6 +139,20 @@ export default tseslint.config(
               message: 'shared imports nothing from server or miniapp.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Dialect differences live in db/dialect.ts only: stores splice its fragments in.
+    files: [`${S}/**/*.ts`],
+    ignores: [`${S}/db/**`],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression > MemberExpression[property.name='dialect']",
+          message: 'Branch on the dialect only in server/src/db/dialect.ts: use (or add) a helper there.',
         },
       ],
     },
