@@ -29,7 +29,7 @@ import { Subscriptions } from './modules/notifications/subscriptions';
 import { WechatMessages } from './modules/wechat/messages';
 import { dbTokenStore } from './modules/wechat/store';
 import { JobRunner } from './jobs/runner';
-import { jobDefinitions } from './jobs/definitions';
+import { schedule } from './jobs/schedule';
 import { TaskService } from './modules/tasks/service';
 import { PrivacyService } from './modules/privacy/service';
 
@@ -105,7 +105,7 @@ export function compose(
     jobs: undefined as unknown as JobRunner,
     isReady: () => ready,
   };
-  ctx.jobs = new JobRunner(db, clock, config.businessTz, logger, jobDefinitions(ctx));
+  ctx.jobs = new JobRunner(db, clock, config.businessTz, logger, schedule(ctx));
   (ctx as { markReady?: () => void }).markReady = () => {
     ready = true;
   };

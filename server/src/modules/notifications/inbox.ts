@@ -5,7 +5,7 @@ import * as store from './store';
 /** The member-facing words for each notification (the in-app inbox is Chinese UI text). */
 export function messageText(
   kind: string,
-  p: Record<string, any>,
+  p: Record<string, unknown>,
 ): { title: string; body: string; page: string | null } {
   switch (kind) {
     case 'tier_changed':

@@ -1,48 +1,33 @@
 import type { TierRules } from '@huiyuan/shared';
-import { placeholders, type Database, type Q } from '../../db/database';
-import { tiersBelowEarned } from '../tiers/invariants';
-import { badWriteOffs, paidVouchersWithoutLedger, stockMismatches } from '../benefits/invariants';
-import { storedValue } from '../settings/settings';
-import { memberChecks } from '../members/invariants';
-import { notificationInvariants } from '../notifications/invariants';
+import type { Database } from '../../db/database';
 import { pointsInvariants } from '../points/invariants';
+import { memberChecks } from '../members/invariants';
+import { badWriteOffs, paidVouchersWithoutLedger, stockMismatches } from '../benefits/invariants';
+import { notificationInvariants } from '../notifications/invariants';
+import { tiersBelowEarned } from '../tiers/invariants';
+import { storedValue } from '../settings/settings';
 import type { InvariantCheck, Violation } from './check';
 
-/**
- * The invariants of the design notes as set-based SQL checks. Each check returns
- * the offending rows (empty = holds). Used by `npm run reconcile` and by tests
- * after every concurrency run. Later capabilities register their own checks here.
- */
 export type { InvariantCheck, Violation } from './check';
 
-const pointsChecks: InvariantCheck[] = [
+/**
+ * The invariants of the design notes, each checked by the module that owns its
+ * tables; this file only lists them in a fixed order (ledger first, so a broken
+ * balance is reported before what follows from it) and runs them. Used by
+ * `npm run reconcile` and by tests after every concurrency run.
+ */
+const registry: InvariantCheck[] = [
   ...pointsInvariants,
   ...memberChecks,
-];
-
-const stockChecks: InvariantCheck[] = [
-  {
-    name: 'stock: never below 0, and stock taken = vouchers issued - cancelled',
-    run: stockMismatches,
-  },
-  {
-    name: 'vouchers: written off at most once, with where and when',
-    run: badWriteOffs,
-  },
+  { name: 'stock: never below 0, and stock taken = vouchers issued - cancelled', run: stockMismatches },
+  { name: 'vouchers: written off at most once, with where and when', run: badWriteOffs },
   {
     name: 'vouchers: every paid voucher has its points debit (and its refund when cancelled)',
     run: paidVouchersWithoutLedger,
   },
-];
-
-/**
- * Tiers: upgrades happen at once and downgrades only at evaluation, so a stored
- * tier is never below the tier its growth earns in the window that ends at the
- * member's last growth or evaluation (whichever is later). Checked per chunk of
- * members with the configured rules.
- */
-const tierChecks: InvariantCheck[] = [
+  ...notificationInvariants,
   {
+    // Upgrades happen at once and downgrades only at evaluation: checked with the rules in force.
     name: 'tiers: stored tier never below the tier its growth earns',
     async run(q, limit) {
       const rules: TierRules = await storedValue(q, 'tiers.rules');
@@ -51,9 +36,7 @@ const tierChecks: InvariantCheck[] = [
   },
 ];
 
-const registry: InvariantCheck[] = [...pointsChecks, ...stockChecks, ...notificationInvariants, ...tierChecks];
-
-/** Lets a capability add its invariants (stock vs vouchers, tiers, outbox...). */
+/** Lets a module add its checks when it loads (check-in does); a name is registered once. */
 export function registerInvariant(check: InvariantCheck): void {
   if (!registry.some((c) => c.name === check.name)) registry.push(check);
 }
@@ -62,6 +45,7 @@ export function invariantNames(): string[] {
   return registry.map((c) => c.name);
 }
 
+/** Every check on one read connection; at most `limitPerCheck` violations each. */
 export async function checkInvariants(db: Database, limitPerCheck = 20): Promise<Violation[]> {
   return db.read(async (q) => {
     const out: Violation[] = [];

@@ -1,0 +1,28 @@
+import type { Services } from '../modules/services';
+import type { JobDef } from './runner';
+import { birthdayJob } from '../modules/members/birthday';
+import { pointsExpiryJob } from '../modules/points/jobs';
+import { voucherExpiryJob } from '../modules/benefits/jobs';
+import { tierEvaluationJob } from '../modules/tiers/jobs';
+import { churnJob, segmentsJob } from '../modules/insights/jobs';
+import { referralSettleJob } from '../modules/referrals/jobs';
+import { outboxJob } from '../modules/notifications/jobs';
+
+/**
+ * Every job the runner knows, in the order a scheduler tick starts them. Each
+ * module's job function gives the job's name, its daily business time (null: by
+ * hand only) and its body, next to the data it walks; the bodies go in
+ * checkpointed chunks and are idempotent, so a rerun writes nothing twice.
+ */
+export function schedule(c: Services): JobDef[] {
+  return [
+    birthdayJob(c),
+    pointsExpiryJob(c),
+    voucherExpiryJob(c),
+    tierEvaluationJob(c),
+    churnJob(c),
+    segmentsJob(c),
+    referralSettleJob(c),
+    outboxJob(c),
+  ];
+}
