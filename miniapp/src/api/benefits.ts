@@ -1,5 +1,5 @@
+import type { BodyFor, ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
-import type { BodyFor, ResponseFor } from './contract';
 
 /** The points mall: benefits a member can redeem with points, some only from a tier up. */
 export type Benefit = ResponseFor<'listBenefits'>['items'][number];

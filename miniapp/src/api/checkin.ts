@@ -1,5 +1,5 @@
+import type { BodyFor, ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
-import type { BodyFor, ResponseFor } from './contract';
 
 /**
  * Daily check-in. The day is the server's business date, never the phone's:

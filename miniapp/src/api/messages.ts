@@ -1,5 +1,5 @@
+import type { ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
-import type { ResponseFor } from './contract';
 
 /** In-app inbox: the notification worker writes here what it also sends as a WeChat subscribe message. */
 type MessagesPage = ResponseFor<'listMessages'>;

@@ -1,5 +1,5 @@
+import type { BodyFor, ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
-import type { BodyFor, ResponseFor } from './contract';
 
 /** Everything the server stores about me (the phone in full: it is my own data). */
 export const exportMyData = () => api.get<ResponseFor<'exportMyData'>>('/api/me/export');

@@ -1,5 +1,5 @@
+import type { ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
-import type { ResponseFor } from './contract';
 
 type Referrals = ResponseFor<'getReferrals'>;
 type Invitee = Referrals['invitees'][number];

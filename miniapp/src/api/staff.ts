@@ -1,5 +1,5 @@
+import type { BodyFor, ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
-import type { BodyFor, ResponseFor } from './contract';
 
 /** Staff calls: every one carries the staff token, never the member's. */
 const staff = { auth: 'staff' as const };

@@ -1,5 +1,5 @@
+import type { BodyFor, ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
-import type { BodyFor, ResponseFor } from './contract';
 
 /**
  * WeChat subscribe messages. Template ids belong to the mini-program's account

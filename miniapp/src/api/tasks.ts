@@ -1,5 +1,5 @@
+import type { ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
-import type { ResponseFor } from './contract';
 
 /** Tasks with their state in the current period, and how many client-reported claims are left today. */
 export const getTasks = () => api.get<ResponseFor<'listTasks'>>('/api/me/tasks');

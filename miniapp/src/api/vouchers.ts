@@ -1,5 +1,5 @@
+import type { ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
-import type { ResponseFor } from './contract';
 
 type VouchersPage = ResponseFor<'listVouchers'>;
 export type Voucher = VouchersPage['items'][number];

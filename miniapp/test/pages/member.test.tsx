@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { ResponseFor } from '../../src/api/contract';
+import type { ResponseFor } from '@huiyuan/shared';
 import { loggedInMember, serve, settle } from '../http';
 import CheckinPage from '../../src/member/checkin/index';
 import BenefitsPage from '../../src/pages/benefits/index';

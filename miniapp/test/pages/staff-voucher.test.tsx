@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { ResponseFor } from '../../src/api/contract';
+import type { ResponseFor } from '@huiyuan/shared';
 import { saveStaffSession } from '../../src/api/session';
 import { serve, settle } from '../http';
 import StaffVoucherPage from '../../src/staff/voucher/index';

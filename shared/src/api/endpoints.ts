@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endpoint } from './endpoint';
+import { endpoint, type BodyOf, type ResponseOf } from './endpoint';
 import { LoginRequest, LoginResponse, RefreshResponse, StaffLoginRequest, StaffLoginResponse } from './auth';
 import { MeResponse, PatchMeRequest } from './me';
 import { AdjustPointsRequest, LedgerResult, PointsEntriesPage, PointsSummary } from './points';
@@ -139,3 +139,7 @@ export const endpoints = {
 };
 
 export type Endpoints = typeof endpoints;
+
+/** One endpoint's types by name, for the clients (mini-program, console): `ResponseFor<'getCheckin'>`. */
+export type ResponseFor<K extends keyof Endpoints> = ResponseOf<Endpoints[K]>;
+export type BodyFor<K extends keyof Endpoints> = BodyOf<Endpoints[K]>;
