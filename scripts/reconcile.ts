@@ -8,7 +8,7 @@ import {
 } from '@huiyuan/server';
 
 /**
- * `npm run reconcile`: checks the design invariants for every member on the
+ * `npm run reconcile`: checks the invariants (server/src/modules/reconcile) for every member on the
  * database the server is configured for (DATABASE_URL, else the embedded file)
  * and exits non-zero on any mismatch.
  */

@@ -1,7 +1,8 @@
 /**
  * Display formatting. Business dates are China time (Asia/Shanghai, UTC+8, no
- * DST) per DESIGN.md, whatever the phone's timezone: an expiry "2024-12-31"
- * must read the same on every device.
+ * DST), the business timezone the server computes them in from its own clock,
+ * whatever the phone's timezone: an expiry "2024-12-31" must read the same on
+ * every device.
  */
 const BUSINESS_OFFSET_MS = 8 * 3600_000;
 

@@ -4,7 +4,8 @@ import { col, table } from './table';
 /**
  * Members, points ledger (accounts, append-only entries, lots, lot allocations),
  * stores and staff, audit log and key/value configuration.
- * No foreign keys on the hot ledger tables (see the scale-out notes in DESIGN).
+ * No foreign keys on the hot ledger tables: they add a lock check to every hot
+ * insert, and a database sharded by member id (TiDB, Vitess) cannot keep them.
  */
 export class Foundation1732400000000 implements MigrationInterface {
   name = 'Foundation1732400000000';

@@ -49,7 +49,7 @@ async function tierChangesWithoutMessage(q: Q, limit: number): Promise<Record<st
   return bad.slice(0, limit);
 }
 
-/** Invariant 5 of the design notes: a cause commits with its notification. */
+/** A cause commits with its notification: both are written in one transaction, so neither exists without the other. */
 export const notificationInvariants: InvariantCheck[] = [
   { name: 'outbox: every birthday gift and referral reward has its notification', run: creditsWithoutMessage },
   { name: 'outbox: every tier change has its notification', run: tierChangesWithoutMessage },

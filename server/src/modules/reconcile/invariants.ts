@@ -11,8 +11,10 @@ import type { InvariantCheck, Violation } from './check';
 export type { InvariantCheck, Violation } from './check';
 
 /**
- * The invariants of the design notes, each checked by the module that owns its
- * tables; this file only lists them in a fixed order (ledger first, so a broken
+ * The invariants (rules the stored data must always satisfy: balance = sum of
+ * ledger entries = points left in unexpired lots, stock taken = vouchers issued,
+ * a stored tier matches its growth, every cause has its notification, ...), each
+ * checked by the module that owns its tables; this file only lists them in a fixed order (ledger first, so a broken
  * balance is reported before what follows from it) and runs them. Used by
  * `npm run reconcile` and by tests after every concurrency run.
  */
