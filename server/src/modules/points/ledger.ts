@@ -1,31 +1,13 @@
-import { createHash } from 'node:crypto';
-import { expiresAt, lotRemainingAfterCredit, planDebit, validatePoints, type EntryType } from '@huiyuan/shared';
+import { expiresAt, planDebit } from '@huiyuan/shared';
 import { isDuplicateKey, RetryTransaction, type Database, type Q, type Step } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import * as store from './store';
+import { checkOp, inputHash, newEntry, planCredits, type LedgerOp, type PlannedCredit } from './ledger-rules';
 
-/**
- * The points ledger. Every balance change is one append-only entry written in the
- * same transaction as the cached balance and the lots, idempotent on `key`:
- * - a replay with the same input returns the first result;
- * - the same key with different input is refused (IDEMPOTENCY_CONFLICT);
- * - a race on the key is lost with a duplicate-key error and answered by re-reading.
- * Balances change only through `balance = balance +/- ?` (debits guarded by
- * `balance >= ?`), never by writing a value computed in the application.
- */
-export interface LedgerOp {
-  key: string;
-  memberId: number;
-  points: number;
-  type: EntryType;
-  reason: string;
-  ref?: string | null;
-  storeId?: number | null;
-  operatorId?: number | null;
-  note?: string | null;
-}
+export type { LedgerOp } from './ledger-rules';
+export { planCredits } from './ledger-rules';
 
 export interface LedgerResult {
   entryId: number;
@@ -38,30 +20,15 @@ export interface LedgerResult {
 /** A credit of a batch: as LedgerResult, without the entry id (not read back). */
 export type BatchCredit = Omit<LedgerResult, 'entryId'>;
 
-/** What one credit writes, decided by planCredits: its entry, and what its lot keeps. */
-export interface PlannedCredit {
-  entry: store.NewEntry;
-  lotRemaining: number;
-}
-
-const MAX_KEY = 160;
-
 /**
- * The rule of a credit, once for the single and the batch path: given each
- * credit's balance after it was added, its entry (hash, balance after) and what
- * its lot keeps after paying off a debt (lotRemainingAfterCredit).
+ * The points ledger. Every balance change is one append-only entry written in the
+ * same transaction as the cached balance and the lots, idempotent on `key`:
+ * - a replay with the same input returns the first result;
+ * - the same key with different input is refused (IDEMPOTENCY_CONFLICT);
+ * - a race on the key is lost with a duplicate-key error and answered by re-reading.
+ * Balances change only through `balance = balance +/- ?` (debits guarded by
+ * `balance >= ?`), never by writing a value computed in the application.
  */
-export function planCredits(ops: LedgerOp[], balances: Map<number, number>, now: Date): PlannedCredit[] {
-  return ops.map((op) => {
-    const balanceAfter = balances.get(op.memberId);
-    if (balanceAfter === undefined) throw new AppError('MEMBER_NOT_FOUND');
-    return {
-      entry: newEntry(op, op.points, inputHash(op, 1), balanceAfter, now),
-      lotRemaining: lotRemainingAfterCredit(balanceAfter, op.points),
-    };
-  });
-}
-
 export class Ledger {
   constructor(
     private readonly db: Database,
@@ -83,7 +50,7 @@ export class Ledger {
    * rule for one credit, with its replay answered and its entry id read back.
    */
   async creditIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
-    this.check(op);
+    checkOp(op);
     const prior = await this.replay(q, op.key, inputHash(op, 1));
     if (prior) return prior;
     const { planned, lots } = await this.addCredits(q, [op], []);
@@ -121,7 +88,7 @@ export class Ledger {
   ): Promise<Map<string, BatchCredit>> {
     const out = new Map<string, BatchCredit>();
     if (!ops.length) return out;
-    for (const op of ops) this.check(op);
+    for (const op of ops) checkOp(op);
     if (new Set(ops.map((o) => o.memberId)).size !== ops.length)
       throw new Error('creditBatchIn takes one credit per member');
     let fresh = ops;
@@ -208,7 +175,7 @@ export class Ledger {
   }
 
   private async takeIn(q: Q, op: LedgerOp, allowDebt: boolean): Promise<LedgerResult> {
-    this.check(op);
+    checkOp(op);
     const hash = inputHash(op, -1);
     const prior = await this.replay(q, op.key, hash);
     if (prior) return prior;
@@ -325,41 +292,4 @@ export class Ledger {
       throw err;
     }
   }
-
-  private check(op: LedgerOp): void {
-    const bad = validatePoints(op.points);
-    if (bad) throw new AppError('VALIDATION_FAILED', bad, { field: 'points' });
-    if (!op.key || op.key.length > MAX_KEY)
-      throw new AppError('VALIDATION_FAILED', 'idempotency key must be 1-160 characters');
-  }
-}
-
-function newEntry(op: LedgerOp, delta: number, hash: string, balanceAfter: number, now: Date): store.NewEntry {
-  return {
-    memberId: op.memberId,
-    delta,
-    type: op.type,
-    reason: op.reason,
-    ref: op.ref ?? null,
-    key: op.key,
-    inputHash: hash,
-    balanceAfter,
-    operatorId: op.operatorId ?? null,
-    storeId: op.storeId ?? null,
-    note: op.note ?? null,
-    createdAt: now.getTime(),
-  };
-}
-
-/** What makes two requests "the same": everything but who sent it and free-text notes. */
-function inputHash(op: LedgerOp, sign: 1 | -1): string {
-  const canonical = JSON.stringify([
-    op.memberId,
-    sign * op.points,
-    op.type,
-    op.reason,
-    op.ref ?? null,
-    op.storeId ?? null,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
 }

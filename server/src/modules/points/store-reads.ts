@@ -175,13 +175,19 @@ export async function entriesWithReasons(
   reasons: string[],
   after: number,
   limit: number,
-): Promise<{ id: number; key: string; reason: string }[]> {
+): Promise<{ id: number; key: string; reason: string; memberId: number; delta: number }[]> {
   if (!reasons.length) return [];
-  const rows = await q.all<{ id: number; idem_key: string; reason: string }>(
-    `SELECT id, idem_key, reason FROM points_entries WHERE reason IN (${marks(reasons.length)}) AND id > ? ORDER BY id LIMIT ${Math.floor(limit)}`,
+  const rows = await q.all<{ id: number; idem_key: string; reason: string; member_id: number; delta: number }>(
+    `SELECT id, idem_key, reason, member_id, delta FROM points_entries WHERE reason IN (${marks(reasons.length)}) AND id > ? ORDER BY id LIMIT ${Math.floor(limit)}`,
     [...reasons, after],
   );
-  return rows.map((r) => ({ id: Number(r.id), key: r.idem_key, reason: r.reason }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    key: r.idem_key,
+    reason: r.reason,
+    memberId: Number(r.member_id),
+    delta: Number(r.delta),
+  }));
 }
 
 // Expiry job -----------------------------------------------------------------------
