@@ -133,11 +133,12 @@ export async function movementTotals(
     );
     return Number(row?.n ?? 0);
   };
+  // Outgoing sums are negative; 0 - x keeps an empty sum at 0, not -0.
   return {
     issued: await sum("delta > 0 AND type IN ('credit', 'adjust')"),
-    redeemed: -(await sum("delta < 0 AND type IN ('debit', 'adjust')")),
-    expired: -(await sum("type = 'expire'")),
-    reversed: -(await sum("type = 'reversal'")),
+    redeemed: 0 - (await sum("delta < 0 AND type IN ('debit', 'adjust')")),
+    expired: 0 - (await sum("type = 'expire'")),
+    reversed: 0 - (await sum("type = 'reversal'")),
   };
 }
 
