@@ -77,21 +77,22 @@ export async function seedDemo(ctx: AppContext): Promise<{ created: boolean }> {
       );
     }
     for (const b of DEMO_BENEFITS) {
-      await q.exec(
-        `INSERT INTO benefits (title, description, kind, cost_points, stock_total, stock_left, per_member_limit, min_tier, valid_days, status, created_at, updated_at)
-         VALUES (?, ?, 'voucher', ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
-        [
-          b.title,
-          b.description,
-          b.cost,
-          b.stock,
-          b.stock,
-          b.limit,
-          b.minTier,
-          b.validDays,
-          now.getTime(),
-          now.getTime(),
-        ],
+      await ctx.catalogue.seedIn(
+        q,
+        {
+          title: b.title,
+          description: b.description,
+          kind: 'voucher',
+          costPoints: b.cost,
+          stock: b.stock,
+          perMemberLimit: b.limit,
+          minTier: b.minTier,
+          visibleFrom: null,
+          visibleUntil: null,
+          validDays: b.validDays,
+          validUntil: null,
+        },
+        now.getTime(),
       );
     }
     // Tiers use the built-in defaults (普卡 / 银卡 / 金卡); the 18th of each month is member day (double points).

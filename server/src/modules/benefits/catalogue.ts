@@ -10,6 +10,7 @@ import {
   insertBenefitIn,
   topUpStockIn,
   updateBenefitIn,
+  type BenefitFields,
   type BenefitPatch,
   type BenefitRow,
 } from './store';
@@ -108,6 +109,11 @@ export class CatalogueService {
       });
       return this.viewIn(q, id);
     });
+  }
+
+  /** Adds a benefit inside the caller's unit of work, unaudited: for the demo seed, not for operators. */
+  async seedIn(q: Q, b: BenefitFields, now: number): Promise<number> {
+    return insertBenefitIn(q, b, now);
   }
 
   private async checkTier(code: string | null | undefined) {
