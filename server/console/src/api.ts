@@ -39,7 +39,8 @@ export const session = {
   },
 };
 
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+/** `T` is the endpoint's answer from shared's table: `api<ResponseFor<'adminMetrics'>>('GET', ...)`. */
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
     headers: {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { BodyFor, ResponseFor } from '@huiyuan/shared';
 import { api, session } from './api';
 import { Dashboard } from './pages/Dashboard';
 import { Settings } from './pages/Settings';
@@ -25,15 +26,18 @@ function Login({ onDone }: { onDone: () => void }) {
   const submit = async () => {
     setErr('');
     try {
-      const r = await api('POST', '/api/staff/login', { username: u, password: p });
+      const r = await api<ResponseFor<'staffLogin'>>('POST', '/api/staff/login', {
+        username: u,
+        password: p,
+      } satisfies BodyFor<'staffLogin'>);
       if (r.role !== 'operator') {
         setErr('仅运营账号可以登录后台');
         return;
       }
       session.set(r.token);
       onDone();
-    } catch (e: any) {
-      setErr(e.message);
+    } catch (e) {
+      setErr((e as Error).message);
     }
   };
   return (

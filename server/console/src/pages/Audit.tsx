@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'react';
+import type { ResponseFor } from '@huiyuan/shared';
 import { api } from '../api';
 
+type AuditPage = ResponseFor<'adminAudit'>;
+
 export function Audit() {
-  const [items, setItems] = useState<any[]>([]);
+  const [items, setItems] = useState<AuditPage['items']>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [msg, setMsg] = useState('');
   const more = (from: string | null) =>
-    api('GET', `/api/admin/audit?limit=50${from ? `&cursor=${from}` : ''}`).then(
+    api<AuditPage>('GET', `/api/admin/audit?limit=50${from ? `&cursor=${from}` : ''}`).then(
       (r) => {
         setItems((xs) => (from ? [...xs, ...r.items] : r.items));
         setCursor(r.nextCursor);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { ResponseFor } from '@huiyuan/shared';
 import { api, daysAgo, pct, today, yuan } from '../api';
 import { Bars, Stat } from '../charts';
 
@@ -6,18 +7,19 @@ export function Dashboard() {
   const [from, setFrom] = useState(daysAgo(29));
   const [to, setTo] = useState(today());
   const [store, setStore] = useState('');
-  const [stores, setStores] = useState<{ id: string; name: string }[]>([]);
-  const [m, setM] = useState<any>(null);
+  const [stores, setStores] = useState<ResponseFor<'adminListStores'>['items']>([]);
+  const [m, setM] = useState<ResponseFor<'adminMetrics'> | null>(null);
   const [error, setError] = useState('');
 
   const load = () => {
     setError('');
-    api('GET', `/api/admin/metrics?from=${from}&to=${to}${store ? `&store=${store}` : ''}`).then(setM, (e) =>
-      setError(e.message),
-    );
+    api<ResponseFor<'adminMetrics'>>(
+      'GET',
+      `/api/admin/metrics?from=${from}&to=${to}${store ? `&store=${store}` : ''}`,
+    ).then(setM, (e) => setError(e.message));
   };
   useEffect(() => {
-    api('GET', '/api/admin/stores').then(
+    api<ResponseFor<'adminListStores'>>('GET', '/api/admin/stores').then(
       (r) => setStores(r.items),
       () => undefined,
     );
@@ -67,7 +69,7 @@ export function Dashboard() {
           </div>
           <div className="card">
             <h3>等级分布</h3>
-            <Bars data={m.tiers.map((t: any) => ({ label: t.name, value: t.members }))} />
+            <Bars data={m.tiers.map((t) => ({ label: t.name, value: t.members }))} />
           </div>
           <div className="card">
             <h3>积分流动</h3>
@@ -93,7 +95,7 @@ export function Dashboard() {
                 </tr>
               </thead>
               <tbody>
-                {m.stores.map((s: any) => (
+                {m.stores.map((s) => (
                   <tr key={s.storeId}>
                     <td>{s.name}</td>
                     <td>{s.orders}</td>

@@ -1,11 +1,12 @@
 import { useRef, useState } from 'react';
+import type { BodyFor, ResponseFor } from '@huiyuan/shared';
 import { api } from '../api';
 
 /** Member lookup (masked), tier preview, manual points adjustment and make-up cards (补签卡), each with a reason. */
 export function Members() {
   const [by, setBy] = useState('phone');
   const [q, setQ] = useState('');
-  const [items, setItems] = useState<any[] | null>(null);
+  const [items, setItems] = useState<ResponseFor<'adminSearchMembers'>['items'] | null>(null);
   const [msg, setMsg] = useState('');
   const [adj, setAdj] = useState({ delta: '', reason: '' });
   const [grant, setGrant] = useState({ cards: '1', reason: '' });
@@ -19,19 +20,19 @@ export function Members() {
   };
   const search = () => {
     setMsg('');
-    api('GET', `/api/admin/members?${by}=${encodeURIComponent(q.trim())}`).then(
+    api<ResponseFor<'adminSearchMembers'>>('GET', `/api/admin/members?${by}=${encodeURIComponent(q.trim())}`).then(
       (r) => setItems(r.items),
       (e) => setMsg(e.message),
     );
   };
   const adjust = (memberId: string) => {
     const key = keyFor(`adjust:${memberId}:${adj.delta}:${adj.reason}`);
-    api('POST', '/api/admin/points/adjustments', {
+    api<ResponseFor<'adminAdjustPoints'>>('POST', '/api/admin/points/adjustments', {
       memberId,
       delta: Number(adj.delta),
       reason: adj.reason,
       idempotencyKey: key,
-    }).then(
+    } satisfies BodyFor<'adminAdjustPoints'>).then(
       (r) => {
         setMsg(`已调整，当前余额 ${r.balanceAfter}`);
         keys.current.clear();
@@ -42,11 +43,11 @@ export function Members() {
   };
   const giveCards = (memberId: string) => {
     const key = keyFor(`cards:${memberId}:${grant.cards}:${grant.reason}`);
-    api('POST', `/api/admin/members/${memberId}/makeup-cards`, {
+    api<ResponseFor<'adminGrantMakeupCards'>>('POST', `/api/admin/members/${memberId}/makeup-cards`, {
       cards: Number(grant.cards),
       reason: grant.reason,
       idempotencyKey: key,
-    }).then(
+    } satisfies BodyFor<'adminGrantMakeupCards'>).then(
       (r) => {
         setMsg(`${r.replayed ? '已发放过（重复提交）' : `已发放 ${r.granted} 张补签卡`}，会员现有 ${r.cards} 张`);
         keys.current.clear();

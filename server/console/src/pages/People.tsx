@@ -1,17 +1,24 @@
 import { useEffect, useState } from 'react';
+import type { BodyFor, ResponseFor, StaffRole } from '@huiyuan/shared';
 import { api } from '../api';
 
-const ROLES: Record<string, string> = { staff: '店员', manager: '店长', operator: '运营' };
+const ROLES: Record<StaffRole, string> = { staff: '店员', manager: '店长', operator: '运营' };
 
 export function People() {
-  const [stores, setStores] = useState<any[]>([]);
-  const [staff, setStaff] = useState<any[]>([]);
+  const [stores, setStores] = useState<ResponseFor<'adminListStores'>['items']>([]);
+  const [staff, setStaff] = useState<ResponseFor<'adminListStaff'>['items']>([]);
   const [msg, setMsg] = useState('');
   const [store, setStore] = useState({ code: '', name: '' });
-  const [acct, setAcct] = useState({ username: '', password: '', displayName: '', role: 'staff', storeId: '' });
+  const [acct, setAcct] = useState({
+    username: '',
+    password: '',
+    displayName: '',
+    role: 'staff' as StaffRole,
+    storeId: '',
+  });
   const load = async () => {
-    setStores((await api('GET', '/api/admin/stores')).items);
-    setStaff((await api('GET', '/api/admin/staff')).items);
+    setStores((await api<ResponseFor<'adminListStores'>>('GET', '/api/admin/stores')).items);
+    setStaff((await api<ResponseFor<'adminListStaff'>>('GET', '/api/admin/staff')).items);
   };
   useEffect(() => {
     load().catch((e) => setMsg(e.message));
@@ -52,7 +59,7 @@ export function People() {
                         () =>
                           api('PATCH', `/api/admin/stores/${s.id}`, {
                             status: s.status === 'active' ? 'disabled' : 'active',
-                          }),
+                          } satisfies BodyFor<'adminPatchStore'>),
                         '门店已更新',
                       )
                     }
@@ -75,7 +82,13 @@ export function People() {
             value={store.name}
             onChange={(e) => setStore({ ...store, name: e.target.value })}
           />
-          <button onClick={() => act(() => api('POST', '/api/admin/stores', store), '门店已创建')}>新建门店</button>
+          <button
+            onClick={() =>
+              act(() => api('POST', '/api/admin/stores', store satisfies BodyFor<'adminCreateStore'>), '门店已创建')
+            }
+          >
+            新建门店
+          </button>
         </div>
       </div>
       <div className="card">
@@ -107,7 +120,7 @@ export function People() {
                         () =>
                           api('PATCH', `/api/admin/staff/${s.id}`, {
                             status: s.status === 'active' ? 'disabled' : 'active',
-                          }),
+                          } satisfies BodyFor<'adminPatchStaff'>),
                         '账号已更新，原登录已失效',
                       )
                     }
@@ -119,7 +132,13 @@ export function People() {
                     onClick={() => {
                       const p = prompt('新密码（至少 8 位）');
                       if (p)
-                        void act(() => api('POST', `/api/admin/staff/${s.id}/password`, { password: p }), '密码已重置');
+                        void act(
+                          () =>
+                            api('POST', `/api/admin/staff/${s.id}/password`, {
+                              password: p,
+                            } satisfies BodyFor<'adminResetPassword'>),
+                          '密码已重置',
+                        );
                     }}
                   >
                     重置密码
@@ -146,7 +165,7 @@ export function People() {
             value={acct.displayName}
             onChange={(e) => setAcct({ ...acct, displayName: e.target.value })}
           />
-          <select value={acct.role} onChange={(e) => setAcct({ ...acct, role: e.target.value })}>
+          <select value={acct.role} onChange={(e) => setAcct({ ...acct, role: e.target.value as StaffRole })}>
             {Object.entries(ROLES).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
@@ -163,7 +182,14 @@ export function People() {
           </select>
           <button
             onClick={() =>
-              act(() => api('POST', '/api/admin/staff', { ...acct, storeId: acct.storeId || null }), '账号已创建')
+              act(
+                () =>
+                  api('POST', '/api/admin/staff', {
+                    ...acct,
+                    storeId: acct.storeId || null,
+                  } satisfies BodyFor<'adminCreateStaff'>),
+                '账号已创建',
+              )
             }
           >
             新建账号

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { ResponseFor } from '@huiyuan/shared';
 import { api, session } from '../api';
 
 const NAMES: Record<string, string> = {
@@ -21,9 +22,10 @@ async function download(path: string, name: string) {
 }
 
 export function Segments() {
-  const [data, setData] = useState<any>(null);
+  const [data, setData] = useState<ResponseFor<'adminSegments'> | null>(null);
   const [msg, setMsg] = useState('');
-  const load = () => api('GET', '/api/admin/segments').then(setData, (e) => setMsg(e.message));
+  const load = () =>
+    api<ResponseFor<'adminSegments'>>('GET', '/api/admin/segments').then(setData, (e) => setMsg(e.message));
   useEffect(() => {
     void load();
   }, []);
@@ -32,7 +34,7 @@ export function Segments() {
       <div className="card row">
         <button
           onClick={() =>
-            api('POST', '/api/admin/segments/compute').then(
+            api<ResponseFor<'adminComputeSegments'>>('POST', '/api/admin/segments/compute').then(
               (r) => {
                 setMsg(`已计算 ${r.members} 位会员，用时 ${r.tookMs} ms`);
                 return load();
@@ -58,7 +60,7 @@ export function Segments() {
             </tr>
           </thead>
           <tbody>
-            {data?.segments.map((s: any) => (
+            {data?.segments.map((s) => (
               <tr key={s.segment}>
                 <td>{NAMES[s.segment] ?? s.segment}</td>
                 <td>{s.members}</td>

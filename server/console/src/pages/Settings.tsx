@@ -1,5 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { ResponseFor, SettingUpdate } from '@huiyuan/shared';
 import { api } from '../api';
+
+type TierRules = Extract<SettingUpdate, { key: 'tiers.rules' }>['value'];
+type TierField = 'name' | 'minGrowth' | 'multiplierPercent' | 'birthdayGiftPoints';
 
 const LABELS: Record<string, string> = {
   'tiers.rules': '会员等级与成长值',
@@ -12,11 +16,13 @@ const LABELS: Record<string, string> = {
 };
 
 /** Tier thresholds get a table editor; every other setting a validated JSON editor. */
-function TierEditor({ value, onSave }: { value: any; onSave: (v: any) => Promise<void> }) {
-  const [draft, setDraft] = useState<any>(structuredClone(value));
-  const set = (i: number, field: string, v: string) => {
+function TierEditor({ value, onSave }: { value: TierRules; onSave: (v: TierRules) => Promise<void> }) {
+  const [draft, setDraft] = useState<TierRules>(structuredClone(value));
+  const set = (i: number, field: TierField, v: string) => {
     const next = structuredClone(draft);
-    next.tiers[i][field] = field === 'name' ? v : Number(v);
+    const tier = next.tiers[i];
+    if (field === 'name') tier.name = v;
+    else tier[field] = Number(v);
     setDraft(next);
   };
   return (
@@ -32,7 +38,7 @@ function TierEditor({ value, onSave }: { value: any; onSave: (v: any) => Promise
           </tr>
         </thead>
         <tbody>
-          {draft.tiers.map((t: any, i: number) => (
+          {draft.tiers.map((t, i) => (
             <tr key={t.code}>
               <td>{t.code}</td>
               <td>
@@ -95,7 +101,7 @@ function TierEditor({ value, onSave }: { value: any; onSave: (v: any) => Promise
   );
 }
 
-function JsonEditor({ value, onSave }: { value: any; onSave: (v: any) => Promise<void> }) {
+function JsonEditor({ value, onSave }: { value: unknown; onSave: (v: unknown) => Promise<void> }) {
   const [text, setText] = useState(JSON.stringify(value, null, 2));
   const [bad, setBad] = useState('');
   return (
@@ -126,23 +132,23 @@ function JsonEditor({ value, onSave }: { value: any; onSave: (v: any) => Promise
 }
 
 export function Settings() {
-  const [items, setItems] = useState<{ key: string; value: any; isDefault: boolean }[] | null>(null);
+  const [items, setItems] = useState<ResponseFor<'adminListSettings'>['items'] | null>(null);
   const [msg, setMsg] = useState<{ key: string; text: string; ok: boolean } | null>(null);
   const load = () =>
-    api('GET', '/api/admin/settings').then(
+    api<ResponseFor<'adminListSettings'>>('GET', '/api/admin/settings').then(
       (r) => setItems(r.items),
       (e) => setMsg({ key: '', text: e.message, ok: false }),
     );
   useEffect(() => {
     void load();
   }, []);
-  const save = (key: string) => async (value: any) => {
+  const save = (key: string) => async (value: unknown) => {
     try {
       await api('PUT', '/api/admin/settings', { key, value });
       setMsg({ key, text: '已保存（已记录审计日志）', ok: true });
       await load();
-    } catch (e: any) {
-      setMsg({ key, text: e.message, ok: false });
+    } catch (e) {
+      setMsg({ key, text: (e as Error).message, ok: false });
     }
   };
   if (!items) return <div className="card muted">{msg?.text ?? '加载中…'}</div>;
@@ -158,7 +164,7 @@ export function Settings() {
             </span>
           </h3>
           {it.key === 'tiers.rules' ? (
-            <TierEditor key={JSON.stringify(it.value)} value={it.value} onSave={save(it.key)} />
+            <TierEditor key={JSON.stringify(it.value)} value={it.value as TierRules} onSave={save(it.key)} />
           ) : (
             <JsonEditor key={JSON.stringify(it.value)} value={it.value} onSave={save(it.key)} />
           )}
