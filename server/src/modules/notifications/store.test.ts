@@ -1,6 +1,8 @@
 import { openTestDb, type TestDb } from '../../../test/db';
 import * as store from './store';
 import { notificationInvariants } from './invariants';
+import { insertMemberIgnore, memberByOpenid } from '../members/store';
+import { insertTierRow, moveTier } from '../tiers/store';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -8,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const msg = (dedupeKey: string, kind = 'tier_changed', memberId: number | null = 1) => ({
+const msg = (dedupeKey: string, kind = 'tier_changed', memberId: number | null = 1001) => ({
   dedupeKey,
   kind,
   memberId,
@@ -23,7 +25,7 @@ describe('outbox rows', () => {
       expect(await store.insertOutboxRows(q, [msg('o:1'), msg('o:2'), msg('o:3')], 1000)).toBe(2);
       expect(await store.insertOutboxRows(q, [], 1000)).toBe(0);
       expect([...(await store.existingDedupeKeys(q, ['o:1', 'o:3', 'o:9']))].sort()).toEqual(['o:1', 'o:3']);
-      expect([...(await store.membersWithKind(q, [1, 2], 'tier_changed'))]).toEqual([1]);
+      expect([...(await store.membersWithKind(q, [1001, 2], 'tier_changed'))]).toEqual([1001]);
     });
   });
 
@@ -139,5 +141,19 @@ describe('invariants', () => {
       await store.insertOutboxRow(q, msg('referral:42', 'referral_reward'), 1, 1);
     });
     expect(await run('outbox: every birthday')).toEqual([]);
+  });
+
+  it('a tier changed after registration without its message is reported; the starting tier is not', async () => {
+    const id = await t.db.tx(async (q) => {
+      await insertMemberIgnore(q, 'inv-tier', null, 1000);
+      const m = (await memberByOpenid(q, 'inv-tier'))!;
+      await insertTierRow(q, Number(m.id), 'normal', new Date(1000));
+      return Number(m.id);
+    });
+    expect(await run('outbox: every tier change')).toEqual([]);
+    await t.db.tx((q) => moveTier(q, id, 'normal', 'silver', new Date(5000)));
+    expect(await run('outbox: every tier change')).toEqual([{ member_id: id, tier_code: 'silver' }]);
+    await t.db.tx((q) => store.insertOutboxRow(q, msg(`tier:${id}`, 'tier_changed', id), 5000, 5000));
+    expect(await run('outbox: every tier change')).toEqual([]);
   });
 });
