@@ -157,6 +157,11 @@ export class Database {
     }
   }
 
+  /** One trivial round trip: throws when the database does not answer (health checks). */
+  async ping(): Promise<void> {
+    await this.read((q) => q.one('SELECT 1 AS ok'));
+  }
+
   /** Runs reads outside a transaction (inside one when already in a transaction). */
   async read<T>(work: (q: Q) => Promise<T>): Promise<T> {
     const outer = this.als.getStore();

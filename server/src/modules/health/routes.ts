@@ -7,7 +7,7 @@ import { buildOpenApi } from '../../http/openapi';
 export function healthRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.healthz, async (ctx) => {
     try {
-      await c.db.read((q) => q.one('SELECT 1 AS ok'));
+      await c.db.ping();
     } catch (err) {
       ctx.state.log.error({ err }, 'database health check failed');
       throw new AppError('SERVICE_UNAVAILABLE', 'The database does not respond');
