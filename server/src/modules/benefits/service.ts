@@ -15,9 +15,6 @@ import {
 } from './store-vouchers';
 import { cancelRefundKey, redemptionDebitKey, voucherRefusal, voucherView } from './vouchers';
 
-export type { BenefitRow } from './store';
-export { voucherRefusal } from './vouchers';
-
 /**
  * The points mall for members: the catalogue, redemption (points for a voucher),
  * the member's vouchers and cancellation. Redemption takes the per-member limit,

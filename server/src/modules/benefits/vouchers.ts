@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../../core/errors';
 import type { VoucherRow } from './store-vouchers';
 
-export type { VoucherRow } from './store-vouchers';
-
 /** Unambiguous alphabet (no 0/O, 1/I/L), 31 symbols: 16 characters carry about 79 random bits, so codes cannot be guessed. */
 const A = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
