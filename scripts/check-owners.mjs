@@ -91,6 +91,8 @@ const TABLE_AFTER = /\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+`?([a-z_][a-z0-9_]*)`?/
 const known = migratedTables();
 const named = new Map(); // table -> Map(module -> [file:line])
 const edgeSql = [];
+const sqlFiles = new Set();
+let sqlStrings = 0;
 for (const file of walk(src)) {
   const rel = path.relative(src, file).split(path.sep).join('/');
   const mod = moduleOf(rel);
@@ -98,6 +100,8 @@ for (const file of walk(src)) {
     const tables = [...text.matchAll(TABLE_AFTER)].map((m) => m[1]).filter((t) => known.has(t));
     if (!tables.length && !SQL_START.test(text)) continue;
     const where = `server/src/${rel}:${line}`;
+    sqlStrings++;
+    sqlFiles.add(rel);
     if (isEdge(rel)) edgeSql.push(`${where}  ${text.replace(/\s+/g, ' ').trim().slice(0, 90)}`);
     for (const t of tables) {
       if (!named.has(t)) named.set(t, new Map());
@@ -125,7 +129,9 @@ for (const t of [...known].sort()) {
   }
 }
 
-console.log('table -> modules naming it in SQL (server/src, without migrations and tests)\n');
+console.log(
+  `table -> modules naming it in SQL (${sqlStrings} SQL strings in ${sqlFiles.size} files of server/src, without migrations and tests)\n`,
+);
 console.log(rows.join('\n'));
 if (edgeSql.length) {
   problems.push(`SQL at the web edge (route files, http/): ${edgeSql.length}`);
