@@ -135,11 +135,6 @@ export async function returnStockIn(q: Q, benefitId: number, now: number): Promi
   );
 }
 
-/** Stock taken vs vouchers issued, per benefit, for reconcile. */
-export async function stockTotalsIn(q: Q): Promise<{ id: number; stock_total: number; stock_left: number }[]> {
-  return q.all('SELECT id, stock_total, stock_left FROM benefits');
-}
-
 /**
  * Counts one more redemption of the benefit by the member and returns the new
  * count, in one upsert plus a read. The upsert takes the row's exclusive lock at
