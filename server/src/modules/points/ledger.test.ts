@@ -2,7 +2,7 @@ import { openTestDb, type TestDb } from '../../../test/db';
 import { ManualClock } from '../../core/clock';
 import type { Q } from '../../db/database';
 import { Settings } from '../settings/settings';
-import { Ledger, type LedgerOp, type LedgerResult } from './ledger';
+import { Ledger, planCredits, type LedgerOp, type LedgerResult } from './ledger';
 import { openAccount } from './store';
 
 /**
@@ -183,4 +183,30 @@ test('a batch of credits = the same credits one by one (balances, entries, lots,
   expect(final.entries.some((e) => e.type === 'reversal')).toBe(true);
   expect(final.entries.some((e) => e.type === 'expire')).toBe(true);
   expect(final.lots.some((l) => Number(l.remaining) < Number(l.earned))).toBe(true);
+});
+
+test('planCredits: a credit pays off a debt first, and its lot keeps only the rest', () => {
+  const now = new Date('2026-03-01T00:00:00Z');
+  const ops: LedgerOp[] = [
+    { key: 'p:1', memberId: 1, points: 100, type: 'credit', reason: 'test' },
+    { key: 'p:2', memberId: 2, points: 100, type: 'credit', reason: 'test' },
+    { key: 'p:3', memberId: 3, points: 100, type: 'credit', reason: 'test' },
+  ];
+  // Balances after the credits: no debt, a debt of 30 paid off, a debt of 130 still 30 short.
+  const planned = planCredits(
+    ops,
+    new Map([
+      [1, 250],
+      [2, 70],
+      [3, -30],
+    ]),
+    now,
+  );
+  expect(planned.map((p) => [p.entry.key, p.entry.delta, p.entry.balanceAfter, p.lotRemaining])).toEqual([
+    ['p:1', 100, 250, 100],
+    ['p:2', 100, 70, 70],
+    ['p:3', 100, -30, 0],
+  ]);
+  expect(planned[0].entry.createdAt).toBe(now.getTime());
+  expect(() => planCredits(ops, new Map(), now)).toThrow(expect.objectContaining({ code: 'MEMBER_NOT_FOUND' }));
 });
