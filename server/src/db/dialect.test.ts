@@ -1,5 +1,5 @@
 import { openTestDb, type TestDb } from '../../test/db';
-import { concat, forUpdate, forUpdateSkipLocked, insertIgnore, onConflictAdd, secondField } from './dialect';
+import { forUpdate, forUpdateSkipLocked, insertIgnore, onConflictAdd } from './dialect';
 
 /** Each dialect fragment runs, and means the same, on the engine under test. */
 let t: TestDb;
@@ -36,15 +36,4 @@ test('forUpdate and forUpdateSkipLocked read the rows inside a transaction', asy
   ]);
   expect(rows[0]).toEqual([{ k: 'a' }]);
   expect(rows[1].map((r) => r.k)).toEqual(['a', 'c']);
-});
-
-test('concat and secondField build and take apart a key the same way on both engines', async () => {
-  const row = await t.db.read((q) =>
-    q.one<{ joined: string; id: string; short: string }>(
-      `SELECT ${concat(t.dialect, "'referral:'", '?', "':inviter'")} AS joined,
-        ${secondField(t.dialect, "'referral:42:inviter'")} AS id, ${secondField(t.dialect, "'x:7:'")} AS short`,
-      [42],
-    ),
-  );
-  expect(row).toEqual({ joined: 'referral:42:inviter', id: '42', short: '7' });
 });

@@ -34,18 +34,5 @@ export const forUpdate = (d: Dialect): string => (d === 'mysql' ? ' FOR UPDATE' 
  */
 export const forUpdateSkipLocked = (d: Dialect): string => (d === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : '');
 
-/** String concatenation of SQL expressions: `CONCAT(a, b)` / `a || b`. */
-export const concat = (d: Dialect, ...parts: string[]): string =>
-  d === 'mysql' ? `CONCAT(${parts.join(', ')})` : parts.join(' || ');
-
-/**
- * The second `:`-separated field of a key expression (`referral:42:inviter` -> `42`).
- * Idempotency keys are `<kind>:<id>:...`, and reconcile matches them across tables.
- */
-export const secondField = (d: Dialect, expr: string): string =>
-  d === 'mysql'
-    ? `SUBSTRING_INDEX(SUBSTRING_INDEX(${expr}, ':', 2), ':', -1)`
-    : `substr(${expr}, instr(${expr}, ':') + 1, instr(substr(${expr}, instr(${expr}, ':') + 1), ':') - 1)`;
-
 /** The helpers above as one namespace: `sql.insertIgnore(q.dialect)`. */
-export const sql = { insertIgnore, onConflictAdd, forUpdate, forUpdateSkipLocked, concat, secondField };
+export const sql = { insertIgnore, onConflictAdd, forUpdate, forUpdateSkipLocked };
