@@ -56,11 +56,7 @@ export function compose(
   const referrals = new ReferralService(db, clock, settings, ledger, config.businessTz);
   members.onRegistered((q, memberId, now, ref) => referrals.onRegisteredIn(q, memberId, now, ref));
   // The access token lives in the database too, so every instance uses the same one.
-  const wechatMessages = new WechatMessages(
-    config.wechat,
-    dbTokenStore(db),
-    () => clock.now().getTime(),
-  );
+  const wechatMessages = new WechatMessages(config.wechat, dbTokenStore(db), () => clock.now().getTime());
   const inbox = new Inbox(db);
   const ctx: AppContext = {
     config,

@@ -6,7 +6,6 @@ import {
   maskName,
   maskPhone,
   parseMemberCode,
-  tierFor,
 } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
