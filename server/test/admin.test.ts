@@ -117,7 +117,8 @@ test('simulation answers without writing anything', async () => {
 test('stores and staff: create, log in, disable ends sessions, password reset', async () => {
   const store = await admin('POST', '/api/admin/stores', { code: 'GZ-001', name: '广州天河店' });
   expect(store.status).toBe(201);
-  expect((await admin('POST', '/api/admin/stores', { code: 'GZ-001', name: 'dup' })).status).toBe(409);
+  const dup = await admin('POST', '/api/admin/stores', { code: 'GZ-001', name: 'dup' });
+  expect([dup.status, dup.body.code]).toEqual([409, 'STORE_CODE_TAKEN']);
   const created = await admin('POST', '/api/admin/staff', {
     username: 'gz.wang',
     password: 'secret-pass-1',

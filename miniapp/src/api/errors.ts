@@ -20,6 +20,7 @@ const SERVER_MESSAGES = {
   INSUFFICIENT_POINTS: '积分不足',
   BIRTHDAY_ALREADY_SET: '生日只能设置一次，已设置过',
   USERNAME_TAKEN: '用户名已被占用',
+  STORE_CODE_TAKEN: '门店编号已存在',
   MEMBER_CODE_INVALID: '会员码无效或已过期，请会员刷新后重新出示',
   MEMBER_CODE_REPLAYED: '该会员码已使用，请会员出示新的会员码',
   STORE_REQUIRED: '该账号未绑定门店，请联系管理员',

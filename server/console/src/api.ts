@@ -11,6 +11,7 @@ const MESSAGES: Record<string, string> = {
   INSUFFICIENT_POINTS: '会员积分不足',
   IDEMPOTENCY_CONFLICT: '已存在或重复提交',
   USERNAME_TAKEN: '用户名已被占用',
+  STORE_CODE_TAKEN: '门店编号已存在',
   RATE_LIMITED: '操作太频繁，请稍后再试',
 };
 

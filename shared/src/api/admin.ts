@@ -195,7 +195,7 @@ export const adminEndpoints = {
     body: CreateStore,
     response: StoreView,
     status: 201,
-    errors: ['VALIDATION_FAILED', 'IDEMPOTENCY_CONFLICT'],
+    errors: ['VALIDATION_FAILED', 'STORE_CODE_TAKEN'],
   }),
   adminPatchStore: endpoint({
     ...op,

@@ -18,6 +18,7 @@ export const ERRORS = {
   INSUFFICIENT_POINTS: { status: 409, message: 'Not enough points' },
   BIRTHDAY_ALREADY_SET: { status: 409, message: 'The birthday can only be set once' },
   USERNAME_TAKEN: { status: 409, message: 'This username is taken' },
+  STORE_CODE_TAKEN: { status: 409, message: 'A store with this code exists' },
   // Member code and checkout
   MEMBER_CODE_INVALID: {
     status: 400,

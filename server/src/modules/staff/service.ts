@@ -95,13 +95,13 @@ export class StaffService {
     }
   }
 
-  /** A new active store in the caller's unit of work; a taken code is a conflict. */
+  /** A new active store in the caller's unit of work; a taken code is `STORE_CODE_TAKEN`. */
   async createStore(q: Q, s: { code: string; name: string }, now: Date): Promise<number> {
     try {
       return await store.insertStore(q, s, now.getTime());
     } catch (err) {
       if (isDuplicateKey(err))
-        throw new AppError('IDEMPOTENCY_CONFLICT', 'A store with this code exists', { field: 'code' });
+        throw new AppError('STORE_CODE_TAKEN', undefined, { field: 'code' });
       throw err;
     }
   }
