@@ -26,6 +26,7 @@ const OWNERS = {
   'modules/audit': ['audit_log'],
   'modules/settings': ['app_config'],
   'modules/caps': ['daily_counters'],
+  'modules/limits': ['rate_windows'],
   'modules/checkin': ['checkins', 'checkin_requests', 'makeup_cards', 'makeup_card_entries'],
   'modules/tasks': ['task_completions'],
   'modules/benefits': ['benefits', 'benefit_member_counts', 'vouchers'],

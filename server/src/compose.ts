@@ -32,6 +32,7 @@ import { JobRunner } from './jobs/runner';
 import { schedule } from './jobs/schedule';
 import { TaskService } from './modules/tasks/service';
 import { PrivacyService } from './modules/privacy/service';
+import { Limits } from './modules/limits/service';
 
 /** Wires services from config and an initialised data source. */
 export function compose(
@@ -47,7 +48,9 @@ export function compose(
   let ready = false;
   const ledger = new Ledger(db, clock, settings, config.businessTz);
   const tiers = new TierService(db, clock, settings);
-  const codes = new MemberCodes(db, config.scansPerStorePerMinute);
+  // Rate limits live in the database, so every instance counts against one budget.
+  const limits = new Limits(db, clock);
+  const codes = new MemberCodes(db, limits, config.scansPerStorePerMinute);
   const members = new MemberService(db, wechat, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), clock);
   members.onRegistered((q, memberId, now) => tiers.ensureIn(q, memberId, now));
   members.onRegistered(async (q, memberId, now) => {
@@ -70,9 +73,10 @@ export function compose(
     tiers,
     codes,
     members,
+    limits,
     auth: new Auth(db, tokens, clock),
     points: new PointsQueries(db),
-    staff: new StaffService(db, clock, config.env === 'test' ? 4 : 10),
+    staff: new StaffService(db, clock, limits, config.env === 'test' ? 4 : 10),
     checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz, (q, memberId, now) =>
       referrals.onPurchaseIn(q, memberId, now),
     ),
@@ -80,7 +84,7 @@ export function compose(
     segments: new Segments(db, clock),
     checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
     benefits: new BenefitService(db, clock, ledger, tiers),
-    writeOffs: new WriteOffService(db, clock),
+    writeOffs: new WriteOffService(db, clock, limits),
     catalogue: new CatalogueService(db, clock, tiers),
     referrals,
     tasks: new TaskService(db, clock, settings, ledger, tiers, config.businessTz),

@@ -43,7 +43,8 @@ const Env = z.object({
     .default('on')
     .describe('Run the outbox worker and the job scheduler in this instance'),
   BODY_LIMIT: z.string().default('64kb'),
-  LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  // Per client address: generous, since a mall's Wi-Fi is one address; guessing is limited per identity.
+  LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   SCANS_PER_STORE_PER_MINUTE: z.coerce
     .number()
     .int()

@@ -7,6 +7,7 @@ import { tierEvaluationJob } from '../modules/tiers/jobs';
 import { churnJob, segmentsJob } from '../modules/insights/jobs';
 import { referralSettleJob } from '../modules/referrals/jobs';
 import { outboxJob } from '../modules/notifications/jobs';
+import { rateWindowPurgeJob } from '../modules/limits/jobs';
 
 /**
  * Every job the runner knows, in the order a scheduler tick starts them. Each
@@ -24,5 +25,6 @@ export function schedule(c: Services): JobDef[] {
     segmentsJob(c),
     referralSettleJob(c),
     outboxJob(c),
+    rateWindowPurgeJob(c),
   ];
 }

@@ -25,6 +25,7 @@ import type { WechatMessages } from './wechat/messages';
 import type { JobRunner } from '../jobs/runner';
 import type { TaskService } from './tasks/service';
 import type { PrivacyService } from './privacy/service';
+import type { Limits } from './limits/service';
 
 /**
  * The services every module may call, built once by compose(). Modules receive the
@@ -43,6 +44,7 @@ export interface Services {
   staff: StaffService;
   tiers: TierService;
   codes: MemberCodes;
+  limits: Limits;
   checkout: CheckoutService;
   refunds: RefundService;
   segments: Segments;

@@ -85,6 +85,11 @@ export const PatchStaff = z
   })
   .refine((p) => Object.keys(p).length > 0, 'Nothing to change');
 export const ResetPassword = z.strictObject({ password: Password });
+export const StaffUnlocked = z.object({
+  staffId: Id,
+  username: z.string(),
+  cleared: z.number().int().nonnegative().describe('Lockout counters cleared (0: the account was not locked)'),
+});
 export const IdParams = z.strictObject({ id: Id });
 
 export const MemberSearchQuery = z
@@ -242,6 +247,15 @@ export const adminEndpoints = {
     summary: 'Set a new password (ends all sessions)',
     body: ResetPassword,
     response: StaffView,
+    errors: ['NOT_FOUND'],
+  }),
+  adminUnlockStaff: endpoint({
+    ...op,
+    method: 'post',
+    path: '/api/admin/staff/:id/unlock',
+    params: IdParams,
+    summary: 'Clear the password lockout of an account (every address and the per-username backstop); audited',
+    response: StaffUnlocked,
     errors: ['NOT_FOUND'],
   }),
   adminSearchMembers: endpoint({

@@ -143,6 +143,12 @@ export function People() {
                   >
                     重置密码
                   </button>
+                  <button
+                    className="ghost"
+                    onClick={() => act(() => api('POST', `/api/admin/staff/${s.id}/unlock`), '登录锁定已解除')}
+                  >
+                    解除锁定
+                  </button>
                 </td>
               </tr>
             ))}

@@ -30,4 +30,6 @@ export function adminStaffRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.adminResetPassword, async (ctx, { body, params }) =>
     c.staff.resetPassword(actor(ctx), Number(params.id), body.password),
   );
+
+  r.add(endpoints.adminUnlockStaff, async (ctx, { params }) => c.staff.unlock(actor(ctx), Number(params.id)));
 }

@@ -1,9 +1,9 @@
 import { maskName } from '@huiyuan/shared';
-import type { Database } from '../../db/database';
-import { AppError } from '../../core/errors';
+import type { Database, Q } from '../../db/database';
+import { AppError, isAppError } from '../../core/errors';
 import type { StaffPrincipal } from '../../core/principals';
 import type { Clock } from '../../core/clock';
-import { RateLimiter } from '../../core/rate-limit';
+import { limits, type Limits } from '../limits/service';
 import { audit } from '../audit/audit';
 import { requireStore } from '../checkout/service';
 import { nicknameOf } from '../members/store';
@@ -14,26 +14,28 @@ import { effectiveStatus, voucherRefusal } from './vouchers';
  * Staff write-off at the till: preview, then one conditional update from
  * 'unused' to 'used' while valid. Two tills scanning the same voucher at once:
  * one update matches, the other sees VOUCHER_USED. Lookups of unknown codes
- * are throttled per store, so codes cannot be enumerated.
+ * are throttled per store, so codes cannot be enumerated (counted in the
+ * database for every instance: one SELECT per lookup, one upsert per miss).
  */
 export class WriteOffService {
-  private readonly misses = new RateLimiter(30, 60_000);
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly limits: Limits,
   ) {}
 
   async preview(staff: StaffPrincipal, code: string) {
     const storeId = requireStore(staff);
     const now = this.clock.now().getTime();
-    this.misses.peek(`voucher-miss:${storeId}`, now);
+    const misses = limits.voucherMissesPerStore(storeId);
+    await this.limits.check([], [misses], now);
     const found = await this.db.read(async (q) => {
       const v = await voucherByCodeIn(q, code);
       const member = v && (await nicknameOf(q, Number(v.member_id)));
       return v && member ? { ...v, nickname: member.nickname } : undefined;
     });
     if (!found) {
-      this.misses.hit(`voucher-miss:${storeId}`, now);
+      await this.limits.count([misses], now);
       throw new AppError('VOUCHER_NOT_FOUND');
     }
     const status = effectiveStatus(found, now);
@@ -53,29 +55,42 @@ export class WriteOffService {
   async writeOff(staff: StaffPrincipal, code: string, requestId?: string) {
     const storeId = requireStore(staff);
     const now = this.clock.now().getTime();
-    this.misses.peek(`voucher-miss:${storeId}`, now);
-    return this.db.tx(async (q) => {
-      const done = await writeOffVoucherIn(q, { code, storeId, staffId: staff.id, now });
-      const v = await voucherByCodeIn(q, code);
-      if (!v) {
-        this.misses.hit(`voucher-miss:${storeId}`, now);
-        throw new AppError('VOUCHER_NOT_FOUND');
-      }
-      if (!done) throw voucherRefusal(v, now);
-      await audit(
-        q,
-        {
-          actorType: 'staff',
-          actorId: staff.id,
-          action: 'voucher.write_off',
-          targetType: 'voucher',
-          targetId: Number(v.id),
-          after: { storeId, code },
-          requestId,
-        },
-        new Date(now),
-      );
-      return { code: v.code, title: v.title ?? '', redeemedAt: new Date(now).toISOString(), storeId: String(storeId) };
-    });
+    const misses = limits.voucherMissesPerStore(storeId);
+    await this.limits.check([], [misses], now);
+    // The miss is counted after the transaction has rolled back: inside it, the count would roll back too.
+    return this.db
+      .tx(async (q) => this.writeOffIn(q, staff, storeId, code, now, requestId))
+      .catch(async (err) => {
+        if (isAppError(err) && err.code === 'VOUCHER_NOT_FOUND') await this.limits.count([misses], now);
+        throw err;
+      });
+  }
+
+  private async writeOffIn(
+    q: Q,
+    staff: StaffPrincipal,
+    storeId: number,
+    code: string,
+    now: number,
+    requestId?: string,
+  ) {
+    const done = await writeOffVoucherIn(q, { code, storeId, staffId: staff.id, now });
+    const v = await voucherByCodeIn(q, code);
+    if (!v) throw new AppError('VOUCHER_NOT_FOUND');
+    if (!done) throw voucherRefusal(v, now);
+    await audit(
+      q,
+      {
+        actorType: 'staff',
+        actorId: staff.id,
+        action: 'voucher.write_off',
+        targetType: 'voucher',
+        targetId: Number(v.id),
+        after: { storeId, code },
+        requestId,
+      },
+      new Date(now),
+    );
+    return { code: v.code, title: v.title ?? '', redeemedAt: new Date(now).toISOString(), storeId: String(storeId) };
   }
 }

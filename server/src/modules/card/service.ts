@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MEMBER_CODE_STEP_SECONDS, memberCode, parseMemberCode, verifyMemberCode } from '@huiyuan/shared';
 import { isDuplicateKey, type Database, type Q } from '../../db/database';
 import { AppError } from '../../core/errors';
-import { RateLimiter } from '../../core/rate-limit';
+import { limits, type Limits } from '../limits/service';
 import * as store from './store';
 
 const secretBytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
@@ -12,19 +12,16 @@ const secretBytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
  * server accepts the current and the previous step only, and each step once:
  * `member_code_uses` has a unique (member, step) key, so a screenshot of a code
  * that was already scanned is refused. Failed codes are throttled per store and
- * per targeted member, which stops guessing long before 10^6 tries.
+ * per (store, targeted member), which stops guessing long before 10^6 tries, and
+ * wrong codes typed at another store never lock the member out at this one. The
+ * counters are shared by every instance (modules/limits).
  */
 export class MemberCodes {
-  private readonly failuresPerStore = new RateLimiter(30, 60_000);
-  private readonly failuresPerMember = new RateLimiter(10, 5 * 60_000);
-  private readonly scansPerStore: RateLimiter;
-
   constructor(
     private readonly db: Database,
-    scansPerStorePerMinute = 600,
-  ) {
-    this.scansPerStore = new RateLimiter(scansPerStorePerMinute, 60_000);
-  }
+    private readonly limits: Limits,
+    private readonly scansPerStorePerMinute = 600,
+  ) {}
 
   /** The member's secret, created on first use (registration creates it too). */
   async secretIn(q: Q, memberId: number, now: Date): Promise<string> {
@@ -48,19 +45,25 @@ export class MemberCodes {
 
   /** Checks a scanned code without using it up; returns the member and the TOTP step it matched. */
   async verify(code: string, storeId: number, now: Date): Promise<{ memberId: number; step: number }> {
-    this.scansPerStore.hit(`scan:${storeId}`, now.getTime());
     const parsed = parseMemberCode(code);
-    const fail = (memberId?: string) => {
-      this.failuresPerStore.hit(`fail:${storeId}`, now.getTime());
-      if (memberId) this.failuresPerMember.hit(`fail:${memberId}`, now.getTime());
+    const perStore = limits.codeFailuresPerStore(storeId);
+    const perMember = parsed && limits.codeFailuresPerStoreMember(storeId, parsed.memberId);
+    // Hot path (every scan at the till): the scan counted and both failure budgets read in one round trip,
+    // before any secret is touched.
+    await this.limits.check(
+      [limits.codeScansPerStore(this.scansPerStorePerMinute, storeId)],
+      perMember ? [perStore, perMember] : [perStore],
+      now.getTime(),
+    );
+    const fail = async () => {
+      await this.limits.count(perMember ? [perStore, perMember] : [perStore], now.getTime());
       return new AppError('MEMBER_CODE_INVALID');
     };
-    if (!parsed) throw fail();
-    this.guard(storeId, parsed.memberId, now);
+    if (!parsed) throw await fail();
     const secretHex = await this.db.read((q) => store.activeSecretOf(q, Number(parsed.memberId)));
-    if (!secretHex) throw fail(parsed.memberId);
+    if (!secretHex) throw await fail();
     const v = verifyMemberCode(secretBytes(secretHex), parsed.otp, now.getTime(), { acceptPrevious: true });
-    if (!v.ok) throw fail(parsed.memberId);
+    if (!v.ok) throw await fail();
     return { memberId: Number(parsed.memberId), step: Number(v.step) };
   }
 
@@ -76,11 +79,5 @@ export class MemberCodes {
       if (isDuplicateKey(err)) throw new AppError('MEMBER_CODE_REPLAYED');
       throw err;
     }
-  }
-
-  /** Refuses scans while a store or a member is over its failure budget, before any secret is touched. */
-  private guard(storeId: number, memberId: string, now: Date): void {
-    this.failuresPerStore.peek(`fail:${storeId}`, now.getTime());
-    this.failuresPerMember.peek(`fail:${memberId}`, now.getTime());
   }
 }

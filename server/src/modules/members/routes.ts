@@ -1,14 +1,16 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { RateLimiter } from '../../core/rate-limit';
+import { limits } from '../limits/service';
 
 export function memberRoutes(r: Routes, c: AppContext): void {
-  const perIp = new RateLimiter(c.config.loginRatePerMinute, 60_000);
-
   r.add(endpoints.login, async (ctx, { body }) => {
-    perIp.hit(`login:${ctx.ip}`);
-    const out = await c.members.login(body.code, body.ref);
+    // Per address before WeChat is asked (generous: many members share a mall's Wi-Fi), then per WeChat
+    // identity once jscode2session has named it. Both counted in the database for every instance.
+    await c.limits.check([limits.memberLoginsPerAddress(c.config.loginRatePerMinute, ctx.ip)]);
+    const out = await c.members.login(body.code, body.ref, (openid) =>
+      c.limits.check([limits.memberLoginsPerOpenid(openid)]).then(() => undefined),
+    );
     const t = c.tokens.signMember(out.memberId, out.tokenVersion, c.clock.now());
     return { token: t.token, expiresAt: t.expiresAt.toISOString(), memberId: String(out.memberId), isNew: out.isNew };
   });

@@ -43,9 +43,13 @@ export class MemberService {
     this.hooks.push(hook);
   }
 
-  /** Exchanges a wx.login code; the first login registers the member and opens a points account. */
-  async login(code: string, ref?: string): Promise<LoginOutcome> {
+  /**
+   * Exchanges a wx.login code; the first login registers the member and opens a points account.
+   * `guard` sees the openid before anything is written (the per-identity login limit).
+   */
+  async login(code: string, ref?: string, guard?: (openid: string) => Promise<void>): Promise<LoginOutcome> {
     const session = await this.wechat.code2Session(code);
+    await guard?.(session.openid);
     return this.db.tx(async (q) => {
       const now = this.clock.now().getTime();
       // Unique openid + INSERT IGNORE: two first logins at once create one member.

@@ -1,17 +1,14 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { RateLimiter } from '../../core/rate-limit';
+import { limits } from '../limits/service';
 
 export function staffRoutes(r: Routes, c: AppContext): void {
-  // Password guessing is limited per username and per address.
-  const perUser = new RateLimiter(10, 15 * 60_000);
-  const perIp = new RateLimiter(c.config.loginRatePerMinute, 60_000);
-
   r.add(endpoints.staffLogin, async (ctx, { body }) => {
-    perIp.hit(`staff-login:${ctx.ip}`);
-    perUser.hit(`staff-login:${body.username}`);
-    const s = await c.staff.login(body.username, body.password);
+    // Attempts per address; wrong passwords per (username, address) with a backstop per username (staff service).
+    const s = await c.staff.login(body.username, body.password, ctx.ip, [
+      limits.staffLoginsPerAddress(c.config.loginRatePerMinute, ctx.ip),
+    ]);
     const t = c.tokens.signStaff(
       { staffId: s.id, ver: s.tokenVersion, role: s.role, storeId: s.storeId },
       c.clock.now(),

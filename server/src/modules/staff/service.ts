@@ -4,6 +4,7 @@ import { isDuplicateKey, type Database, type Q } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import { audit, type AuditRecord } from '../audit/audit';
+import { limits, unlockStaffIn, type Counter, type Limits } from '../limits/service';
 import * as store from './store';
 
 export interface StaffAccount {
@@ -51,6 +52,7 @@ export class StaffService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly limits: Limits,
     private readonly bcryptCost = 10,
   ) {}
 
@@ -58,10 +60,25 @@ export class StaffService {
     return this.clock.now();
   }
 
-  async login(username: string, password: string): Promise<StaffAccount> {
+  /**
+   * Password login. Wrong passwords lock a username per address, with a slower
+   * backstop per username from anywhere, so failures from one address never lock
+   * out the right password typed at another; an operator can unlock (`unlock`).
+   * `attempts` (the route's per-address budget) are counted in the same round
+   * trip that reads the failure counters, before any bcrypt work.
+   */
+  async login(username: string, password: string, address = '', attempts: Counter[] = []): Promise<StaffAccount> {
+    const here = limits.staffFailuresPerAddress(username, address);
+    const anywhere = limits.staffFailuresAnywhere(username);
+    const seen = await this.limits.check(attempts, [here, anywhere]);
     const row = await this.db.read((q) => store.staffByUsername(q, username));
     const ok = await bcrypt.compare(password, row?.password_hash ?? DUMMY_HASH);
-    if (!row || !ok || row.status !== 'active') throw new AppError('BAD_CREDENTIALS');
+    if (!row || !ok || row.status !== 'active') {
+      await this.limits.count([here, anywhere]);
+      throw new AppError('BAD_CREDENTIALS');
+    }
+    // The right password forgives this address's earlier typos (the backstop keeps its count).
+    if (seen[attempts.length] > 0) await this.limits.forgive(here);
     return {
       id: Number(row.id),
       role: row.role,
@@ -100,8 +117,7 @@ export class StaffService {
     try {
       return await store.insertStore(q, s, now.getTime());
     } catch (err) {
-      if (isDuplicateKey(err))
-        throw new AppError('STORE_CODE_TAKEN', undefined, { field: 'code' });
+      if (isDuplicateKey(err)) throw new AppError('STORE_CODE_TAKEN', undefined, { field: 'code' });
       throw err;
     }
   }
@@ -229,6 +245,17 @@ export class StaffService {
       await store.setPassword(q, id, hash, now.getTime());
       await audit(q, { ...actor, action: 'staff.password_reset', targetType: 'staff', targetId: id }, now);
       return staffView(await this.row(q, id));
+    });
+  }
+
+  /** Clears an account's password lockout (every address and the backstop), audited; returns the counters cleared. */
+  async unlock(actor: Actor, id: number) {
+    return this.db.tx(async (q) => {
+      const row = await this.row(q, id);
+      const now = this.now();
+      const cleared = await unlockStaffIn(q, row.username);
+      await audit(q, { ...actor, action: 'staff.unlock', targetType: 'staff', targetId: id, after: { cleared } }, now);
+      return { staffId: String(id), username: row.username, cleared };
     });
   }
 
