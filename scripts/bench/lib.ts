@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -66,7 +67,19 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Runs the compiled server (server/dist/main.js) on the given database; migrations run on its start. */
+/**
+ * Production refuses guessable secrets and the development WeChat app: random
+ * ones, the same for every server of this run (they must accept each other's tokens).
+ */
+const BENCH_SECRETS = {
+  TOKEN_SECRET: randomBytes(32).toString('hex'),
+  PHONE_ENC_KEY: randomBytes(32).toString('hex'),
+  PHONE_HMAC_KEY: randomBytes(32).toString('hex'),
+  WECHAT_APPID: 'wx-bench',
+  WECHAT_SECRET: randomBytes(16).toString('hex'),
+};
+
+/** Runs the compiled server (server/dist/main.js) on the given database; it migrates on start (MIGRATE_ON_START). */
 export async function startBenchServer(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const main = path.join(root, 'server/dist/main.js');
   if (!fs.existsSync(main)) throw new Error('server is not built: run `npm run build` first');
@@ -80,9 +93,11 @@ export async function startBenchServer(databaseUrl: string, env: Record<string, 
       PORT: String(port),
       LOG_LEVEL: 'warn',
       WECHAT_API_BASE: fake.url,
-      TOKEN_SECRET: 'bench-token-secret-0123456789abcdef',
-      PHONE_ENC_KEY: '11'.repeat(32),
-      PHONE_HMAC_KEY: 'bench-hmac-key-0123456789abcdef0123',
+      ...BENCH_SECRETS,
+      // The bench starts on a fresh database; production servers otherwise leave migrating to `npm run migrate`.
+      MIGRATE_ON_START: '1',
+      // Nothing routes through a load balancer here: stop at once on SIGTERM.
+      SHUTDOWN_DRAIN_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

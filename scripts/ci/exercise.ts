@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     WECHAT_API_BASE: fake.url,
     LOGIN_RATE_PER_MINUTE: '100000',
+    MIGRATE_ON_START: process.env.MIGRATE_ON_START ?? '1',
   });
   const running = await startServer(config, createLogger(config.logLevel));
   try {

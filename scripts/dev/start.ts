@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   const config = loadConfig({
     ...process.env,
     WECHAT_API_BASE: fake.url,
+    // The newcomer path: `npm start` migrates whatever database it is given.
+    MIGRATE_ON_START: process.env.MIGRATE_ON_START ?? '1',
     SQLITE_PATH: process.env.SQLITE_PATH ?? path.join(root, 'data/huiyuan.sqlite'),
     STATIC_DIR: process.env.STATIC_DIR ?? (fs.existsSync(path.join(h5, 'index.html')) ? h5 : undefined),
     CONSOLE_DIR:

@@ -58,6 +58,8 @@ export const DEMO_BENEFITS = [
 ];
 
 export async function seedDemo(ctx: AppContext): Promise<{ created: boolean }> {
+  // Demo accounts have published passwords: never in production (use npm run create-operator).
+  if (ctx.config.env === 'production') throw new Error('Refusing to seed demo data with NODE_ENV=production');
   const now = ctx.clock.now();
   return ctx.db.tx(async (q) => {
     if (await ctx.staff.hasAccount(q, 'operator')) return { created: false };

@@ -41,7 +41,10 @@ export function compose(
   logger: Logger,
   clock: Clock = systemClock,
 ): AppContext {
-  const db = new Database(dataSource, { maxAttempts: config.txMaxAttempts });
+  const db = new Database(dataSource, {
+    maxAttempts: config.txMaxAttempts,
+    acquireTimeoutMs: config.db.kind === 'mysql' ? config.db.acquireTimeoutMs : 0,
+  });
   const tokens = new Tokens(config.tokens.secret, config.tokens.memberTtlSeconds, config.tokens.staffTtlSeconds);
   const settings = new Settings(db);
   const wechat = new WechatClient(config.wechat);

@@ -3,6 +3,8 @@ export { loadConfig, type Config } from './core/config';
 export { createLogger, type Logger } from './core/logger';
 export { systemClock, ManualClock, type Clock } from './core/clock';
 export { createDataSource, initDataSource } from './db/data-source';
+export { migrate, assertMigrated, SchemaNotReady } from './db/migrate';
+export { compose } from './compose';
 export { Database, type Q } from './db/database';
 export { startServer, type RunningServer } from './server';
 export type { AppContext } from './http/context';

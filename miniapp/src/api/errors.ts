@@ -53,6 +53,7 @@ const SERVER_MESSAGES = {
   WECHAT_RATE_LIMITED: '微信登录繁忙，请稍后再试',
   WECHAT_UNAVAILABLE: '暂时连不上微信，请稍后再试',
   SERVICE_UNAVAILABLE: '服务维护中，请稍后再试',
+  OVERLOADED: '当前人数较多，请稍后再试',
   INTERNAL: '系统开小差了，请稍后再试',
 } satisfies Record<ErrorCode, string>;
 

@@ -33,9 +33,12 @@ const Env = z.object({
     .regex(/^[0-9a-f]{64}$/i, '32 bytes as hex')
     .optional(),
   PHONE_HMAC_KEY: z.string().min(32).optional(),
-  WECHAT_API_BASE: z.url().default('http://127.0.0.1:3901'),
-  WECHAT_APPID: z.string().default('wx-huiyuan-dev'),
-  WECHAT_SECRET: z.string().default('dev-secret'),
+  WECHAT_API_BASE: z
+    .url()
+    .optional()
+    .describe('Default: the fake WeChat API in development, api.weixin.qq.com in production'),
+  WECHAT_APPID: z.string().optional(),
+  WECHAT_SECRET: z.string().optional(),
   WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   WECHAT_MINIPROGRAM_STATE: z.enum(['developer', 'trial', 'formal']).default('formal'),
   BACKGROUND: z
@@ -53,6 +56,39 @@ const Env = z.object({
     .describe('Member code scans a store may make per minute'),
   TX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16),
+  DB_QUEUE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(500)
+    .describe('Units of work that may wait for a pooled connection; more are refused with 503 (0 = no limit)'),
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5000)
+    .describe('How long a unit of work waits for a pooled connection before 503 (0 = forever)'),
+  MIGRATE_ON_START: z
+    .enum(['0', '1'])
+    .optional()
+    .describe('Apply migrations when the server starts; default 1 on the embedded database, 0 on MySQL'),
+  MIGRATE_LOCK_TIMEOUT_S: z.coerce.number().int().min(1).default(600),
+  TRUST_PROXY: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(0)
+    .describe('Proxies in front of the server whose X-Forwarded-For is trusted (0 = none)'),
+  SHUTDOWN_DRAIN_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'After SIGTERM, how long /readyz reports draining before the listener closes; default 5000 in production, 0 otherwise',
+    ),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000).describe('Deadline for in-flight requests'),
   STATIC_DIR: z.string().optional().describe('Directory of the H5 build to serve at /'),
   CONSOLE_DIR: z.string().optional().describe('Directory of the operator console build to serve at /admin'),
 });
@@ -61,7 +97,14 @@ export interface Config {
   env: 'development' | 'test' | 'production';
   host: string;
   port: number;
-  db: { kind: 'mysql'; url: string; poolSize: number } | { kind: 'sqlite'; path: string };
+  db:
+    | { kind: 'mysql'; url: string; poolSize: number; queueLimit: number; acquireTimeoutMs: number }
+    | { kind: 'sqlite'; path: string };
+  migrateOnStart: boolean;
+  migrateLockTimeoutS: number;
+  /** Proxy hops whose X-Forwarded-For is trusted; 0 = the socket address is the client. */
+  trustProxy: number;
+  shutdown: { drainMs: number; timeoutMs: number };
   businessTz: string;
   logLevel: string;
   tokens: { secret: string; memberTtlSeconds: number; staffTtlSeconds: number };
@@ -85,6 +128,45 @@ export interface Config {
 /** Development keys are derived from a fixed label so a newcomer needs no setup; production must set real ones. */
 const devKey = (label: string) => createHash('sha256').update(`huiyuan-dev-only:${label}`).digest();
 
+const WECHAT_API = 'https://api.weixin.qq.com';
+/** Where `npm start` and the tests run the fake WeChat API. */
+const DEV_WECHAT_API = 'http://127.0.0.1:3901';
+const DEV_APPID = 'wx-huiyuan-dev';
+const DEV_SECRET = 'dev-secret';
+
+type Parsed = z.infer<typeof Env>;
+
+/**
+ * What production refuses to start without: every secret set and not guessable,
+ * real WeChat credentials, a real database. One entry per problem, naming the
+ * variable, so the operator fixes all of them in one go.
+ */
+function productionProblems(e: Parsed): string[] {
+  const out: string[] = [];
+  const need = (k: keyof Parsed, why = 'missing') => out.push(`${k} ${why}`);
+  if (!e.DATABASE_URL) need('DATABASE_URL', 'missing (the embedded database is for development)');
+  if (!e.TOKEN_SECRET) need('TOKEN_SECRET');
+  else if (weak(e.TOKEN_SECRET)) need('TOKEN_SECRET', 'weak (use 32+ random bytes, e.g. openssl rand -hex 32)');
+  if (!e.PHONE_ENC_KEY) need('PHONE_ENC_KEY');
+  else if (weak(e.PHONE_ENC_KEY)) need('PHONE_ENC_KEY', 'weak (use openssl rand -hex 32)');
+  if (!e.PHONE_HMAC_KEY) need('PHONE_HMAC_KEY');
+  else if (weak(e.PHONE_HMAC_KEY)) need('PHONE_HMAC_KEY', 'weak (use 32+ random bytes)');
+  if (e.PHONE_HMAC_KEY && e.PHONE_HMAC_KEY === e.TOKEN_SECRET) need('PHONE_HMAC_KEY', 'equals TOKEN_SECRET');
+  if (!e.WECHAT_APPID || e.WECHAT_APPID === DEV_APPID) need('WECHAT_APPID');
+  if (!e.WECHAT_SECRET || e.WECHAT_SECRET === DEV_SECRET) need('WECHAT_SECRET');
+  else if (e.WECHAT_SECRET.length < 16) need('WECHAT_SECRET', 'too short for a WeChat app secret');
+  return out;
+}
+
+/**
+ * A secret that is long enough but not random: few distinct characters
+ * ("aaaa...", "0000...", "abab...") or a development placeholder. Real keys from
+ * `openssl rand -hex 32` have 14-16 distinct characters.
+ */
+function weak(secret: string): boolean {
+  return new Set(secret.toLowerCase()).size < 8 || /change.?me|secret|password|huiyuan-dev/i.test(secret);
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
@@ -93,16 +175,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production') {
-    const missing = (['TOKEN_SECRET', 'PHONE_ENC_KEY', 'PHONE_HMAC_KEY', 'DATABASE_URL'] as const).filter((k) => !e[k]);
-    if (missing.length) throw new Error(`Invalid configuration: production requires ${missing.join(', ')}`);
+    const problems = productionProblems(e);
+    if (problems.length) throw new Error(`Invalid configuration for production: ${problems.join('; ')}`);
   }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     db: e.DATABASE_URL
-      ? { kind: 'mysql', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+      ? {
+          kind: 'mysql',
+          url: e.DATABASE_URL,
+          poolSize: e.DB_POOL_SIZE,
+          queueLimit: e.DB_QUEUE_LIMIT,
+          acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+        }
       : { kind: 'sqlite', path: e.SQLITE_PATH },
+    // The embedded database belongs to one process, so migrating on start is safe there;
+    // on MySQL several instances start at once and `npm run migrate` is a release step.
+    migrateOnStart: e.MIGRATE_ON_START ? e.MIGRATE_ON_START === '1' : !e.DATABASE_URL,
+    migrateLockTimeoutS: e.MIGRATE_LOCK_TIMEOUT_S,
+    trustProxy: e.TRUST_PROXY,
+    shutdown: {
+      drainMs: e.SHUTDOWN_DRAIN_MS ?? (e.NODE_ENV === 'production' ? 5000 : 0),
+      timeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
     businessTz: e.BUSINESS_TZ,
     logLevel: e.LOG_LEVEL,
     tokens: {
@@ -115,9 +212,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       hmacKey: e.PHONE_HMAC_KEY ? Buffer.from(e.PHONE_HMAC_KEY) : devKey('phone-hmac'),
     },
     wechat: {
-      apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
-      appId: e.WECHAT_APPID,
-      secret: e.WECHAT_SECRET,
+      apiBase: (e.WECHAT_API_BASE ?? (e.NODE_ENV === 'production' ? WECHAT_API : DEV_WECHAT_API)).replace(/\/$/, ''),
+      appId: e.WECHAT_APPID ?? DEV_APPID,
+      secret: e.WECHAT_SECRET ?? DEV_SECRET,
       timeoutMs: e.WECHAT_TIMEOUT_MS,
       miniprogramState: e.WECHAT_MINIPROGRAM_STATE,
     },

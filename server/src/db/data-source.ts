@@ -4,11 +4,12 @@ import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Config } from '../core/config';
 import { migrations } from './migrations';
+import { assertMigrated, migrate } from './migrate';
 
 /**
  * MySQL/MariaDB when DATABASE_URL is set, otherwise an embedded SQLite file
- * (sql.js, pure WASM: nothing to compile or run). Migrations run on start on both;
- * there is no `synchronize`.
+ * (sql.js, pure WASM: nothing to compile or run). Migrations run through
+ * initDataSource (see migrate.ts); there is no `synchronize`.
  */
 export function createDataSource(config: Config): DataSource {
   let options: DataSourceOptions;
@@ -30,6 +31,9 @@ export function createDataSource(config: Config): DataSource {
       // every value goes through `?` placeholders, escaped by the driver, and the
       // identifiers and fragments spliced into SQL (db/dialect.ts) are constants.
       multipleStatements: true,
+      // Overload sheds instead of queueing forever: past this many waiting units of
+      // work mysql2 refuses at once (and mysql-pool.ts bounds the wait), answered 503.
+      extra: { queueLimit: config.db.queueLimit },
       migrations,
       migrationsRun: false,
       logging: false,
@@ -48,7 +52,22 @@ export function createDataSource(config: Config): DataSource {
   return new DataSource(options);
 }
 
-export async function initDataSource(ds: DataSource): Promise<void> {
+/**
+ * Opens the data source, then applies pending migrations (under the migration
+ * lock, see migrate.ts) when `migrate` is true, the default for tests and tools;
+ * otherwise only checks that the schema is current and refuses to go on with
+ * SchemaNotReady (a server started before `npm run migrate`).
+ */
+export async function initDataSource(
+  ds: DataSource,
+  opts: { migrate?: boolean; lockTimeoutS?: number } = {},
+): Promise<void> {
   await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
+  try {
+    if (opts.migrate ?? true) await migrate(ds, { lockTimeoutS: opts.lockTimeoutS });
+    else await assertMigrated(ds);
+  } catch (err) {
+    await ds.destroy().catch(() => undefined);
+    throw err;
+  }
 }

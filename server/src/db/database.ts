@@ -135,7 +135,7 @@ export class Database {
 
   constructor(
     readonly dataSource: DataSource,
-    private readonly defaults: { maxAttempts: number } = { maxAttempts: 6 },
+    private readonly defaults: { maxAttempts: number; acquireTimeoutMs?: number } = { maxAttempts: 6 },
   ) {
     this.dialect = dataSource.options.type === 'sqljs' ? 'sqlite' : 'mysql';
     if (this.dialect === 'sqlite') this.mutex = new Mutex();
@@ -170,7 +170,12 @@ export class Database {
       // Reads change nothing, so a lost connection (killed, failed over) is simply tried again, like tx().
       for (let attempt = 1; ; attempt++) {
         try {
-          return await onConnection(mysqlPool(this.dataSource), false, (q) => this.als.run(q, () => work(q)));
+          return await onConnection(
+            mysqlPool(this.dataSource),
+            false,
+            (q) => this.als.run(q, () => work(q)),
+            this.defaults.acquireTimeoutMs,
+          );
         } catch (err) {
           if (attempt >= this.defaults.maxAttempts || !isRetryable(err) || isAppError(err)) throw err;
           await new Promise((r) => setTimeout(r, Math.min(200, 2 ** attempt) * (0.5 + Math.random())));
@@ -196,7 +201,12 @@ export class Database {
 
   private async once<T>(work: (q: Q) => Promise<T>): Promise<T> {
     if (this.dialect === 'mysql')
-      return onConnection(mysqlPool(this.dataSource), true, (q) => this.als.run(q, () => work(q)));
+      return onConnection(
+        mysqlPool(this.dataSource),
+        true,
+        (q) => this.als.run(q, () => work(q)),
+        this.defaults.acquireTimeoutMs,
+      );
     const runner = this.dataSource.createQueryRunner();
     try {
       // SQLite: one connection, one transaction at a time (the mutex), so no isolation level to choose.

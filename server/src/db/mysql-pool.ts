@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Q, Step, StepResult } from './database';
 import { DeferredWriteError } from './errors';
+import { AppError } from '../core/errors';
 
 /**
  * The MySQL path of `Database`: straight onto the mysql2 pool that TypeORM opened
@@ -140,11 +141,44 @@ export function mysqlPool(ds: DataSource): Pool {
   return pool;
 }
 
+/**
+ * A pooled connection, or OVERLOADED (503) when none frees up within
+ * `timeoutMs` or the pool's wait queue is full (DB_QUEUE_LIMIT): under overload
+ * a request is refused quickly rather than queued behind minutes of others.
+ * A connection handed over after the caller gave up goes straight back.
+ */
+function acquire(pool: Pool, timeoutMs: number): Promise<Conn> {
+  return new Promise<Conn>((resolve, reject) => {
+    let settled = false;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            settled = true;
+            reject(new AppError('OVERLOADED', undefined, { waitedMs: timeoutMs }));
+          }, timeoutMs)
+        : null;
+    pool.getConnection((err, c) => {
+      if (timer) clearTimeout(timer);
+      if (settled) {
+        if (!err) c.release();
+        return;
+      }
+      settled = true;
+      if (err && err.message === 'Queue limit reached.') reject(new AppError('OVERLOADED'));
+      else if (err) reject(err);
+      else resolve(c);
+    });
+  });
+}
+
 /** Runs `work` on one pooled connection, in a READ COMMITTED transaction when `tx`. */
-export async function onConnection<T>(pool: Pool, tx: boolean, work: (q: Q) => Promise<T>): Promise<T> {
-  const conn = await new Promise<Conn>((resolve, reject) =>
-    pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
-  );
+export async function onConnection<T>(
+  pool: Pool,
+  tx: boolean,
+  work: (q: Q) => Promise<T>,
+  acquireTimeoutMs = 0,
+): Promise<T> {
+  const conn = await acquire(pool, acquireTimeoutMs);
   let broken = false;
   try {
     if (tx && !prepared.has(conn)) {

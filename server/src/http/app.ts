@@ -2,7 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { AppContext } from './context';
-import { errorAndLog } from './middleware';
+import { errorAndLog, wellFormedText } from './middleware';
 import { Routes } from './route';
 import { healthRoutes } from '../modules/health/routes';
 import { memberRoutes } from '../modules/members/routes';
@@ -27,10 +27,15 @@ import type { BaseState } from './state';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
 export function createApp(c: AppContext): Koa<BaseState> {
-  const app = new Koa<BaseState>({ proxy: false });
+  // Behind TRUST_PROXY load balancers, ctx.ip is the client from X-Forwarded-For
+  // (the right-most N hops, which those proxies wrote); otherwise the socket peer.
+  // Trusting the header without a proxy in front would let any client pick its address.
+  const hops = c.config.trustProxy;
+  const app = new Koa<BaseState>({ proxy: hops > 0, maxIpsCount: hops });
   app.silent = true; // errors are logged once, by errorAndLog
   app.use(errorAndLog(c.logger));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: c.config.bodyLimit, encoding: 'utf-8', jsonStrict: true }));
+  app.use(wellFormedText());
   app.use(async (ctx, next) => {
     // A body sent as anything but JSON is refused rather than silently ignored.
     const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';

@@ -31,6 +31,8 @@ export function errorAndLog(logger: Logger) {
       }
       const e = err ?? new AppError('INTERNAL');
       ctx.status = e.status;
+      // Shed load (OVERLOADED) and not-ready answers tell well-behaved clients when to come back.
+      if (e.status === 503) ctx.set('Retry-After', '1');
       ctx.body = {
         code: e.code,
         message: e.message,
@@ -71,4 +73,37 @@ function toAppError(err: unknown): AppError | null {
   if (status === 404) return new AppError('NOT_FOUND');
   if (status === 405 || status === 501) return new AppError('METHOD_NOT_ALLOWED');
   return null;
+}
+
+/** A UTF-16 surrogate not in a pair: with the `u` flag, pairs are one code point and never match. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The path of the first string (or key) in `value` holding a lone surrogate, or null. */
+function illFormedAt(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : null;
+  if (typeof value !== 'object' || value === null || depth > 64) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const at = `${path}.${k}`;
+    if (LONE_SURROGATE.test(k)) return at;
+    const found = illFormedAt(v, at, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Refuses text that is not well-formed Unicode (a lone surrogate such as "\ud800",
+ * which JSON allows as an escape): utf8mb4 cannot store it, so MySQL would keep a
+ * "?" or U+FFFD instead of what was sent. Checked once for every endpoint, on the
+ * parsed body and the query string, before any schema or handler sees them.
+ */
+export function wellFormedText() {
+  return async function wellFormedTextMiddleware(ctx: AppKoaContext, next: Next) {
+    const at = illFormedAt((ctx.request as { body?: unknown }).body, 'body') ?? illFormedAt({ ...ctx.query }, 'query');
+    if (at)
+      throw new AppError('VALIDATION_FAILED', 'Text must be well-formed Unicode (no lone surrogates)', {
+        issues: [{ path: at, message: 'contains a lone surrogate (ill-formed UTF-16)' }],
+      });
+    await next();
+  };
 }

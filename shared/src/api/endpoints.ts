@@ -4,7 +4,7 @@ import { LoginRequest, LoginResponse, RefreshResponse, StaffLoginRequest, StaffL
 import { MeResponse, PatchMeRequest } from './me';
 import { AdjustPointsRequest, LedgerResult, PointsEntriesPage, PointsSummary } from './points';
 import { PageQuery } from './common';
-import { HealthResponse, ReadyResponse } from './health';
+import { HealthResponse, LiveResponse, ReadyResponse } from './health';
 import { tierEndpoints } from './tiers';
 import { adminEndpoints } from './admin';
 import { insightEndpoints } from './insights';
@@ -18,12 +18,20 @@ import { privacyEndpoints } from './privacy';
 export * from './endpoint';
 
 export const endpoints = {
+  livez: endpoint({
+    method: 'get',
+    path: '/livez',
+    tag: 'ops',
+    auth: 'none',
+    summary: 'Liveness: the process answers (never touches the database, so a database blip restarts nothing)',
+    response: LiveResponse,
+  }),
   healthz: endpoint({
     method: 'get',
     path: '/healthz',
     tag: 'ops',
     auth: 'none',
-    summary: 'Liveness: the process answers and the database responds',
+    summary: 'The database responds (kept for existing monitors; probes use /livez and /readyz)',
     response: HealthResponse,
     errors: ['SERVICE_UNAVAILABLE'],
   }),
@@ -32,7 +40,7 @@ export const endpoints = {
     path: '/readyz',
     tag: 'ops',
     auth: 'none',
-    summary: 'Readiness: migrations ran and the server accepts traffic',
+    summary: 'Readiness: started, not draining for shutdown, and the database responds',
     response: ReadyResponse,
     errors: ['SERVICE_UNAVAILABLE'],
   }),

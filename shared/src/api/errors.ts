@@ -59,6 +59,7 @@ export const ERRORS = {
   WECHAT_RATE_LIMITED: { status: 429, message: 'WeChat is rate limiting logins, try again later' },
   WECHAT_UNAVAILABLE: { status: 503, message: 'WeChat is not reachable right now, try again' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is not ready' },
+  OVERLOADED: { status: 503, message: 'The server is busy, try again shortly' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
 } as const;
 

@@ -5,4 +5,5 @@ export const HealthResponse = z.object({
   database: z.enum(['ok', 'error']),
   dialect: z.enum(['mysql', 'sqlite']),
 });
+export const LiveResponse = z.object({ status: z.literal('live') });
 export const ReadyResponse = z.object({ status: z.enum(['ready', 'starting']) });
