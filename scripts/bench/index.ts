@@ -5,6 +5,7 @@ import { benchCheckin } from './checkin';
 import { benchFlashSale } from './flash-sale';
 import { benchBirthday } from './birthday';
 import { benchCard } from './card';
+import { benchOutbox } from './outbox';
 
 /**
  * `npm run bench`: every workload on MariaDB, each against its raw-SQL baseline
@@ -17,6 +18,7 @@ const workloads: { name: string; run: () => Promise<Row | Row[]> }[] = [
   { name: 'checkin', run: benchCheckin },
   { name: 'flash-sale', run: benchFlashSale },
   { name: 'birthday', run: benchBirthday },
+  { name: 'outbox', run: benchOutbox },
 ];
 
 async function main(): Promise<void> {

@@ -28,6 +28,15 @@ export interface FakeWechat {
   }[];
   /** Access tokens handed out by stable_token. */
   issuedTokens: string[];
+  /**
+   * How many times each message was accepted, by recipient, template and data:
+   * WeChat has no message id, so the same content to the same member twice is a
+   * duplicate send. `duplicates()` is the number of sends beyond the first.
+   */
+  sendsPerMessage: Map<string, number>;
+  duplicates(): number;
+  /** Delay before answering each subscribe send (a slow WeChat); 0 by default. */
+  sendDelayMs: number;
   /** Makes every access token handed out so far invalid (the next send answers 42001). */
   expireTokens(): void;
 }
@@ -37,7 +46,7 @@ export function openidFor(identity: string): string {
 }
 
 export async function startFakeWechat(
-  opts: { port?: number; host?: string; appId?: string; secret?: string } = {},
+  opts: { port?: number; host?: string; appId?: string; secret?: string; sendDelayMs?: number } = {},
 ): Promise<FakeWechat> {
   const used = new Set<string>();
   const failures = new Map<string, { errcode: number | 'drop' | 'slow'; count: number }[]>();
@@ -47,6 +56,7 @@ export async function startFakeWechat(
     sent: [],
     issuedTokens: [],
   };
+  const sendsPerMessage = new Map<string, number>();
   const validTokens = new Set<string>();
   let currentToken: string | null = null;
   const readJson = (req: http.IncomingMessage) =>
@@ -88,6 +98,12 @@ export async function startFakeWechat(
       });
       return;
     }
+    if (url.pathname === '/__control/stats')
+      return json(res, {
+        sent: state.sent.length,
+        duplicates: api.duplicates(),
+        issuedTokens: state.issuedTokens.length,
+      });
     const forced = takeFailure(url.pathname);
     if (forced === 'drop') return void req.socket.destroy();
     if (forced === 'slow')
@@ -144,7 +160,12 @@ export async function startFakeWechat(
         if (!data || Object.values(data).some((v) => typeof v?.value !== 'string'))
           return json(res, { errcode: 47003, errmsg: 'argument invalid! data.value' });
         state.sent.push(b as FakeWechat['sent'][number]);
-        json(res, { errcode: 0, errmsg: 'ok', msgid: state.sent.length });
+        const key = `${b.touser}|${b.template_id}|${JSON.stringify(b.data)}`;
+        sendsPerMessage.set(key, (sendsPerMessage.get(key) ?? 0) + 1);
+        const answer = () => json(res, { errcode: 0, errmsg: 'ok', msgid: state.sent.length });
+        // Counted on arrival, answered late: the message went out even if the caller gives up waiting.
+        if (api.sendDelayMs > 0) setTimeout(answer, api.sendDelayMs).unref();
+        else answer();
       });
       return;
     }
@@ -160,6 +181,9 @@ export async function startFakeWechat(
     calls: state.calls,
     sent: state.sent,
     issuedTokens: state.issuedTokens,
+    sendsPerMessage,
+    duplicates: () => [...sendsPerMessage.values()].reduce((n, c) => n + c - 1, 0),
+    sendDelayMs: opts.sendDelayMs ?? 0,
     expireTokens() {
       validTokens.clear();
     },

@@ -34,5 +34,14 @@ export const forUpdate = (d: Dialect): string => (d === 'mysql' ? ' FOR UPDATE' 
  */
 export const forUpdateSkipLocked = (d: Dialect): string => (d === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : '');
 
+/**
+ * The database's own clock as epoch milliseconds, for leases: every instance
+ * compares against one clock, so a skewed server clock cannot steal a lease.
+ */
+export const nowMs = (d: Dialect): string =>
+  d === 'mysql'
+    ? 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)'
+    : "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
 /** The helpers above as one namespace: `sql.insertIgnore(q.dialect)`. */
-export const sql = { insertIgnore, onConflictAdd, forUpdate, forUpdateSkipLocked };
+export const sql = { insertIgnore, onConflictAdd, forUpdate, forUpdateSkipLocked, nowMs };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { businessDate, localParts } from '@huiyuan/shared';
-import { isDuplicateKey, type Database } from '../db/database';
+import { isDuplicateKey, type Database, type Q } from '../db/database';
 import { AppError } from '../core/errors';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
@@ -11,8 +11,17 @@ export interface JobContext {
   date: string;
   /** Where an interrupted run of the same key stopped (keyset cursor), or null. */
   resumeFrom: string | null;
-  /** Saves progress (and renews the lease) after each chunk, so a crash resumes here. */
+  /**
+   * Saves progress after each chunk, in a unit of work that first renews the
+   * run's lease, so a crash resumes here. Throws `JobStopped` when the lease was
+   * lost (another instance now runs the job) or the runner is stopping: the body
+   * lets it propagate, and nothing after the last checkpoint is recorded.
+   */
   checkpoint(cursor: string, processed: number): Promise<void>;
+  /** Aborted when the lease is lost or the runner stops: long steps pass it on and stop early. */
+  signal: AbortSignal;
+  /** False once the lease is lost or the runner is stopping. */
+  stillOwner(): boolean;
 }
 
 export interface JobDef {
@@ -22,19 +31,41 @@ export interface JobDef {
   run(ctx: JobContext): Promise<{ processed: number; detail?: Record<string, unknown> }>;
 }
 
+/** Why a run stopped before its end: its lease went to another instance, or this runner is stopping. */
+export class JobStopped extends Error {
+  constructor(readonly reason: 'lease lost' | 'stopping') {
+    super(`job stopped: ${reason}`);
+  }
+}
+
 const LEASE_MS = 5 * 60_000;
 
+/** A lease this runner holds: renewed by a heartbeat, whose failure aborts the run. */
+interface Held {
+  name: string;
+  owner: string;
+  controller: AbortController;
+  heartbeat: NodeJS.Timeout;
+}
+
 /**
- * Runs jobs safely with several server instances: a lease row per job (taken
- * by a conditional update, renewed at each checkpoint) lets one instance run it
- * at a time; a run row per (job, business date) makes the daily run happen once
- * and lets a crashed run resume from its last checkpoint. Jobs themselves are
+ * Runs jobs safely with several server instances. A lease row per job on the
+ * database's clock (taken by compare-and-set, owned by one run's token) lets one
+ * instance run it at a time; a heartbeat renews it every third of its length
+ * and checks the answer, and a run that lost it stops at its next checkpoint
+ * (every checkpoint and the final record are fenced on the lease). A run row
+ * per (job, business date) makes the daily run happen once; a run stopped or
+ * crashed mid-way keeps its cursor and the next owner resumes it. Job bodies are
  * idempotent (ledger and outbox keys), so a resumed chunk does nothing twice.
  */
 export class JobRunner {
-  readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private ticking: Promise<string[]> | null = null;
+  private stopping = false;
+  private readonly held = new Set<Held>();
+  private readonly active = new Set<Promise<unknown>>();
+  private readonly leaseMs: number;
 
   constructor(
     private readonly db: Database,
@@ -42,70 +73,149 @@ export class JobRunner {
     private readonly tz: string,
     private readonly logger: Logger,
     private readonly jobs: JobDef[],
-  ) {}
+    opts: { leaseMs?: number } = {},
+  ) {
+    this.leaseMs = opts.leaseMs ?? LEASE_MS;
+  }
 
   names(): string[] {
     return this.jobs.map((j) => j.name);
   }
 
-  async run(name: string, triggeredBy: string, scheduled = false) {
+  run(name: string, triggeredBy: string, scheduled = false) {
+    const p = this.runOnce(name, triggeredBy, scheduled);
+    this.active.add(p);
+    void p.catch(() => undefined).finally(() => this.active.delete(p));
+    return p;
+  }
+
+  private async runOnce(name: string, triggeredBy: string, scheduled: boolean) {
     const def = this.jobs.find((j) => j.name === name);
     if (!def) throw new AppError('JOB_NOT_FOUND');
+    if (this.stopping) throw new AppError('SERVICE_UNAVAILABLE', 'The server is stopping', { job: name });
     const now = this.clock.now();
     const date = businessDate(now, this.tz);
-    if (!(await this.takeLease(name, now.getTime())))
+    const owner = `${this.instance}:${randomUUID().slice(0, 12)}`;
+    if (!(await this.db.tx((q) => store.takeLease(q, name, owner, this.leaseMs))))
       throw new AppError('RATE_LIMITED', 'This job is running right now', { job: name });
+    const lease = this.hold(name, owner);
     try {
       const runKey = scheduled ? `${name}:${date}` : `${name}:${date}:${now.getTime()}:${randomUUID().slice(0, 6)}`;
       const run = await this.openRun(name, runKey, triggeredBy, now.getTime());
       if (run.status === 'done') return this.view(run.id);
       const started = Date.now();
+      const signal = lease.controller.signal;
+      // A stop asked for after the body's end still lets the run be recorded; a lost lease never does.
+      const check = (ending = false) => {
+        const why = signal.aborted ? (signal.reason as JobStopped) : null;
+        if (why && !(ending && why.reason === 'stopping')) throw why;
+      };
+      // A unit of work fenced on the lease: nothing is written once another instance owns the job.
+      const fenced = async (write: (q: Q) => Promise<unknown>, ending = false) => {
+        check(ending);
+        const ok = await this.db.tx(async (q) => {
+          if (!(await store.renewLease(q, name, owner, this.leaseMs))) return false;
+          await write(q);
+          return true;
+        });
+        if (!ok) this.lose(lease, 'lease lost');
+        check(ending);
+      };
       try {
         const out = await def.run({
           now,
           date,
           resumeFrom: run.cursor,
-          checkpoint: async (cursor, processed) => {
-            await this.db.tx((q) => store.checkpointRun(q, run.id, cursor, processed));
-            await this.takeLease(name, this.clock.now().getTime());
-          },
+          signal,
+          stillOwner: () => !signal.aborted,
+          checkpoint: (cursor, processed) => fenced((q) => store.checkpointRun(q, run.id, cursor, processed)),
         });
         const detail = JSON.stringify({ ...out.detail, tookMs: Date.now() - started });
-        await this.db.tx((q) => store.finishRun(q, run.id, out.processed, detail, this.clock.now().getTime()));
+        await fenced((q) => store.finishRun(q, run.id, out.processed, detail, this.clock.now().getTime()), true);
       } catch (err) {
-        this.logger.error({ job: name, err: (err as Error).message }, 'job failed');
-        const detail = JSON.stringify({ error: (err as Error).message.slice(0, 500) });
-        await this.db.tx((q) => store.failRun(q, run.id, detail, this.clock.now().getTime()));
+        if (signal.aborted) {
+          // Not failed: the new owner (or the next run after a restart) resumes from the last checkpoint.
+          this.logger.warn({ job: name, reason: (signal.reason as JobStopped).reason }, 'job stopped before its end');
+        } else {
+          this.logger.error({ job: name, err: (err as Error).message }, 'job failed');
+          const detail = JSON.stringify({ error: (err as Error).message.slice(0, 500) });
+          await fenced((q) => store.failRun(q, run.id, detail, this.clock.now().getTime())).catch(() => undefined);
+        }
       }
       return this.view(run.id);
     } finally {
-      await this.db.tx((q) => store.releaseLease(q, name, this.owner));
+      await this.release(lease);
     }
+  }
+
+  /** Starts the heartbeat of a lease just taken. */
+  private hold(name: string, owner: string): Held {
+    let lastOk = Date.now();
+    const lease: Held = {
+      name,
+      owner,
+      controller: new AbortController(),
+      heartbeat: setInterval(
+        () => {
+          void this.db
+            .tx((q) => store.renewLease(q, name, owner, this.leaseMs))
+            .then(
+              (ok) => {
+                if (ok) lastOk = Date.now();
+                else this.lose(lease, 'lease lost');
+              },
+              // The database did not answer: the lease is as good as lost once it may have lapsed.
+              () => {
+                if (Date.now() - lastOk >= this.leaseMs) this.lose(lease, 'lease lost');
+              },
+            );
+        },
+        Math.max(50, Math.floor(this.leaseMs / 3)),
+      ),
+    };
+    lease.heartbeat.unref();
+    this.held.add(lease);
+    return lease;
+  }
+
+  private lose(lease: Held, reason: 'lease lost' | 'stopping'): void {
+    if (lease.controller.signal.aborted) return;
+    if (reason === 'lease lost') this.logger.warn({ job: lease.name }, 'job lease lost to another instance');
+    lease.controller.abort(new JobStopped(reason));
+  }
+
+  private async release(lease: Held): Promise<void> {
+    clearInterval(lease.heartbeat);
+    this.held.delete(lease);
+    await this.db.tx((q) => store.releaseLease(q, lease.name, lease.owner)).catch(() => undefined);
   }
 
   /** One scheduler pass: every daily job whose time has come and whose run for today is not done. */
   async tick(): Promise<string[]> {
-    if (this.running) return [];
-    this.running = true;
+    if (this.ticking || this.stopping) return [];
+    this.ticking = this.tickOnce().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async tickOnce(): Promise<string[]> {
     const started: string[] = [];
-    try {
-      const now = this.clock.now();
-      const date = businessDate(now, this.tz);
-      const p = localParts(now, this.tz);
-      for (const def of this.jobs) {
-        if (!def.at || p.hour * 60 + p.minute < def.at.hour * 60 + def.at.minute) continue;
-        const done = await this.db.read((q) => store.runEnded(q, `${def.name}:${date}`));
-        if (done) continue;
-        try {
-          await this.run(def.name, 'scheduler', true);
-          started.push(def.name);
-        } catch (err) {
-          if ((err as AppError).code !== 'RATE_LIMITED')
-            this.logger.error({ job: def.name, err: (err as Error).message }, 'scheduled job did not start');
-        }
+    const now = this.clock.now();
+    const date = businessDate(now, this.tz);
+    const p = localParts(now, this.tz);
+    for (const def of this.jobs) {
+      if (this.stopping) break;
+      if (!def.at || p.hour * 60 + p.minute < def.at.hour * 60 + def.at.minute) continue;
+      const done = await this.db.read((q) => store.runEnded(q, `${def.name}:${date}`));
+      if (done) continue;
+      try {
+        await this.run(def.name, 'scheduler', true);
+        started.push(def.name);
+      } catch (err) {
+        if ((err as AppError).code !== 'RATE_LIMITED' && (err as AppError).code !== 'SERVICE_UNAVAILABLE')
+          this.logger.error({ job: def.name, err: (err as Error).message }, 'scheduled job did not start');
       }
-    } finally {
-      this.running = false;
     }
     return started;
   }
@@ -115,9 +225,17 @@ export class JobRunner {
     this.timer.unref();
   }
 
-  stop(): void {
+  /**
+   * Stops the scheduler, asks every running job to stop at its next checkpoint,
+   * waits for them and gives their leases back. Their runs stay open with their
+   * cursor: whichever instance runs the job next resumes them.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    for (const lease of this.held) this.lose(lease, 'stopping');
+    await Promise.allSettled([...this.active, ...(this.ticking ? [this.ticking] : [])]);
   }
 
   async runs(job: string | undefined, cursor: string | undefined, limit: number) {
@@ -132,10 +250,6 @@ export class JobRunner {
       items,
       nextCursor: ids.length > limit ? Buffer.from(String(page[page.length - 1])).toString('base64url') : null,
     };
-  }
-
-  private async takeLease(name: string, now: number): Promise<boolean> {
-    return this.db.tx((q) => store.takeLease(q, name, this.owner, now, now + LEASE_MS));
   }
 
   private async openRun(

@@ -9,17 +9,21 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('job leases', () => {
-  it('one owner at a time; the owner renews; a lapsed or released lease is taken over', async () => {
-    const take = (owner: string, now: number) => t.db.tx((q) => store.takeLease(q, 'nightly', owner, now, now + 100));
-    expect(await take('a', 1000)).toBe(true);
-    expect(await take('b', 1050)).toBe(false); // a holds it until 1100
-    expect(await take('a', 1050)).toBe(true); // renewal: now until 1150
-    expect(await take('b', 1120)).toBe(false);
-    expect(await take('b', 1200)).toBe(true); // lapsed
+  it('one owner at a time on database time; the owner renews; a lapsed or released lease is taken over', async () => {
+    const take = (owner: string, ms = 60_000) => t.db.tx((q) => store.takeLease(q, 'nightly', owner, ms));
+    const renew = (owner: string) => t.db.tx((q) => store.renewLease(q, 'nightly', owner, 60_000));
+    expect(await take('a')).toBe(true);
+    expect(await take('b')).toBe(false); // a holds it for a minute
+    expect(await take('a')).toBe(true); // the owner may take it again
+    expect(await renew('a')).toBe(true);
+    expect(await renew('b')).toBe(false); // not b's to renew
+    expect(await take('a', -1)).toBe(true); // a's lease now lies in the past: lapsed
+    expect(await take('b')).toBe(true);
+    expect(await renew('a')).toBe(false); // a lost it: its heartbeat says so
     await t.db.tx((q) => store.releaseLease(q, 'nightly', 'a')); // not a's any more: no effect
-    expect(await take('a', 1210)).toBe(false);
+    expect(await take('a')).toBe(false);
     await t.db.tx((q) => store.releaseLease(q, 'nightly', 'b'));
-    expect(await take('a', 1220)).toBe(true);
+    expect(await take('a')).toBe(true);
   });
 });
 
@@ -39,7 +43,10 @@ describe('job runs', () => {
       7,
     ]);
     expect(await t.db.read((q) => store.runEnded(q, 'nightly:2026-01-01'))).toBe(false);
-    await t.db.tx((q) => store.finishRun(q, id, 9, '{"ok":1}', 6000));
+    expect(await t.db.tx((q) => store.finishRun(q, id, 9, '{"ok":1}', 6000))).toBe(1);
+    // A run is recorded once: a second finish or a late failure changes nothing.
+    expect(await t.db.tx((q) => store.finishRun(q, id, 1, '{"late":1}', 6500))).toBe(0);
+    expect(await t.db.tx((q) => store.failRun(q, id, '{"error":"late"}', 6600))).toBe(0);
     expect(await t.db.read((q) => store.runEnded(q, 'nightly:2026-01-01'))).toBe(true);
     const done = await t.db.read((q) => store.runById(q, id));
     expect([done!.status, Number(done!.processed), done!.detail, Number(done!.finished_at)]).toEqual([

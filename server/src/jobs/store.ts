@@ -17,22 +17,39 @@ export interface RunRow {
 }
 
 /**
- * Takes (or renews) the lease on a job: a compare-and-set on database rows, true
- * when `owner` holds it until `until`. The row is made on first use.
+ * Takes the lease on a job for `leaseMs` past the database's clock: a
+ * compare-and-set on the job's row, true when `owner` holds it now. Only a free
+ * or lapsed lease is taken (one clock for every instance, so a server whose
+ * clock runs ahead cannot take a live lease). The row is made on first use.
  */
-export async function takeLease(q: Q, name: string, owner: string, now: number, until: number): Promise<boolean> {
+export async function takeLease(q: Q, name: string, owner: string, leaseMs: number): Promise<boolean> {
   await q.exec(`${sql.insertIgnore(q.dialect)} INTO job_leases (name, owner, lease_until) VALUES (?, '', 0)`, [name]);
+  const db = sql.nowMs(q.dialect);
   return (
     (await q.exec(
-      'UPDATE job_leases SET owner = ?, lease_until = ? WHERE name = ? AND (lease_until < ? OR owner = ?)',
-      [owner, until, name, now, owner],
+      `UPDATE job_leases SET owner = ?, lease_until = ${db} + ? WHERE name = ? AND (lease_until < ${db} OR owner = ?)`,
+      [owner, leaseMs, name, owner],
     )) === 1
+  );
+}
+
+/**
+ * Extends `owner`'s lease by `leaseMs` past the database's clock. False when
+ * another owner took it: the job has lost it and must stop.
+ */
+export async function renewLease(q: Q, name: string, owner: string, leaseMs: number): Promise<boolean> {
+  return (
+    (await q.exec(`UPDATE job_leases SET lease_until = ${sql.nowMs(q.dialect)} + ? WHERE name = ? AND owner = ?`, [
+      leaseMs,
+      name,
+      owner,
+    ])) === 1
   );
 }
 
 /** Gives the lease back; only its owner can. */
 export async function releaseLease(q: Q, name: string, owner: string): Promise<void> {
-  await q.exec('UPDATE job_leases SET lease_until = 0 WHERE name = ? AND owner = ?', [name, owner]);
+  await q.exec("UPDATE job_leases SET owner = '', lease_until = 0 WHERE name = ? AND owner = ?", [name, owner]);
 }
 
 export async function runByKey(q: Q, runKey: string): Promise<RunRow | undefined> {
@@ -53,20 +70,26 @@ export async function insertRun(q: Q, job: string, runKey: string, triggeredBy: 
 }
 
 export async function checkpointRun(q: Q, id: number, cursor: string, processed: number): Promise<void> {
-  await q.exec('UPDATE job_runs SET resume_cursor = ?, processed = ? WHERE id = ?', [cursor, processed, id]);
-}
-
-export async function finishRun(q: Q, id: number, processed: number, detail: string, now: number): Promise<void> {
-  await q.exec("UPDATE job_runs SET status = 'done', processed = ?, detail = ?, finished_at = ? WHERE id = ?", [
+  await q.exec("UPDATE job_runs SET resume_cursor = ?, processed = ? WHERE id = ? AND status = 'running'", [
+    cursor,
     processed,
-    detail,
-    now,
     id,
   ]);
 }
 
-export async function failRun(q: Q, id: number, detail: string, now: number): Promise<void> {
-  await q.exec("UPDATE job_runs SET status = 'failed', detail = ?, finished_at = ? WHERE id = ?", [detail, now, id]);
+/** Records the run done; a run already done stays as it was (0 affected): a run is recorded once. */
+export async function finishRun(q: Q, id: number, processed: number, detail: string, now: number): Promise<number> {
+  return q.exec(
+    "UPDATE job_runs SET status = 'done', processed = ?, detail = ?, finished_at = ? WHERE id = ? AND status <> 'done'",
+    [processed, detail, now, id],
+  );
+}
+
+export async function failRun(q: Q, id: number, detail: string, now: number): Promise<number> {
+  return q.exec(
+    "UPDATE job_runs SET status = 'failed', detail = ?, finished_at = ? WHERE id = ? AND status <> 'done'",
+    [detail, now, id],
+  );
 }
 
 export async function runById(q: Q, id: number): Promise<RunRow | undefined> {

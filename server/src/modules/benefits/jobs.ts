@@ -24,6 +24,8 @@ export function voucherExpiryJob(c: Pick<Services, 'db' | 'config'>): JobDef {
         const ids = await c.db.read((q) => unusedPastDateIn(q, now, CHUNK));
         if (!ids.length) break;
         expired += await c.db.tx((q) => markExpiredIn(q, ids, now));
+        // Expired vouchers leave the set, so a rerun resumes by itself; this stops a run that lost its lease.
+        await ctx.checkpoint('expire', expired);
       }
       const soon = await c.db.read((q) => unusedExpiringIn(q, now, now + 3 * DAY_MS));
       let reminded = 0;

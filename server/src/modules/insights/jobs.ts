@@ -3,11 +3,18 @@ import type { Services } from '../services';
 
 export { churnJob } from './churn';
 
-/** Nightly RFM scores for every member (the same as an operator's "compute now"). */
+/**
+ * Nightly RFM scores for every member (the same as an operator's "compute now"),
+ * checkpointed per chunk by member id, so a stopped run resumes where it was.
+ */
 export function segmentsJob(c: Pick<Services, 'segments'>): JobDef {
   return {
     name: 'segments',
     at: { hour: 4, minute: 0 },
-    run: async () => ({ processed: (await c.segments.compute()).members }),
+    run: async (ctx) => {
+      const from = Number(ctx.resumeFrom ?? 0);
+      const r = await c.segments.compute({ from, onChunk: (after, n) => ctx.checkpoint(String(after), n) });
+      return { processed: r.members };
+    },
   };
 }

@@ -55,11 +55,17 @@ export class Segments {
     private readonly clock: Clock,
   ) {}
 
-  async compute(): Promise<{ members: number; computedAt: Date; tookMs: number }> {
+  /**
+   * `from` resumes after a member id; `onChunk` runs after each chunk (the
+   * nightly job's checkpoint, which throws to stop a run that lost its lease).
+   */
+  async compute(
+    opts: { from?: number; onChunk?: (after: number, members: number) => Promise<void> } = {},
+  ): Promise<{ members: number; computedAt: Date; tookMs: number }> {
     const t0 = Date.now();
     const now = this.clock.now().getTime();
     const since = now - WINDOW_DAYS * DAY_MS;
-    let after = 0;
+    let after = opts.from ?? 0;
     let members = 0;
     for (;;) {
       const ids = await this.db.read((q) => memberIdsAfter(q, after, CHUNK));
@@ -91,6 +97,7 @@ export class Segments {
       });
       members += ids.length;
       after = last;
+      await opts.onChunk?.(after, members);
     }
     return { members, computedAt: new Date(now), tookMs: Date.now() - t0 };
   }

@@ -9,8 +9,9 @@ export function outboxJob(c: Pick<Services, 'outbox'>): JobDef {
   return {
     name: 'outbox',
     at: null,
-    run: async () => {
-      const r = await c.outbox.drain();
+    // The drain stops between rows when the run loses its lease; an unsent row stays due for the next run.
+    run: async (ctx) => {
+      const r = await c.outbox.drain(10_000, 50, ctx.signal);
       return { processed: r.claimed, detail: { ...r } };
     },
   };

@@ -35,21 +35,55 @@ describe('outbox rows', () => {
       await store.insertOutboxRow(q, msg('c:tier', 'tier_changed', 5), 2000, 2000);
       await store.insertOutboxRow(q, msg('c:later', 'tier_changed', 5), 2000, 9_000_000);
     });
-    const claimed = await t.db.tx((q) => store.claimDueRows(q, 5000, 100, 65_000));
+    const claimed = await t.db.tx((q) => store.claimDueRows(q, 'w1', 5000, 100, 60_000));
     const keys = claimed.map((r) => r.dedupe_key).filter((k) => k.startsWith('c:'));
     expect(keys).toEqual(['c:tier', 'c:birthday']); // tier changes first; the not-yet-due row stays
-    // Leased until 65 000: a second claim before then takes nothing.
-    expect(await t.db.tx((q) => store.claimDueRows(q, 6000, 100, 66_000))).toEqual([]);
+    // Leased for a minute of database time: a second claim before then takes nothing.
+    expect(await t.db.tx((q) => store.claimDueRows(q, 'w2', 6000, 100, 60_000))).toEqual([]);
     const tier = claimed.find((r) => r.dedupe_key === 'c:tier')!;
     const birthday = claimed.find((r) => r.dedupe_key === 'c:birthday')!;
     await t.db.tx(async (q) => {
-      expect(await store.finishRow(q, tier.id, 'sent', 'wechat', 7000, null)).toBe(1);
-      expect(await store.finishRow(q, tier.id, 'parked', 'inbox', null, 'again')).toBe(0); // already finished
-      expect(await store.retryRow(q, birthday.id, 1, 8000, 'busy')).toBe(1);
-      expect(await store.deferRow(q, birthday.id, 9000)).toBe(0); // pending again: not ours to defer
+      expect(await store.finishRow(q, tier.id, 'w1', 'sent', 'wechat', 7000, null)).toBe(1);
+      expect(await store.finishRow(q, tier.id, 'w1', 'parked', 'inbox', null, 'again')).toBe(0); // already finished
+      expect(await store.retryRow(q, birthday.id, 'w1', 1, 8000, 'busy')).toBe(1);
+      expect(await store.deferRow(q, birthday.id, 'w1', 9000)).toBe(0); // pending again: not ours to defer
     });
-    const again = await t.db.tx((q) => store.claimDueRows(q, 8000, 100, 68_000));
+    const again = await t.db.tx((q) => store.claimDueRows(q, 'w3', 8000, 100, 60_000));
     expect(again.map((r) => [r.dedupe_key, Number(r.attempts)])).toContainEqual(['c:birthday', 1]);
+    await t.db.tx((q) => store.releaseRows(q, 'w3'));
+  });
+
+  it('only the owner finishes, retries, defers or renews a row; a lapsed lease is taken over', async () => {
+    await t.db.tx((q) => store.insertOutboxRow(q, msg('f:1', 'tier_changed', 6), 2000, 2000));
+    const key = (rows: store.OutboxRow[]) => rows.filter((r) => r.dedupe_key === 'f:1');
+    // Claimed with a lease already over (as if the owner stalled past it).
+    const [mine] = key(await t.db.tx((q) => store.claimDueRows(q, 'slow', 3000, 100, -1)));
+    expect(mine).toBeDefined();
+    const [theirs] = key(await t.db.tx((q) => store.claimDueRows(q, 'fast', 3000, 100, 60_000)));
+    expect(Number(theirs.id)).toBe(Number(mine.id));
+    const row = () =>
+      t.db.read((q) =>
+        q.one<{ status: string; owner: string; attempts: number }>(
+          'SELECT status, owner, attempts FROM outbox WHERE id = ?',
+          [mine.id],
+        ),
+      );
+    await t.db.tx(async (q) => {
+      // The stalled owner can do nothing to the row any more.
+      expect(await store.renewRow(q, mine.id, 'slow', 60_000)).toBe(false);
+      expect(await store.finishRow(q, mine.id, 'slow', 'sent', 'wechat', 4000, null)).toBe(0);
+      expect(await store.retryRow(q, mine.id, 'slow', 1, 5000, 'x')).toBe(0);
+      expect(await store.deferRow(q, mine.id, 'slow', 5000)).toBe(0);
+      expect(await store.releaseRows(q, 'slow')).toBe(0);
+    });
+    expect(await row()).toMatchObject({ status: 'sending', owner: 'fast' });
+    expect(Number((await row())!.attempts)).toBe(0);
+    // Its current owner can; given back, the row is claimable at once.
+    expect(await t.db.tx((q) => store.renewRow(q, mine.id, 'fast', 60_000))).toBe(true);
+    expect(await t.db.tx((q) => store.releaseRows(q, 'fast'))).toBe(1);
+    const [next] = key(await t.db.tx((q) => store.claimDueRows(q, 'next', 3000, 100, 60_000)));
+    expect(await t.db.tx((q) => store.finishRow(q, next.id, 'next', 'sent', 'wechat', 4000, null))).toBe(1);
+    expect(await row()).toMatchObject({ status: 'sent', owner: 'next' });
   });
 });
 

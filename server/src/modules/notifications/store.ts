@@ -1,122 +1,13 @@
-import { placeholders, type Q } from '../../db/database';
+import type { Q } from '../../db/database';
 import { sql } from '../../db/dialect';
 
 /**
- * All SQL on outbox, inbox_messages and subscription_allowances. Every function
- * takes the caller's unit of work first, so a notification commits with its cause.
+ * All SQL on outbox (in store-outbox.ts, re-exported here), inbox_messages and
+ * subscription_allowances. Every function takes the caller's unit of work first,
+ * so a notification commits with its cause.
  */
 
-export interface OutboxInsert {
-  dedupeKey: string;
-  kind: string;
-  memberId: number | null;
-  payload: Record<string, unknown>;
-}
-
-export interface OutboxRow {
-  id: number;
-  dedupe_key: string;
-  kind: string;
-  member_id: number | null;
-  payload_json: string;
-  attempts: number;
-}
-
-const OUTBOX_COLUMNS = 'dedupe_key, kind, member_id, payload_json, status, attempts, next_attempt_at, created_at';
-
-// ---- outbox rows
-
-/** One outbox row; a duplicate dedupe key is ignored. True when the row is new. */
-export async function insertOutboxRow(q: Q, m: OutboxInsert, now: number, notBefore: number): Promise<boolean> {
-  const inserted = await q.exec(
-    `${sql.insertIgnore(q.dialect)} INTO outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
-    [m.dedupeKey, m.kind, m.memberId, JSON.stringify(m.payload), notBefore, now],
-  );
-  return inserted === 1;
-}
-
-/** Many outbox rows in one multi-row insert; duplicates are ignored. Returns how many are new. */
-export async function insertOutboxRows(q: Q, ms: OutboxInsert[], now: number): Promise<number> {
-  if (!ms.length) return 0;
-  return q.exec(
-    `${sql.insertIgnore(q.dialect)} INTO outbox (${OUTBOX_COLUMNS}) VALUES ${ms.map(() => "(?, ?, ?, ?, 'pending', 0, ?, ?)").join(', ')}`,
-    ms.flatMap((m) => [m.dedupeKey, m.kind, m.memberId, JSON.stringify(m.payload), now, now]),
-  );
-}
-
-// Tier change > points expiring > birthday: the order in which rows compete for allowances.
-const PRIORITY = `CASE kind WHEN 'tier_changed' THEN 1 WHEN 'tier_at_risk' THEN 2 WHEN 'points_expiring' THEN 3 WHEN 'voucher_expiring' THEN 4
-  WHEN 'birthday_gift' THEN 5 WHEN 'referral_reward' THEN 6 ELSE 7 END`;
-
-/**
- * Claims due rows: flips them to 'sending' with a lease until `leaseUntil`. On
- * MySQL the read skips rows another instance has locked, so two claims never
- * take the same row; SQLite runs one unit of work at a time.
- */
-export async function claimDueRows(q: Q, now: number, limit: number, leaseUntil: number): Promise<OutboxRow[]> {
-  const rows = await q.all<OutboxRow>(
-    `SELECT id, dedupe_key, kind, member_id, payload_json, attempts FROM outbox
-      WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY ${PRIORITY}, next_attempt_at, id LIMIT ${Math.floor(limit)}${sql.forUpdateSkipLocked(q.dialect)}`,
-    [now],
-  );
-  if (rows.length)
-    await q.exec(
-      `UPDATE outbox SET status = 'sending', next_attempt_at = ? WHERE id IN (${placeholders(rows.length)})`,
-      [leaseUntil, ...rows.map((r) => r.id)],
-    );
-  return rows;
-}
-
-/** Puts a claimed row back to wait (quiet hours); only while it is still being sent. */
-export async function deferRow(q: Q, id: number, until: number): Promise<number> {
-  return q.exec("UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'sending'", [
-    until,
-    id,
-  ]);
-}
-
-/** A failed send to try again at `at`. */
-export async function retryRow(q: Q, id: number, attempts: number, at: number, reason: string): Promise<number> {
-  return q.exec(
-    "UPDATE outbox SET status = 'pending', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",
-    [attempts, at, reason, id],
-  );
-}
-
-/** Ends a claimed row: sent (on WeChat or to the inbox only) or parked. */
-export async function finishRow(
-  q: Q,
-  id: number,
-  status: 'sent' | 'parked',
-  channel: 'wechat' | 'inbox',
-  sentAt: number | null,
-  reason: string | null,
-): Promise<number> {
-  return q.exec(
-    "UPDATE outbox SET status = ?, channel = ?, sent_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",
-    [status, channel, sentAt, reason, id],
-  );
-}
-
-/** Of the given dedupe keys, those that have an outbox row (reconcile). */
-export async function existingDedupeKeys(q: Q, keys: string[]): Promise<Set<string>> {
-  if (!keys.length) return new Set();
-  const rows = await q.all<{ dedupe_key: string }>(
-    `SELECT dedupe_key FROM outbox WHERE dedupe_key IN (${placeholders(keys.length)})`,
-    keys,
-  );
-  return new Set(rows.map((r) => r.dedupe_key));
-}
-
-/** Of the given members, those with at least one outbox row of `kind` (reconcile). */
-export async function membersWithKind(q: Q, memberIds: number[], kind: string): Promise<Set<number>> {
-  if (!memberIds.length) return new Set();
-  const rows = await q.all<{ member_id: number }>(
-    `SELECT DISTINCT member_id FROM outbox WHERE kind = ? AND member_id IN (${placeholders(memberIds.length)})`,
-    [kind, ...memberIds],
-  );
-  return new Set(rows.map((r) => Number(r.member_id)));
-}
+export * from './store-outbox';
 
 // ---- inbox messages
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   inQuietHours,
   localParts,
@@ -17,7 +18,10 @@ import { openidOf } from '../members/store';
 import * as store from './store';
 import type { OutboxRow } from './store';
 
+/** How long a claim holds its rows before another worker may take them over. */
 const LEASE_MS = 60_000;
+
+export type Outcome = 'sent' | 'inbox' | 'retried' | 'parked' | 'deferred' | 'lost';
 
 export interface DrainResult {
   claimed: number;
@@ -26,15 +30,28 @@ export interface DrainResult {
   retried: number;
   parked: number;
   deferred: number;
+  /** Rows another worker took over (their lease lapsed): left alone, never sent by this one. */
+  lost: number;
 }
 
 /**
- * Delivers outbox rows at least once. A claim flips rows to 'sending' with a
- * lease (FOR UPDATE SKIP LOCKED on MySQL, so instances never take the same row;
- * SQLite runs one unit of work at a time). A worker that dies mid-send leaves
- * its rows to be claimed again when the lease runs out; nothing is lost.
+ * Delivers outbox rows at least once, safely with several workers on several
+ * instances. Each drain claims rows under its own owner token (instance id +
+ * random) with a lease on the database's clock; every later step on a row
+ * (defer, retry, finish) is fenced on that owner, and just before the WeChat
+ * call the lease is renewed, in the transaction that spends the allowance, to
+ * cover the longest the call can take: a row whose lease lapsed while earlier
+ * rows of the batch were slow is dropped by this worker if another took it, so
+ * a slow WeChat never makes a message go out twice. A worker that dies leaves
+ * its rows to be taken over when their lease lapses; `stop()` hands them back
+ * at once.
  */
 export class OutboxWorker {
+  readonly instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly active = new Set<Promise<DrainResult>>();
+  private stopping = false;
+  private readonly leaseMs: number;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -44,52 +61,85 @@ export class OutboxWorker {
     private readonly tz: string,
     private readonly logger: Logger,
     private readonly miniprogramState: 'developer' | 'trial' | 'formal',
-  ) {}
-
-  async claim(limit: number): Promise<OutboxRow[]> {
-    return this.db.tx((q) => {
-      const now = this.clock.now().getTime();
-      return store.claimDueRows(q, now, limit, now + LEASE_MS);
-    });
+    opts: { leaseMs?: number } = {},
+  ) {
+    this.leaseMs = opts.leaseMs ?? LEASE_MS;
   }
 
-  /** Claims and processes due rows until none are left (or `max` rows). */
-  async drain(max = 10_000, batch = 50): Promise<DrainResult> {
-    const total: DrainResult = { claimed: 0, sent: 0, inbox: 0, retried: 0, parked: 0, deferred: 0 };
-    while (total.claimed < max) {
-      const rows = await this.claim(Math.min(batch, max - total.claimed));
-      if (!rows.length) break;
-      total.claimed += rows.length;
-      for (const row of rows) total[await this.process(row)]++;
+  /** A fresh claim token: rows claimed under it are this drain's alone. */
+  newOwner(): string {
+    return `${this.instance}:${randomUUID().slice(0, 12)}`;
+  }
+
+  async claim(owner: string, limit: number): Promise<OutboxRow[]> {
+    return this.db.tx((q) => store.claimDueRows(q, owner, this.clock.now().getTime(), limit, this.leaseMs));
+  }
+
+  /**
+   * Claims and processes due rows until none are left (or `max` rows, or the
+   * signal aborts, or `stop()`): short batches, so a claim holds few rows.
+   */
+  drain(max = 10_000, batch = 50, signal?: AbortSignal): Promise<DrainResult> {
+    const run = this.drainAs(this.newOwner(), max, batch, signal).finally(() => this.active.delete(run));
+    this.active.add(run);
+    return run;
+  }
+
+  /** Ends every drain after its current row, waits for them, and hands their unfinished rows back. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.active]);
+  }
+
+  private async drainAs(owner: string, max: number, batch: number, signal?: AbortSignal): Promise<DrainResult> {
+    const total: DrainResult = { claimed: 0, sent: 0, inbox: 0, retried: 0, parked: 0, deferred: 0, lost: 0 };
+    const halted = () => this.stopping || !!signal?.aborted;
+    try {
+      while (total.claimed < max && !halted()) {
+        const rows = await this.claim(owner, Math.min(batch, max - total.claimed));
+        if (!rows.length) break;
+        total.claimed += rows.length;
+        for (const row of rows) {
+          if (halted()) break;
+          total[await this.process(row, owner)]++;
+        }
+      }
+    } finally {
+      // Rows claimed but not processed (stopped mid-batch, or an error) go back now, not at lease end.
+      await this.db.tx((q) => store.releaseRows(q, owner)).catch(() => undefined);
     }
     return total;
   }
 
-  async process(row: OutboxRow): Promise<'sent' | 'inbox' | 'retried' | 'parked' | 'deferred'> {
+  async process(row: OutboxRow, owner: string): Promise<Outcome> {
     const now = this.clock.now().getTime();
     const payload = JSON.parse(row.payload_json) as Record<string, unknown>;
     const cfg = await this.settings.get('notifications');
     const memberId = row.member_id === null ? null : Number(row.member_id);
     const member = memberId === null ? null : await this.db.read((q) => openidOf(q, memberId));
+    // The inbox copy is keyed by the dedupe key: a worker that later loses the row writes nothing twice.
     if (memberId !== null && member)
       await this.db.tx((q) =>
         this.inbox.putIn(q, { memberId, kind: row.kind, dedupeKey: row.dedupe_key, payload }, now),
       );
     const tpl = cfg.templates[row.kind as keyof typeof cfg.templates];
-    if (!member || member.status !== 'active' || !tpl)
-      return this.finish(row.id, 'sent', 'inbox', null) as Promise<'inbox'>;
+    if (!member || member.status !== 'active' || !tpl) return this.finish(row.id, owner, 'sent', 'inbox', null);
 
     const hour = localParts(new Date(now), this.tz).hour;
     if (inQuietHours(hour, cfg.quietHours.start, cfg.quietHours.end)) {
-      await this.db.tx((q) => store.deferRow(q, row.id, this.quietEnd(now, cfg.quietHours.end)));
-      return 'deferred';
+      const n = await this.db.tx((q) => store.deferRow(q, row.id, owner, this.quietEnd(now, cfg.quietHours.end)));
+      return n === 1 ? 'deferred' : 'lost';
     }
     const { data, errors } = renderFields(tpl.fields, { ...payload, date: businessDate(new Date(now), this.tz) });
-    if (errors.length)
-      return this.finish(row.id, 'parked', 'inbox', `invalid fields: ${errors.join('; ')}`) as Promise<'parked'>;
+    if (errors.length) return this.finish(row.id, owner, 'parked', 'inbox', `invalid fields: ${errors.join('; ')}`);
 
-    const spent = await this.db.tx((q) => store.spendAllowance(q, memberId!, row.kind, now));
-    if (!spent) return this.finish(row.id, 'sent', 'inbox', null) as Promise<'inbox'>; // no allowance: the inbox is the channel
+    // Renew the lease to outlast the call, and only then spend the allowance: both or neither.
+    const spent = await this.db.tx(async (q) => {
+      if (!(await store.renewRow(q, row.id, owner, this.leaseMs + this.wechat.maxSendMs()))) return 'lost' as const;
+      return store.spendAllowance(q, memberId!, row.kind, now);
+    });
+    if (spent === 'lost') return this.lost(row.id);
+    if (!spent) return this.finish(row.id, owner, 'sent', 'inbox', null); // no allowance: the inbox is the channel
 
     const outcome = await this.wechat.send({
       touser: member.openid,
@@ -98,28 +148,26 @@ export class OutboxWorker {
       data,
       state: this.miniprogramState,
     });
-    if (outcome.ok) return this.finish(row.id, 'sent', 'wechat', null) as Promise<'sent'>;
+    if (outcome.ok) return this.finish(row.id, owner, 'sent', 'wechat', null);
     const refund = (q: Q) => store.refundAllowance(q, memberId!, row.kind);
     if (outcome.action === 'no_allowance') {
       await this.db.tx((q) => store.clearAllowance(q, memberId!, row.kind));
-      return this.finish(row.id, 'sent', 'inbox', outcome.reason) as Promise<'inbox'>;
+      return this.finish(row.id, owner, 'sent', 'inbox', outcome.reason);
     }
     if (outcome.action === 'park') {
       await this.db.tx(refund);
-      return this.finish(row.id, 'parked', 'inbox', outcome.reason) as Promise<'parked'>;
+      return this.finish(row.id, owner, 'parked', 'inbox', outcome.reason);
     }
     const attempts = Number(row.attempts) + 1;
     await this.db.tx(refund);
     if (attempts >= cfg.maxAttempts)
-      return this.finish(
-        row.id,
-        'parked',
-        'inbox',
-        `gave up after ${attempts} attempts: ${outcome.reason}`,
-      ) as Promise<'parked'>;
+      return this.finish(row.id, owner, 'parked', 'inbox', `gave up after ${attempts} attempts: ${outcome.reason}`);
     // Exponential backoff with jitter, capped at an hour.
     const delay = Math.min(3_600_000, 30_000 * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
-    await this.db.tx((q) => store.retryRow(q, row.id, attempts, Math.round(now + delay), outcome.reason));
+    const n = await this.db.tx((q) =>
+      store.retryRow(q, row.id, owner, attempts, Math.round(now + delay), outcome.reason),
+    );
+    if (n !== 1) return this.lost(row.id);
     this.logger.warn(
       { outboxId: row.id, kind: row.kind, attempts, reason: outcome.reason },
       'notification send failed, will retry',
@@ -127,16 +175,26 @@ export class OutboxWorker {
     return 'retried';
   }
 
+  /** Ends a row this worker owns; 'lost' when it owns it no more (nothing changed). */
   private async finish(
     id: number,
+    owner: string,
     status: 'sent' | 'parked',
     channel: 'wechat' | 'inbox',
     reason: string | null,
-  ): Promise<'sent' | 'inbox' | 'parked'> {
+  ): Promise<Outcome> {
     const now = this.clock.now().getTime();
-    await this.db.tx((q) => store.finishRow(q, id, status, channel, status === 'sent' ? now : null, reason));
+    const n = await this.db.tx((q) =>
+      store.finishRow(q, id, owner, status, channel, status === 'sent' ? now : null, reason),
+    );
+    if (n !== 1) return this.lost(id);
     if (status === 'parked') this.logger.warn({ outboxId: id, reason }, 'notification parked');
     return status === 'parked' ? 'parked' : channel === 'wechat' ? 'sent' : 'inbox';
+  }
+
+  private lost(id: number): 'lost' {
+    this.logger.warn({ outboxId: id }, 'outbox row taken over by another worker; left alone');
+    return 'lost';
   }
 
   private quietEnd(now: number, endHour: number): number {

@@ -10,6 +10,9 @@ export function referralSettleJob(c: Pick<Services, 'referrals'>): JobDef {
   return {
     name: 'referral_settle',
     at: { hour: 5, minute: 0 },
-    run: async () => ({ processed: await c.referrals.settleDue() }),
+    // Settled invites leave the due set, so a rerun resumes by itself; the checkpoint stops a run that lost its lease.
+    run: async (ctx) => ({
+      processed: await c.referrals.settleDue((done, paid) => ctx.checkpoint(String(done), paid)),
+    }),
   };
 }

@@ -94,13 +94,15 @@ export class ReferralService {
   }
 
   /** Job: rewards first purchases whose refund window has passed (and were not refunded in full). Chunked. */
-  async settleDue(): Promise<number> {
+  /** `onProgress` runs every 100 invites (the nightly job's checkpoint: it throws to stop a run that lost its lease). */
+  async settleDue(onProgress?: (done: number, paid: number) => Promise<void>): Promise<number> {
     const now = this.clock.now();
     const rules = await this.settings.get('referrals.rules');
     if (rules.trigger !== 'first_purchase') return 0;
     const due = await this.db.read((q) => purchasedBefore(q, now.getTime() - rules.refundWindowDays * DAY_MS, 1000));
     let paid = 0;
-    for (const inviteeId of due) {
+    for (const [i, inviteeId] of due.entries()) {
+      if (onProgress && i > 0 && i % 100 === 0) await onProgress(i, paid);
       const ok = await this.db.tx(async (q) => {
         if (!(await hasKeptOrder(q, inviteeId))) {
           await unmarkPurchased(q, inviteeId);

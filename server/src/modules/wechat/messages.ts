@@ -1,15 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import type { WechatConfig } from './client';
 
 /**
  * WeChat subscribe messages with a shared access token. The token comes from
  * cgi-bin/stable_token, is kept in memory and in the database (so several server
- * instances share one and do not invalidate each other), is refreshed five
- * minutes before it expires, and at once when WeChat says it is invalid
- * (40001) or expired (42001).
+ * instances share one and do not invalidate each other), and is refreshed five
+ * minutes before it expires. When WeChat refuses it (40001 invalid, 42001
+ * expired) a forced refresh is needed, which WeChat allows 20 times a day and
+ * once per 30 s: so the instances take a lease on the database's clock for it,
+ * one of them refreshes, and the others wait for and re-read the stored token.
  */
 export interface TokenStore {
   load(): Promise<{ token: string; expiresAt: number } | null>;
   save(token: string, expiresAt: number): Promise<void>;
+  /** True when `owner` won the forced-refresh lease (at most once per `windowMs` across instances). */
+  takeRefresh(owner: string, windowMs: number): Promise<boolean>;
+  /** Marks `owner`'s forced refresh over (done or failed), so nobody waits for it any more. */
+  endRefresh(owner: string): Promise<void>;
+  /** Whether a forced refresh is under way on some instance (its lease taken, not yet ended). */
+  refreshing(): Promise<boolean>;
 }
 
 export interface SubscribeMessage {
@@ -27,10 +36,14 @@ export type SendOutcome =
 
 const PARK = new Set([40003, 40037, 47003, 41030]);
 const EARLY_MS = 5 * 60_000;
+/** WeChat allows one forced refresh per 30 s. */
+const REFRESH_WINDOW_MS = 30_000;
+const POLL_MS = 100;
 
 export class WechatMessages {
   private cached: { token: string; expiresAt: number } | null = null;
   private refreshing: Promise<string> | null = null;
+  private readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly cfg: WechatConfig,
@@ -38,20 +51,56 @@ export class WechatMessages {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async accessToken(force = false): Promise<string> {
-    if (!force && this.cached && this.cached.expiresAt - EARLY_MS > this.now()) return this.cached.token;
-    if (!force) {
-      const shared = await this.store.load();
-      if (shared && shared.expiresAt - EARLY_MS > this.now()) {
-        this.cached = shared;
-        return shared.token;
-      }
+  /**
+   * The longest one `send` can take: two sends, and before each a token fetch
+   * that may wait up to two timeouts for another instance's refresh, every call
+   * cut at the timeout. The outbox holds a row's lease at least this long
+   * around the call.
+   */
+  maxSendMs(): number {
+    return 8 * this.cfg.timeoutMs;
+  }
+
+  /** A usable token; `refused` is the token WeChat just refused (a forced refresh is needed past it). */
+  async accessToken(refused?: string): Promise<string> {
+    if (!refused && this.cached && this.cached.expiresAt - EARLY_MS > this.now()) return this.cached.token;
+    const shared = await this.store.load();
+    // Another instance may have refreshed already: its token is the answer, with no call to WeChat.
+    if (shared && shared.token && shared.token !== refused && shared.expiresAt - EARLY_MS > this.now()) {
+      this.cached = shared;
+      return shared.token;
     }
     // One refresh at a time per process: concurrent senders wait for the same answer.
-    this.refreshing ??= this.fetchToken(force).finally(() => {
+    this.refreshing ??= (refused ? this.forced(refused) : this.fetchToken(false)).finally(() => {
       this.refreshing = null;
     });
     return this.refreshing;
+  }
+
+  /** A forced refresh by the lease winner; the others wait for its token, then ask WeChat normally. */
+  private async forced(refused: string): Promise<string> {
+    if (await this.store.takeRefresh(this.owner, REFRESH_WINDOW_MS)) {
+      try {
+        return await this.fetchToken(true);
+      } finally {
+        await this.store.endRefresh(this.owner).catch(() => undefined);
+      }
+    }
+    const deadline = Date.now() + 2 * this.cfg.timeoutMs;
+    for (let last = false; ;) {
+      const shared = await this.store.load();
+      if (shared && shared.token && shared.token !== refused) {
+        this.cached = shared;
+        return shared.token;
+      }
+      if (last || Date.now() >= deadline) break;
+      // The refresh ended between the read and now: read once more before giving up on it.
+      if (!(await this.store.refreshing())) last = true;
+      else await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    // Refreshed within the window and still refused (or the refresher vanished): a normal
+    // stable_token call returns WeChat's current token without spending a forced refresh.
+    return this.fetchToken(false);
   }
 
   private async fetchToken(force: boolean): Promise<string> {
@@ -80,10 +129,12 @@ export class WechatMessages {
   }
 
   async send(m: SubscribeMessage): Promise<SendOutcome> {
+    let refused: string | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       let body: { errcode?: number; errmsg?: string };
+      let token = '';
       try {
-        const token = await this.accessToken(attempt > 0);
+        token = await this.accessToken(refused);
         const res = await fetch(
           `${this.cfg.apiBase}/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`,
           {
@@ -111,7 +162,10 @@ export class WechatMessages {
       }
       const code = body.errcode ?? 0;
       if (code === 0) return { ok: true };
-      if (code === 40001 || code === 42001) continue; // token invalid or expired: refresh once and send again
+      if (code === 40001 || code === 42001) {
+        refused = token; // invalid or expired: refresh once (or take the one another instance got) and send again
+        continue;
+      }
       if (code === 43101)
         return { ok: false, action: 'no_allowance', errcode: code, reason: 'user refused or has no allowance left' };
       if (PARK.has(code))
