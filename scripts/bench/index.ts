@@ -5,19 +5,22 @@ import { benchCheckin } from './checkin';
 import { benchFlashSale } from './flash-sale';
 import { benchBirthday } from './birthday';
 import { benchCard } from './card';
+import { benchEmbedded } from './embedded';
 import { benchOutbox } from './outbox';
 
 /**
  * `npm run bench`: every workload on MariaDB, each against its raw-SQL baseline
  * measured in the same run, in one table (and bench-results/all.json).
  */
-const workloads: { name: string; run: () => Promise<Row | Row[]> }[] = [
+const workloads: { name: string; run: () => Promise<Row | Row[]>; onlyByName?: boolean }[] = [
   { name: 'ledger', run: benchLedger },
   { name: 'checkout', run: benchCheckout },
   { name: 'card', run: benchCard },
   { name: 'checkin', run: benchCheckin },
   { name: 'flash-sale', run: benchFlashSale },
   { name: 'birthday', run: benchBirthday },
+  // The embedded database, not MariaDB: run only when named (`npm run bench -- embedded`).
+  { name: 'embedded', run: benchEmbedded, onlyByName: true },
   { name: 'outbox', run: benchOutbox },
 ];
 
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const rows: Row[] = [];
   for (const w of workloads) {
-    if (only.length && !only.includes(w.name)) continue;
+    if (only.length ? !only.includes(w.name) : w.onlyByName) continue;
     console.log(`running ${w.name}...`);
     const out = await w.run();
     rows.push(...(Array.isArray(out) ? out : [out]));

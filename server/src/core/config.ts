@@ -15,6 +15,14 @@ const Env = z.object({
     .regex(/^(mysql|mariadb):\/\//, 'mysql://user:pass@host:port/db')
     .optional(),
   SQLITE_PATH: z.string().default('data/huiyuan.sqlite').describe('":memory:" for a throwaway database'),
+  SQLITE_ENGINE: z
+    .enum(['better-sqlite3', 'sqljs'])
+    .optional()
+    .describe('Default: better-sqlite3 when installed, else sql.js with a warning'),
+  SQLITE_SYNCHRONOUS: z
+    .enum(['FULL', 'NORMAL'])
+    .default('FULL')
+    .describe('FULL: a commit survives power loss; NORMAL: a process crash only (see db/sqlite.ts)'),
   BUSINESS_TZ: z.string().default(DEFAULT_TIMEZONE).refine(isValidTimezone, 'unknown timezone'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TOKEN_SECRET: z.string().min(32).optional(),
@@ -99,7 +107,7 @@ export interface Config {
   port: number;
   db:
     | { kind: 'mysql'; url: string; poolSize: number; queueLimit: number; acquireTimeoutMs: number }
-    | { kind: 'sqlite'; path: string };
+    | { kind: 'sqlite'; path: string; engine?: 'better-sqlite3' | 'sqljs'; synchronous?: 'FULL' | 'NORMAL' };
   migrateOnStart: boolean;
   migrateLockTimeoutS: number;
   /** Proxy hops whose X-Forwarded-For is trusted; 0 = the socket address is the client. */
@@ -190,7 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           queueLimit: e.DB_QUEUE_LIMIT,
           acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
         }
-      : { kind: 'sqlite', path: e.SQLITE_PATH },
+      : { kind: 'sqlite', path: e.SQLITE_PATH, engine: e.SQLITE_ENGINE, synchronous: e.SQLITE_SYNCHRONOUS },
     // The embedded database belongs to one process, so migrating on start is safe there;
     // on MySQL several instances start at once and `npm run migrate` is a release step.
     migrateOnStart: e.MIGRATE_ON_START ? e.MIGRATE_ON_START === '1' : !e.DATABASE_URL,

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Config } from '../core/config';
 import { migrations } from './migrations';
+import { BUSY_TIMEOUT_MS, loadBetterSqlite3, prepareWriter, type SqliteConnection } from './sqlite';
 import { assertMigrated, migrate } from './migrate';
 
 /**
  * MySQL/MariaDB when DATABASE_URL is set, otherwise an embedded SQLite file
- * (sql.js, pure WASM: nothing to compile or run). Migrations run through
- * initDataSource (see migrate.ts); there is no `synchronize`.
+ * (better-sqlite3; sql.js when better-sqlite3 is not installed, see sqlite.ts).
+ * Migrations run through initDataSource (see migrate.ts); there is no `synchronize`.
  */
 export function createDataSource(config: Config): DataSource {
   let options: DataSourceOptions;
@@ -41,15 +42,57 @@ export function createDataSource(config: Config): DataSource {
   } else {
     const memory = config.db.path === ':memory:';
     if (!memory) fs.mkdirSync(path.dirname(path.resolve(config.db.path)), { recursive: true });
-    options = {
-      type: 'sqljs',
-      location: memory ? undefined : config.db.path,
-      autoSave: !memory,
-      migrations,
-      logging: false,
-    };
+    const engine = sqliteEngine(config.db.engine);
+    const synchronous = config.db.synchronous ?? 'FULL';
+    options =
+      engine === 'better-sqlite3'
+        ? {
+            type: 'better-sqlite3',
+            database: config.db.path,
+            timeout: BUSY_TIMEOUT_MS,
+            // Pragmas (WAL, synchronous, busy timeout, ...) and why: sqlite.ts.
+            prepareDatabase: (conn: SqliteConnection) => prepareWriter(conn, synchronous),
+            // The same SQL comes back all the time; units of work use their own cache (sqlite.ts).
+            statementCacheSize: 100,
+            migrations,
+            logging: false,
+          }
+        : {
+            // sql.js keeps the database in memory and writes the whole file after
+            // every write transaction (autoSave): fine for a demo, not for a shop.
+            type: 'sqljs',
+            location: memory ? undefined : config.db.path,
+            autoSave: !memory,
+            migrations,
+            logging: false,
+          };
   }
   return new DataSource(options);
+}
+
+let warned = false;
+/**
+ * better-sqlite3 unless asked for sql.js (SQLITE_ENGINE) or not installed (an
+ * optional dependency: its native build fails on a machine with no prebuilt binary
+ * and no compiler, and `npm install` goes on without it). Then sql.js, with a
+ * warning at start saying what is lost and how to get it back.
+ */
+function sqliteEngine(requested: 'better-sqlite3' | 'sqljs' | undefined): 'better-sqlite3' | 'sqljs' {
+  if (requested === 'sqljs') return 'sqljs';
+  const loaded = loadBetterSqlite3();
+  if (!(loaded instanceof Error)) return 'better-sqlite3';
+  if (requested === 'better-sqlite3')
+    throw new Error(`SQLITE_ENGINE=better-sqlite3 but it cannot load: ${loaded.message}`);
+  if (!warned) {
+    warned = true;
+    console.warn(
+      `better-sqlite3 is not available (${loaded.message.split('\n')[0]}); using sql.js instead. ` +
+        'sql.js rewrites the whole file after every write, slows down as data grows and can lose data in a crash: ' +
+        'fine to try the product, not to run a shop. Install a C++ toolchain (python3, make, g++), then ' +
+        'run `npm install` again to get the durable engine.',
+    );
+  }
+  return 'sqljs';
 }
 
 /**

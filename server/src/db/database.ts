@@ -4,6 +4,7 @@ import { isAppError } from '../core/errors';
 import type { Dialect } from './dialect';
 import { DeferredWriteError, isRetryable } from './errors';
 import { mysqlPool, onConnection } from './mysql-pool';
+import { readerOf, SqliteQ, sqliteTransaction, writerOf } from './sqlite';
 
 export type { Dialect } from './dialect';
 // Dialect fragments live in dialect.ts; re-exported so existing `sql.insertIgnore` imports keep working.
@@ -46,7 +47,8 @@ export interface StepResult {
 export { DeferredWriteError, isDuplicateKey, RetryTransaction } from './errors';
 
 /**
- * The SQLite path (sql.js, one connection). Statements run one by one; deferred
+ * The sql.js path (the fallback when better-sqlite3 is not installed; the
+ * better-sqlite3 path is `SqliteQ` in sqlite.ts). Statements run one by one; deferred
  * writes are still held back and run just before the next statement or the COMMIT,
  * so a unit of work sees the same order, the same reads and the same errors as on
  * MySQL, where they ride in that statement's round trip.
@@ -107,7 +109,7 @@ class RunnerQ implements Q {
   }
 }
 
-/** Promise-chain mutex: SQLite has one connection, so every unit of work takes turns. */
+/** Promise-chain mutex: SQLite has one writer connection, so every unit of work takes turns. */
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -126,18 +128,23 @@ export interface TxOptions {
  * The one way to touch the database. `tx` runs a unit of work in a transaction,
  * joins an outer transaction when called inside one (so services compose), and
  * retries the whole unit on deadlocks, lock-wait timeouts and lost key races.
- * On SQLite every unit of work, reads included, is serialised through a mutex.
+ * On SQLite every unit of work is serialised through a mutex; reads are too, except
+ * on a better-sqlite3 file, where they use their own query-only connection.
  */
 export class Database {
   private readonly als = new AsyncLocalStorage<Q>();
   private readonly mutex?: Mutex;
   readonly dialect: Dialect;
+  /** better-sqlite3 (units of work on the connection directly) rather than sql.js (through TypeORM). */
+  private readonly native: boolean;
 
   constructor(
     readonly dataSource: DataSource,
     private readonly defaults: { maxAttempts: number; acquireTimeoutMs?: number } = { maxAttempts: 6 },
   ) {
-    this.dialect = dataSource.options.type === 'sqljs' ? 'sqlite' : 'mysql';
+    const type = dataSource.options.type;
+    this.dialect = type === 'sqljs' || type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+    this.native = type === 'better-sqlite3';
     if (this.dialect === 'sqlite') this.mutex = new Mutex();
   }
 
@@ -182,6 +189,23 @@ export class Database {
         }
       }
     }
+    if (this.native) {
+      const reader = readerOf(this.dataSource);
+      if (reader) {
+        // Not in the mutex: the query-only connection sees the last commit, whatever
+        // the writer is doing. A write in a read unit takes its turn on the writer.
+        const q = new SqliteQ(writerOf(this.dataSource), reader, (fn) => this.serial(async () => fn()));
+        const result = await this.als.run(q, () => work(q));
+        await q.flush();
+        return result;
+      }
+      return this.serial(async () => {
+        const q = new SqliteQ(writerOf(this.dataSource));
+        const result = await this.als.run(q, () => work(q));
+        await q.flush();
+        return result;
+      });
+    }
     return this.serial(async () => {
       const runner = this.dataSource.createQueryRunner();
       try {
@@ -207,6 +231,7 @@ export class Database {
         (q) => this.als.run(q, () => work(q)),
         this.defaults.acquireTimeoutMs,
       );
+    if (this.native) return sqliteTransaction(writerOf(this.dataSource), (q) => this.als.run(q, () => work(q)));
     const runner = this.dataSource.createQueryRunner();
     try {
       // SQLite: one connection, one transaction at a time (the mutex), so no isolation level to choose.

@@ -60,5 +60,7 @@ export function isRetryable(err: unknown): boolean {
   if (err instanceof RetryTransaction) return true;
   if (err instanceof DeferredWriteError) return isRetryable(err.cause);
   const code = errorCode(err);
+  // SQLite: another process held the write lock past busy_timeout (a second server on the file, a long backup step).
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT') return true;
   return code !== undefined && MYSQL_RETRYABLE.has(code);
 }

@@ -37,7 +37,8 @@ export function table(
   indices: { columns: string[]; unique?: boolean; name?: string }[] = [],
 ): Table {
   // SQLite only auto-increments an INTEGER PRIMARY KEY (which is 64-bit there anyway).
-  const sqlite = q.connection.driver.options.type === 'sqljs';
+  const type = q.connection.driver.options.type;
+  const sqlite = type === 'sqljs' || type === 'better-sqlite3';
   return new Table({
     name,
     columns: columns.map((c) => (sqlite && c.isGenerated ? { ...c, type: 'integer' } : c)),
