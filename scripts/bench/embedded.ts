@@ -77,7 +77,21 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function run(engine: string, template: string, dir: string): Promise<LoopResult & { startMs: number }> {
+/** CPU milliseconds a process has used (Linux /proc; null elsewhere): where the time went on a shared machine. */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+async function run(
+  engine: string,
+  template: string,
+  dir: string,
+): Promise<LoopResult & { startMs: number; serverCpuMsPerOp: number | null }> {
   const file = path.join(dir, `${engine}-${path.basename(template)}`);
   fs.copyFileSync(template, file);
   const port = await freePort();
@@ -122,9 +136,13 @@ async function run(engine: string, template: string, dir: string): Promise<LoopR
       return res.status === 200;
     };
     await closedLoop(op, CONCURRENCY, 1);
+    const cpu0 = cpuMs(child.pid);
     const result = await closedLoop(op, CONCURRENCY, SECONDS);
+    const cpu1 = cpuMs(child.pid);
+    const serverCpuMsPerOp =
+      cpu0 === null || cpu1 === null || !result.ops ? null : Math.round(((cpu1 - cpu0) / result.ops) * 100) / 100;
     if (next > MEMBERS) console.warn(`${engine}: ran out of members, later check-ins were replays`);
-    return { ...result, startMs };
+    return { ...result, startMs, serverCpuMsPerOp };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
@@ -162,6 +180,8 @@ export async function benchEmbedded(): Promise<Row[]> {
           'at 1k': { perSecond: r1(small.perSecond), p50: r1(small.p50), p99: r1(small.p99), errors: small.errors },
           'at 500k': { perSecond: r1(large.perSecond), p50: r1(large.p50), p99: r1(large.p99), errors: large.errors },
           'start ms (open + migrations check) at 1k / 500k': [Math.round(small.startMs), Math.round(large.startMs)],
+          'server CPU ms per check-in at 1k / 500k': [small.serverCpuMsPerOp, large.serverCpuMsPerOp],
+          synchronous: process.env.SQLITE_SYNCHRONOUS ?? 'FULL',
         },
       });
     }
