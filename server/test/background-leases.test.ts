@@ -16,7 +16,8 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const worker = (leaseMs: number) =>
+// One row at a time by default: the rows of a batch wait behind a slow send, as their leases lapse.
+const worker = (leaseMs: number, concurrency = 1) =>
   new OutboxWorker(
     t.ctx.db,
     t.clock,
@@ -26,7 +27,7 @@ const worker = (leaseMs: number) =>
     'Asia/Shanghai',
     t.ctx.logger,
     'formal',
-    { leaseMs },
+    { leaseMs, concurrency },
   );
 
 test('two workers and a WeChat slower than the lease: every message goes out exactly once', async () => {

@@ -20,6 +20,8 @@ import type { OutboxRow } from './store';
 
 /** How long a claim holds its rows before another worker may take them over. */
 const LEASE_MS = 60_000;
+/** Rows of one claimed batch in flight at once (each is a few commits and a WeChat call). */
+const CONCURRENCY = 8;
 
 export type Outcome = 'sent' | 'inbox' | 'retried' | 'parked' | 'deferred' | 'lost';
 
@@ -51,6 +53,7 @@ export class OutboxWorker {
   private readonly active = new Set<Promise<DrainResult>>();
   private stopping = false;
   private readonly leaseMs: number;
+  private readonly concurrency: number;
 
   constructor(
     private readonly db: Database,
@@ -61,9 +64,10 @@ export class OutboxWorker {
     private readonly tz: string,
     private readonly logger: Logger,
     private readonly miniprogramState: 'developer' | 'trial' | 'formal',
-    opts: { leaseMs?: number } = {},
+    opts: { leaseMs?: number; concurrency?: number } = {},
   ) {
     this.leaseMs = opts.leaseMs ?? LEASE_MS;
+    this.concurrency = Math.max(1, opts.concurrency ?? CONCURRENCY);
   }
 
   /** A fresh claim token: rows claimed under it are this drain's alone. */
@@ -99,10 +103,27 @@ export class OutboxWorker {
         const rows = await this.claim(owner, Math.min(batch, max - total.claimed));
         if (!rows.length) break;
         total.claimed += rows.length;
+        // A member's rows in claim order, one after the other; different members side by side, so
+        // a batch costs a few round trips of latency rather than one per row.
+        const lanes = new Map<string, OutboxRow[]>();
         for (const row of rows) {
-          if (halted()) break;
-          total[await this.process(row, owner)]++;
+          const key = row.member_id === null ? `row:${row.id}` : `member:${row.member_id}`;
+          lanes.set(key, [...(lanes.get(key) ?? []), row]);
         }
+        const queue = [...lanes.values()];
+        const lane = async () => {
+          for (let next = queue.shift(); next; next = queue.shift())
+            for (const row of next) {
+              if (halted()) return;
+              total[await this.process(row, owner)]++;
+            }
+        };
+        // Every lane settles before any error goes up: the release below must not pull rows from under a send.
+        const settled = await Promise.allSettled(
+          Array.from({ length: Math.min(this.concurrency, queue.length) }, lane),
+        );
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
     } finally {
       // Rows claimed but not processed (stopped mid-batch, or an error) go back now, not at lease end.
