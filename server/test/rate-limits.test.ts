@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { startTestServer, type TestServer } from './harness';
-import { codeFor, count } from './checkout-helpers';
+import { checkout, codeFor, count, nextOrderNo } from './checkout-helpers';
 import { compose, markReady } from '../src/compose';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/core/logger';
@@ -104,6 +104,11 @@ test('wrong member codes at another store never lock the member out at this one'
     expect(await lookup(url, here.token, await codeFor(t, m.memberId))).toBe(200);
     t.clock.advance(30_000); // a fresh code step for the next scan
   }
+  // A checkout reads the budgets with one statement and counts its scan in its own COMMIT.
+  const scans = () => count(t, "SELECT COALESCE(SUM(hits), 0) AS n FROM rate_windows WHERE scope = 'code_scan'");
+  const before = await scans();
+  expect((await checkout(t, here.token, m.memberId, 1000, nextOrderNo())).status).toBe(200);
+  expect(await scans()).toBe(before + 1);
 });
 
 test('staff lockout per (username, address), a slower backstop per username, and the operator unlock', async () => {

@@ -43,18 +43,26 @@ export class MemberCodes {
     };
   }
 
-  /** Checks a scanned code without using it up; returns the member and the TOTP step it matched. */
-  async verify(code: string, storeId: number, now: Date): Promise<{ memberId: number; step: number }> {
+  /**
+   * Checks a scanned code without using it up; returns the member and the TOTP step it matched.
+   * `scanCountedBy: 'caller'` (checkout): the scan budget is only read here, one SELECT, and the
+   * caller counts the scan with `countScanIn` at the end of its transaction; otherwise
+   * (a lookup) the scan is counted here, in the same round trip as the read.
+   */
+  async verify(
+    code: string,
+    storeId: number,
+    now: Date,
+    scanCountedBy: 'verify' | 'caller' = 'verify',
+  ): Promise<{ memberId: number; step: number }> {
     const parsed = parseMemberCode(code);
+    const scans = limits.codeScansPerStore(this.scansPerStorePerMinute, storeId);
     const perStore = limits.codeFailuresPerStore(storeId);
     const perMember = parsed && limits.codeFailuresPerStoreMember(storeId, parsed.memberId);
-    // Hot path (every scan at the till): the scan counted and both failure budgets read in one round trip,
-    // before any secret is touched.
-    await this.limits.check(
-      [limits.codeScansPerStore(this.scansPerStorePerMinute, storeId)],
-      perMember ? [perStore, perMember] : [perStore],
-      now.getTime(),
-    );
+    const failures = perMember ? [perStore, perMember] : [perStore];
+    // Hot path (every scan at the till), before any secret is touched.
+    if (scanCountedBy === 'verify') await this.limits.check([scans], failures, now.getTime());
+    else await this.limits.check([], [scans, ...failures], now.getTime());
     const fail = async () => {
       await this.limits.count(perMember ? [perStore, perMember] : [perStore], now.getTime());
       return new AppError('MEMBER_CODE_INVALID');
@@ -65,6 +73,15 @@ export class MemberCodes {
     const v = verifyMemberCode(secretBytes(secretHex), parsed.otp, now.getTime(), { acceptPrevious: true });
     if (!v.ok) throw await fail();
     return { memberId: Number(parsed.memberId), step: Number(v.step) };
+  }
+
+  /**
+   * Counts a checkout's scan against the store's budget as its transaction's last
+   * write, so it rides in the COMMIT round trip and the store's hot counter row is
+   * locked only for that instant, never across the checkout.
+   */
+  async countScanIn(q: Q, storeId: number, now: Date): Promise<void> {
+    await this.limits.countIn(q, [limits.codeScansPerStore(this.scansPerStorePerMinute, storeId)], now.getTime());
   }
 
   /** Uses the code's step up inside the checkout transaction; a second use is a replay. */

@@ -58,7 +58,8 @@ export class CheckoutService {
     // A retry of a finished checkout is answered from the order, even after its code expired.
     const first = await this.db.read((q) => this.replay(q, storeId, req, claimed?.memberId));
     if (first) return first;
-    const { memberId, step } = await this.codes.verify(req.memberCode, storeId, now);
+    // The code is checked with one read-only statement; the scan is counted in the COMMIT below.
+    const { memberId, step } = await this.codes.verify(req.memberCode, storeId, now, 'caller');
     return this.db.tx(async (q) => {
       const again = await this.replay(q, storeId, req, String(memberId));
       if (again) return again;
@@ -157,6 +158,7 @@ export class CheckoutService {
         },
         now,
       );
+      await this.codes.countScanIn(q, storeId, now);
       return result;
     });
   }

@@ -67,6 +67,18 @@ export class Limits {
     );
   }
 
+  /**
+   * Counts one hit on each counter inside the caller's transaction, riding in its
+   * COMMIT round trip: for a hit that only counts when the work commits (a
+   * checkout's scan), judged beforehand by a read-only `check` that watches it.
+   */
+  async countIn(q: Q, counters: Counter[], now = this.clock.now().getTime()): Promise<void> {
+    await store.addLater(
+      q,
+      counters.map((c) => windowOf(c, now)),
+    );
+  }
+
   /** Forgets the current window of one counter (a correct password clears that address's failures). */
   async forgive(c: Counter, now = this.clock.now().getTime()): Promise<void> {
     await this.db.read((q) => store.clearWindow(q, windowOf(c, now)));

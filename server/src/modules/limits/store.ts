@@ -72,6 +72,11 @@ export async function addAndRead(q: Q, add: WindowKey[], read: WindowKey[]): Pro
   return hits;
 }
 
+/** Adds 1 to each counter in the caller's transaction, sent with its next statement or COMMIT (no round trip of its own). */
+export async function addLater(q: Q, keys: WindowKey[]): Promise<void> {
+  if (keys.length) await q.defer([addStep(q, keys)]);
+}
+
 /** Adds 1 to each counter: one statement. */
 export async function add(q: Q, keys: WindowKey[]): Promise<void> {
   if (!keys.length) return;
