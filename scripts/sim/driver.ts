@@ -82,6 +82,14 @@ export async function runSimulation(
   let staff = await target.staffToken();
   let operator = await target.operatorToken();
   let seq = 0;
+  // Logins take turns: a WeChat failure armed for one registration must be met by
+  // that login, not by a concurrent invite's (the fake fails the next call on the path).
+  let loginTail: Promise<unknown> = Promise.resolve();
+  const login = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = loginTail.then(fn, fn);
+    loginTail = next.catch(() => undefined);
+    return next;
+  };
   const vouchers: { code: string; memberId: number }[] = [];
   const checkedIn = new Set<string>();
   // A small benefit per seed so stock runs out and limits bite.
@@ -94,8 +102,11 @@ export async function runSimulation(
   const ops: Record<string, () => Promise<void>> = {
     async register() {
       const identity = `sim-${seed}-${members.length}-${++seq}`;
-      if (rand() < 0.15) target.wechatFailNext(pick([-1, 45011, 'drop'] as const), 1);
-      const res = await target.http('POST', '/api/auth/login', { body: { code: `${identity}:1` } });
+      const fail = rand() < 0.15 ? pick([-1, 45011, 'drop'] as const) : null;
+      const res = await login(() => {
+        if (fail !== null) target.wechatFailNext(fail, 1);
+        return target.http('POST', '/api/auth/login', { body: { code: `${identity}:1` } });
+      });
       note('register', res.status, [200, 429, 503], res.body);
       if (res.status === 200) {
         members.push({ id: Number(res.body.memberId), token: res.body.token, identity });
@@ -212,9 +223,9 @@ export async function runSimulation(
       const inviter = pick(members);
       const view = await target.http('GET', '/api/me/referrals', { token: inviter.token });
       const identity = `sim-${seed}-inv-${++seq}`;
-      const res = await target.http('POST', '/api/auth/login', {
-        body: { code: `${identity}:1`, ref: view.body.code },
-      });
+      const res = await login(() =>
+        target.http('POST', '/api/auth/login', { body: { code: `${identity}:1`, ref: view.body.code } }),
+      );
       note('invite', res.status, [200], res.body);
       if (res.status === 200) {
         const inviteeId = Number(res.body.memberId);
