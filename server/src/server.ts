@@ -100,13 +100,11 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         if (outboxTimer) clearInterval(outboxTimer);
         // Both end their current step, hand back leases and claimed rows, and are awaited
         // before the pool closes.
-        const jobsStopped = Promise.resolve(ctx.jobs.stop());
-        const outbox = ctx.outbox as { stop?: () => Promise<void> };
-        const outboxStopped = outbox.stop ? outbox.stop() : Promise.resolve();
+        const stopped = Promise.all([ctx.jobs.stop(), ctx.outbox.stop()]);
         // The load balancer sees /readyz fail and stops routing here while we still serve.
         if (config.shutdown.drainMs > 0) await sleep(config.shutdown.drainMs);
         await closeHttp(config.shutdown.timeoutMs);
-        await Promise.all([jobsStopped, outboxStopped, outboxRun]);
+        await Promise.all([stopped, outboxRun]);
         await ds.destroy().catch(() => undefined);
       })();
       return closing;
