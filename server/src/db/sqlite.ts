@@ -152,6 +152,30 @@ function prepare(conn: SqliteConnection, sql: string): SqliteStatement {
   return stmt;
 }
 
+/**
+ * A failed statement, as an Error of this realm carrying SQLite's code
+ * (`SQLITE_CONSTRAINT_UNIQUE`, `SQLITE_BUSY`, ...) and message, which is what
+ * `isDuplicateKey` and `isRetryable` read. better-sqlite3's own SqliteError is not
+ * always an `instanceof Error` here: the native addon keeps the constructor of the
+ * first context that loaded it (a test runner's earlier sandbox, say).
+ */
+export class SqliteStatementError extends Error {
+  readonly code: string | undefined;
+  constructor(readonly driverError: unknown) {
+    const e = driverError as { message?: unknown; code?: unknown } | null;
+    super(String(e?.message ?? driverError));
+    this.name = 'SqliteError';
+    this.code = typeof e?.code === 'string' ? e.code : undefined;
+  }
+}
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new SqliteStatementError(err);
+  }
+}
+
 /** better-sqlite3 binds neither booleans nor undefined; sql.js took them as 1/0 and NULL. */
 const bind = (params: unknown[]): unknown[] =>
   params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
@@ -174,11 +198,11 @@ export class SqliteQ implements Q {
 
   private async run<T>(sql: string, params: unknown[], use: (stmt: SqliteStatement) => T): Promise<T> {
     if (this.reader !== this.writer) {
-      const stmt = prepare(this.reader, sql);
-      if (stmt.readonly) return use(stmt);
-      return this.writeTurn(() => use(prepare(this.writer, sql)));
+      const stmt = guarded(() => prepare(this.reader, sql));
+      if (stmt.readonly) return guarded(() => use(stmt));
+      return this.writeTurn(() => guarded(() => use(prepare(this.writer, sql))));
     }
-    return use(prepare(this.writer, sql));
+    return guarded(() => use(prepare(this.writer, sql)));
   }
 
   async all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -234,12 +258,12 @@ export class SqliteQ implements Q {
  * could fail with SQLITE_BUSY that no waiting resolves (another process's writer).
  */
 export async function sqliteTransaction<T>(writer: SqliteConnection, work: (q: SqliteQ) => Promise<T>): Promise<T> {
-  writer.exec('BEGIN IMMEDIATE');
+  guarded(() => writer.exec('BEGIN IMMEDIATE'));
   try {
     const q = new SqliteQ(writer);
     const result = await work(q);
     await q.flush();
-    writer.exec('COMMIT');
+    guarded(() => writer.exec('COMMIT'));
     return result;
   } catch (err) {
     // SQLite rolls back by itself on some errors (disk full, I/O): only roll back what is still open.
