@@ -4,8 +4,8 @@ import { Segments1732900000000 } from './1732900000000-segments';
 import { Engagement1733000000000 } from './1733000000000-engagement';
 import { Notifications1733100000000 } from './1733100000000-notifications';
 import { CheckinTasks1733200000000 } from './1733200000000-checkin-tasks';
-import { BackgroundLeases1733350000000 } from './1733350000000-background-leases';
 import { RateWindows1733300000000 } from './1733300000000-rate-windows';
+import { BackgroundLeases1733350000000 } from './1733350000000-background-leases';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
 export const migrations = [
@@ -15,6 +15,6 @@ export const migrations = [
   Engagement1733000000000,
   Notifications1733100000000,
   CheckinTasks1733200000000,
-  BackgroundLeases1733350000000,
   RateWindows1733300000000,
+  BackgroundLeases1733350000000,
 ];
