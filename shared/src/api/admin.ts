@@ -13,7 +13,9 @@ import {
   ReferralRulesSchema,
   NotificationSettingsSchema,
   TaskCatalogSchema,
-  PolicyVersionSchema,
+  PrivacyPolicySchema,
+  PhoneTypingSchema,
+  CheckinReminderSchema,
   TierRulesSchema,
 } from './settings';
 
@@ -24,7 +26,9 @@ export const SettingUpdate = z.discriminatedUnion('key', [
   z.strictObject({ key: z.literal('tiers.rules'), value: TierRulesSchema }),
   z.strictObject({ key: z.literal('checkout.memberDays'), value: MemberDaysSchema }),
   z.strictObject({ key: z.literal('checkout.caps'), value: CreditCapsSchema }),
-  z.strictObject({ key: z.literal('privacy.policyVersion'), value: PolicyVersionSchema }),
+  z.strictObject({ key: z.literal('privacy'), value: PrivacyPolicySchema }),
+  z.strictObject({ key: z.literal('members.phoneTyping'), value: PhoneTypingSchema }),
+  z.strictObject({ key: z.literal('checkin.reminder'), value: CheckinReminderSchema }),
   z.strictObject({ key: z.literal('points.valueCents'), value: PointValueSchema }),
   z.strictObject({ key: z.literal('checkin.rules'), value: CheckinRulesSchema }),
   z.strictObject({ key: z.literal('referrals.rules'), value: ReferralRulesSchema }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { endpoint, type BodyOf, type ResponseOf } from './endpoint';
 import { LoginRequest, LoginResponse, RefreshResponse, StaffLoginRequest, StaffLoginResponse } from './auth';
-import { MeResponse, PatchMeRequest } from './me';
+import { Consent, ConsentRequest, MeResponse, PatchMeRequest, PhoneBound, PhoneCodeRequest } from './me';
 import { AdjustPointsRequest, LedgerResult, PointsEntriesPage, PointsSummary } from './points';
 import { PageQuery } from './common';
 import { HealthResponse, LiveResponse, ReadyResponse } from './health';
@@ -90,10 +90,37 @@ export const endpoints = {
     tag: 'member',
     auth: 'member',
     summary:
-      'Update nickname, birthday (once), phone (stored encrypted) or privacy consent. Unknown fields are refused.',
+      'Update nickname, birthday (once), typed phone (stored encrypted, unverified; only when the operator allows typing) or privacy consent. Personal fields need the current consent, which may come in the same request (recorded first). Unknown fields are refused.',
     body: PatchMeRequest,
     response: MeResponse,
-    errors: ['VALIDATION_FAILED', 'BIRTHDAY_ALREADY_SET'],
+    errors: [
+      'VALIDATION_FAILED',
+      'BIRTHDAY_ALREADY_SET',
+      'CONSENT_REQUIRED',
+      'POLICY_OUTDATED',
+      'PHONE_TYPING_DISABLED',
+    ],
+  }),
+  acceptPrivacyPolicy: endpoint({
+    method: 'post',
+    path: '/api/me/consent',
+    tag: 'member',
+    auth: 'member',
+    summary: 'Accept the current privacy policy version; accepting it again keeps the first time',
+    body: ConsentRequest,
+    response: Consent,
+    errors: ['VALIDATION_FAILED', 'POLICY_OUTDATED'],
+  }),
+  bindPhone: endpoint({
+    method: 'post',
+    path: '/api/me/phone',
+    tag: 'member',
+    auth: 'member',
+    summary:
+      'Bind the phone number from a getPhoneNumber code: the server asks WeChat for the number and stores it encrypted and verified',
+    body: PhoneCodeRequest,
+    response: PhoneBound,
+    errors: ['VALIDATION_FAILED', 'CONSENT_REQUIRED', 'PHONE_CODE_INVALID', 'WECHAT_UNAVAILABLE'],
   }),
 
   getPoints: endpoint({

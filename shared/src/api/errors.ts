@@ -58,6 +58,13 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests, try again later' },
   WECHAT_RATE_LIMITED: { status: 429, message: 'WeChat is rate limiting logins, try again later' },
   WECHAT_UNAVAILABLE: { status: 503, message: 'WeChat is not reachable right now, try again' },
+  WECHAT_QUOTA_EXCEEDED: { status: 429, message: "WeChat's quota for this call is used up, try again later" },
+  WECHAT_REJECTED: { status: 502, message: 'WeChat refused the request; the operator must check the configuration' },
+  // Privacy consent and phone
+  POLICY_OUTDATED: { status: 409, message: 'This is not the current privacy policy version; read the new one' },
+  CONSENT_REQUIRED: { status: 403, message: 'Accept the current privacy policy before giving personal data' },
+  PHONE_CODE_INVALID: { status: 400, message: 'The phone number code is invalid, expired or used; try again' },
+  PHONE_TYPING_DISABLED: { status: 403, message: 'Bind the phone number through WeChat instead of typing it' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is not ready' },
   OVERLOADED: { status: 503, message: 'The server is busy, try again shortly' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },

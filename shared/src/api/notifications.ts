@@ -47,6 +47,7 @@ export const JobName = z.enum([
   'segments',
   'referral_settle',
   'outbox',
+  'checkin_reminder',
 ]);
 export const JobRunView = z.object({
   id: Id,

@@ -21,10 +21,26 @@ export const DataExport = z.object({
   messages: z.array(z.record(z.string(), z.unknown())),
   subscriptions: z.array(z.record(z.string(), z.unknown())),
 });
+export const PrivacyPolicyView = z.object({
+  version: z.string(),
+  title: z.string(),
+  text: z.string(),
+  updatedAt: IsoDateTime,
+});
+export type PrivacyPolicyView = z.infer<typeof PrivacyPolicyView>;
+
 export const DeleteAccountRequest = z.strictObject({ confirm: z.literal('DELETE').describe('Type DELETE to confirm') });
 export const DeleteAccountResult = z.object({ deleted: z.literal(true), at: IsoDateTime });
 
 export const privacyEndpoints = {
+  getPrivacyPolicy: endpoint({
+    method: 'get',
+    path: '/api/privacy/policy',
+    tag: 'member',
+    auth: 'none',
+    summary: 'The current privacy policy (versioned); a new version asks members to accept it again',
+    response: PrivacyPolicyView,
+  }),
   exportMyData: endpoint({
     method: 'get',
     path: '/api/me/export',

@@ -23,6 +23,14 @@ export const ReferralsView = z.object({
   invitedBy: z.object({ maskedName: z.string() }).nullable(),
 });
 
+export const PosterCode = z.object({
+  scene: z.string().max(32).describe('r=<invite code>: the launch scene the code opens with'),
+  page: z.string(),
+  contentType: z.literal('image/png'),
+  base64: z.string().describe('The mini-program code image (PNG), base64'),
+});
+export type PosterCode = z.infer<typeof PosterCode>;
+
 export const referralEndpoints = {
   getReferrals: endpoint({
     method: 'get',
@@ -31,5 +39,14 @@ export const referralEndpoints = {
     auth: 'member',
     summary: 'My invite code and share path, my invitees with status, progress to the next milestone',
     response: ReferralsView,
+  }),
+  getPosterCode: endpoint({
+    method: 'get',
+    path: '/api/me/referrals/poster-code',
+    tag: 'referrals',
+    auth: 'member',
+    summary: 'My mini-program code for the invite poster (scene r=<code>); made once through WeChat, then kept',
+    response: PosterCode,
+    errors: ['WECHAT_UNAVAILABLE', 'WECHAT_QUOTA_EXCEEDED', 'WECHAT_REJECTED'],
   }),
 };

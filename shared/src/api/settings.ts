@@ -75,6 +75,46 @@ export const CreditCapsSchema = z.object({
 
 export const PolicyVersionSchema = z.string().min(1).max(32);
 
+/** The privacy policy members accept: a new `version` asks every member again. */
+export const PrivacyPolicySchema = z.object({
+  version: PolicyVersionSchema.describe('Changing it asks every member to accept the policy again'),
+  title: z.string().trim().min(1).max(64),
+  text: z.string().trim().min(1).max(20_000).describe('Plain text; paragraphs separated by blank lines'),
+});
+export type PrivacyPolicy = z.infer<typeof PrivacyPolicySchema>;
+
+export const DEFAULT_PRIVACY_POLICY: PrivacyPolicy = {
+  version: 'v1',
+  title: '会员隐私政策',
+  text: [
+    '欢迎加入会员计划。我们重视您的个人信息，本政策说明我们收集哪些信息、为什么收集以及您享有的权利。',
+    '一、我们收集的信息\n1. 微信身份标识（OpenID）：用于识别您的会员账户，登录时自动获取。\n2. 昵称、生日：由您主动填写，用于会员称呼和生日礼遇。\n3. 手机号码：经您在微信中授权后获取，用于到店识别会员身份；手机号加密存储，页面只显示部分号码。\n4. 积分、消费、签到、兑换记录：用于计算积分、等级和权益。',
+    '二、我们如何使用信息\n仅用于提供会员服务：积分累计与使用、等级评定、权益发放、到期提醒和您订阅的消息通知。我们不会将您的个人信息出售给任何第三方，也不会用于本政策以外的用途。',
+    '三、消息通知\n只有在您同意订阅后，我们才会通过微信向您发送对应的服务通知，每次订阅只发送一条。',
+    '四、信息保存与安全\n您的信息保存在中华人民共和国境内的服务器上，手机号码加密存储，访问受到严格控制。注销账户后，我们删除您的个人信息；依法需要保留的交易记录以去标识化方式保存。',
+    '五、您的权利\n您可以在"我的"页面查看和修改资料、导出您的全部数据、撤回订阅或注销账户。',
+    '六、政策更新\n政策有重大变化时，我们会在小程序内提示您重新阅读并确认。继续提供个人信息前需要您同意新版本。',
+    '如有疑问，请联系门店工作人员或通过小程序内的客服与我们联系。',
+  ].join('\n\n'),
+};
+/** The default policy's date (it has no stored row to date it). */
+export const DEFAULT_PRIVACY_POLICY_DATE = '2026-12-01T00:00:00.000Z';
+
+export const PhoneTypingSchema = z
+  .boolean()
+  .describe('Members may type a phone number (stored as unverified) besides binding it through WeChat');
+
+export const CheckinReminderSchema = z.object({
+  enabled: z.boolean(),
+  hour: z
+    .int()
+    .min(0)
+    .max(23)
+    .describe('Business-time hour when members with a streak who have not checked in are reminded'),
+});
+export type CheckinReminderSettings = z.infer<typeof CheckinReminderSchema>;
+export const DEFAULT_CHECKIN_REMINDER: CheckinReminderSettings = { enabled: true, hour: 20 };
+
 export const PointValueSchema = z
   .number()
   .min(0)
@@ -118,7 +158,9 @@ export const NOTIFICATION_KINDS = [
   'birthday_gift',
   'referral_reward',
   'churn_wakeup',
+  'checkin_reminder',
 ] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 const Template = z.object({
   templateId: z.string().min(1).max(64).describe('Subscribe-message template id from the WeChat console'),
   title: z.string().min(1).max(32).describe('What the member is asked to subscribe to'),
@@ -171,6 +213,12 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
       title: '优惠券到期提醒',
       page: 'member/vouchers/index',
       fields: { thing1: '{title}', time2: '{validUntil}' },
+    },
+    checkin_reminder: {
+      templateId: 'TPL_CHECKIN_REMINDER',
+      title: '签到提醒',
+      page: 'pages/index/index',
+      fields: { thing1: '今天还没签到，别断了连续签到', number2: '{streak}' },
     },
   },
 };

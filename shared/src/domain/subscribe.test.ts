@@ -1,4 +1,14 @@
-import { checkField, fieldType, inQuietHours, renderFields } from './subscribe';
+import {
+  chunkTemplateIds,
+  checkField,
+  fieldType,
+  inQuietHours,
+  renderFields,
+  SUBSCRIBE_MOMENTS,
+  templateIdsForMoment,
+  type SubscribeMoment,
+} from './subscribe';
+import { DEFAULT_NOTIFICATION_SETTINGS, NOTIFICATION_KINDS } from '../api/settings';
 
 describe('checkField', () => {
   it.each([
@@ -66,4 +76,50 @@ describe('inQuietHours', () => {
     [14, false],
   ])('13->14 at %i: %p', (h, q) => expect(inQuietHours(h, 13, 14)).toBe(q));
   it('equal means never', () => expect(inQuietHours(3, 5, 5)).toBe(false));
+});
+
+describe('SUBSCRIBE_MOMENTS', () => {
+  const moments = Object.keys(SUBSCRIBE_MOMENTS) as SubscribeMoment[];
+  it.each(NOTIFICATION_KINDS.map((k) => [k]))('%s can be subscribed at some moment', (kind) => {
+    expect(moments.filter((m) => (SUBSCRIBE_MOMENTS[m] as readonly string[]).includes(kind)).length).toBeGreaterThan(0);
+  });
+  it('the profile offers every kind', () => {
+    expect([...SUBSCRIBE_MOMENTS.profile].sort()).toEqual([...NOTIFICATION_KINDS].sort());
+  });
+  it('check-in, tier, birthday and redemption moments name the contract kinds', () => {
+    expect(SUBSCRIBE_MOMENTS.checkin).toEqual(['checkin_reminder']);
+    expect(SUBSCRIBE_MOMENTS.tier).toContain('tier_changed');
+    expect(SUBSCRIBE_MOMENTS.birthday).toEqual(['birthday_gift']);
+    expect([...SUBSCRIBE_MOMENTS.redemption].sort()).toEqual(['points_expiring', 'voucher_expiring']);
+  });
+  it('every default template is requested through the profile, in groups of at most 3 (birthday included)', () => {
+    const templates = Object.entries(DEFAULT_NOTIFICATION_SETTINGS.templates).map(([key, t]) => ({
+      key,
+      templateId: t!.templateId,
+      banned: false,
+    }));
+    expect(templates.length).toBeGreaterThan(3);
+    const groups = chunkTemplateIds(templateIdsForMoment('profile', templates));
+    for (const g of groups) expect(g.length).toBeLessThanOrEqual(3);
+    expect(groups.flat().sort()).toEqual(templates.map((t) => t.templateId).sort());
+    expect(groups.flat()).toContain('TPL_BIRTHDAY');
+  });
+  it('a banned template is not requested', () => {
+    const ids = templateIdsForMoment('tier', [
+      { key: 'tier_changed', templateId: 'A', banned: true },
+      { key: 'tier_at_risk', templateId: 'B', banned: false },
+      { key: 'birthday_gift', templateId: 'C', banned: false },
+    ]);
+    expect(ids).toEqual(['B']);
+  });
+});
+
+describe('chunkTemplateIds', () => {
+  it('groups of at most 3, in order', () => {
+    expect(chunkTemplateIds(['a', 'b', 'c', 'd', 'e', 'f', 'g'])).toEqual([['a', 'b', 'c'], ['d', 'e', 'f'], ['g']]);
+  });
+  it('none for none; duplicates and empty ids dropped', () => {
+    expect(chunkTemplateIds([])).toEqual([]);
+    expect(chunkTemplateIds(['a', 'a', '', 'b'])).toEqual([['a', 'b']]);
+  });
 });

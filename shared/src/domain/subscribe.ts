@@ -1,3 +1,5 @@
+import { NOTIFICATION_KINDS, type NotificationKind } from '../api/settings';
+
 /**
  * WeChat subscribe-message data rules. A value that breaks its field type's rule
  * is refused by WeChat (47003), so it is checked (and `thing` shortened) before
@@ -57,4 +59,43 @@ export function renderFields(
 export function inQuietHours(hour: number, start: number, end: number): boolean {
   if (start === end) return false;
   return start < end ? hour >= start && hour < end : hour >= start || hour < end;
+}
+
+/**
+ * When the mini-program asks for subscriptions, and for which notification kinds.
+ * WeChat only shows the prompt from a tap, so each moment is a tap the member
+ * makes anyway; `profile` offers every kind (also those with no other moment).
+ */
+export const SUBSCRIBE_MOMENTS = {
+  checkin: ['checkin_reminder'],
+  tier: ['tier_changed', 'tier_at_risk'],
+  birthday: ['birthday_gift'],
+  redemption: ['voucher_expiring', 'points_expiring'],
+  profile: NOTIFICATION_KINDS,
+} as const satisfies Record<string, readonly NotificationKind[]>;
+export type SubscribeMoment = keyof typeof SUBSCRIBE_MOMENTS;
+
+/** WeChat's limit of template ids per requestSubscribeMessage call. */
+export const MAX_TEMPLATES_PER_REQUEST = 3;
+
+/** Template ids in groups of at most 3 (duplicates and empty ids dropped), one requestSubscribeMessage call each. */
+export function chunkTemplateIds(ids: readonly string[]): string[][] {
+  const unique = [...new Set(ids.filter((id) => id.length > 0))];
+  const groups: string[][] = [];
+  for (let i = 0; i < unique.length; i += MAX_TEMPLATES_PER_REQUEST) {
+    groups.push(unique.slice(i, i + MAX_TEMPLATES_PER_REQUEST));
+  }
+  return groups;
+}
+
+/**
+ * The template ids to request at a moment, from GET /api/me/subscriptions:
+ * templates the member has banned are left out (WeChat would not ask again).
+ */
+export function templateIdsForMoment(
+  moment: SubscribeMoment,
+  templates: readonly { key: string; templateId: string; banned: boolean }[],
+): string[] {
+  const kinds: readonly string[] = SUBSCRIBE_MOMENTS[moment];
+  return templates.filter((t) => kinds.includes(t.key) && !t.banned).map((t) => t.templateId);
 }

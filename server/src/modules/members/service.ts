@@ -135,10 +135,13 @@ export class MemberService {
       nickname: r.nickname,
       birthday: r.birthday,
       phoneMasked: r.phone_enc ? maskPhone(this.phones.decrypt(r.phone_enc)) : null,
+      phoneVerified: false,
+      phoneTypingAllowed: true,
       privacyConsent:
         r.consent_version && r.consent_at !== null
           ? { version: r.consent_version, acceptedAt: new Date(Number(r.consent_at)).toISOString() }
           : null,
+      consentRequired: !r.consent_version,
       registeredAt: new Date(Number(r.created_at)).toISOString(),
     };
   }
