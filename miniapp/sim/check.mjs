@@ -130,7 +130,9 @@ async function checkCheckin(sim, wxState, stack, who, card) {
     () => wxState.brightness === DEVICE_BRIGHTNESS,
   );
 
-  const button = await page.waitFor('the 签到 button', () => page.byText('wx-button', '签到')[0]);
+  const button = await page.waitFor('the 签到 button', () =>
+    page.byText('wx-button', '签到').find((b) => /签到领|今日已签到/.test(b.textContent)),
+  );
   const label = button.textContent.trim();
   const reward = Number(/签到领\s*(\d+)/.exec(label)?.[1]);
   expect(reward > 0, `the check-in button reads "${label}" before any check-in`);
@@ -140,7 +142,7 @@ async function checkCheckin(sim, wxState, stack, who, card) {
   expect(toast.includes(`+${reward}`), `the toast says "${toast}", not +${reward}`);
   step(`tap on "${label}": page shows "今日已签到" and the toast "${toast}"`);
 
-  const post = wxState.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/me/checkin'));
+  const post = wxState.requests.filter((r) => r.method === 'POST' && r.path === '/api/me/checkin');
   expect(post.length === 1 && post[0].status === 200, `check-in requests: ${JSON.stringify(post)}`);
   expect(post[0].idempotencyKey, 'the check-in was sent without an Idempotency-Key');
   // Server state, read through a separate login of the same WeChat user.
@@ -155,8 +157,15 @@ async function checkCheckin(sim, wxState, stack, who, card) {
   step(`server recorded the check-in on ${status.today}: balance ${before.balance} -> ${after.balance}`);
 }
 
+/** A hung request or page must not hang CI: the whole check normally takes a few seconds. */
+const WATCHDOG_MS = 90_000;
+
 async function main() {
   const started = Date.now();
+  setTimeout(() => {
+    console.error(`FAIL the check did not finish within ${WATCHDOG_MS / 1000} s`);
+    process.exit(1);
+  }, WATCHDOG_MS).unref();
   const stack = await startStack();
   let sim;
   try {
@@ -166,6 +175,7 @@ async function main() {
     step(`weapp build ${dist} loaded (app.js, App(), Taro runtime)`);
     const card = await checkCard(sim, wx.state, stack, who);
     await checkCheckin(sim, wx.state, stack, who, card);
+    for (const ids of wx.state.subscribeRequests) console.log(`info subscribe-message prompt for [${ids.join(', ')}]`);
     sim.restore();
     // Logged but not fatal (WeChat would show them in the console too): listed so they get looked at.
     for (const e of sim.errors.slice(0, 5)) console.log(`warn the mini-program logged: ${e.split('\n')[0]}`);
