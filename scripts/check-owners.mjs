@@ -33,6 +33,7 @@ const OWNERS = {
   'modules/referrals': ['referral_codes', 'referrals', 'referral_milestones'],
   'modules/notifications': ['outbox', 'inbox_messages', 'subscription_allowances'],
   'modules/wechat': ['wechat_tokens'],
+  'modules/gifts': ['gift_rules', 'gift_grants'],
   'modules/insights': ['member_segments'],
   jobs: ['job_leases', 'job_runs'],
 };

@@ -33,6 +33,9 @@ import { schedule } from './jobs/schedule';
 import { TaskService } from './modules/tasks/service';
 import { PrivacyService } from './modules/privacy/service';
 import { Limits } from './modules/limits/service';
+import { GiftService } from './modules/gifts/service';
+import { GiftRulesAdmin } from './modules/gifts/admin';
+import { businessDate, isMemberDay } from '@huiyuan/shared';
 
 /** Wires services from config and an initialised data source. */
 export function compose(
@@ -61,6 +64,10 @@ export function compose(
   });
   const referrals = new ReferralService(db, clock, settings, ledger, config.businessTz);
   members.onRegistered((q, memberId, now, ref) => referrals.onRegisteredIn(q, memberId, now, ref));
+  // Gift triggers write pending grants in their cause's transaction; the grant worker gives them.
+  const gifts = new GiftService(db, clock, ledger, tiers, logger);
+  members.onRegistered((q, memberId, now) => gifts.onRegisteredIn(q, memberId, now));
+  tiers.onUpgraded((q, memberId, change, now) => gifts.onTierChangedIn(q, memberId, change.from, change.to, now));
   // The access token lives in the database too, so every instance uses the same one.
   const wechatMessages = new WechatMessages(config.wechat, dbTokenStore(db), () => clock.now().getTime());
   const inbox = new Inbox(db);
@@ -81,17 +88,21 @@ export function compose(
     points: new PointsQueries(db),
     staff: new StaffService(db, clock, limits, config.env === 'test' ? 4 : 10),
     checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz, (q, memberId, now) =>
-      referrals.onPurchaseIn(q, memberId, now),
+      referrals.onPurchaseIn(q, memberId, now).then(() => gifts.onPurchaseIn(q, memberId, now)),
     ),
     refunds: new RefundService(db, clock, ledger, tiers),
     segments: new Segments(db, clock),
     checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
-    benefits: new BenefitService(db, clock, ledger, tiers),
+    benefits: new BenefitService(db, clock, ledger, tiers, async (now) =>
+      isMemberDay(businessDate(now, config.businessTz), await settings.get('checkout.memberDays')),
+    ),
     writeOffs: new WriteOffService(db, clock, limits),
     catalogue: new CatalogueService(db, clock, tiers),
     referrals,
     tasks: new TaskService(db, clock, settings, ledger, tiers, config.businessTz),
     privacy: new PrivacyService(db, clock, members, referrals),
+    gifts,
+    giftRules: new GiftRulesAdmin(db, clock, tiers),
     inbox,
     wechatMessages,
     subscriptions: new Subscriptions(db, settings),

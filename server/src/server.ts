@@ -53,6 +53,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   // Background work: the outbox drains every 2 s, the scheduler looks for due jobs every 30 s.
   let outboxTimer: NodeJS.Timeout | null = null;
   let outboxRun: Promise<unknown> | null = null;
+  let giftTimer: NodeJS.Timeout | null = null;
+  let giftRun: Promise<unknown> | null = null;
   if (config.background) {
     ctx.jobs.start();
     outboxTimer = setInterval(() => {
@@ -65,6 +67,17 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         });
     }, 2000);
     outboxTimer.unref();
+    // Pending gift grants (join, first order, tier reached) are given on the same beat.
+    giftTimer = setInterval(() => {
+      if (giftRun) return;
+      giftRun = ctx.gifts
+        .drain(200)
+        .catch((err) => logger.error({ err: (err as Error).message }, 'gift grants failed'))
+        .finally(() => {
+          giftRun = null;
+        });
+    }, 2000);
+    giftTimer.unref();
   }
 
   /** Stops accepting, lets in-flight requests finish until the deadline, then cuts what is left. */
@@ -98,13 +111,14 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         draining = true;
         // No new background work starts from here; what runs now is awaited below.
         if (outboxTimer) clearInterval(outboxTimer);
+        if (giftTimer) clearInterval(giftTimer);
         // Both end their current step, hand back leases and claimed rows, and are awaited
         // before the pool closes.
-        const stopped = Promise.all([ctx.jobs.stop(), ctx.outbox.stop()]);
+        const stopped = Promise.all([ctx.jobs.stop(), ctx.outbox.stop(), ctx.gifts.stop()]);
         // The load balancer sees /readyz fail and stops routing here while we still serve.
         if (config.shutdown.drainMs > 0) await sleep(config.shutdown.drainMs);
         await closeHttp(config.shutdown.timeoutMs);
-        await Promise.all([stopped, outboxRun]);
+        await Promise.all([stopped, outboxRun, giftRun]);
         await ds.destroy().catch(() => undefined);
       })();
       return closing;

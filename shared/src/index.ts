@@ -28,3 +28,4 @@ export * from './api/notifications';
 export * from './domain/tasks';
 export * from './api/tasks';
 export * from './api/privacy';
+export * from './api/gifts';

@@ -38,6 +38,8 @@ const SERVER_MESSAGES = {
   BENEFIT_NOT_AVAILABLE: '该权益当前不可兑换',
   OUT_OF_STOCK: '已兑完，下次早点来',
   LIMIT_REACHED: '已达到该权益的兑换上限',
+  MEMBER_DAY_ONLY: '该权益仅限会员日兑换',
+  GIFT_RULE_NOT_FOUND: '礼遇规则不存在',
   TIER_TOO_LOW: '会员等级不足，升级后即可兑换',
   VOUCHER_NOT_FOUND: '券不存在',
   VOUCHER_USED: '该券已使用',

@@ -22,6 +22,7 @@ import { notificationRoutes } from '../modules/notifications/routes';
 import { jobRoutes } from '../jobs/routes';
 import { taskRoutes } from '../modules/tasks/routes';
 import { privacyRoutes } from '../modules/privacy/routes';
+import { giftRoutes } from '../modules/gifts/routes';
 import { serveStatic } from './static';
 import type { BaseState } from './state';
 
@@ -64,6 +65,7 @@ export function createApp(c: AppContext): Koa<BaseState> {
   jobRoutes(routes, c);
   taskRoutes(routes, c);
   privacyRoutes(routes, c);
+  giftRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (c.config.consoleDir) app.use(serveStatic(c.config.consoleDir, '/admin'));

@@ -11,6 +11,8 @@ export interface JobContext {
   date: string;
   /** Where an interrupted run of the same key stopped (keyset cursor), or null. */
   resumeFrom: string | null;
+  /** The scheduler's daily run (false: run by hand, e.g. an operator catching up). */
+  scheduled?: boolean;
   /**
    * Saves progress after each chunk, in a unit of work that first renews the
    * run's lease, so a crash resumes here. Throws `JobStopped` when the lease was
@@ -126,6 +128,7 @@ export class JobRunner {
           now,
           date,
           resumeFrom: run.cursor,
+          scheduled,
           signal,
           stillOwner: () => !signal.aborted,
           checkpoint: (cursor, processed) => fenced((q) => store.checkpointRun(q, run.id, cursor, processed)),

@@ -1,6 +1,6 @@
 import type { Services } from '../modules/services';
 import type { JobDef } from './runner';
-import { birthdayJob } from '../modules/members/birthday';
+import { birthdayJob, giftGrantsJob, monthlyPackJob } from '../modules/gifts/jobs';
 import { pointsExpiryJob } from '../modules/points/jobs';
 import { voucherExpiryJob } from '../modules/benefits/jobs';
 import { tierEvaluationJob } from '../modules/tiers/jobs';
@@ -26,5 +26,7 @@ export function schedule(c: Services): JobDef[] {
     referralSettleJob(c),
     outboxJob(c),
     rateWindowPurgeJob(c),
+    monthlyPackJob(c),
+    giftGrantsJob(c),
   ];
 }

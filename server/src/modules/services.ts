@@ -26,6 +26,8 @@ import type { JobRunner } from '../jobs/runner';
 import type { TaskService } from './tasks/service';
 import type { PrivacyService } from './privacy/service';
 import type { Limits } from './limits/service';
+import type { GiftService } from './gifts/service';
+import type { GiftRulesAdmin } from './gifts/admin';
 
 /**
  * The services every module may call, built once by compose(). Modules receive the
@@ -60,4 +62,6 @@ export interface Services {
   jobs: JobRunner;
   tasks: TaskService;
   privacy: PrivacyService;
+  gifts: GiftService;
+  giftRules: GiftRulesAdmin;
 }

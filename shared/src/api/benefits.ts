@@ -23,6 +23,7 @@ export const BenefitView = z.object({
   locked: z.boolean().describe("True when the member's tier is too low"),
   validity: z.object({ days: z.int().nullable(), until: IsoDateTime.nullable() }),
   visibleUntil: IsoDateTime.nullable(),
+  memberDayOnly: z.boolean().describe('Shown and redeemable only on member days'),
 });
 export const BenefitList = z.object({ items: z.array(BenefitView) });
 
@@ -72,6 +73,7 @@ const BenefitFields = {
   visibleUntil: IsoDateTime.nullable().default(null),
   validDays: z.int().min(0).max(3650).default(30).describe('Voucher validity in days after issue (0 = use validUntil)'),
   validUntil: IsoDateTime.nullable().default(null),
+  memberDayOnly: z.boolean().default(false).describe('Shown in the mall and redeemable only on member days'),
 };
 export const CreateBenefit = z
   .strictObject({ ...BenefitFields, stock: z.int().min(0).max(10_000_000) })
@@ -85,6 +87,7 @@ export const PatchBenefit = z
     status: z.enum(['active', 'hidden']).optional(),
     visibleFrom: IsoDateTime.nullable().optional(),
     visibleUntil: IsoDateTime.nullable().optional(),
+    memberDayOnly: z.boolean().optional(),
   })
   .refine((p) => Object.keys(p).length > 0, 'Nothing to change');
 export const TopUpStock = z.strictObject({ add: z.int().min(1).max(10_000_000) });
@@ -119,6 +122,7 @@ export const benefitEndpoints = {
       'VALIDATION_FAILED',
       'BENEFIT_NOT_FOUND',
       'BENEFIT_NOT_AVAILABLE',
+      'MEMBER_DAY_ONLY',
       'TIER_TOO_LOW',
       'LIMIT_REACHED',
       'OUT_OF_STOCK',

@@ -14,6 +14,7 @@ import { referralEndpoints } from './referrals';
 import { notificationEndpoints } from './notifications';
 import { taskEndpoints } from './tasks';
 import { privacyEndpoints } from './privacy';
+import { giftEndpoints } from './gifts';
 
 export * from './endpoint';
 
@@ -162,6 +163,7 @@ export const endpoints = {
   ...notificationEndpoints,
   ...taskEndpoints,
   ...privacyEndpoints,
+  ...giftEndpoints,
 
   openapi: endpoint({
     method: 'get',

@@ -44,6 +44,8 @@ export const ERRORS = {
   BENEFIT_NOT_AVAILABLE: { status: 409, message: 'This benefit is not available now' },
   OUT_OF_STOCK: { status: 409, message: 'Out of stock' },
   LIMIT_REACHED: { status: 409, message: 'You have reached the limit for this benefit' },
+  MEMBER_DAY_ONLY: { status: 409, message: 'This benefit can only be redeemed on a member day' },
+  GIFT_RULE_NOT_FOUND: { status: 404, message: 'No such gift rule' },
   TIER_TOO_LOW: { status: 403, message: 'Your tier cannot redeem this benefit yet' },
   VOUCHER_NOT_FOUND: { status: 404, message: 'No such voucher' },
   VOUCHER_USED: { status: 409, message: 'This voucher was already used' },

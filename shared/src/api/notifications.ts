@@ -48,6 +48,8 @@ export const JobName = z.enum([
   'referral_settle',
   'outbox',
   'checkin_reminder',
+  'gift_monthly_pack',
+  'gift_grants',
 ]);
 export const JobRunView = z.object({
   id: Id,

@@ -68,6 +68,7 @@ export class CatalogueService {
           visibleUntil: ms(body.visibleUntil),
           validDays: body.validDays,
           validUntil: ms(body.validUntil),
+          memberDayOnly: body.memberDayOnly,
         },
         now,
       );
@@ -88,6 +89,7 @@ export class CatalogueService {
         status: body.status,
         visibleFrom: body.visibleFrom === undefined ? undefined : ms(body.visibleFrom),
         visibleUntil: body.visibleUntil === undefined ? undefined : ms(body.visibleUntil),
+        memberDayOnly: body.memberDayOnly === undefined ? undefined : body.memberDayOnly ? 1 : 0,
       };
       const now = this.clock.now().getTime();
       await updateBenefitIn(q, id, patch, now);
@@ -156,6 +158,7 @@ export class CatalogueService {
         : null,
       validity: { days: Number(b.valid_days) > 0 ? Number(b.valid_days) : null, until: iso(b.valid_until) },
       visibleUntil: iso(b.visible_until),
+      memberDayOnly: Number(b.member_day_only) === 1,
       status: b.status,
       issued: tally?.issued ?? 0,
       writtenOff: tally?.writtenOff ?? 0,

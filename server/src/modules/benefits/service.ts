@@ -29,15 +29,19 @@ export class BenefitService {
     private readonly clock: Clock,
     private readonly ledger: Ledger,
     private readonly tiers: TierService,
+    /** Whether `now` falls on a member day (business date, the shared member-day rule). */
+    private readonly isMemberDay: (now: Date) => Promise<boolean> = async () => false,
   ) {}
 
   async list(memberId: number) {
     const now = this.clock.now().getTime();
     const rules = await this.tiers.rules();
+    const memberDay = await this.isMemberDay(new Date(now));
     return this.db.read(async (q) => {
       const tier = await this.tiers.tierOfIn(q, memberId);
       const rank = (code: string | null) => (code === null ? -1 : rules.tiers.findIndex((t) => t.code === code));
-      const rows = await visibleBenefitsIn(q, now);
+      // Member-day offers are hidden on other days.
+      const rows = (await visibleBenefitsIn(q, now)).filter((b) => memberDay || Number(b.member_day_only) !== 1);
       const mine = await redemptionCountsIn(q, memberId);
       return {
         items: rows.map((b) => ({
@@ -61,6 +65,7 @@ export class BenefitService {
             until: b.valid_until ? new Date(Number(b.valid_until)).toISOString() : null,
           },
           visibleUntil: b.visible_until ? new Date(Number(b.visible_until)).toISOString() : null,
+          memberDayOnly: Number(b.member_day_only) === 1,
         })),
       };
     });
@@ -79,6 +84,8 @@ export class BenefitService {
         (b.visible_from === null || Number(b.visible_from) <= now) &&
         (b.visible_until === null || Number(b.visible_until) > now);
       if (!visible) throw new AppError('BENEFIT_NOT_AVAILABLE');
+      if (Number(b.member_day_only) === 1 && !(await this.isMemberDay(new Date(now))))
+        throw new AppError('MEMBER_DAY_ONLY');
       if (b.min_tier) {
         const tier = await this.tiers.tierOfIn(q, memberId);
         const rank = (c: string) => rules.tiers.findIndex((t) => t.code === c);

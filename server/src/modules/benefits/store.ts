@@ -22,6 +22,8 @@ export interface BenefitRow {
   valid_days: number;
   valid_until: number | null;
   status: string;
+  /** 1: shown and redeemable only on member days. */
+  member_day_only: number;
 }
 
 export async function benefitIn(q: Q, id: number): Promise<BenefitRow | undefined> {
@@ -53,12 +55,13 @@ export interface BenefitFields {
   visibleUntil: number | null;
   validDays: number;
   validUntil: number | null;
+  memberDayOnly?: boolean;
 }
 
 export async function insertBenefitIn(q: Q, b: BenefitFields, now: number): Promise<number> {
   return q.insert(
-    `INSERT INTO benefits (title, description, kind, cost_points, stock_total, stock_left, per_member_limit, min_tier, visible_from, visible_until, valid_days, valid_until, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+    `INSERT INTO benefits (title, description, kind, cost_points, stock_total, stock_left, per_member_limit, min_tier, visible_from, visible_until, valid_days, valid_until, member_day_only, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
     [
       b.title,
       b.description,
@@ -72,6 +75,7 @@ export async function insertBenefitIn(q: Q, b: BenefitFields, now: number): Prom
       b.visibleUntil,
       b.validDays,
       b.validUntil,
+      b.memberDayOnly ? 1 : 0,
       now,
       now,
     ],
@@ -87,6 +91,7 @@ export interface BenefitPatch {
   status?: string;
   visibleFrom?: number | null;
   visibleUntil?: number | null;
+  memberDayOnly?: number;
 }
 
 const PATCH_COLUMNS: Record<keyof BenefitPatch, string> = {
@@ -97,6 +102,7 @@ const PATCH_COLUMNS: Record<keyof BenefitPatch, string> = {
   status: 'status',
   visibleFrom: 'visible_from',
   visibleUntil: 'visible_until',
+  memberDayOnly: 'member_day_only',
 };
 
 export async function updateBenefitIn(q: Q, id: number, patch: BenefitPatch, now: number): Promise<void> {

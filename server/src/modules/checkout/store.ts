@@ -141,6 +141,12 @@ export async function hasKeptOrder(q: Q, memberId: number): Promise<boolean> {
   return !!(await q.one('SELECT id FROM orders WHERE member_id = ? AND refunded_cents < amount_cents', [memberId]));
 }
 
+/** How many orders the member has, counting at most `upTo` (whether an order is the member's first). */
+export async function ordersOfMemberUpTo(q: Q, memberId: number, upTo: number): Promise<number> {
+  const rows = await q.all(`SELECT id FROM orders WHERE member_id = ? LIMIT ${Math.floor(upTo)}`, [memberId]);
+  return rows.length;
+}
+
 /** The member's orders as stored, for a personal data export. */
 export async function exportOrders(q: Q, memberId: number): Promise<Record<string, unknown>[]> {
   return q.all<Record<string, unknown>>(

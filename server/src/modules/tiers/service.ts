@@ -20,6 +20,8 @@ export interface TierChange {
   from: string;
   to: string;
 }
+/** Work other capabilities do in the transaction of an upgrade (gifts for a tier reached). */
+export type UpgradeHook = (q: Q, memberId: number, change: TierChange, now: Date) => Promise<void>;
 export type Evaluation = {
   action: 'upgrade' | 'downgrade' | 'keep' | 'grace';
   from: string;
@@ -46,11 +48,16 @@ export function toView(t: TierRules['tiers'][number]): TierView {
  * evaluation, after a grace period, so a refund never drops a tier on the spot.
  */
 export class TierService {
+  private readonly upgradeHooks: UpgradeHook[] = [];
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly settings: Settings,
   ) {}
+
+  onUpgraded(hook: UpgradeHook): void {
+    this.upgradeHooks.push(hook);
+  }
 
   rules(): Promise<TierRules> {
     return this.settings.get('tiers.rules');
@@ -224,6 +231,7 @@ export class TierService {
       },
       now,
     );
+    if (rank(to) > rank(from)) for (const hook of this.upgradeHooks) await hook(q, memberId, { from, to }, now);
     return { from, to };
   }
 }

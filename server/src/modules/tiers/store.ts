@@ -135,6 +135,15 @@ export async function dueForEvaluation(q: Q, after: number, beforeMs: number, li
   return rows.map((r) => Number(r.member_id));
 }
 
+/** Members whose stored tier is `tierCode`, by member id after `after` (a monthly gift walks them in chunks). */
+export async function membersInTierAfter(q: Q, tierCode: string, after: number, limit: number): Promise<number[]> {
+  const rows = await q.all<{ member_id: number }>(
+    `SELECT member_id FROM member_tiers WHERE tier_code = ? AND member_id > ? ORDER BY member_id LIMIT ${Math.floor(limit)}`,
+    [tierCode, after],
+  );
+  return rows.map((r) => Number(r.member_id));
+}
+
 /** Stored tier code -> number of members (dashboard). */
 export async function membersPerTier(q: Q): Promise<Map<string, number>> {
   const rows = await q.all<{ tier_code: string; n: number }>(
