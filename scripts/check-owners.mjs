@@ -19,7 +19,14 @@ const quiet = process.argv.includes('--quiet');
 const OWNERS = {
   'modules/members': ['members', 'closed_identities'],
   'modules/card': ['member_secrets', 'member_code_uses'],
-  'modules/points': ['points_accounts', 'points_entries', 'points_lots', 'points_allocations'],
+  'modules/points': [
+    'points_accounts',
+    'points_entries',
+    'points_lots',
+    'points_allocations',
+    'points_pending',
+    'points_pending_entries',
+  ],
   'modules/tiers': ['member_tiers', 'growth_entries'],
   'modules/checkout': ['orders', 'refunds'],
   'modules/staff': ['stores', 'staff_accounts'],

@@ -12,6 +12,7 @@ import { PhoneCrypto } from './modules/members/phone-crypto';
 import { MemberService } from './modules/members/service';
 import { Ledger } from './modules/points/ledger';
 import { PointsQueries } from './modules/points/queries';
+import { PendingPoints } from './modules/points/pending';
 import { StaffService } from './modules/staff/service';
 import { TierService } from './modules/tiers/service';
 import { MemberCodes } from './modules/card/service';
@@ -53,6 +54,7 @@ export function compose(
   const wechat = new WechatClient(config.wechat);
   let ready = false;
   const ledger = new Ledger(db, clock, settings, config.businessTz);
+  const pending = new PendingPoints(ledger, clock);
   const tiers = new TierService(db, clock, settings);
   // Rate limits live in the database, so every instance counts against one budget.
   const limits = new Limits(db, clock);
@@ -80,6 +82,7 @@ export function compose(
     settings,
     wechat,
     ledger,
+    pending,
     tiers,
     codes,
     members,
@@ -87,10 +90,18 @@ export function compose(
     auth: new Auth(db, tokens, clock),
     points: new PointsQueries(db),
     staff: new StaffService(db, clock, limits, config.env === 'test' ? 4 : 10),
-    checkout: new CheckoutService(db, clock, settings, ledger, tiers, codes, config.businessTz, (q, memberId, now) =>
-      referrals.onPurchaseIn(q, memberId, now).then(() => gifts.onPurchaseIn(q, memberId, now)),
+    checkout: new CheckoutService(
+      db,
+      clock,
+      settings,
+      ledger,
+      pending,
+      tiers,
+      codes,
+      config.businessTz,
+      (q, memberId, now) => referrals.onPurchaseIn(q, memberId, now).then(() => gifts.onPurchaseIn(q, memberId, now)),
     ),
-    refunds: new RefundService(db, clock, ledger, tiers),
+    refunds: new RefundService(db, clock, ledger, pending, tiers),
     segments: new Segments(db, clock),
     checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
     benefits: new BenefitService(db, clock, ledger, tiers, async (now) =>

@@ -11,6 +11,8 @@ export * from './domain/expiry';
 export * from './domain/points';
 export * from './domain/phone';
 export * from './api/tiers';
+export * from './api/checkout';
+export * from './domain/points-cash';
 export * from './domain/member-day';
 export * from './domain/member-code';
 export * from './domain/tiers';

@@ -2,6 +2,7 @@ import type { Services } from '../modules/services';
 import type { JobDef } from './runner';
 import { birthdayJob, giftGrantsJob, monthlyPackJob } from '../modules/gifts/jobs';
 import { pointsExpiryJob } from '../modules/points/jobs';
+import { pendingReleaseJob } from '../modules/points/pending-job';
 import { voucherExpiryJob } from '../modules/benefits/jobs';
 import { tierEvaluationJob } from '../modules/tiers/jobs';
 import { churnJob, segmentsJob } from '../modules/insights/jobs';
@@ -19,6 +20,7 @@ export function schedule(c: Services): JobDef[] {
   return [
     birthdayJob(c),
     pointsExpiryJob(c),
+    pendingReleaseJob(c),
     voucherExpiryJob(c),
     tierEvaluationJob(c),
     churnJob(c),

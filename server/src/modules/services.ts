@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock';
 import type { MemberService } from './members/service';
 import type { Ledger } from './points/ledger';
 import type { PointsQueries } from './points/queries';
+import type { PendingPoints } from './points/pending';
 import type { StaffService } from './staff/service';
 import type { Settings } from './settings/settings';
 import type { WechatClient } from './wechat/client';
@@ -42,6 +43,7 @@ export interface Services {
   wechat: WechatClient;
   members: MemberService;
   ledger: Ledger;
+  pending: PendingPoints;
   points: PointsQueries;
   staff: StaffService;
   tiers: TierService;

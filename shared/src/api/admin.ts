@@ -3,6 +3,7 @@ import { endpoint } from './endpoint';
 import { Id, IsoDateTime, PageQuery } from './common';
 import { StaffRole } from './auth';
 import { AmountCents, OrderNo, TierView } from './tiers';
+import { PendingDaysSchema, PointsCashSchema } from './checkout';
 import {
   CreditCapsSchema,
   EarningRulesSchema,
@@ -26,6 +27,8 @@ export const SettingUpdate = z.discriminatedUnion('key', [
   z.strictObject({ key: z.literal('tiers.rules'), value: TierRulesSchema }),
   z.strictObject({ key: z.literal('checkout.memberDays'), value: MemberDaysSchema }),
   z.strictObject({ key: z.literal('checkout.caps'), value: CreditCapsSchema }),
+  z.strictObject({ key: z.literal('checkout.pointsCash'), value: PointsCashSchema }),
+  z.strictObject({ key: z.literal('points.pendingDays'), value: PendingDaysSchema }),
   z.strictObject({ key: z.literal('privacy'), value: PrivacyPolicySchema }),
   z.strictObject({ key: z.literal('members.phoneTyping'), value: PhoneTypingSchema }),
   z.strictObject({ key: z.literal('checkin.reminder'), value: CheckinReminderSchema }),
@@ -128,11 +131,18 @@ export const SimulateRequest = z.strictObject({
   tierCode: z.string().optional(),
   orderNo: OrderNo.optional(),
   at: IsoDateTime.optional().describe('When the purchase happens (member days); default now'),
+  redeemPoints: z
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .optional()
+    .describe('Points offered as cash (capped by the share of the order; balance and daily cap are not applied)'),
   rules: z
     .strictObject({
       earning: EarningRulesSchema.optional(),
       tiers: TierRulesSchema.optional(),
       memberDays: MemberDaysSchema.optional(),
+      pointsCash: PointsCashSchema.optional(),
     })
     .optional()
     .describe('Draft rules to try; omitted parts use the live configuration'),
@@ -146,6 +156,9 @@ export const SimulateResponse = z.object({
   tierBefore: z.string(),
   tierAfter: z.string(),
   growthBefore: z.int(),
+  redeemedPoints: z.int().describe('Points used as cash (0 without redeemPoints)'),
+  discountCents: z.int(),
+  cashCents: z.int().describe('What the points and growth above were earned on'),
 });
 
 export const AuditQuery = PageQuery.extend({

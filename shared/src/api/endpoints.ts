@@ -6,6 +6,7 @@ import { AdjustPointsRequest, LedgerResult, PointsEntriesPage, PointsSummary } f
 import { PageQuery } from './common';
 import { HealthResponse, LiveResponse, ReadyResponse } from './health';
 import { tierEndpoints } from './tiers';
+import { checkoutEndpoints } from './checkout';
 import { adminEndpoints } from './admin';
 import { insightEndpoints } from './insights';
 import { checkinEndpoints } from './checkin';
@@ -155,6 +156,7 @@ export const endpoints = {
   }),
 
   ...tierEndpoints,
+  ...checkoutEndpoints,
   ...adminEndpoints,
   ...insightEndpoints,
   ...checkinEndpoints,

@@ -33,6 +33,11 @@ export const ERRORS = {
   DAILY_CAP_REACHED: { status: 409, message: 'The daily credit limit has been reached' },
   ORDER_NOT_FOUND: { status: 404, message: 'No such order in this store' },
   REFUND_EXCEEDS_ORDER: { status: 409, message: 'The refund is larger than what is left of the order' },
+  REDEEM_LIMIT_EXCEEDED: {
+    status: 409,
+    message: 'More points than this order may use (share of the order, balance or daily limit)',
+  },
+  REDEEM_CODE_REQUIRED: { status: 400, message: 'Scan a second, fresh member code to pay with points' },
   // Check-in, tasks, benefits, vouchers, referrals
   ALREADY_CHECKED_IN: { status: 409, message: 'Already checked in for this day' },
   MAKEUP_NOT_ALLOWED: { status: 409, message: 'This day cannot be made up' },

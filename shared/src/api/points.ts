@@ -13,6 +13,15 @@ export const PointsSummary = z.object({
     total: z.int(),
     lots: z.array(ExpiringLot).describe('Per lot, earliest first'),
   }),
+  pending: z
+    .object({
+      total: z.int().describe('Purchase points earned but not yet spendable'),
+      items: z
+        .array(z.object({ points: z.int(), releasesAt: IsoDateTime }))
+        .describe('Per purchase, earliest release first (at most 50)'),
+    })
+    .optional()
+    .describe('Always sent by the server; optional for readers of older answers'),
 });
 export type PointsSummary = z.infer<typeof PointsSummary>;
 

@@ -5,6 +5,7 @@ import { validateTierRules } from '../domain/tiers';
 import { validateCheckinRules } from '../domain/checkin';
 import { validateReferralRules } from '../domain/referrals';
 import { validateTaskCatalog } from '../domain/tasks';
+import { NOTIFICATION_KINDS, type NotificationKind } from '../domain/subscribe';
 
 /**
  * Schemas of the operator-tunable settings. The server stores each as JSON and
@@ -150,17 +151,7 @@ export const ReferralRulesSchema = z
     if (err) ctx.addIssue({ code: 'custom', message: err });
   });
 
-export const NOTIFICATION_KINDS = [
-  'tier_changed',
-  'tier_at_risk',
-  'points_expiring',
-  'voucher_expiring',
-  'birthday_gift',
-  'referral_reward',
-  'churn_wakeup',
-  'checkin_reminder',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export { NOTIFICATION_KINDS, type NotificationKind };
 const Template = z.object({
   templateId: z.string().min(1).max(64).describe('Subscribe-message template id from the WeChat console'),
   title: z.string().min(1).max(32).describe('What the member is asked to subscribe to'),

@@ -79,7 +79,20 @@ export const LookupResponse = z.object({
   memberDay: z.boolean(),
 });
 
-export const CheckoutRequest = z.strictObject({ memberCode: MemberCode, orderNo: OrderNo, amountCents: AmountCents });
+export const CheckoutRequest = z.strictObject({
+  memberCode: MemberCode,
+  orderNo: OrderNo,
+  amountCents: AmountCents,
+  redeemPoints: z
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .optional()
+    .describe("Points to pay part of the order with (at most the quote's maxPoints); 0 or absent: none"),
+  redeemCode: MemberCode.optional().describe(
+    'A second, fresh member code, when the operator asks for one to use points',
+  ),
+});
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 export const CheckoutResponse = z.object({
   orderNo: z.string(),
@@ -92,6 +105,11 @@ export const CheckoutResponse = z.object({
   balance: z.int(),
   tier: TierView,
   tierChanged: z.object({ from: z.string(), to: z.string() }).nullable(),
+  redeemedPoints: z.int().describe('Points paid with (0 when none)'),
+  discountCents: z.int().describe('What the redeemed points paid'),
+  cashCents: z.int().describe('The rest, paid in money: points and growth are earned on this part'),
+  pendingPoints: z.int().describe('Of the points earned, those not yet spendable'),
+  pendingUntil: IsoDateTime.nullable().describe('When pending points are released'),
   replayed: z.boolean(),
 });
 export type CheckoutResponse = z.infer<typeof CheckoutResponse>;
@@ -104,6 +122,8 @@ export const RefundResponse = z.object({
   pointsReversed: z.int(),
   growthReversed: z.int(),
   balance: z.int().describe('May be negative: points already spent become a debt paid off by later credits'),
+  redeemedPointsReturned: z.int().describe('Points the order was paid with, given back in proportion'),
+  pendingCancelled: z.int().describe('Of pointsReversed, those taken from points still pending (no debt)'),
   replayed: z.boolean(),
 });
 
@@ -141,7 +161,7 @@ export const tierEndpoints = {
     tag: 'staff',
     auth: 'staff',
     summary:
-      'Credit a purchase: verifies the member code (current or previous 30 s step, once), credits points (base x tier x member day) and growth, upgrades the tier. Idempotent on (store, orderNo).',
+      'Credit a purchase: verifies the member code (current or previous 30 s step, once), optionally pays part of it with points (redeemPoints), credits points (base x tier x member day) and growth on the cash part, upgrades the tier. Idempotent on (store, orderNo).',
     body: CheckoutRequest,
     response: CheckoutResponse,
     errors: [
@@ -152,6 +172,9 @@ export const tierEndpoints = {
       'STORE_REQUIRED',
       'SELF_CREDIT_FORBIDDEN',
       'DAILY_CAP_REACHED',
+      'INSUFFICIENT_POINTS',
+      'REDEEM_LIMIT_EXCEEDED',
+      'REDEEM_CODE_REQUIRED',
       'RATE_LIMITED',
     ],
   }),

@@ -1,4 +1,18 @@
-import { NOTIFICATION_KINDS, type NotificationKind } from '../api/settings';
+/**
+ * Every notification kind. Declared here, not beside the settings schemas, so
+ * the mini-program can import the subscribe rules without zod.
+ */
+export const NOTIFICATION_KINDS = [
+  'tier_changed',
+  'tier_at_risk',
+  'points_expiring',
+  'voucher_expiring',
+  'birthday_gift',
+  'referral_reward',
+  'churn_wakeup',
+  'checkin_reminder',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
  * WeChat subscribe-message data rules. A value that breaks its field type's rule

@@ -1,8 +1,11 @@
 import {
   businessDate,
   endpoints,
-  earningForPurchase,
+  earningForCashPart,
   evaluateTier,
+  MAX_POINTS,
+  maxRedeemablePoints,
+  splitPayment,
   maskName,
   maskPhone,
   parseMemberCode,
@@ -81,9 +84,13 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
       }
       const tier = tiers.tiers.find((t) => t.code === tierCode);
       if (!tier) throw new AppError('VALIDATION_FAILED', `Unknown tier ${tierCode}`, { field: 'tierCode' });
-      const { points, growth, memberDay, excluded } = earningForPurchase(
+      // Points as cash as the counter splits it, capped by the share of the order (balance and daily cap are the member's).
+      const cash = body.rules?.pointsCash ?? (await c.settings.get('checkout.pointsCash'));
+      const most = maxRedeemablePoints({ amountCents: body.amountCents, balance: MAX_POINTS, redeemedToday: 0 }, cash);
+      const split = splitPayment(body.amountCents, Math.min(body.redeemPoints ?? 0, most), cash.pointsPerYuan);
+      const { points, growth, memberDay, excluded } = earningForCashPart(
         {
-          amountCents: body.amountCents,
+          cashCents: split.cashCents,
           orderNo: body.orderNo,
           businessDate: businessDate(at, c.config.businessTz),
           tierMultiplierPercent: toView(tier).multiplierPercent,
@@ -100,6 +107,9 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
         tierBefore: tierCode,
         growthBefore,
         tierAfter: decision.action === 'upgrade' ? decision.to : tierCode,
+        redeemedPoints: split.points,
+        discountCents: split.discountCents,
+        cashCents: split.cashCents,
       };
     }),
   );

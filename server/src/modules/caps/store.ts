@@ -9,7 +9,13 @@ import { incrementIn } from './counter';
 
 /** What a counter counts; the subject is a member or a staff account, by scope. */
 export type CapScope =
-  'member_credit' | 'staff_credit' | 'client_tasks' | 'checkin_makeup' | 'referral_reward' | 'churn_message';
+  | 'member_credit'
+  | 'staff_credit'
+  | 'member_redeem'
+  | 'client_tasks'
+  | 'checkin_makeup'
+  | 'referral_reward'
+  | 'churn_message';
 
 /** Adds `amount` under the row's lock and returns the new total. */
 export function addToCounter(q: Q, scope: CapScope, subjectId: number, period: string, amount: number) {

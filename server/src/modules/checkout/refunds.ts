@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { RefundResponse } from '@huiyuan/shared';
+import { redeemedBack, type RefundResponse } from '@huiyuan/shared';
 import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { StaffPrincipal } from '../../core/principals';
 import type { Clock } from '../../core/clock';
 import type { Ledger } from '../points/ledger';
+import type { PendingPoints } from '../points/pending';
 import { balanceOf } from '../points/store';
 import type { TierService } from '../tiers/service';
 import { audit } from '../audit/audit';
 import { requireStore, yuan } from './service';
 import * as orderStore from './store';
+import { redeemBackKey } from './redeem';
 
 type Refund = z.infer<typeof RefundResponse>;
 const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
@@ -27,14 +29,19 @@ export function owedBack(total: number, refunded: number, amount: number): numbe
 /**
  * Full and partial refunds of a store's order, idempotent on the Idempotency-Key
  * header. The order's refunded amount grows by a conditional update (never past
- * the order amount); points are clawed back through the ledger (a debt when they
- * were already spent) and growth by a negative growth entry.
+ * the order amount). Earned points are taken back: from the pending points while
+ * they are still held (no debt), else through the ledger (a debt when they were
+ * already spent); growth by a negative growth entry. Points the order was paid
+ * with come back in proportion (`redeemedBack`). The amount refunded is a share
+ * of the order amount (points discount included): refunding X of an order of A
+ * gives back about X/A of each part.
  */
 export class RefundService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly ledger: Ledger,
+    private readonly pending: PendingPoints,
     private readonly tiers: TierService,
   ) {}
 
@@ -61,15 +68,33 @@ export class RefundService {
       const refundedTotal = Number(order.refunded_cents) + req.amountCents;
       const points = owedBack(Number(order.points), refundedTotal, amount) - Number(order.refunded_points);
       const growth = owedBack(Number(order.growth), refundedTotal, amount) - Number(order.refunded_growth);
-      await orderStore.addClawedBack(q, Number(order.id), points, growth);
+      const returned =
+        redeemedBack(Number(order.redeemed_points), refundedTotal, amount) - Number(order.redeem_returned);
+      await orderStore.addClawedBack(q, Number(order.id), points, growth, returned);
       const memberId = Number(order.member_id);
+      // Still pending: cancelled there, never reaching the balance. The pending row is locked before the account.
+      const held =
+        points > 0 &&
+        (await this.pending.cancelIn(q, `checkout:${storeId}:${req.orderNo}`, points, `refund:${storeId}:${key}`));
+      const pendingCancelled = held ? points : 0;
       const refundId = await this.insertRefund(
         q,
-        { orderId: Number(order.id), storeId, key, req, points, growth, staffId: staff.id, hash },
+        {
+          orderId: Number(order.id),
+          storeId,
+          key,
+          req,
+          points,
+          growth,
+          staffId: staff.id,
+          hash,
+          redeemReturned: returned,
+          pendingCancelled,
+        },
         now,
       );
-      let balance: number;
-      if (points > 0) {
+      let balance: number | null = null;
+      if (points > 0 && !held) {
         const r = await this.ledger.reverseIn(q, {
           key: `refund:${storeId}:${key}`,
           memberId,
@@ -81,9 +106,21 @@ export class RefundService {
           operatorId: staff.id,
         });
         balance = r.balanceAfter;
-      } else {
-        balance = (await balanceOf(q, memberId)) ?? 0;
       }
+      if (returned > 0) {
+        const r = await this.ledger.creditIn(q, {
+          key: redeemBackKey(storeId, key),
+          memberId,
+          points: returned,
+          type: 'credit',
+          reason: 'checkout_redeem_refund',
+          ref: `refund:${refundId}`,
+          storeId,
+          operatorId: staff.id,
+        });
+        balance = r.balanceAfter;
+      }
+      balance ??= (await balanceOf(q, memberId)) ?? 0;
       if (growth > 0) {
         await this.tiers.addGrowthIn(
           q,
@@ -106,6 +143,8 @@ export class RefundService {
         pointsReversed: points,
         growthReversed: growth,
         balance,
+        redeemedPointsReturned: returned,
+        pendingCancelled,
         replayed: false,
       };
       await orderStore.setRefundResult(q, refundId, JSON.stringify(result));
@@ -117,7 +156,7 @@ export class RefundService {
           action: 'checkout.refund',
           targetType: 'member',
           targetId: memberId,
-          after: { storeId, orderNo: req.orderNo, amountCents: req.amountCents, points, growth },
+          after: { storeId, orderNo: req.orderNo, amountCents: req.amountCents, points, growth, returned },
           requestId,
         },
         now,
@@ -130,7 +169,9 @@ export class RefundService {
     const row = await orderStore.refundClaim(q, storeId, key);
     if (!row) return null;
     if (row.input_hash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT', undefined, { key });
-    return { ...(JSON.parse(row.result_json ?? '{}') as Refund), replayed: true };
+    // Answers stored before points as cash lack its fields: nothing was returned or pending.
+    const first = JSON.parse(row.result_json ?? '{}') as Partial<Refund>;
+    return { redeemedPointsReturned: 0, pendingCancelled: 0, ...first, replayed: true } as Refund;
   }
 
   private async insertRefund(
@@ -144,6 +185,8 @@ export class RefundService {
       growth: number;
       staffId: number;
       hash: string;
+      redeemReturned: number;
+      pendingCancelled: number;
     },
     now: Date,
   ): Promise<number> {
@@ -159,6 +202,8 @@ export class RefundService {
           growth: r.growth,
           staffId: r.staffId,
           inputHash: r.hash,
+          redeemReturned: r.redeemReturned,
+          pendingCancelled: r.pendingCancelled,
         },
         now,
       );

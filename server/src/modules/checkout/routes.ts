@@ -3,10 +3,13 @@ import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
 import { requireStore } from './service';
 import { lookupMember } from './lookup';
+import { quoteCheckout } from './quote';
 
-/** Staff at the counter: look a member up by code, credit a purchase, refund. Store comes from the staff row. */
+/** Staff at the counter: look a member up by code, preview points as cash, credit a purchase, refund. Store comes from the staff row. */
 export function checkoutRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.staffLookup, async (ctx, { query }) => lookupMember(c, requireStore(ctx.state.staff), query.code));
+
+  r.add(endpoints.staffCheckoutQuote, async (ctx, { query }) => quoteCheckout(c, requireStore(ctx.state.staff), query));
 
   r.add(endpoints.staffCheckout, async (ctx, { body }) =>
     c.checkout.checkout(ctx.state.staff, body, ctx.state.requestId),

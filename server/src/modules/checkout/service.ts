@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   businessDate,
-  earningForPurchase,
+  earningForCashPart,
   maskName,
   parseMemberCode,
   type CheckoutRequest,
@@ -12,7 +12,8 @@ import { AppError } from '../../core/errors';
 import type { StaffPrincipal } from '../../core/principals';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
-import type { Ledger } from '../points/ledger';
+import type { Ledger, LedgerOp } from '../points/ledger';
+import { releaseAtFor, type PendingPoints } from '../points/pending';
 import { balanceOf } from '../points/store';
 import type { TierService } from '../tiers/service';
 import type { MemberCodes } from '../card/service';
@@ -22,9 +23,13 @@ import { isStaffOfMember, storeNameOf } from '../staff/store';
 import { nicknameOf } from '../members/store';
 import { purchaseRules } from './earning';
 import { addWithinCap } from '../caps/service';
+import { confirmRedeem, countRedeemIn, planRedeem, redeemKey, requestedPoints } from './redeem';
 
 export const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
 const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+/** What makes two checkouts of one order the same: the amount, and the points asked for when any (older orders hash the amount alone). */
+const inputHashOf = (req: CheckoutRequest) =>
+  sha(requestedPoints(req) ? [req.amountCents, requestedPoints(req)] : [req.amountCents]);
 
 export function requireStore(staff: StaffPrincipal): number {
   if (staff.storeId === null) throw new AppError('STORE_REQUIRED');
@@ -35,8 +40,10 @@ export function requireStore(staff: StaffPrincipal): number {
  * Crediting a purchase at the counter. Idempotent on (store, orderNo): the order
  * row is claimed first by its unique key, so 50 taps of "credit" credit once and
  * the others get the first result; the same orderNo with another amount or
- * member is a 409. Points, growth, tier upgrade, caps, code use, order and audit
- * commit together or not at all.
+ * member is a 409. Points paid with (a ledger debit) and points earned on the
+ * cash part (a credit, or pending points when the operator sets a window),
+ * growth, tier upgrade, caps, code uses, order and audit commit together or not
+ * at all.
  */
 export class CheckoutService {
   constructor(
@@ -44,6 +51,7 @@ export class CheckoutService {
     private readonly clock: Clock,
     private readonly settings: Settings,
     private readonly ledger: Ledger,
+    private readonly pending: PendingPoints,
     private readonly tiers: TierService,
     private readonly codes: MemberCodes,
     private readonly tz: string,
@@ -60,19 +68,29 @@ export class CheckoutService {
     if (first) return first;
     // The code is checked with one read-only statement; the scan is counted in the COMMIT below.
     const { memberId, step } = await this.codes.verify(req.memberCode, storeId, now, 'caller');
+    const cashRules = await this.settings.get('checkout.pointsCash');
+    const split = planRedeem(req, cashRules);
+    const secondStep = await confirmRedeem(this.codes, { req, rules: cashRules, split, memberId, step }, storeId, now);
+    const pendingDays = await this.settings.get('points.pendingDays');
     return this.db.tx(async (q) => {
       const again = await this.replay(q, storeId, req, String(memberId));
       if (again) return again;
       if (await isStaffOfMember(q, staff.id, memberId)) throw new AppError('SELF_CREDIT_FORBIDDEN');
       const date = businessDate(now, this.tz);
-      const orderId = await this.claimOrder(q, storeId, req, memberId, staff.id, date, now);
+      const orderId = await this.claimOrder(q, storeId, req, memberId, staff.id, date, now, split);
       await this.codes.useIn(q, { memberId, step, storeId, staffId: staff.id, orderNo: req.orderNo }, now);
+      if (secondStep !== null)
+        await this.codes.useIn(
+          q,
+          { memberId, step: secondStep, storeId, staffId: staff.id, orderNo: req.orderNo },
+          now,
+        );
 
       const tier = await this.tiers.tierOfIn(q, memberId);
-      // Excluded order types (gift cards, deposits...) are recorded but earn nothing.
-      const earning = earningForPurchase(
+      // Excluded order types (gift cards, deposits...) are recorded but earn nothing; what points paid earns nothing.
+      const earning = earningForCashPart(
         {
-          amountCents: req.amountCents,
+          cashCents: split.cashCents,
           orderNo: req.orderNo,
           businessDate: date,
           tierMultiplierPercent: tier.multiplierPercent,
@@ -80,6 +98,8 @@ export class CheckoutService {
         await purchaseRules(this.settings, this.tiers),
       );
       const earned = earning.points;
+      // Counters before the account: every checkout takes its row locks in this order.
+      await countRedeemIn(q, memberId, date, split.points, cashRules);
       const caps = await this.settings.get('checkout.caps');
       await addWithinCap(q, 'staff_credit', staff.id, date, earned.total, caps.perStaffDailyPoints, {
         staffId: String(staff.id),
@@ -87,23 +107,37 @@ export class CheckoutService {
       await addWithinCap(q, 'member_credit', memberId, date, earned.total, caps.perMemberDailyPoints, {});
 
       const storeName = await storeNameOf(q, storeId);
-      let balance: number;
-      if (earned.total > 0) {
-        const credit = await this.ledger.creditIn(q, {
-          key: `checkout:${storeId}:${req.orderNo}`,
+      const note = `${storeName ?? ''} ${req.orderNo}`.trim();
+      let balance: number | null = null;
+      if (split.points > 0) {
+        const debit = await this.ledger.debitIn(q, {
+          key: redeemKey(storeId, req.orderNo),
           memberId,
-          points: earned.total,
-          type: 'credit',
-          reason: 'purchase',
+          points: split.points,
+          type: 'debit',
+          reason: 'checkout_redeem',
           ref: `order:${orderId}`,
           storeId,
           operatorId: staff.id,
-          note: `${storeName ?? ''} ${req.orderNo}`.trim(),
+          note,
         });
-        balance = credit.balanceAfter;
-      } else {
-        balance = (await balanceOf(q, memberId)) ?? 0;
+        balance = debit.balanceAfter;
       }
+      const credit: LedgerOp = {
+        key: `checkout:${storeId}:${req.orderNo}`,
+        memberId,
+        points: earned.total,
+        type: 'credit',
+        reason: 'purchase',
+        ref: `order:${orderId}`,
+        storeId,
+        operatorId: staff.id,
+        note,
+      };
+      const releaseAt = earned.total > 0 && pendingDays > 0 ? releaseAtFor(now, pendingDays, this.tz) : null;
+      if (releaseAt) await this.pending.holdIn(q, credit, releaseAt);
+      else if (earned.total > 0) balance = (await this.ledger.creditIn(q, credit)).balanceAfter;
+      balance ??= (await balanceOf(q, memberId)) ?? 0;
       const growth = earning.growth;
       const { change } =
         growth > 0
@@ -116,7 +150,7 @@ export class CheckoutService {
                 source: 'purchase',
                 ref: `order:${orderId}`,
                 storeId,
-                label: `消费 ${yuan(req.amountCents)} · ${storeName ?? '门店'} · 订单 ${req.orderNo}`,
+                label: `消费 ${yuan(split.cashCents)} · ${storeName ?? '门店'} · 订单 ${req.orderNo}`,
               },
               now,
             )
@@ -134,6 +168,11 @@ export class CheckoutService {
         balance,
         tier: tierAfter,
         tierChanged: change,
+        redeemedPoints: split.points,
+        discountCents: split.discountCents,
+        cashCents: split.cashCents,
+        pendingPoints: releaseAt ? earned.total : 0,
+        pendingUntil: releaseAt ? releaseAt.toISOString() : null,
         replayed: false,
       };
       await this.onPurchase(q, memberId, now);
@@ -150,6 +189,7 @@ export class CheckoutService {
             storeId,
             orderNo: req.orderNo,
             amountCents: req.amountCents,
+            redeemedPoints: split.points,
             points: earned.total,
             growth,
             tierChanged: change,
@@ -172,14 +212,23 @@ export class CheckoutService {
   ): Promise<CheckoutResponse | null> {
     const row = await orderStore.orderClaim(q, storeId, req.orderNo);
     if (!row) return null;
-    if (row.input_hash !== sha([req.amountCents]) || String(row.member_id) !== memberId) {
+    if (row.input_hash !== inputHashOf(req) || String(row.member_id) !== memberId) {
       throw new AppError(
         'IDEMPOTENCY_CONFLICT',
         'This order number was already credited with a different amount or member',
         { orderNo: req.orderNo },
       );
     }
-    return { ...(JSON.parse(row.result_json ?? '{}') as CheckoutResponse), replayed: true };
+    // Answers stored before points as cash lack its fields: they paid nothing with points.
+    const first = JSON.parse(row.result_json ?? '{}') as Partial<CheckoutResponse>;
+    const before = {
+      redeemedPoints: 0,
+      discountCents: 0,
+      cashCents: first.amountCents,
+      pendingPoints: 0,
+      pendingUntil: null,
+    };
+    return { ...before, ...first, replayed: true } as CheckoutResponse;
   }
 
   private async claimOrder(
@@ -190,6 +239,7 @@ export class CheckoutService {
     staffId: number,
     date: string,
     now: Date,
+    split: { points: number; discountCents: number },
   ): Promise<number> {
     try {
       return await orderStore.insertOrder(
@@ -200,8 +250,10 @@ export class CheckoutService {
           memberId,
           staffId,
           amountCents: req.amountCents,
-          inputHash: sha([req.amountCents]),
+          inputHash: inputHashOf(req),
           businessDate: date,
+          redeemedPoints: split.points,
+          discountCents: split.discountCents,
         },
         now,
       );

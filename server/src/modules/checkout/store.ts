@@ -29,19 +29,24 @@ export interface NewOrder {
   amountCents: number;
   inputHash: string;
   businessDate: string;
+  /** Points the order was paid with, and the discount they gave (0 when none). */
+  redeemedPoints?: number;
+  discountCents?: number;
 }
 
 /** Claims (store, orderNo) by its unique key; throws the driver's duplicate-key error when taken. Returns the order id. */
 export async function insertOrder(q: Q, o: NewOrder, now: Date): Promise<number> {
   return q.insert(
-    `INSERT INTO orders (store_id, order_no, member_id, staff_id, amount_cents, input_hash, business_date, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO orders (store_id, order_no, member_id, staff_id, amount_cents, redeemed_points, discount_cents, input_hash, business_date, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       o.storeId,
       o.orderNo,
       o.memberId,
       o.staffId,
       o.amountCents,
+      o.redeemedPoints ?? 0,
+      o.discountCents ?? 0,
       o.inputHash,
       o.businessDate,
       now.getTime(),
@@ -77,12 +82,14 @@ export interface RefundableOrder {
   refunded_cents: number;
   refunded_points: number;
   refunded_growth: number;
+  redeemed_points: number;
+  redeem_returned: number;
 }
 
 /** The order with its row lock held until the commit (refunds of one order take turns). */
 export async function lockOrder(q: Q, storeId: number, orderNo: string): Promise<RefundableOrder | undefined> {
   return q.one<RefundableOrder>(
-    `SELECT id, member_id, amount_cents, points, growth, refunded_cents, refunded_points, refunded_growth FROM orders WHERE store_id = ? AND order_no = ?${forUpdate(q.dialect)}`,
+    `SELECT id, member_id, amount_cents, points, growth, refunded_cents, refunded_points, refunded_growth, redeemed_points, redeem_returned FROM orders WHERE store_id = ? AND order_no = ?${forUpdate(q.dialect)}`,
     [storeId, orderNo],
   );
 }
@@ -95,10 +102,17 @@ export async function addRefundedCents(q: Q, orderId: number, cents: number, now
   );
 }
 
-export async function addClawedBack(q: Q, orderId: number, points: number, growth: number): Promise<void> {
+/** What a refund took back (points, growth) and gave back (redeemed points), added to the order's totals. */
+export async function addClawedBack(
+  q: Q,
+  orderId: number,
+  points: number,
+  growth: number,
+  redeemReturned = 0,
+): Promise<void> {
   await q.exec(
-    'UPDATE orders SET refunded_points = refunded_points + ?, refunded_growth = refunded_growth + ? WHERE id = ?',
-    [points, growth, orderId],
+    'UPDATE orders SET refunded_points = refunded_points + ?, refunded_growth = refunded_growth + ?, redeem_returned = redeem_returned + ? WHERE id = ?',
+    [points, growth, redeemReturned, orderId],
   );
 }
 
@@ -122,13 +136,28 @@ export interface NewRefund {
   growth: number;
   staffId: number;
   inputHash: string;
+  /** Redeemed points given back, and claw-back taken from points still pending. */
+  redeemReturned?: number;
+  pendingCancelled?: number;
 }
 
 /** Claims (store, key) by its unique key; throws the driver's duplicate-key error when taken. Returns the refund id. */
 export async function insertRefund(q: Q, r: NewRefund, now: Date): Promise<number> {
   return q.insert(
-    'INSERT INTO refunds (order_id, store_id, idem_key, amount_cents, points, growth, staff_id, input_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [r.orderId, r.storeId, r.key, r.amountCents, r.points, r.growth, r.staffId, r.inputHash, now.getTime()],
+    'INSERT INTO refunds (order_id, store_id, idem_key, amount_cents, points, growth, staff_id, input_hash, redeem_returned, pending_cancelled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      r.orderId,
+      r.storeId,
+      r.key,
+      r.amountCents,
+      r.points,
+      r.growth,
+      r.staffId,
+      r.inputHash,
+      r.redeemReturned ?? 0,
+      r.pendingCancelled ?? 0,
+      now.getTime(),
+    ],
   );
 }
 

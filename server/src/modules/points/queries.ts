@@ -3,6 +3,7 @@ import type { Database } from '../../db/database';
 import { AppError } from '../../core/errors';
 import * as store from './store';
 import * as reads from './store-reads';
+import { pendingOf } from './pending-store';
 
 const EXPIRING_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -20,6 +21,7 @@ export class PointsQueries {
       // Lots already past their time but not yet swept by the expiry job are not spendable.
       const overdue = lots.filter((l) => l.expiresAt <= t).reduce((s, l) => s + l.remaining, 0);
       const soon = lots.filter((l) => l.expiresAt > t);
+      const pending = await pendingOf(q, memberId, 50);
       return {
         balance: balance - overdue,
         expiringSoon: {
@@ -29,6 +31,10 @@ export class PointsQueries {
             points: l.remaining,
             expiresAt: new Date(l.expiresAt).toISOString(),
           })),
+        },
+        pending: {
+          total: pending.total,
+          items: pending.items.map((p) => ({ points: p.points, releasesAt: new Date(p.releaseAt).toISOString() })),
         },
       };
     });

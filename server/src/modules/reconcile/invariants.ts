@@ -5,6 +5,7 @@ import { memberChecks } from '../members/invariants';
 import { badWriteOffs, paidVouchersWithoutLedger, stockMismatches } from '../benefits/invariants';
 import { notificationInvariants } from '../notifications/invariants';
 import { tiersBelowEarned } from '../tiers/invariants';
+import { redeemedOrdersOffLedger } from '../checkout/invariants';
 import { storedValue } from '../settings/settings';
 import type { InvariantCheck, Violation } from './check';
 
@@ -26,6 +27,10 @@ const registry: InvariantCheck[] = [
   {
     name: 'vouchers: every paid voucher has its points debit (and its refund when cancelled)',
     run: paidVouchersWithoutLedger,
+  },
+  {
+    name: 'checkout: points paid at tills debited once, given back by refunds at most once and in full',
+    run: redeemedOrdersOffLedger,
   },
   ...notificationInvariants,
   {

@@ -18,6 +18,9 @@ import {
   DEFAULT_TASKS,
   PolicyVersionSchema,
   TierRulesSchema,
+  PointsCashSchema,
+  DEFAULT_POINTS_CASH,
+  PendingDaysSchema,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 import * as store from './store';
@@ -45,6 +48,8 @@ export const SETTINGS = {
     schema: CreditCapsSchema,
     default: { perStaffDailyPoints: 200_000, perMemberDailyPoints: 50_000 },
   },
+  'checkout.pointsCash': { schema: PointsCashSchema, default: DEFAULT_POINTS_CASH },
+  'points.pendingDays': { schema: PendingDaysSchema, default: 0 },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
