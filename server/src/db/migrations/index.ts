@@ -6,8 +6,8 @@ import { Notifications1733100000000 } from './1733100000000-notifications';
 import { CheckinTasks1733200000000 } from './1733200000000-checkin-tasks';
 import { RateWindows1733300000000 } from './1733300000000-rate-windows';
 import { BackgroundLeases1733350000000 } from './1733350000000-background-leases';
-import { PointsCashPending1733480000000 } from './1733480000000-points-cash-pending';
 import { GiftRules1733470000000 } from './1733470000000-gift-rules';
+import { PointsCashPending1733480000000 } from './1733480000000-points-cash-pending';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
 export const migrations = [
@@ -19,6 +19,6 @@ export const migrations = [
   CheckinTasks1733200000000,
   RateWindows1733300000000,
   BackgroundLeases1733350000000,
-  PointsCashPending1733480000000,
   GiftRules1733470000000,
+  PointsCashPending1733480000000,
 ];
