@@ -2,12 +2,21 @@ import path from 'node:path';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import devConfig from './dev';
 import prodConfig from './prod';
+import { decideApiBase } from './release';
 
 /**
  * Taro 4 / webpack5 build for the WeChat mini-program (dist/) and the browser
  * (dist-h5/, served by the server next to the API, hence the same-origin default).
  */
-export default defineConfig<'webpack5'>(async (merge) => {
+export default defineConfig<'webpack5'>(async (merge, { mode }) => {
+  // TARO_APP_* come from the environment or miniapp/.env[.mode] files (loaded by Taro before this runs).
+  const api = decideApiBase({ platform: process.env.TARO_ENV, mode, apiBase: process.env.TARO_APP_API_BASE });
+  if (!api.ok) {
+    // One line, no stack: the build stops before anything is written.
+    console.error(`Release build refused: ${api.error}`);
+    process.exit(1);
+  }
+
   // Code from the workspace (shared/src, for the member-code rule) and pure-ESM
   // dependencies must go through babel too: the mini build only transpiles src/
   // and Taro's own packages by default.
@@ -26,12 +35,13 @@ export default defineConfig<'webpack5'>(async (merge) => {
     plugins: [],
     defineConstants: {
       // H5: empty, so requests go to the origin that served the build (the
-      // server serves both). WeChat has no origin: the default is the local dev
-      // server for DevTools (urlCheck off); release builds set
-      // API_BASE=https://<api host>.
-      API_BASE: JSON.stringify(process.env.API_BASE ?? (process.env.TARO_ENV === 'h5' ? '' : 'http://127.0.0.1:3000')),
+      // server serves both). WeChat has no origin: see config/release.ts.
+      API_BASE: JSON.stringify(api.apiBase),
     },
-    copy: { patterns: [], options: {} },
+    copy: {
+      patterns: process.env.TARO_ENV === 'weapp' ? [{ from: 'src/sitemap.json', to: 'dist/sitemap.json' }] : [],
+      options: {},
+    },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },

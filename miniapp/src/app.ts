@@ -2,34 +2,33 @@ import type { PropsWithChildren } from 'react';
 import Taro, { useDidShow, useLaunch } from '@tarojs/taro';
 import { rememberRef } from './api/session';
 import { refreshMemberTokenIfOld } from './api/auth';
+import { refFromLaunch } from './utils/launch';
+import { installPrivacyHandler } from './privacy/consent';
 import './app.scss';
 
 /**
- * Registration starts at launch: a shared card or an invite poster opens the
- * app with `?ref=<code>` (or a scene for QR launches). It is kept in storage
- * until the first login carries it to POST /api/auth/login.
+ * Registration starts at launch: a shared page opens the app with `?ref=<code>`,
+ * an invite poster's mini-program code with `scene=r%3D<code>`. The code is kept
+ * in storage until the first login carries it to POST /api/auth/login.
  */
 function App({ children }: PropsWithChildren) {
   useLaunch((options) => {
-    const query = (options?.query ?? {}) as Record<string, string | undefined>;
-    rememberRef(query.ref ?? decodeScene(query.scene));
+    rememberRef(refFromLaunch(options));
     // H5: the ref rides in the URL of the hash router.
     if (process.env.TARO_ENV === 'h5') rememberRef(Taro.getCurrentInstance()?.router?.params?.ref);
+    // WeChat asks before the first privacy-protected API (phone, album, clipboard);
+    // absent on H5 and older base libraries, where nothing is asked.
+    installPrivacyHandler();
   });
 
-  useDidShow(() => {
+  useDidShow((options?: unknown) => {
+    // A share opened while the app was in the background shows it again instead of launching it.
+    rememberRef(refFromLaunch(options));
     // Best effort; a failure here surfaces later as a 401 and a re-login.
     refreshMemberTokenIfOld().catch(() => undefined);
   });
 
   return children;
-}
-
-/** Mini-program codes carry `scene=ref%3DABC` (one encoded query string). */
-function decodeScene(scene: string | undefined): string | undefined {
-  if (!scene) return undefined;
-  const m = /(?:^|&)ref=([^&]+)/.exec(decodeURIComponent(scene));
-  return m?.[1];
 }
 
 export default App;

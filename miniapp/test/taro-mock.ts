@@ -45,6 +45,7 @@ export const useUnload = (cb: () => void) => usePageEvent('unload', cb);
 export const useReachBottom = (cb: () => void) => usePageEvent('reachBottom', cb);
 export const usePullDownRefresh = (cb: () => void) => usePageEvent('pullDownRefresh', cb);
 export const useShareAppMessage = (cb: () => unknown) => usePageEvent('share', cb);
+export const useShareTimeline = (cb: () => unknown) => usePageEvent('shareTimeline', cb);
 export const useRouter = () => ({ params: routerParams, path: '' });
 
 const ok = (extra: Record<string, unknown> = {}) => Promise.resolve({ errMsg: 'ok', ...extra });
@@ -80,6 +81,7 @@ const Taro = {
   useReachBottom,
   usePullDownRefresh,
   useShareAppMessage,
+  useShareTimeline,
   useRouter,
 };
 

@@ -1,5 +1,7 @@
 import type { ResponseFor } from '@huiyuan/shared';
 import { api } from './client';
+import { memberSession } from './session';
+import { KEYS, readJson, writeJson } from './storage';
 
 type Referrals = ResponseFor<'getReferrals'>;
 type Invitee = Referrals['invitees'][number];
@@ -17,6 +19,7 @@ export interface ReferralSummary {
   invitedCount: number;
   rewardedPoints: number;
   milestones: ReferralMilestone[];
+  rules: Referrals['rules'];
 }
 
 const load = () => api.get<Referrals>('/api/me/referrals');
@@ -35,6 +38,7 @@ export const getReferralSummary = async (): Promise<ReferralSummary> => {
     invitedCount: r.invitees.length,
     rewardedPoints: r.successful * r.rules.inviterPoints,
     milestones,
+    rules: r.rules,
   };
 };
 
@@ -44,5 +48,26 @@ export const getInvitees = async (): Promise<{ items: Invitee[]; nextCursor: nul
   nextCursor: null,
 });
 
-/** The path a share opens: the card page, with the member's code as `ref`. */
-export const sharePath = (code: string) => `/pages/index/index?ref=${encodeURIComponent(code)}`;
+/** My mini-program code (PNG, base64) for the invite poster; the server makes it once and keeps it. */
+export const getPosterCode = () => api.get<ResponseFor<'getPosterCode'>>('/api/me/referrals/poster-code');
+
+/**
+ * My invite code for share paths on any page. It never changes for a member,
+ * so it is kept per member id and fetched once.
+ */
+export async function myReferralCode(): Promise<string | null> {
+  const member = memberSession()?.memberId;
+  const kept = readJson<{ memberId: string; code: string }>(KEYS.referralCode);
+  if (member && kept?.memberId === member) return kept.code;
+  const r = await load();
+  const now = memberSession()?.memberId;
+  if (now) writeJson(KEYS.referralCode, { memberId: now, code: r.code });
+  return r.code;
+}
+
+/** The path a share opens (the card page by default), with the member's code as `ref`. */
+export const sharePath = (code: string | null | undefined, page = '/pages/index/index') =>
+  code ? `${page}?ref=${encodeURIComponent(code)}` : page;
+
+/** The query of a Moments (timeline) share, which has no path: the page shared is opened. */
+export const shareQuery = (code: string | null | undefined) => (code ? `ref=${encodeURIComponent(code)}` : '');

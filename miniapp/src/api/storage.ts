@@ -9,6 +9,7 @@ export const KEYS = {
   staffSession: 'hy.staff.session',
   pendingRef: 'hy.ref.pending',
   devIdentity: 'hy.dev.identity',
+  referralCode: 'hy.referral.code',
   opPrefix: 'hy.op.',
 } as const;
 

@@ -5,7 +5,7 @@ import { api } from './client';
  * WeChat subscribe messages. Template ids belong to the mini-program's account
  * and change per environment, so the server lists them.
  */
-type SubscriptionTemplates = ResponseFor<'getSubscriptions'>;
+export type SubscriptionTemplates = ResponseFor<'getSubscriptions'>;
 export type SubscriptionTemplate = SubscriptionTemplates['templates'][number];
 type ReportSubscriptionsRequest = BodyFor<'reportSubscriptions'>;
 /** WeChat's answer per template: accept, reject, ban (template banned), filter (filtered). */

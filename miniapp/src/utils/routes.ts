@@ -12,6 +12,7 @@ export const ROUTES = {
   messages: '/member/messages/index',
   tier: '/member/tier/index',
   tasks: '/member/tasks/index',
+  privacy: '/member/privacy/index',
   staffLogin: '/staff/login/index',
   staffCheckout: '/staff/checkout/index',
   staffVoucher: '/staff/voucher/index',

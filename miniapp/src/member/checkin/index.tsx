@@ -10,6 +10,7 @@ import {
   type MakeupResult,
 } from '../../api/checkin';
 import { useAsync } from '../../hooks/useAsync';
+import { useSubscriptions } from '../../hooks/useSubscribe';
 import StateView from '../../components/StateView';
 import { confirm, toastError } from '../../utils/feedback';
 import './index.scss';
@@ -22,6 +23,9 @@ import './index.scss';
 export default function CheckinPage() {
   const status = useAsync(getCheckinStatus, []);
   const [busy, setBusy] = useState(false);
+  // After a check-in the member may ask to be reminded tomorrow: a tap of its own, as WeChat requires.
+  const subs = useSubscriptions();
+  const [offerReminder, setOfferReminder] = useState(false);
 
   const run = async (fn: () => Promise<CheckinResult | MakeupResult>) => {
     setBusy(true);
@@ -33,6 +37,7 @@ export default function CheckinPage() {
         title: r.replayed ? '已签到（重复提交未重复计分）' : `签到成功 +${r.points}${bonus}`,
         icon: 'none',
       });
+      setOfferReminder(true);
       await status.reload();
     } catch (e) {
       toastError(e);
@@ -74,6 +79,16 @@ export default function CheckinPage() {
               >
                 {s.checkedInToday ? '今日已签到' : `签到领 ${s.todayReward.total} 积分`}
               </Button>
+              {offerReminder && subs.can('checkin') && (
+                <Button
+                  size="mini"
+                  className="checkin__remind"
+                  onClick={() => void subs.ask('checkin').then((r) => r && setOfferReminder(false))}
+                  data-testid="subscribe-checkin"
+                >
+                  明天提醒我签到
+                </Button>
+              )}
             </View>
             <View className="section">
               <View className="section-title">本月签到</View>

@@ -1,28 +1,34 @@
-import { useState } from 'react';
 import Taro, { useReachBottom, useShareAppMessage } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
+import { getMe } from '../../api/me';
 import { getInvitees, getReferralSummary, sharePath } from '../../api/referrals';
 import { useAsync } from '../../hooks/useAsync';
 import { useInfiniteList } from '../../hooks/useInfiniteList';
 import StateView from '../../components/StateView';
-import MemberCode from '../../components/MemberCode';
 import ListFooter from '../../components/ListFooter';
+import PrivacySheet from '../../components/PrivacySheet';
 import { isH5, toastOk } from '../../utils/feedback';
 import { formatDate, formatPoints } from '../../utils/format';
+import { ROUTES } from '../../utils/routes';
+import Poster from './Poster';
+import { rewardText } from './poster';
 import './index.scss';
 
 /**
- * Invite friends: the share opens the card page with `?ref=<code>`; app.ts
- * keeps it and the friend's first login registers them as invited.
+ * Invite friends: a share opens the card page with `?ref=<code>`, the poster's
+ * mini-program code opens it with `scene=r=<code>`; app.ts keeps the code and
+ * the friend's first login registers them as invited.
  */
 export default function InvitePage() {
   const summary = useAsync(getReferralSummary, []);
+  // The poster names the inviter; without a nickname it says 你的好友.
+  const me = useAsync(getMe, []);
   const invitees = useInfiniteList(getInvitees, []);
   useReachBottom(() => void invitees.loadMore());
 
   useShareAppMessage(() => ({
     title: '送你一张会员卡，入会即享礼遇',
-    path: summary.data ? sharePath(summary.data.code) : '/pages/index/index',
+    path: sharePath(summary.data?.code, ROUTES.card),
   }));
 
   // A browser cannot open the WeChat share sheet: copy a link instead.
@@ -33,14 +39,6 @@ export default function InvitePage() {
       .then(() => toastOk('链接已复制'))
       .catch(() => undefined);
   };
-
-  const [poster, setPoster] = useState(false);
-  // The poster's QR carries the share link: scanned in a browser it opens the H5 card with the code;
-  // in WeChat the shared card does the same. Members keep the poster by screenshot.
-  const posterLink = () =>
-    isH5()
-      ? `${window.location.origin}${window.location.pathname}#${sharePath(summary.data!.code)}`
-      : sharePath(summary.data!.code);
 
   const s = summary.data;
   return (
@@ -65,17 +63,7 @@ export default function InvitePage() {
                 邀请好友
               </Button>
             )}
-            <Button className="invite__share" onClick={() => setPoster(!poster)} data-testid="invite-poster-toggle">
-              {poster ? '收起海报' : '生成邀请海报'}
-            </Button>
-            {poster && (
-              <View className="invite__poster" data-testid="invite-poster">
-                <Text className="invite__poster-title">送你一张会员卡</Text>
-                <Text className="muted">扫码入会，你我各得积分奖励</Text>
-                <MemberCode code={posterLink()} barcode={false} showText={false} />
-                <Text className="muted">邀请码 {s.code} · 截图保存海报</Text>
-              </View>
-            )}
+            <Poster content={{ nickname: me.data?.nickname ?? null, rewardText: rewardText(s.rules), code: s.code }} />
             <View className="invite__milestones">
               {s.milestones.map((m) => (
                 <View key={m.count} className={`invite__milestone${m.reached ? ' is-reached' : ''}`}>
@@ -114,6 +102,9 @@ export default function InvitePage() {
           />
         </StateView>
       </View>
+
+      {/* Saving to the album is a privacy-protected API: WeChat may ask here. */}
+      <PrivacySheet />
     </View>
   );
 }

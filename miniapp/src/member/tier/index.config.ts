@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '会员等级' });
+export default definePageConfig({ navigationBarTitleText: '会员等级', enableShareAppMessage: true });

@@ -1,6 +1,9 @@
-import { Text, View } from '@tarojs/components';
+import { Button, Text, View } from '@tarojs/components';
 import { getTier } from '../../api/tiers';
 import { useAsync } from '../../hooks/useAsync';
+import { useReferralShare } from '../../hooks/useReferralShare';
+import { useSubscriptions } from '../../hooks/useSubscribe';
+import { ROUTES } from '../../utils/routes';
 import StateView from '../../components/StateView';
 import GrowthProgress from '../../components/GrowthProgress';
 import { formatDate, formatDelta } from '../../utils/format';
@@ -9,6 +12,8 @@ import './index.scss';
 /** Tier rules and every growth entry in the rolling window, explained. */
 export default function TierPage() {
   const tier = useAsync(getTier, []);
+  const subs = useSubscriptions();
+  useReferralShare('会员等级与专属权益', ROUTES.tier);
   const t = tier.data;
   return (
     <View className="page">
@@ -27,6 +32,16 @@ export default function TierPage() {
                 keep={t.keep}
                 windowMonths={t.window.months}
               />
+              {subs.can('tier') && (
+                <Button
+                  size="mini"
+                  className="btn-primary tier__remind"
+                  onClick={() => void subs.ask('tier')}
+                  data-testid="subscribe-tier"
+                >
+                  升级提醒
+                </Button>
+              )}
             </View>
             <View className="section">
               <View className="section-title">等级权益</View>

@@ -1,1 +1,6 @@
-export default definePageConfig({ navigationBarTitleText: '会员权益', enablePullDownRefresh: true });
+export default definePageConfig({
+  navigationBarTitleText: '会员权益',
+  enablePullDownRefresh: true,
+  enableShareAppMessage: true,
+  enableShareTimeline: true,
+});

@@ -1,8 +1,11 @@
 import { useState } from 'react';
-import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import Taro, { usePullDownRefresh, useReachBottom, useShareTimeline } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
 import { getBenefits, redeemBenefit, type Benefit } from '../../api/benefits';
 import { useInfiniteList } from '../../hooks/useInfiniteList';
+import { useReferralShare } from '../../hooks/useReferralShare';
+import { useSubscriptions } from '../../hooks/useSubscribe';
+import { shareQuery } from '../../api/referrals';
 import StateView from '../../components/StateView';
 import ListFooter from '../../components/ListFooter';
 import { confirm, toastError } from '../../utils/feedback';
@@ -29,6 +32,9 @@ export default function BenefitsPage() {
   const [busy, setBusy] = useState<string | null>(null);
 
   useReachBottom(() => void list.loadMore());
+  const subs = useSubscriptions();
+  const refCode = useReferralShare('积分好礼等你兑换', ROUTES.benefits);
+  useShareTimeline(() => ({ title: '会员积分商城，好礼等你兑换', query: shareQuery(refCode) }));
   usePullDownRefresh(async () => {
     await list.refresh();
     void Taro.stopPullDownRefresh();
@@ -41,8 +47,22 @@ export default function BenefitsPage() {
     setBusy(b.id);
     try {
       const r = await redeemBenefit(b.id);
-      await Taro.showToast({ title: r.replayed ? '已兑换（重复提交已忽略）' : '兑换成功', icon: 'success' });
       void list.refresh();
+      if (subs.can('redemption')) {
+        // The modal's button is a tap: WeChat lets the subscribe prompt open from its callback.
+        void Taro.showModal({
+          title: r.replayed ? '已兑换（重复提交已忽略）' : '兑换成功',
+          content: '券快到期、积分快过期时提醒你？',
+          confirmText: '开启提醒',
+          cancelText: '查看券',
+          success: (m) => {
+            if (m.confirm) void subs.ask('redemption').finally(() => go(ROUTES.vouchers));
+            else go(ROUTES.vouchers);
+          },
+        });
+        return;
+      }
+      await Taro.showToast({ title: r.replayed ? '已兑换（重复提交已忽略）' : '兑换成功', icon: 'success' });
       go(ROUTES.vouchers);
     } catch (e) {
       toastError(e);

@@ -1,1 +1,6 @@
-export default definePageConfig({ navigationBarTitleText: '会员卡', enablePullDownRefresh: true });
+export default definePageConfig({
+  navigationBarTitleText: '会员卡',
+  enablePullDownRefresh: true,
+  enableShareAppMessage: true,
+  enableShareTimeline: true,
+});

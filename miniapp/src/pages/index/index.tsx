@@ -1,9 +1,11 @@
 import { useCallback, useRef, useState } from 'react';
-import Taro, { useDidHide, useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidHide, useDidShow, usePullDownRefresh, useShareTimeline } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { getCard, getTier } from '../../api/tiers';
 import { useAsync } from '../../hooks/useAsync';
 import { useMemberCode } from '../../hooks/useMemberCode';
+import { useReferralShare } from '../../hooks/useReferralShare';
+import { shareQuery } from '../../api/referrals';
 import { memberCodeGenerator } from '../../domain/memberCode';
 import StateView from '../../components/StateView';
 import TierCard from '../../components/TierCard';
@@ -32,6 +34,9 @@ export default function CardPage() {
 
   const refetchCard = useCallback(() => void card.reload(), [card.reload]);
   const code = useMemberCode(card.data, refetchCard, { active: visible, generate: memberCodeGenerator });
+  // Shares carry the invite code, never the member code: that one is for the counter only.
+  const refCode = useReferralShare('送你一张会员卡，入会即享礼遇', ROUTES.card);
+  useShareTimeline(() => ({ title: '入会即享会员礼遇', query: shareQuery(refCode) }));
 
   useDidShow(() => {
     setVisible(true);

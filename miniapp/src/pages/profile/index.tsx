@@ -1,17 +1,20 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Button, Input, Picker, Text, View } from '@tarojs/components';
-import type { PatchMeRequest } from '@huiyuan/shared';
-import { getMe, patchMe, PRIVACY_POLICY_VERSION } from '../../api/me';
-import { getSubscriptionTemplates } from '../../api/subscriptions';
+import type { MeResponse, PatchMeRequest } from '@huiyuan/shared';
+import { getMe, patchMe } from '../../api/me';
 import { deleteMyAccount, exportMyData } from '../../api/privacy';
 import { clearMemberSession } from '../../api/session';
 import { useAsync } from '../../hooks/useAsync';
+import { useSubscriptions } from '../../hooks/useSubscribe';
+import { onConsent, requestConsent, withConsent } from '../../privacy/consent';
 import StateView from '../../components/StateView';
-import { confirm, isH5, toastError, toastOk } from '../../utils/feedback';
+import PrivacySheet from '../../components/PrivacySheet';
+import { confirm, toastError, toastOk } from '../../utils/feedback';
 import { formatDate } from '../../utils/format';
 import { ROUTES, go } from '../../utils/routes';
-import { subscribe } from './subscribe';
+import PhoneRow from './PhoneRow';
+import Notifications from './Notifications';
 import './index.scss';
 
 const LINKS = [
@@ -21,25 +24,42 @@ const LINKS = [
   { text: '任务中心', url: ROUTES.tasks },
   { text: '邀请好友', url: ROUTES.invite },
   { text: '消息中心', url: ROUTES.messages },
+  { text: '隐私政策', url: ROUTES.privacy },
   { text: '店员入口', url: ROUTES.staffLogin },
 ];
 
 /** Today in China time, for the birthday picker's upper bound. */
 const todayIso = () => formatDate(new Date().toISOString());
 
-/** Nickname, birthday (once), phone, privacy consent, notification subscriptions. */
+/**
+ * Nickname, birthday (once), phone, privacy consent, notification subscriptions.
+ * Personal data is sent only behind the consent gate: when the server says the
+ * current policy is not accepted, the privacy sheet asks first.
+ */
 export default function ProfilePage() {
   const me = useAsync(getMe, []);
-  // Loaded up front: the subscribe tap must not wait on the network (see subscribe.ts).
-  const templates = useAsync(getSubscriptionTemplates, [], { skip: isH5() });
+  // Loaded up front: a subscribe tap must not wait on the network (see subscribe/index.ts).
+  const subs = useSubscriptions();
   const [nickname, setNickname] = useState<string | null>(null);
-  const [phone, setPhone] = useState('');
   const [saving, setSaving] = useState(false);
+  const m = me.data;
+  const update = (patch: Partial<MeResponse>) => m && me.setData({ ...m, ...patch });
+
+  // The sheet records consent wherever it was opened from; show it here at once.
+  const { setData: setMe } = me;
+  useEffect(() => onConsent((c) => m && setMe({ ...m, consentRequired: false, privacyConsent: c })), [m, setMe]);
+
+  const gate = <T,>(send: () => Promise<T>) => withConsent(me.data, send);
 
   const save = async (patch: PatchMeRequest, done: string) => {
     setSaving(true);
     try {
-      me.setData(await patchMe(patch));
+      const r = await gate(() => patchMe(patch));
+      if (!r.sent) {
+        void Taro.showToast({ title: '同意隐私政策后才能保存', icon: 'none' });
+        return false;
+      }
+      me.setData(r.value);
       toastOk(done);
       return true;
     } catch (e) {
@@ -55,16 +75,6 @@ export default function ProfilePage() {
     await save({ birthday: date }, '生日已设置');
   };
 
-  const onSubscribe = () => {
-    const list = templates.data?.templates ?? [];
-    if (list.length === 0) return;
-    subscribe(list)
-      .then((r) => toastOk(r.accepted > 0 ? `已订阅 ${r.accepted} 项通知` : '已保存通知设置'))
-      .catch(toastError);
-  };
-
-  const m = me.data;
-  const consentCurrent = m?.privacyConsent?.version === PRIVACY_POLICY_VERSION;
   const onExport = async () => {
     try {
       const data = await exportMyData();
@@ -118,10 +128,17 @@ export default function ProfilePage() {
             <View className="profile__row">
               <Text className="profile__label">生日</Text>
               {m.birthday ? (
-                <Text data-testid="profile-birthday">
-                  {m.birthday}
-                  <Text className="muted">（不可修改）</Text>
-                </Text>
+                <>
+                  <Text data-testid="profile-birthday">
+                    {m.birthday}
+                    <Text className="muted">（不可修改）</Text>
+                  </Text>
+                  {subs.can('birthday') && (
+                    <Button size="mini" onClick={() => void subs.ask('birthday')} data-testid="subscribe-birthday">
+                      生日礼提醒
+                    </Button>
+                  )}
+                </>
               ) : (
                 <Picker
                   mode="date"
@@ -135,38 +152,29 @@ export default function ProfilePage() {
               )}
             </View>
 
-            <View className="profile__row">
-              <Text className="profile__label">手机</Text>
-              <Input
-                className="input profile__input"
-                type="number"
-                maxlength={11}
-                placeholder={m.phoneMasked ?? '填写手机号'}
-                value={phone}
-                onInput={(e) => setPhone(e.detail.value)}
-              />
-              <Button
-                size="mini"
-                disabled={saving || !/^1[3-9][0-9]{9}$/.test(phone)}
-                onClick={() => void save({ phone }, '手机号已保存').then((ok) => ok && setPhone(''))}
-              >
-                保存
-              </Button>
-            </View>
+            <PhoneRow
+              me={m}
+              saving={saving}
+              withConsent={gate}
+              saveTyped={(phone) => save({ phone }, '手机号已保存')}
+              onBound={update}
+            />
 
             <View className="profile__row">
               <Text className="profile__label">隐私</Text>
-              {consentCurrent ? (
-                <Text className="muted">已于 {formatDate(m.privacyConsent!.acceptedAt)} 同意隐私政策</Text>
-              ) : (
+              {m.consentRequired ? (
                 <Button
                   size="mini"
                   className="btn-primary"
-                  disabled={saving}
-                  onClick={() => void save({ privacyConsentVersion: PRIVACY_POLICY_VERSION }, '已同意')}
+                  onClick={() => void requestConsent()}
+                  data-testid="consent-ask"
                 >
-                  {m.privacyConsent ? '隐私政策已更新，查看并同意' : '同意《隐私政策》'}
+                  {m.privacyConsent ? '隐私政策已更新，查看并同意' : '阅读并同意《隐私政策》'}
                 </Button>
+              ) : (
+                <Text className="muted" onClick={() => go(ROUTES.privacy)}>
+                  已于 {m.privacyConsent ? formatDate(m.privacyConsent.acceptedAt) : '—'} 同意《隐私政策》›
+                </Text>
               )}
             </View>
           </View>
@@ -175,22 +183,7 @@ export default function ProfilePage() {
 
       <View className="section">
         <View className="section-title">消息通知</View>
-        {isH5() ? (
-          <Text className="muted">请在微信小程序中订阅通知</Text>
-        ) : (
-          <StateView
-            loading={templates.loading}
-            error={templates.error}
-            onRetry={templates.reload}
-            empty={templates.data?.templates.length === 0}
-            emptyText="暂无可订阅的通知"
-          >
-            <Text className="muted">{(templates.data?.templates ?? []).map((t) => t.title).join('、')}</Text>
-            <Button className="btn-primary profile__subscribe" onClick={onSubscribe}>
-              订阅积分与权益通知
-            </Button>
-          </StateView>
-        )}
+        <Notifications subs={subs} />
       </View>
 
       <View className="section">
@@ -213,6 +206,8 @@ export default function ProfilePage() {
           </View>
         ))}
       </View>
+
+      <PrivacySheet />
     </View>
   );
 }
