@@ -38,10 +38,10 @@ const OWNERS = {
   'modules/tasks': ['task_completions'],
   'modules/benefits': ['benefits', 'benefit_member_counts', 'vouchers'],
   'modules/referrals': ['referral_codes', 'referrals', 'referral_milestones'],
-  'modules/notifications': ['outbox', 'inbox_messages', 'subscription_allowances'],
+  'modules/notifications': ['outbox', 'inbox_messages', 'subscription_allowances', 'operator_messages'],
   'modules/wechat': ['wechat_tokens'],
   'modules/gifts': ['gift_rules', 'gift_grants'],
-  'modules/insights': ['member_segments'],
+  'modules/insights': ['member_segments', 'churn_entries', 'alerts', 'insight_snapshots'],
   jobs: ['job_leases', 'job_runs'],
 };
 const ownerOf = new Map(Object.entries(OWNERS).flatMap(([m, tables]) => tables.map((t) => [t, m])));

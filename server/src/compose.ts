@@ -59,7 +59,13 @@ export function compose(
   // Rate limits live in the database, so every instance counts against one budget.
   const limits = new Limits(db, clock);
   const codes = new MemberCodes(db, limits, config.scansPerStorePerMinute);
-  const members = new MemberService(db, wechat, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), clock);
+  const members = new MemberService(
+    db,
+    wechat,
+    new PhoneCrypto(config.phone.encKey, config.phone.hmacKey),
+    clock,
+    config.businessTz,
+  );
   members.onRegistered((q, memberId, now) => tiers.ensureIn(q, memberId, now));
   members.onRegistered(async (q, memberId, now) => {
     await codes.secretIn(q, memberId, now);

@@ -61,12 +61,13 @@ test('metrics match hand-computed values on a seeded data set; segments and chur
     expired: 0,
     reversed: 100,
     outstanding: 330,
+    closedAccounts: 0,
     liabilityCents: 330,
     breakageRate: 0,
   });
   expect(m.body.vouchers).toEqual({ issued: 1, writtenOff: 1, writeOffRate: 1 });
   expect(m.body.checkin).toEqual({ checkins: 1, members: 1, participationRate: 0.5 });
-  expect(m.body.referrals).toEqual({ invited: 0, registered: 0, purchased: 0 });
+  expect(m.body.referrals).toEqual({ invited: 0, registered: 0, purchased: 0, sharers: 0, shareRate: 0 });
   expect(m.body.sales).toEqual({
     orders: 3,
     amountCents: 45_000,
@@ -74,6 +75,7 @@ test('metrics match hand-computed values on a seeded data set; segments and chur
     buyers: 2,
     repeatBuyers: 1,
     repeatPurchaseRate: 0.5,
+    arpuCents: 11_667, // (45,000 - 10,000) net over 3 members
   });
   expect(m.body.stores).toEqual([
     expect.objectContaining({ orders: 3, amountCents: 45_000, pointsIssued: 450, buyers: 2 }),
@@ -131,4 +133,32 @@ test('metrics match hand-computed values on a seeded data set; segments and chur
   const churn = await t.http('GET', '/api/admin/churn?days=30', { token: op.token });
   expect(churn.body.items.map((r: { memberId: string }) => r.memberId).sort()).toHaveLength(3);
   expect((await t.http('GET', '/api/admin/churn?days=45', { token: op.token })).status).toBe(400);
+});
+
+test("liability leaves out closed accounts' points; share rate counts members whose invite brought someone", async () => {
+  const staff = await t.staffToken('staff');
+  const op = await t.staffToken('operator');
+  const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(t.clock.now());
+  const points = async () =>
+    (await t.http('GET', `/api/admin/metrics?from=${today()}&to=${today()}`, { token: op.token })).body;
+  const before = await points();
+  const keep = await t.login('liab-keep');
+  const gone = await t.login('liab-gone');
+  await checkout(t, staff.token, keep.memberId, 20_000); // +200
+  await checkout(t, staff.token, gone.memberId, 50_000); // +500
+  const mid = await points();
+  expect(mid.points.outstanding - before.points.outstanding).toBe(700);
+  expect((await t.http('POST', '/api/me/delete', { token: gone.token, body: { confirm: 'DELETE' } })).status).toBe(200);
+  const after = await points();
+  expect(after.points.outstanding - before.points.outstanding).toBe(200);
+  expect(after.points.closedAccounts - before.points.closedAccounts).toBe(500);
+  expect(after.points.liabilityCents).toBe(after.points.outstanding); // 1 cent a point by default
+
+  // An invite: the inviter's code brings a new member, who makes the inviter a sharer today.
+  const code = (await t.http('GET', '/api/me/referrals', { token: keep.token })).body.code;
+  const res = await t.http('POST', '/api/auth/login', { body: { code: 'liab-invitee:x1', ref: code } });
+  expect(res.status).toBe(200);
+  const shared = await points();
+  expect(shared.referrals.sharers).toBe(1);
+  expect(shared.referrals.shareRate).toBeCloseTo(1 / shared.members.mau, 4);
 });

@@ -122,7 +122,7 @@ test('voucher expiry marks expired vouchers; tier evaluation lowers a tier after
   ).toBe(2);
 });
 
-test('churn: members inactive 30 days get one wake-up message a week', async () => {
+test('churn: a quiet member gets one message per stage and episode, not one a week', async () => {
   at('2026-11-24T04:00:00Z');
   const m = await member('job-churn');
   at('2027-01-05T04:00:00Z'); // a Tuesday, six weeks later
@@ -132,7 +132,12 @@ test('churn: members inactive 30 days get one wake-up message a week', async () 
   expect(
     await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'churn_wakeup' AND member_id = ?", [m.memberId]),
   ).toBe(1);
-  at('2027-01-12T04:00:00Z'); // next week
+  at('2027-01-12T04:00:00Z'); // next week, still in the same stage of the same quiet spell
+  await runJob('churn');
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'churn_wakeup' AND member_id = ?", [m.memberId]),
+  ).toBe(1);
+  at('2027-01-23T04:00:00Z'); // 60 days quiet: the next stage
   await runJob('churn');
   expect(
     await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'churn_wakeup' AND member_id = ?", [m.memberId]),

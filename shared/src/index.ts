@@ -20,6 +20,8 @@ export * from './api/settings';
 export * from './api/admin';
 export * from './domain/rfm';
 export * from './api/insights';
+export * from './api/churn';
+export * from './domain/ledger-reasons';
 export * from './domain/checkin';
 export * from './api/checkin';
 export * from './api/benefits';

@@ -5,7 +5,7 @@ import { pointsExpiryJob } from '../modules/points/jobs';
 import { pendingReleaseJob } from '../modules/points/pending-job';
 import { voucherExpiryJob } from '../modules/benefits/jobs';
 import { tierEvaluationJob } from '../modules/tiers/jobs';
-import { churnJob, segmentsJob } from '../modules/insights/jobs';
+import { alertsJob, churnJob, segmentsJob } from '../modules/insights/jobs';
 import { referralSettleJob } from '../modules/referrals/jobs';
 import { outboxJob } from '../modules/notifications/jobs';
 import { rateWindowPurgeJob } from '../modules/limits/jobs';
@@ -24,6 +24,7 @@ export function schedule(c: Services): JobDef[] {
     voucherExpiryJob(c),
     tierEvaluationJob(c),
     churnJob(c),
+    alertsJob(c),
     segmentsJob(c),
     referralSettleJob(c),
     outboxJob(c),

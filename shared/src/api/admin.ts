@@ -19,6 +19,7 @@ import {
   CheckinReminderSchema,
   TierRulesSchema,
 } from './settings';
+import { AlertRulesSchema, ChurnRulesSchema } from './churn';
 
 /** Operator API: configuration, stores and staff, member search, rule simulation, audit log. */
 export const SettingUpdate = z.discriminatedUnion('key', [
@@ -37,6 +38,8 @@ export const SettingUpdate = z.discriminatedUnion('key', [
   z.strictObject({ key: z.literal('referrals.rules'), value: ReferralRulesSchema }),
   z.strictObject({ key: z.literal('notifications'), value: NotificationSettingsSchema }),
   z.strictObject({ key: z.literal('tasks.catalog'), value: TaskCatalogSchema }),
+  z.strictObject({ key: z.literal('insights.churn'), value: ChurnRulesSchema }),
+  z.strictObject({ key: z.literal('insights.alerts'), value: AlertRulesSchema }),
 ]);
 export type SettingUpdate = z.infer<typeof SettingUpdate>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { Id, IsoDate, IsoDateTime } from './common';
 import { SEGMENTS } from '../domain/rfm';
+import { churnEndpoints } from './churn';
 
 /** Operator dashboards: metrics over a business-date range, RFM segments and churn lists. */
 export const MetricsQuery = z
@@ -27,7 +28,8 @@ export const MetricsResponse = z.object({
     redeemed: z.int(),
     expired: z.int(),
     reversed: z.int(),
-    outstanding: z.int(),
+    outstanding: z.int().describe("Points members hold now; closed accounts' points are released, not owed"),
+    closedAccounts: z.int().describe('Points left on closed (deleted) accounts: released, not in outstanding'),
     liabilityCents: Money.describe('Outstanding points at the configured point value'),
     breakageRate: z.number().describe('Expired / issued in the range (0-1)'),
   }),
@@ -37,7 +39,13 @@ export const MetricsResponse = z.object({
     members: z.int(),
     participationRate: z.number().describe('Members who checked in / active members'),
   }),
-  referrals: z.object({ invited: z.int(), registered: z.int(), purchased: z.int() }),
+  referrals: z.object({
+    invited: z.int(),
+    registered: z.int(),
+    purchased: z.int(),
+    sharers: z.int().describe('Members whose invite brought a new member in the range'),
+    shareRate: z.number().describe('Sharers / members active in the 30 days ending on the last day (0-1)'),
+  }),
   sales: z.object({
     orders: z.int(),
     amountCents: Money,
@@ -45,6 +53,7 @@ export const MetricsResponse = z.object({
     buyers: z.int(),
     repeatBuyers: z.int(),
     repeatPurchaseRate: z.number(),
+    arpuCents: Money.describe('Net sales (amount - refunds) in the range / members registered by its end'),
   }),
   stores: z.array(
     z.object({
@@ -137,4 +146,5 @@ export const insightEndpoints = {
     response: MemberRows,
     errors: ['VALIDATION_FAILED'],
   }),
+  ...churnEndpoints,
 };

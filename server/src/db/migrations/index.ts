@@ -8,6 +8,7 @@ import { RateWindows1733300000000 } from './1733300000000-rate-windows';
 import { BackgroundLeases1733350000000 } from './1733350000000-background-leases';
 import { GiftRules1733470000000 } from './1733470000000-gift-rules';
 import { PointsCashPending1733480000000 } from './1733480000000-points-cash-pending';
+import { ChurnAlerts1733490000000 } from './1733490000000-churn-alerts';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   BackgroundLeases1733350000000,
   GiftRules1733470000000,
   PointsCashPending1733480000000,
+  ChurnAlerts1733490000000,
 ];

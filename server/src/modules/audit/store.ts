@@ -63,3 +63,12 @@ export function auditRows(
     params,
   );
 }
+
+/** How many rows of `action` each actor wrote in [from, to) (operator alerts: a staff member's refunds, adjustments). */
+export async function countsByActor(q: Q, action: string, from: number, to: number): Promise<Map<number, number>> {
+  const rows = await q.all<{ actor_id: number; n: number }>(
+    'SELECT actor_id, COUNT(*) AS n FROM audit_log WHERE created_at >= ? AND created_at < ? AND action = ? AND actor_id IS NOT NULL GROUP BY actor_id',
+    [from, to, action],
+  );
+  return new Map(rows.map((r) => [Number(r.actor_id), Number(r.n)]));
+}

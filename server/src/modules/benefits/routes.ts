@@ -3,6 +3,7 @@ import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
 import { limits } from '../limits/service';
 import { audit } from '../audit/audit';
+import { recordActivityIn } from '../members/activity';
 import { adminBenefitRoutes } from './admin-routes';
 
 export function benefitRoutes(r: Routes, c: AppContext): void {
@@ -11,7 +12,12 @@ export function benefitRoutes(r: Routes, c: AppContext): void {
     // Flash sales invite scripted hammering: a member gets a few redemption attempts a second, not thousands
     // (counted in the database for every instance; one round trip before the redemption's transaction).
     await c.limits.check([limits.redemptionsPerMember(ctx.state.member.id)]);
-    return c.benefits.redeem(ctx.state.member.id, Number(body.benefitId), idempotencyKey);
+    // A redemption is activity (churn), recorded in the redemption's transaction (the service joins it; a
+    // refusal rolls both back). Member row first, then points, the order a checkout takes them in.
+    return c.db.tx(async (q) => {
+      await recordActivityIn(q, ctx.state.member.id, c.clock.now(), c.config.businessTz);
+      return c.benefits.redeem(ctx.state.member.id, Number(body.benefitId), idempotencyKey);
+    });
   });
   r.add(endpoints.listVouchers, async (ctx, { query }) =>
     c.benefits.vouchers(ctx.state.member.id, query.status, query.cursor, query.limit),

@@ -3,6 +3,7 @@ import { isDuplicateKey, RetryTransaction, type Q, type Step } from '../../db/da
 import { daysOfPairs, daysStep, decodeDays, decodeKeys, insertDaysStep, insertKeysStep, keysStep } from './store';
 import type { Ledger, LedgerOp } from '../points/ledger';
 import { balancesOf } from '../points/store';
+import { activityStep } from '../members/activity';
 import type { TierService } from '../tiers/service';
 
 /** One tap on "check in": the business date and instant come from the server clock when it arrived. */
@@ -120,6 +121,9 @@ export async function checkinBatchIn(
     if (!known.has(`${r.memberId}:${r.key}`))
       newKeys.set(`${r.memberId}:${r.key}`, { memberId: r.memberId, key: r.key!, date });
   if (newKeys.size) writes.push(insertKeysStep([...newKeys.values()], now));
+  // A check-in is activity (churn): the members' last active date rides in the same round trip.
+  const touched = activityStep(fresh, date);
+  if (touched) writes.push(touched);
   const balances = new Map<number, number>();
   try {
     if (fresh.length) {

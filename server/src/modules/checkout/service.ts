@@ -21,6 +21,7 @@ import { audit } from '../audit/audit';
 import * as orderStore from './store';
 import { isStaffOfMember, storeNameOf } from '../staff/store';
 import { nicknameOf } from '../members/store';
+import { recordOrderIn } from '../members/activity';
 import { purchaseRules } from './earning';
 import { addWithinCap } from '../caps/service';
 import { confirmRedeem, countRedeemIn, planRedeem, redeemKey, requestedPoints } from './redeem';
@@ -79,6 +80,8 @@ export class CheckoutService {
       const date = businessDate(now, this.tz);
       const orderId = await this.claimOrder(q, storeId, req, memberId, staff.id, date, now, split);
       await this.codes.useIn(q, { memberId, step, storeId, staffId: staff.id, orderNo: req.orderNo }, now);
+      // An order is activity (churn) and names the member's store for its call list; written once a day per store.
+      await recordOrderIn(q, memberId, storeId, date);
       if (secondStep !== null)
         await this.codes.useIn(
           q,

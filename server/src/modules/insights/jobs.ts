@@ -2,6 +2,7 @@ import type { JobDef } from '../../jobs/runner';
 import type { Services } from '../services';
 
 export { churnJob } from './churn';
+export { alertsJob } from './alerts';
 
 /**
  * Nightly RFM scores for every member (the same as an operator's "compute now"),

@@ -6,8 +6,9 @@ import { listStores, storeRow } from '../staff/store';
 import { countIssuedIn, countWrittenOffIn } from '../benefits/store-vouchers';
 import { countRegistered } from '../members/store';
 import { checkinTotals } from '../checkin/store';
-import { inviteFunnel } from '../referrals/store';
-import { activeMemberCount, movementTotals, outstandingPoints } from '../points/store-reads';
+import { countInviters, inviteFunnel } from '../referrals/store';
+import { activeMemberCount, movementTotals } from '../points/store-reads';
+import { liabilityPoints } from './liability';
 
 const DAY_START = (date: string, tz: string) => {
   const d = parseIsoDate(date)!;
@@ -37,7 +38,8 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     const mau = await activeMemberCount(q, monthStart, end);
     const perTier = await membersPerTier(q);
     const { issued, redeemed, expired, reversed } = await movementTotals(q, start, end, store);
-    const outstanding = await outstandingPoints(q);
+    // Closed accounts keep their ledger but nobody can spend their points: released, not owed.
+    const { outstanding, closedAccounts } = await liabilityPoints(q);
 
     const sales = await salesTotals(q, start, end, store);
     // Every store (or the one asked for), with its sales in the range joined in by id; none is 0.
@@ -67,7 +69,8 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     };
     // Funnel: invited (bound at registration) -> made a first purchase -> rewarded.
     const { registered, purchased } = await inviteFunnel(q, start, end);
-    const referrals = { invited: registered, registered, purchased };
+    const sharers = await countInviters(q, start, end);
+    const referrals = { invited: registered, registered, purchased, sharers, shareRate: ratio(sharers, mau) };
 
     const buyers = sales.buyers;
     return {
@@ -84,6 +87,7 @@ export async function metrics(c: Services, from: string, to: string, store: numb
         expired,
         reversed,
         outstanding,
+        closedAccounts,
         liabilityCents: Math.round(outstanding * valueCents),
         breakageRate: ratio(expired, issued),
       },
@@ -97,6 +101,7 @@ export async function metrics(c: Services, from: string, to: string, store: numb
         buyers,
         repeatBuyers: sales.repeatBuyers,
         repeatPurchaseRate: ratio(sales.repeatBuyers, buyers),
+        arpuCents: total > 0 ? Math.round((sales.amountCents - sales.refundedCents) / total) : 0,
       },
       stores: stores.map((s) => ({
         storeId: String(s.id),

@@ -3,8 +3,11 @@ import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
 import { metrics } from './metrics';
 import { toCsv, type MemberRow } from './segments';
+import { callList, churnStats } from './churn-views';
+import { acknowledge, listAlerts } from './alerts';
+import { AppError } from '../../core/errors';
 
-/** Operator dashboards: metrics, RFM segments, churn lists (JSON or CSV). */
+/** Operator dashboards: metrics, RFM segments, churn lists (JSON or CSV), churn stages and call lists, alerts. */
 export function insightRoutes(r: Routes, c: AppContext): void {
   const respond = (
     ctx: { type: string; set(h: string, v: string): void },
@@ -31,5 +34,18 @@ export function insightRoutes(r: Routes, c: AppContext): void {
   );
   r.add(endpoints.adminChurn, async (ctx, { query }) =>
     respond(ctx, await c.segments.churn(query.days, query.limit), query.format, `inactive-${query.days}-days`),
+  );
+
+  r.add(endpoints.adminChurnStages, async (_ctx, { query }) => churnStats(c, query.from, query.to));
+  r.add(endpoints.adminCallList, async (_ctx, { params, query }) => callList(c, Number(params.storeId), query.limit));
+  // Staff read their own store's list only: the store comes from the staff row, never from the request.
+  r.add(endpoints.staffCallList, async (ctx, { query }) => {
+    const storeId = ctx.state.staff.storeId;
+    if (storeId === null) throw new AppError('STORE_REQUIRED');
+    return callList(c, storeId, query.limit);
+  });
+  r.add(endpoints.adminAlerts, async (_ctx, { query }) => listAlerts(c, query.state, query.limit));
+  r.add(endpoints.adminAcknowledgeAlert, async (ctx, { params }) =>
+    acknowledge(c, Number(params.id), ctx.state.staff.id),
   );
 }

@@ -7,6 +7,7 @@ import type { WechatClient } from '../wechat/client';
 import type { PhoneCrypto } from './phone-crypto';
 import { audit } from '../audit/audit';
 import * as store from './store';
+import { recordActivityIn } from './activity';
 
 type MemberRow = store.ProfileRow;
 
@@ -27,6 +28,8 @@ export class MemberService {
     private readonly wechat: WechatClient,
     private readonly phones: PhoneCrypto,
     private readonly clock: Clock,
+    /** Business timezone: the date of a login for the member's last activity. */
+    private readonly tz = 'Asia/Shanghai',
   ) {}
 
   /** Plain phone for a masked display to staff; never returned whole. */
@@ -63,6 +66,8 @@ export class MemberService {
       } else if (session.unionid && row.unionid !== session.unionid) {
         await store.setUnionid(q, memberId, session.unionid, now);
       }
+      // A login is activity (churn): written at most once a business day.
+      await recordActivityIn(q, memberId, now, this.tz);
       return { memberId, tokenVersion: Number(row.token_version), isNew: created === 1 };
     });
   }

@@ -1,6 +1,7 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
+import { operatorInboxRoutes } from './operator-routes';
 
 /** The member's inbox and WeChat subscription answers. */
 export function notificationRoutes(r: Routes, c: AppContext): void {
@@ -17,4 +18,5 @@ export function notificationRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.reportSubscriptions, async (ctx, { body }) =>
     c.subscriptions.report(ctx.state.member.id, body.results, now()),
   );
+  operatorInboxRoutes(r, c);
 }

@@ -122,6 +122,15 @@ export async function invitesOf(q: Q, inviterId: number, limit: number) {
 }
 
 /** Invites bound in [from, to) (epoch ms), and how many of those invitees made a first purchase. */
+/** Members whose invite bound a new member in [from, to) (the dashboard's sharers). */
+export async function countInviters(q: Q, from: number, to: number): Promise<number> {
+  const row = await q.one<{ n: number }>(
+    'SELECT COUNT(DISTINCT inviter_id) AS n FROM referrals WHERE created_at >= ? AND created_at < ?',
+    [from, to],
+  );
+  return Number(row?.n ?? 0);
+}
+
 export async function inviteFunnel(q: Q, from: number, to: number): Promise<{ registered: number; purchased: number }> {
   const row = await q.one<{ n: number; p: number }>(
     'SELECT COUNT(*) AS n, COUNT(first_purchase_at) AS p FROM referrals WHERE created_at >= ? AND created_at < ?',
