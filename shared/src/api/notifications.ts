@@ -41,6 +41,7 @@ export const SubscriptionResults = z
 export const JobName = z.enum([
   'birthday',
   'points_expiry',
+  'points_pending_release',
   'voucher_expiry',
   'tier_evaluation',
   'churn',
