@@ -37,7 +37,7 @@ const OWNERS = {
   'modules/checkin': ['checkins', 'checkin_requests', 'makeup_cards', 'makeup_card_entries'],
   'modules/tasks': ['task_completions'],
   'modules/benefits': ['benefits', 'benefit_member_counts', 'vouchers'],
-  'modules/referrals': ['referral_codes', 'referrals', 'referral_milestones'],
+  'modules/referrals': ['referral_codes', 'referrals', 'referral_milestones', 'referral_poster_codes'],
   'modules/notifications': ['outbox', 'inbox_messages', 'subscription_allowances', 'operator_messages'],
   'modules/wechat': ['wechat_tokens'],
   'modules/gifts': ['gift_rules', 'gift_grants'],

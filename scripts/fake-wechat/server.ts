@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { wxaHandlers, type PhoneCodes } from './wxa';
 
 /**
  * A fake of the WeChat server APIs the product calls, as a real HTTP server, for
@@ -9,6 +10,8 @@ import type { AddressInfo } from 'node:net';
  * each code works once, like real wx.login codes. Codes starting with `invalid`,
  * `ratelimit` or `busy` answer 40029, 45011 and -1. `POST /__control/fail` makes
  * the next N calls to a path answer a given errcode (or hang, or drop).
+ * Phone-number codes and mini-program codes: see wxa.ts (`POST /__control/phone-code`
+ * issues a code over HTTP, `/__control/phone-code/expire` expires one).
  */
 export interface FakeWechat {
   url: string;
@@ -39,6 +42,10 @@ export interface FakeWechat {
   sendDelayMs: number;
   /** Makes every access token handed out so far invalid (the next send answers 42001). */
   expireTokens(): void;
+  /** getPhoneNumber codes: issue one for a number, or expire one. */
+  phoneCodes: PhoneCodes;
+  /** Calls received on one API path (forced failures included): what the server asked WeChat for. */
+  callCount(path: string): number;
 }
 
 export function openidFor(identity: string): string {
@@ -57,6 +64,7 @@ export async function startFakeWechat(
     issuedTokens: [],
   };
   const sendsPerMessage = new Map<string, number>();
+  const wxa = wxaHandlers(opts.appId ?? 'wxfake0000000000');
   const validTokens = new Set<string>();
   let currentToken: string | null = null;
   const readJson = (req: http.IncomingMessage) =>
@@ -98,11 +106,27 @@ export async function startFakeWechat(
       });
       return;
     }
+    if (req.method === 'POST' && url.pathname.startsWith('/__control/phone-code')) {
+      void readJson(req).then((b) => {
+        if (url.pathname.endsWith('/expire')) {
+          wxa.phoneCodes.expire(String(b.code ?? ''));
+          return json(res, { ok: true });
+        }
+        const openid = typeof b.openid === 'string' ? b.openid : undefined;
+        json(res, { code: wxa.phoneCodes.issue(String(b.phone ?? '13800138000'), { openid }) });
+      });
+      return;
+    }
     if (url.pathname === '/__control/stats')
       return json(res, {
         sent: state.sent.length,
         duplicates: api.duplicates(),
         issuedTokens: state.issuedTokens.length,
+        calls: Object.fromEntries(
+          [...new Set(state.calls.map((c) => c.path))]
+            .filter((p) => !p.startsWith('/__control'))
+            .map((p) => [p, api.callCount(p)]),
+        ),
       });
     const forced = takeFailure(url.pathname);
     if (forced === 'drop') return void req.socket.destroy();
@@ -144,15 +168,33 @@ export async function startFakeWechat(
       });
       return;
     }
+    /** The answer WeChat gives a call whose access_token is missing, unknown or expired; null when it is good. */
+    const tokenError = () => {
+      const token = url.searchParams.get('access_token') ?? '';
+      if (!token) return { errcode: 41001, errmsg: 'access_token missing' };
+      if (!validTokens.has(token))
+        return {
+          errcode: state.issuedTokens.includes(token) ? 42001 : 40001,
+          errmsg: 'invalid or expired access_token',
+        };
+      return null;
+    };
+    if (
+      req.method === 'POST' &&
+      (url.pathname === '/wxa/business/getuserphonenumber' || url.pathname === '/wxa/getwxacodeunlimit')
+    ) {
+      void readJson(req).then((b) => {
+        const refused = tokenError();
+        if (refused) return json(res, refused);
+        if (url.pathname === '/wxa/getwxacodeunlimit') return wxa.unlimitedCode(res, b, json);
+        wxa.phoneNumber(res, b, json);
+      });
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/cgi-bin/message/subscribe/send') {
       void readJson(req).then((b) => {
-        const token = url.searchParams.get('access_token') ?? '';
-        if (!token) return json(res, { errcode: 41001, errmsg: 'access_token missing' });
-        if (!validTokens.has(token))
-          return json(res, {
-            errcode: state.issuedTokens.includes(token) ? 42001 : 40001,
-            errmsg: 'invalid or expired access_token',
-          });
+        const refused = tokenError();
+        if (refused) return json(res, refused);
         if (typeof b.touser !== 'string' || !b.touser) return json(res, { errcode: 40003, errmsg: 'invalid openid' });
         if (typeof b.template_id !== 'string' || !b.template_id)
           return json(res, { errcode: 40037, errmsg: 'invalid template_id' });
@@ -187,6 +229,8 @@ export async function startFakeWechat(
     expireTokens() {
       validTokens.clear();
     },
+    phoneCodes: wxa.phoneCodes,
+    callCount: (path) => state.calls.filter((c) => c.path === path).length,
     failNext(path, errcode, count = 1) {
       failures.set(path, [...(failures.get(path) ?? []), { errcode, count }]);
     },

@@ -33,6 +33,9 @@ import { JobRunner } from './jobs/runner';
 import { schedule } from './jobs/schedule';
 import { TaskService } from './modules/tasks/service';
 import { PrivacyService } from './modules/privacy/service';
+import { ProfileService } from './modules/members/profile';
+import { PosterCodes } from './modules/referrals/poster';
+import { ENV_VERSION, WechatWxa } from './modules/wechat/wxa';
 import { Limits } from './modules/limits/service';
 import { GiftService } from './modules/gifts/service';
 import { GiftRulesAdmin } from './modules/gifts/admin';
@@ -79,6 +82,8 @@ export function compose(
   // The access token lives in the database too, so every instance uses the same one.
   const wechatMessages = new WechatMessages(config.wechat, dbTokenStore(db), () => clock.now().getTime());
   const inbox = new Inbox(db);
+  // Phone numbers and mini-program codes use the same shared access token as the messages.
+  const wxa = new WechatWxa(config.wechat, wechatMessages);
   const ctx: AppContext = {
     config,
     logger,
@@ -118,6 +123,15 @@ export function compose(
     referrals,
     tasks: new TaskService(db, clock, settings, ledger, tiers, config.businessTz),
     privacy: new PrivacyService(db, clock, members, referrals),
+    profiles: new ProfileService(db, clock, settings, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), wxa),
+    posterCodes: new PosterCodes(
+      db,
+      clock,
+      (q, memberId, now) => referrals.codeIn(q, memberId, now),
+      wxa,
+      ENV_VERSION[config.wechat.miniprogramState],
+    ),
+    wxa,
     gifts,
     giftRules: new GiftRulesAdmin(db, clock, tiers),
     inbox,

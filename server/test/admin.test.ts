@@ -6,6 +6,8 @@ let t: TestServer;
 let op: { token: string; staffId: number };
 beforeAll(async () => {
   t = await startTestServer();
+  // Members type their phone in these tests (by default it comes from WeChat's getPhoneNumber).
+  await t.ctx.db.tx((q) => t.ctx.settings.set(q, 'members.phoneTyping', true, t.clock.now()));
   op = await t.staffToken('operator');
 });
 afterAll(async () => {
@@ -175,7 +177,10 @@ test('stores and staff: create, log in, disable ends sessions, password reset', 
 
 test('member search by phone, code and id shows masked data only', async () => {
   const m = await t.login('adm-search');
-  await t.http('PATCH', '/api/me', { token: m.token, body: { nickname: '张小明', phone: '13812345678' } });
+  await t.http('PATCH', '/api/me', {
+    token: m.token,
+    body: { nickname: '张小明', phone: '13812345678', privacyConsentVersion: 'v1' },
+  });
   for (const query of ['phone=138%201234%205678', `code=${await codeFor(t, m.memberId)}`, `id=${m.memberId}`]) {
     const res = await admin('GET', `/api/admin/members?${query}`);
     expect(res.status).toBe(200);

@@ -27,7 +27,10 @@ let seq = 0;
 const member = async (identity: string, birthday?: string) => {
   const res = await t.http('POST', '/api/auth/login', { body: { code: `${identity}:${++seq}` } });
   if (birthday)
-    expect((await t.http('PATCH', '/api/me', { token: res.body.token, body: { birthday } })).status).toBe(200);
+    expect(
+      (await t.http('PATCH', '/api/me', { token: res.body.token, body: { birthday, privacyConsentVersion: 'v1' } }))
+        .status,
+    ).toBe(200);
   return { token: res.body.token as string, memberId: Number(res.body.memberId) };
 };
 const entries = (memberId: number, reason: string) =>

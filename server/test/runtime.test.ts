@@ -42,7 +42,8 @@ describe('probes', () => {
 describe('ill-formed Unicode', () => {
   it('PATCH /api/me with a lone surrogate is 400 and changes nothing; a real pair is stored', async () => {
     const { token } = await t.login('unicode-a');
-    expect((await t.http('PATCH', '/api/me', { token, body: { nickname: '小明' } })).status).toBe(200);
+    const first = { nickname: '小明', privacyConsentVersion: 'v1' };
+    expect((await t.http('PATCH', '/api/me', { token, body: first })).status).toBe(200);
     for (const bad of ['\ud800', 'a\udfffb', '\udc00\ud800']) {
       const r = await t.http('PATCH', '/api/me', { token, body: { nickname: bad } });
       expect(r).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });

@@ -6,6 +6,8 @@ import { checkout, codeFor, count } from './checkout-helpers';
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ env: { LOGIN_RATE_PER_MINUTE: '1000', WECHAT_TIMEOUT_MS: '1000' } });
+  // Members type their phone in these tests (by default it comes from WeChat's getPhoneNumber).
+  await t.ctx.db.tx((q) => t.ctx.settings.set(q, 'members.phoneTyping', true, t.clock.now()));
 });
 afterAll(async () => {
   await t.close();
@@ -160,7 +162,7 @@ test('export returns everything about me; deletion erases personal data, keeps t
   const m = await t.login('sec-privacy');
   await t.http('PATCH', '/api/me', {
     token: m.token,
-    body: { nickname: '王小明', birthday: '1990-01-02', phone: '13700001234' },
+    body: { nickname: '王小明', birthday: '1990-01-02', phone: '13700001234', privacyConsentVersion: 'v1' },
   });
   const staff = await t.staffToken('staff');
   await checkout(t, staff.token, m.memberId, 5000);
@@ -213,7 +215,7 @@ test('a member token acts only on its own member: ids in query, body or headers 
     token: op.token,
     body: { memberId: String(b.memberId), delta: 77, reason: 'b only', idempotencyKey: 'sec-iso-b-01' },
   });
-  await t.http('PATCH', '/api/me', { token: b.token, body: { nickname: 'Bee' } });
+  await t.http('PATCH', '/api/me', { token: b.token, body: { nickname: 'Bee', privacyConsentVersion: 'v1' } });
   const bRow = await t.ctx.db.read((q) => q.one('SELECT * FROM members WHERE id = ?', [b.memberId]));
   const asA = { token: a.token, headers: { 'x-member-id': String(b.memberId), 'x-user-id': String(b.memberId) } };
   expect((await t.http('GET', `/api/me?memberId=${b.memberId}&id=${b.memberId}`, asA)).body).toMatchObject({
@@ -229,7 +231,10 @@ test('a member token acts only on its own member: ids in query, body or headers 
   ]) {
     expect((await t.http('PATCH', '/api/me', { ...asA, body })).status).toBe(400);
   }
-  const patched = await t.http('PATCH', `/api/me?memberId=${b.memberId}`, { ...asA, body: { nickname: 'Ay' } });
+  const patched = await t.http('PATCH', `/api/me?memberId=${b.memberId}`, {
+    ...asA,
+    body: { nickname: 'Ay', privacyConsentVersion: 'v1' },
+  });
   expect(patched.body).toMatchObject({ id: String(a.memberId), nickname: 'Ay' });
   expect(await t.ctx.db.read((q) => q.one('SELECT * FROM members WHERE id = ?', [b.memberId]))).toEqual(bRow);
   expect((await me(b.token)).body).toMatchObject({ id: String(b.memberId), nickname: 'Bee' });
@@ -297,9 +302,14 @@ test('tokens expire by the server clock: member and staff, one second either sid
 
 test('birthday: set once (same value again is fine), a change is 409 and rolls back the whole patch; concurrent first settings: one wins', async () => {
   const m = await t.login('sec-bday');
-  expect((await t.http('PATCH', '/api/me', { token: m.token, body: { birthday: '1992-02-29' } })).body.birthday).toBe(
-    '1992-02-29',
-  );
+  expect(
+    (
+      await t.http('PATCH', '/api/me', {
+        token: m.token,
+        body: { birthday: '1992-02-29', privacyConsentVersion: 'v1' },
+      })
+    ).body.birthday,
+  ).toBe('1992-02-29');
   expect(
     (await t.http('PATCH', '/api/me', { token: m.token, body: { birthday: '1992-02-29', nickname: 'Same' } })).status,
   ).toBe(200);
@@ -310,6 +320,7 @@ test('birthday: set once (same value again is fine), a change is 409 and rolls b
   expect([change.status, change.body.code]).toEqual([409, 'BIRTHDAY_ALREADY_SET']);
   expect((await me(m.token)).body).toMatchObject({ birthday: '1992-02-29', nickname: 'Same' });
   const n = await t.login('sec-bday-race');
+  await t.http('POST', '/api/me/consent', { token: n.token, body: { version: 'v1' } });
   const dates = Array.from({ length: 10 }, (_, i) => `1990-01-${String(i + 10)}`);
   const all = await Promise.all(
     dates.map((birthday) => t.http('PATCH', '/api/me', { token: n.token, body: { birthday } })),
@@ -351,7 +362,7 @@ test('phone numbers: encrypted at rest with a random IV, masked in GET /api/me, 
   const m = await t.login('sec-phone');
   const patched = await t.http('PATCH', '/api/me', {
     token: m.token,
-    body: { phone: '+86 139-8765-4321'.replace(/[ -]/g, '') },
+    body: { phone: '+86 139-8765-4321'.replace(/[ -]/g, ''), privacyConsentVersion: 'v1' },
   });
   expect(patched.body.phoneMasked).toBe('139****4321');
   const view = await me(m.token);
@@ -381,7 +392,7 @@ test('phone numbers: encrypted at rest with a random IV, masked in GET /api/me, 
 
 test('session_key and phone numbers never appear in any response or log line', async () => {
   const m = await t.login('sec-leak');
-  await t.http('PATCH', '/api/me', { token: m.token, body: { phone: '13911112222' } });
+  await t.http('PATCH', '/api/me', { token: m.token, body: { phone: '13911112222', privacyConsentVersion: 'v1' } });
   const bodies = [
     await me(m.token),
     await t.http('GET', '/api/me/points', { token: m.token }),

@@ -9,6 +9,8 @@ const clock = new ManualClock(new Date('2026-11-24T04:00:00Z'));
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ clock });
+  // Members type their phone in these tests (by default it comes from WeChat's getPhoneNumber).
+  await t.ctx.db.tx((q) => t.ctx.settings.set(q, 'members.phoneTyping', true, t.clock.now()));
 });
 afterAll(async () => {
   await t.close();
@@ -90,7 +92,7 @@ test('weekly and once periods', async () => {
   const m = await t.login('tk-weekly');
   await t.http('PATCH', '/api/me', {
     token: m.token,
-    body: { nickname: '小周', birthday: '1990-01-02', phone: '13900002222' },
+    body: { nickname: '小周', birthday: '1990-01-02', phone: '13900002222', privacyConsentVersion: 'v1' },
   });
   expect((await complete(m.token, 'weekly_visit')).body).toMatchObject({
     period: 'w2026-11-23',
@@ -131,7 +133,7 @@ test('server-checked tasks are refused until really done (nothing written), then
     expect([code, r.status, r.body.code]).toEqual([code, 409, 'TASK_NOT_DONE']);
   }
   // Half a profile is not a profile.
-  await t.http('PATCH', '/api/me', { token: m.token, body: { nickname: '小林' } });
+  await t.http('PATCH', '/api/me', { token: m.token, body: { nickname: '小林', privacyConsentVersion: 'v1' } });
   expect((await complete(m.token, 'complete_profile')).body.code).toBe('TASK_NOT_DONE');
   // A refusal of the subscribe prompt leaves a row behind: still not subscribed.
   const templateId = 'TPL_TIER_CHANGED';

@@ -10,6 +10,8 @@ import { scalar } from './ledger-invariants';
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer();
+  // Members type their phone in these tests (by default it comes from WeChat's getPhoneNumber).
+  await t.ctx.db.tx((q) => t.ctx.settings.set(q, 'members.phoneTyping', true, t.clock.now()));
 });
 afterAll(async () => {
   await t.close();

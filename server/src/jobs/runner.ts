@@ -30,6 +30,8 @@ export interface JobDef {
   name: string;
   /** Business-time hour and minute of the daily run; null = only by hand. */
   at: { hour: number; minute: number } | null;
+  /** The daily time when it is a setting: read at each scheduler tick instead of `at` (null = not today). */
+  when?: () => Promise<{ hour: number; minute: number } | null>;
   run(ctx: JobContext): Promise<{ processed: number; detail?: Record<string, unknown> }>;
 }
 
@@ -209,7 +211,8 @@ export class JobRunner {
     const p = localParts(now, this.tz);
     for (const def of this.jobs) {
       if (this.stopping) break;
-      if (!def.at || p.hour * 60 + p.minute < def.at.hour * 60 + def.at.minute) continue;
+      const at = def.when ? await def.when() : def.at;
+      if (!at || p.hour * 60 + p.minute < at.hour * 60 + at.minute) continue;
       const done = await this.db.read((q) => store.runEnded(q, `${def.name}:${date}`));
       if (done) continue;
       try {

@@ -8,6 +8,7 @@ import { tierEvaluationJob } from '../modules/tiers/jobs';
 import { alertsJob, churnJob, segmentsJob } from '../modules/insights/jobs';
 import { referralSettleJob } from '../modules/referrals/jobs';
 import { outboxJob } from '../modules/notifications/jobs';
+import { checkinReminderJob } from '../modules/notifications/reminders';
 import { rateWindowPurgeJob } from '../modules/limits/jobs';
 
 /**
@@ -27,6 +28,7 @@ export function schedule(c: Services): JobDef[] {
     alertsJob(c),
     segmentsJob(c),
     referralSettleJob(c),
+    checkinReminderJob(c),
     outboxJob(c),
     rateWindowPurgeJob(c),
     monthlyPackJob(c),

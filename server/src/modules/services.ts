@@ -26,6 +26,9 @@ import type { WechatMessages } from './wechat/messages';
 import type { JobRunner } from '../jobs/runner';
 import type { TaskService } from './tasks/service';
 import type { PrivacyService } from './privacy/service';
+import type { ProfileService } from './members/profile';
+import type { PosterCodes } from './referrals/poster';
+import type { WechatWxa } from './wechat/wxa';
 import type { Limits } from './limits/service';
 import type { GiftService } from './gifts/service';
 import type { GiftRulesAdmin } from './gifts/admin';
@@ -64,6 +67,9 @@ export interface Services {
   jobs: JobRunner;
   tasks: TaskService;
   privacy: PrivacyService;
+  profiles: ProfileService;
+  posterCodes: PosterCodes;
+  wxa: WechatWxa;
   gifts: GiftService;
   giftRules: GiftRulesAdmin;
 }

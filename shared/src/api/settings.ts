@@ -205,6 +205,24 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
       page: 'member/vouchers/index',
       fields: { thing1: '{title}', time2: '{validUntil}' },
     },
+    tier_at_risk: {
+      templateId: 'TPL_TIER_AT_RISK',
+      title: '会员保级提醒',
+      page: 'member/tier/index',
+      fields: { thing1: '再获得成长值即可保住当前等级', number2: '{needed}' },
+    },
+    referral_reward: {
+      templateId: 'TPL_REFERRAL_REWARD',
+      title: '邀请奖励到账通知',
+      page: 'member/invite/index',
+      fields: { thing1: '好友已加入，邀请奖励已到账', number2: '{points}' },
+    },
+    churn_wakeup: {
+      templateId: 'TPL_CHURN_WAKEUP',
+      title: '会员权益提醒',
+      page: 'pages/benefits/index',
+      fields: { thing1: '好久不见，新的会员权益等您来看' },
+    },
     checkin_reminder: {
       templateId: 'TPL_CHECKIN_REMINDER',
       title: '签到提醒',

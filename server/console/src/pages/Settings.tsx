@@ -12,7 +12,9 @@ const LABELS: Record<string, string> = {
   'checkout.memberDays': '会员日',
   'checkout.caps': '每日积分上限（防刷）',
   'points.valueCents': '积分价值（分/积分）',
-  'privacy.policyVersion': '隐私政策版本',
+  privacy: '隐私政策（版本、标题、正文）',
+  'members.phoneTyping': '允许手动填写手机号',
+  'checkin.reminder': '签到提醒',
 };
 
 /** Tier thresholds get a table editor; every other setting a validated JSON editor. */

@@ -9,6 +9,7 @@ import { BackgroundLeases1733350000000 } from './1733350000000-background-leases
 import { GiftRules1733470000000 } from './1733470000000-gift-rules';
 import { PointsCashPending1733480000000 } from './1733480000000-points-cash-pending';
 import { ChurnAlerts1733490000000 } from './1733490000000-churn-alerts';
+import { WechatFidelity1733520000000 } from './1733520000000-wechat-fidelity';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   GiftRules1733470000000,
   PointsCashPending1733480000000,
   ChurnAlerts1733490000000,
+  WechatFidelity1733520000000,
 ];

@@ -21,6 +21,12 @@ export function memberRoutes(r: Routes, c: AppContext): void {
     return { token: t.token, expiresAt: t.expiresAt.toISOString(), memberId: String(id) };
   });
 
-  r.add(endpoints.getMe, async (ctx) => c.members.get(ctx.state.member.id));
-  r.add(endpoints.patchMe, async (ctx, { body }) => c.members.patch(ctx.state.member.id, body, ctx.state.requestId));
+  r.add(endpoints.getMe, async (ctx) => c.profiles.get(ctx.state.member.id));
+  r.add(endpoints.patchMe, async (ctx, { body }) => c.profiles.patch(ctx.state.member.id, body, ctx.state.requestId));
+  r.add(endpoints.acceptPrivacyPolicy, async (ctx, { body }) =>
+    c.profiles.consent(ctx.state.member.id, body.version, ctx.state.requestId),
+  );
+  r.add(endpoints.bindPhone, async (ctx, { body }) =>
+    c.profiles.bindPhone(ctx.state.member.id, body.code, ctx.state.requestId),
+  );
 }

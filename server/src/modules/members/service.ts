@@ -1,15 +1,11 @@
-import { maskPhone, type MeResponse, type PatchMeRequest } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 import { openAccount } from '../points/store';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import type { WechatClient } from '../wechat/client';
 import type { PhoneCrypto } from './phone-crypto';
-import { audit } from '../audit/audit';
 import * as store from './store';
 import { recordActivityIn } from './activity';
-
-type MemberRow = store.ProfileRow;
 
 export interface LoginOutcome {
   memberId: number;
@@ -20,7 +16,7 @@ export interface LoginOutcome {
 /** Work other capabilities do in the registration transaction (tier row, code secret, referral binding). */
 export type RegistrationHook = (q: Q, memberId: number, now: Date, ref: string | undefined) => Promise<void>;
 
-/** Registration, login and the member's own profile. */
+/** Registration and login (the member's own profile is `ProfileService`, profile.ts). */
 export class MemberService {
   private readonly hooks: RegistrationHook[] = [];
   constructor(
@@ -76,78 +72,5 @@ export class MemberService {
     const version = await this.db.read((q) => store.tokenVersionOf(q, memberId));
     if (version === undefined) throw new AppError('MEMBER_NOT_FOUND');
     return version;
-  }
-
-  async get(memberId: number): Promise<MeResponse> {
-    return this.db.read(async (q) => this.view(await this.row(q, memberId)));
-  }
-
-  async patch(memberId: number, patch: PatchMeRequest, requestId?: string): Promise<MeResponse> {
-    return this.db.tx(async (q) => {
-      const now = this.clock.now().getTime();
-      const before = await this.row(q, memberId);
-      if (patch.nickname !== undefined) await store.setNickname(q, memberId, patch.nickname, now);
-      if (patch.birthday !== undefined) {
-        // Conditional update: of two concurrent first settings exactly one wins.
-        const set = await store.setBirthdayOnce(q, memberId, patch.birthday, now);
-        if (set !== 1 && before.birthday !== patch.birthday) throw new AppError('BIRTHDAY_ALREADY_SET');
-      }
-      if (patch.phone !== undefined) {
-        await store.setPhone(q, memberId, this.phones.encrypt(patch.phone), this.phones.lookupHash(patch.phone), now);
-      }
-      if (patch.privacyConsentVersion !== undefined) {
-        await store.setConsent(q, memberId, patch.privacyConsentVersion, now);
-      }
-      const after = await this.row(q, memberId);
-      await audit(
-        q,
-        {
-          actorType: 'member',
-          actorId: memberId,
-          action: 'member.profile.update',
-          targetType: 'member',
-          targetId: memberId,
-          // Field names only for the phone: the audit log is not a place for personal data.
-          before: {
-            nickname: before.nickname,
-            birthday: before.birthday,
-            phoneSet: before.phone_enc !== null,
-            consent: before.consent_version,
-          },
-          after: {
-            nickname: after.nickname,
-            birthday: after.birthday,
-            phoneSet: after.phone_enc !== null,
-            consent: after.consent_version,
-          },
-          requestId,
-        },
-        new Date(now),
-      );
-      return this.view(after);
-    });
-  }
-
-  private async row(q: Q, memberId: number): Promise<MemberRow> {
-    const row = await store.activeProfile(q, memberId);
-    if (!row) throw new AppError('MEMBER_NOT_FOUND');
-    return row;
-  }
-
-  private view(r: MemberRow): MeResponse {
-    return {
-      id: String(r.id),
-      nickname: r.nickname,
-      birthday: r.birthday,
-      phoneMasked: r.phone_enc ? maskPhone(this.phones.decrypt(r.phone_enc)) : null,
-      phoneVerified: false,
-      phoneTypingAllowed: true,
-      privacyConsent:
-        r.consent_version && r.consent_at !== null
-          ? { version: r.consent_version, acceptedAt: new Date(Number(r.consent_at)).toISOString() }
-          : null,
-      consentRequired: !r.consent_version,
-      registeredAt: new Date(Number(r.created_at)).toISOString(),
-    };
   }
 }

@@ -13,6 +13,7 @@ export interface ProfileRow {
   nickname: string | null;
   birthday: string | null;
   phone_enc: string | null;
+  phone_verified: number;
   consent_version: string | null;
   consent_at: number | null;
   token_version: number;
@@ -68,7 +69,7 @@ export function accountStates(q: Q, ids: number[]): Promise<AccountState[]> {
 /** The active member's own profile row, or undefined for a missing or closed account. */
 export function activeProfile(q: Q, memberId: number): Promise<ProfileRow | undefined> {
   return q.one<ProfileRow>(
-    "SELECT id, nickname, birthday, phone_enc, consent_version, consent_at, token_version, created_at FROM members WHERE id = ? AND status = 'active'",
+    "SELECT id, nickname, birthday, phone_enc, phone_verified, consent_version, consent_at, token_version, created_at FROM members WHERE id = ? AND status = 'active'",
     [memberId],
   );
 }
@@ -86,22 +87,33 @@ export function setBirthdayOnce(q: Q, memberId: number, birthday: string, now: n
   ]);
 }
 
-export async function setPhone(q: Q, memberId: number, phoneEnc: string, phoneHmac: string, now: number) {
-  await q.exec('UPDATE members SET phone_enc = ?, phone_hmac = ?, updated_at = ? WHERE id = ?', [
+/** The phone, encrypted, with its lookup hash; `verified` when it came from WeChat's getPhoneNumber. */
+export async function setPhone(
+  q: Q,
+  memberId: number,
+  phoneEnc: string,
+  phoneHmac: string,
+  now: number,
+  verified = false,
+) {
+  await q.exec('UPDATE members SET phone_enc = ?, phone_hmac = ?, phone_verified = ?, updated_at = ? WHERE id = ?', [
     phoneEnc,
     phoneHmac,
+    verified ? 1 : 0,
     now,
     memberId,
   ]);
 }
 
-export async function setConsent(q: Q, memberId: number, version: string, now: number): Promise<void> {
-  await q.exec('UPDATE members SET consent_version = ?, consent_at = ?, updated_at = ? WHERE id = ?', [
-    version,
-    now,
-    now,
-    memberId,
-  ]);
+/**
+ * Records the member's acceptance of a policy version. Accepting the version
+ * already accepted changes nothing (the first time is kept): 1 when recorded now.
+ */
+export function setConsent(q: Q, memberId: number, version: string, now: number): Promise<number> {
+  return q.exec(
+    'UPDATE members SET consent_version = ?, consent_at = ?, updated_at = ? WHERE id = ? AND (consent_version IS NULL OR consent_version <> ?)',
+    [version, now, now, memberId, version],
+  );
 }
 
 // ---- reads for other modules ------------------------------------------------
@@ -243,8 +255,8 @@ export const memberSql = {
 
 /** Everything the member may download about their account (the phone still encrypted). */
 export function exportRow(q: Q, memberId: number) {
-  return q.one<Record<string, unknown> & { phone_enc: string | null }>(
-    'SELECT id, openid, unionid, nickname, birthday, phone_enc, consent_version, consent_at, status, created_at FROM members WHERE id = ?',
+  return q.one<Record<string, unknown> & { phone_enc: string | null; phone_verified: number }>(
+    'SELECT id, openid, unionid, nickname, birthday, phone_enc, phone_verified, consent_version, consent_at, status, created_at FROM members WHERE id = ?',
     [memberId],
   );
 }
@@ -263,7 +275,7 @@ export function identityOf(q: Q, memberId: number) {
  */
 export async function closeAccount(q: Q, memberId: number, pseudoOpenid: string, now: number): Promise<void> {
   await q.exec(
-    `UPDATE members SET openid = ?, unionid = NULL, nickname = NULL, birthday = NULL, phone_enc = NULL, phone_hmac = NULL,
+    `UPDATE members SET openid = ?, unionid = NULL, nickname = NULL, birthday = NULL, phone_enc = NULL, phone_hmac = NULL, phone_verified = 0,
        consent_version = NULL, consent_at = NULL, status = 'deleted', token_version = token_version + 1, updated_at = ? WHERE id = ?`,
     [pseudoOpenid, now, memberId],
   );

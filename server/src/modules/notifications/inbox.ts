@@ -54,6 +54,12 @@ export function messageText(
           : '好久不见，最近有新的会员权益，快来看看吧。',
         page: 'pages/benefits/index',
       };
+    case 'checkin_reminder':
+      return {
+        title: '签到提醒',
+        body: `您已连续签到 ${p.streak} 天，今天还没签到，别让连续记录中断哦。`,
+        page: 'pages/index/index',
+      };
     default:
       return { title: '会员消息', body: '您有一条新消息', page: null };
   }

@@ -8,7 +8,8 @@ export type OutboxKind =
   | 'points_expiring'
   | 'voucher_expiring'
   | 'referral_reward'
-  | 'churn_wakeup';
+  | 'churn_wakeup'
+  | 'checkin_reminder';
 
 export interface OutboxMessage {
   /** Makes the effect happen once however often the cause is retried or replayed. */

@@ -89,6 +89,18 @@ export async function hasAnyAllowance(q: Q, memberId: number): Promise<boolean> 
   ));
 }
 
+/**
+ * Members with an allowance left for a template (not banned), after `after` in
+ * id order: one page of a job's keyset walk (index on template_key, member_id).
+ */
+export async function subscribedAfter(q: Q, key: string, after: number, limit: number): Promise<number[]> {
+  const rows = await q.all<{ member_id: number }>(
+    `SELECT member_id FROM subscription_allowances WHERE template_key = ? AND member_id > ? AND allowance > 0 AND banned = 0 ORDER BY member_id LIMIT ${Math.floor(limit)}`,
+    [key, after],
+  );
+  return rows.map((r) => Number(r.member_id));
+}
+
 /** The member's answer to a subscribe prompt: the row exists afterwards; 'accept' adds one (up to 100), 'ban' stops the template. */
 export async function recordAnswer(
   q: Q,

@@ -12,7 +12,7 @@ import { exportGrowth, exportTier } from '../tiers/store';
 import { exportOrders } from '../checkout/store';
 import { allDaysOf } from '../checkin/store';
 import { completionsOf } from '../tasks/store';
-import { deleteCodeOf } from '../referrals/store';
+import { deleteCodeOf, deletePosterCodeOf } from '../referrals/store';
 import { vouchersForExportIn } from '../benefits/store-vouchers';
 import { deleteSecret } from '../card/store';
 import { unlinkMember } from '../staff/store';
@@ -45,7 +45,7 @@ export class PrivacyService {
     return this.db.read(async (q) => {
       const m = await members.exportRow(q, memberId);
       if (!m) throw new AppError('MEMBER_NOT_FOUND');
-      const { phone_enc, ...profile } = m;
+      const { phone_enc, phone_verified, ...profile } = m;
       const points = await exportPoints(q, memberId);
       const growth = await exportGrowth(q, memberId);
       const tier = await exportTier(q, memberId);
@@ -56,7 +56,12 @@ export class PrivacyService {
       const { messages, subscriptions } = await notifications.exportMember(q, memberId);
       return {
         exportedAt: this.clock.now().toISOString(),
-        profile: { ...times([profile])[0], phone: phone_enc ? this.members.decryptPhone(phone_enc) : null },
+        profile: {
+          ...times([profile])[0],
+          phone: phone_enc ? this.members.decryptPhone(phone_enc) : null,
+          // Verified: obtained through WeChat's getPhoneNumber; otherwise typed by the member.
+          phone_verified: phone_enc !== null && Number(phone_verified) === 1,
+        },
         points: { balance: points.balance, entries: times(points.entries), lots: times(points.lots) },
         growth: times(growth),
         tier: times(tier)[0] ?? null,
@@ -85,6 +90,7 @@ export class PrivacyService {
       await members.closeAccount(q, memberId, `deleted:${memberId}:${randomBytes(8).toString('hex')}`, now.getTime());
       await notifications.forgetMember(q, memberId);
       await deleteCodeOf(q, memberId);
+      await deletePosterCodeOf(q, memberId);
       await deleteSecret(q, memberId);
       await unlinkMember(q, memberId);
       await audit(

@@ -75,7 +75,11 @@ export class ReferralService {
   async onRegisteredIn(q: Q, inviteeId: number, now: Date, ref: string | undefined): Promise<void> {
     await this.codeIn(q, inviteeId, now);
     if (!ref) return;
-    const code = ref.trim().toUpperCase();
+    // A mini-program code's scene (`r=<code>`, or the older `ref=<code>`) passed on whole is read as its code.
+    const code = ref
+      .trim()
+      .replace(/^(r|ref)=/i, '')
+      .toUpperCase();
     if (!isReferralCode(code)) return; // a bad code never blocks registration
     const owner = await codeOwner(q, code);
     if (!owner || owner.status !== 'active' || owner.memberId === inviteeId) return;

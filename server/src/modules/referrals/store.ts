@@ -6,7 +6,8 @@ import { memberSql } from '../members/store';
 /**
  * referral_codes (a member's invite code), referrals (one row per invitee: who
  * invited them and how far the invite got) and referral_milestones (an inviter's
- * count of rewarded invites): the only file that names them.
+ * count of rewarded invites), referral_poster_codes (the mini-program code made
+ * for a member's invite poster): the only file that names them.
  */
 
 export type InviteStatus = 'registered' | 'purchased' | 'rewarded' | 'capped';
@@ -37,6 +38,36 @@ export async function codeOwner(q: Q, code: string): Promise<{ memberId: number;
 /** A closed account's code goes with it. */
 export async function deleteCodeOf(q: Q, memberId: number): Promise<void> {
   await q.exec('DELETE FROM referral_codes WHERE member_id = ?', [memberId]);
+}
+
+// ---- poster codes
+
+export interface PosterCodeRow {
+  scene: string;
+  page: string;
+  env_version: string;
+  png_base64: string;
+}
+
+export function posterCodeOf(q: Q, memberId: number): Promise<PosterCodeRow | undefined> {
+  return q.one<PosterCodeRow>(
+    'SELECT scene, page, env_version, png_base64 FROM referral_poster_codes WHERE member_id = ?',
+    [memberId],
+  );
+}
+
+/** Keeps the member's poster code (replacing one made for another scene, page or version). */
+export async function savePosterCode(q: Q, memberId: number, r: PosterCodeRow, now: number): Promise<void> {
+  await q.exec('DELETE FROM referral_poster_codes WHERE member_id = ?', [memberId]);
+  await q.exec(
+    'INSERT INTO referral_poster_codes (member_id, scene, page, env_version, png_base64, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    [memberId, r.scene, r.page, r.env_version, r.png_base64, now],
+  );
+}
+
+/** A closed account's poster code goes with its invite code. */
+export async function deletePosterCodeOf(q: Q, memberId: number): Promise<void> {
+  await q.exec('DELETE FROM referral_poster_codes WHERE member_id = ?', [memberId]);
 }
 
 /** Binds the invitee to the inviter unless already bound (the invitee is the key): true when bound now. */

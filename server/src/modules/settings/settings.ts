@@ -16,7 +16,11 @@ import {
   DEFAULT_NOTIFICATION_SETTINGS,
   TaskCatalogSchema,
   DEFAULT_TASKS,
-  PolicyVersionSchema,
+  PrivacyPolicySchema,
+  DEFAULT_PRIVACY_POLICY,
+  PhoneTypingSchema,
+  CheckinReminderSchema,
+  DEFAULT_CHECKIN_REMINDER,
   TierRulesSchema,
   ChurnRulesSchema,
   DEFAULT_CHURN_RULES,
@@ -37,7 +41,9 @@ import * as store from './store';
 export const SETTINGS = {
   'points.expiry': { schema: ExpiryPolicySchema, default: DEFAULT_EXPIRY_POLICY },
   'points.earning': { schema: EarningRulesSchema, default: DEFAULT_EARNING_RULES },
-  'privacy.policyVersion': { schema: PolicyVersionSchema, default: 'v1' },
+  privacy: { schema: PrivacyPolicySchema, default: DEFAULT_PRIVACY_POLICY },
+  'members.phoneTyping': { schema: PhoneTypingSchema, default: false },
+  'checkin.reminder': { schema: CheckinReminderSchema, default: DEFAULT_CHECKIN_REMINDER },
   'tiers.rules': { schema: TierRulesSchema, default: DEFAULT_TIER_RULES },
   'checkout.memberDays': {
     schema: MemberDaysSchema,
@@ -69,6 +75,7 @@ export async function storedValue<K extends SettingKey>(q: Q, key: K): Promise<S
 
 export class Settings {
   private cache = new Map<SettingKey, { value: unknown; at: number }>();
+  private changes = new Map<SettingKey, { changedAt: number | null; at: number }>();
   constructor(
     private readonly db: Database,
     private readonly ttlMs = 5000,
@@ -90,7 +97,17 @@ export class Settings {
     if (prev !== undefined) await store.updateJson(q, key, json, now.getTime());
     else await store.insertJson(q, key, json, now.getTime());
     this.cache.delete(key);
+    this.changes.delete(key);
     return (prev !== undefined ? JSON.parse(prev) : SETTINGS[key].default) as SettingValue<K>;
+  }
+
+  /** When an operator last set the key (epoch ms), or null while it has its default; cached like `get`. */
+  async changedAt(key: SettingKey): Promise<number | null> {
+    const hit = this.changes.get(key);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.changedAt;
+    const changedAt = (await this.db.read((q) => store.updatedAt(q, key))) ?? null;
+    this.changes.set(key, { changedAt, at: Date.now() });
+    return changedAt;
   }
 
   /** Keys an operator has set; the others use their defaults. */

@@ -7,6 +7,12 @@ export async function storedJson(q: Q, key: string): Promise<string | undefined>
     ?.value_json;
 }
 
+/** When the key was last set (epoch ms), or undefined while it has its default. */
+export async function updatedAt(q: Q, key: string): Promise<number | undefined> {
+  const row = await q.one<{ updated_at: number }>('SELECT updated_at FROM app_config WHERE config_key = ?', [key]);
+  return row ? Number(row.updated_at) : undefined;
+}
+
 /** Keys an operator has set (the others use their defaults). */
 export async function storedKeys(q: Q): Promise<string[]> {
   return (await q.all<{ config_key: string }>('SELECT config_key FROM app_config')).map((r) => r.config_key);
