@@ -26,6 +26,8 @@ function usePageEvent(name: string, cb: (...args: unknown[]) => unknown) {
 export const fire = async (name: string, ...args: unknown[]) => {
   for (const fn of handlers.get(name) ?? []) await fn(...args);
 };
+/** Calls the first handler registered for a page event and returns what it returned (share payloads). */
+export const callHandler = (name: string, ...args: unknown[]): unknown => [...(handlers.get(name) ?? [])][0]?.(...args);
 export const setRouterParams = (p: Record<string, string>) => {
   routerParams = p;
 };
@@ -71,6 +73,10 @@ const Taro = {
   setKeepScreenOn: jest.fn(() => ok()),
   requestSubscribeMessage: jest.fn(),
   setClipboardData: jest.fn(() => ok()),
+  getSetting: jest.fn(() => ok({ authSetting: {} })),
+  authorize: jest.fn(() => ok()),
+  openSetting: jest.fn(),
+  saveImageToPhotosAlbum: jest.fn(() => ok()),
   showShareMenu: jest.fn(() => ok()),
   getCurrentInstance: jest.fn(() => ({ router: { params: routerParams } })),
   useLaunch,

@@ -1,6 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { loggedInMember, serve, settle } from '../http';
+import { callHandler } from '../taro-mock';
 import CardPage from '../../src/pages/index/index';
 import { parseMemberCode, secretFromHex, verifyMemberCode } from '@huiyuan/shared/src/domain/member-code';
 
@@ -59,4 +60,21 @@ it('shows an error with retry when the card cannot be loaded', async () => {
   await settle();
   expect(screen.getByTestId('state-error').textContent).toContain('系统开小差了');
   expect(Taro.setScreenBrightness).not.toHaveBeenCalled(); // not weapp under jest
+});
+
+it('shares the card and the timeline with the invite code, fetched once per member', async () => {
+  const sent = serve({
+    'GET /api/me/card': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
+    'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
+    'GET /api/me/referrals': { code: 'INV42' },
+  });
+  const { unmount } = render(<CardPage />);
+  await settle();
+  expect(callHandler('share')).toMatchObject({ path: '/pages/index/index?ref=INV42' });
+  expect(callHandler('shareTimeline')).toMatchObject({ query: 'ref=INV42' });
+  unmount();
+  render(<CardPage />);
+  await settle();
+  expect(callHandler('share')).toMatchObject({ path: '/pages/index/index?ref=INV42' });
+  expect(sent.filter((s) => s.path === '/api/me/referrals')).toHaveLength(1);
 });
