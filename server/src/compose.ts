@@ -3,6 +3,7 @@ import type { Logger } from './core/logger';
 import { Database } from './db/database';
 import type { DataSource } from 'typeorm';
 import { systemClock, type Clock } from './core/clock';
+import { createMetrics, type Metrics } from './core/metrics';
 import { Tokens } from './http/tokens';
 import { Auth } from './http/auth';
 import type { AppContext } from './http/context';
@@ -47,14 +48,17 @@ export function compose(
   dataSource: DataSource,
   logger: Logger,
   clock: Clock = systemClock,
+  // One registry per composed app: series never leak between apps built in one process.
+  metrics: Metrics = createMetrics(),
 ): AppContext {
   const db = new Database(dataSource, {
     maxAttempts: config.txMaxAttempts,
     acquireTimeoutMs: config.db.kind === 'mysql' ? config.db.acquireTimeoutMs : 0,
+    metrics,
   });
   const tokens = new Tokens(config.tokens.secret, config.tokens.memberTtlSeconds, config.tokens.staffTtlSeconds);
   const settings = new Settings(db);
-  const wechat = new WechatClient(config.wechat);
+  const wechat = new WechatClient(config.wechat, metrics);
   let ready = false;
   const ledger = new Ledger(db, clock, settings, config.businessTz);
   const pending = new PendingPoints(ledger, clock);
@@ -80,13 +84,14 @@ export function compose(
   members.onRegistered((q, memberId, now) => gifts.onRegisteredIn(q, memberId, now));
   tiers.onUpgraded((q, memberId, change, now) => gifts.onTierChangedIn(q, memberId, change.from, change.to, now));
   // The access token lives in the database too, so every instance uses the same one.
-  const wechatMessages = new WechatMessages(config.wechat, dbTokenStore(db), () => clock.now().getTime());
+  const wechatMessages = new WechatMessages(config.wechat, dbTokenStore(db), () => clock.now().getTime(), metrics);
   const inbox = new Inbox(db);
   // Phone numbers and mini-program codes use the same shared access token as the messages.
   const wxa = new WechatWxa(config.wechat, wechatMessages);
   const ctx: AppContext = {
     config,
     logger,
+    metrics,
     db,
     clock,
     tokens,
@@ -146,11 +151,17 @@ export function compose(
       config.businessTz,
       logger,
       config.wechat.miniprogramState,
+      { metrics },
     ),
     jobs: undefined as unknown as JobRunner,
     isReady: () => ready,
   };
-  ctx.jobs = new JobRunner(db, clock, config.businessTz, logger, schedule(ctx));
+  ctx.jobs = new JobRunner(db, clock, config.businessTz, logger, schedule(ctx), { metrics });
+  // Read when scraped: the pool now, the outbox backlog (cached in metrics.ts), the leases held here.
+  metrics.watchPool(() => db.poolStats());
+  metrics.watchOutbox(() => ctx.outbox.due());
+  metrics.watchLeases(() => ctx.jobs.heldLeases());
+  metrics.watchLeases(() => [['outbox', ctx.outbox.claims()]]);
   (ctx as { markReady?: () => void }).markReady = () => {
     ready = true;
   };

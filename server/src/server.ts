@@ -6,12 +6,15 @@ import { systemClock, type Clock } from './core/clock';
 import { createDataSource, initDataSource } from './db/data-source';
 import { compose, markReady } from './compose';
 import { createApp } from './http/app';
+import { listenMetrics, type MetricsListener } from './http/metrics-listener';
 import type { AppContext } from './http/context';
 
 export interface RunningServer {
   url: string;
   ctx: AppContext;
   server: Server;
+  /** The scrape endpoint (METRICS_PORT), or null when metrics are not served. */
+  metricsUrl: string | null;
   /** True from the start of close(): /readyz answers 503 so the load balancer stops sending. */
   draining(): boolean;
   /** Graceful stop (SIGTERM): drain, stop accepting, finish in-flight requests, stop background work, close the pool. */
@@ -48,6 +51,17 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     res.once('close', () => open.delete(res));
   });
   const port = (server.address() as AddressInfo).port;
+  // Metrics on their own port; a port already taken fails the start like the API's would.
+  let metrics: MetricsListener | null = null;
+  if (config.metricsPort !== null) {
+    try {
+      metrics = await listenMetrics(ctx.metrics, config.host, config.metricsPort, logger);
+    } catch (err) {
+      server.close();
+      await ds.destroy().catch(() => undefined);
+      throw err;
+    }
+  }
   markReady(ctx);
 
   // Background work: the outbox drains every 2 s, the scheduler looks for due jobs every 30 s.
@@ -105,6 +119,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     url: `http://${config.host}:${port}`,
     ctx,
     server,
+    metricsUrl: metrics?.url ?? null,
     draining: () => draining,
     close() {
       closing ??= (async () => {
@@ -119,6 +134,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         if (config.shutdown.drainMs > 0) await sleep(config.shutdown.drainMs);
         await closeHttp(config.shutdown.timeoutMs);
         await Promise.all([stopped, outboxRun, giftRun]);
+        // Scraped until the end, so the last figures of a draining instance are seen.
+        await metrics?.close();
         await ds.destroy().catch(() => undefined);
       })();
       return closing;

@@ -10,6 +10,13 @@ const Env = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe('Port of the Prometheus scrape endpoint GET /metrics, on HOST; unset = none'),
   DATABASE_URL: z
     .string()
     .regex(/^(mysql|mariadb):\/\//, 'mysql://user:pass@host:port/db')
@@ -105,6 +112,8 @@ export interface Config {
   env: 'development' | 'test' | 'production';
   host: string;
   port: number;
+  /** Where GET /metrics listens (on `host`); null = no metrics listener. */
+  metricsPort: number | null;
   db:
     | { kind: 'mysql'; url: string; poolSize: number; queueLimit: number; acquireTimeoutMs: number }
     | { kind: 'sqlite'; path: string; engine?: 'better-sqlite3' | 'sqljs'; synchronous?: 'FULL' | 'NORMAL' };
@@ -182,6 +191,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  // The public port would expose internals to every client: metrics get a port of their own.
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT)
+    throw new Error('Invalid configuration:\n  METRICS_PORT: must differ from PORT');
   if (e.NODE_ENV === 'production') {
     const problems = productionProblems(e);
     if (problems.length) throw new Error(`Invalid configuration for production: ${problems.join('; ')}`);
@@ -190,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    metricsPort: e.METRICS_PORT ?? null,
     db: e.DATABASE_URL
       ? {
           kind: 'mysql',

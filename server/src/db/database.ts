@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { isAppError } from '../core/errors';
+import { noMetrics, type Metrics, type PoolStats } from '../core/metrics';
 import type { Dialect } from './dialect';
-import { DeferredWriteError, isRetryable } from './errors';
-import { mysqlPool, onConnection } from './mysql-pool';
+import { DeferredWriteError, isRetryable, retryCode } from './errors';
+import { mysqlPool, onConnection, poolStats } from './mysql-pool';
 import { readerOf, SqliteQ, sqliteTransaction, writerOf } from './sqlite';
 
 export type { Dialect } from './dialect';
@@ -112,8 +113,13 @@ class RunnerQ implements Q {
 /** Promise-chain mutex: SQLite has one writer connection, so every unit of work takes turns. */
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Units of work running or waiting for their turn (the pool gauges on SQLite). */
+  queued = 0;
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn);
+    this.queued++;
+    const next = this.tail.then(fn, fn).finally(() => {
+      this.queued--;
+    });
     this.tail = next.catch(() => undefined);
     return next;
   }
@@ -140,7 +146,11 @@ export class Database {
 
   constructor(
     readonly dataSource: DataSource,
-    private readonly defaults: { maxAttempts: number; acquireTimeoutMs?: number } = { maxAttempts: 6 },
+    private readonly defaults: {
+      maxAttempts: number;
+      acquireTimeoutMs?: number;
+      metrics?: Pick<Metrics, 'dbRetry' | 'dbOverloaded'>;
+    } = { maxAttempts: 6 },
   ) {
     const type = dataSource.options.type;
     this.dialect = type === 'sqljs' || type === 'better-sqlite3' ? 'sqlite' : 'mysql';
@@ -156,7 +166,8 @@ export class Database {
       try {
         return await this.serial(() => this.once(work));
       } catch (err) {
-        if (attempt >= maxAttempts || !isRetryable(err) || isAppError(err)) throw err;
+        if (attempt >= maxAttempts || !isRetryable(err) || isAppError(err)) throw this.counted(err);
+        this.metrics.dbRetry(retryCode(err));
         // Jittered exponential backoff so the losers of a race do not collide again.
         const delay = Math.min(200, 2 ** attempt) * (0.5 + Math.random());
         await new Promise((r) => setTimeout(r, delay));
@@ -184,7 +195,8 @@ export class Database {
             this.defaults.acquireTimeoutMs,
           );
         } catch (err) {
-          if (attempt >= this.defaults.maxAttempts || !isRetryable(err) || isAppError(err)) throw err;
+          if (attempt >= this.defaults.maxAttempts || !isRetryable(err) || isAppError(err)) throw this.counted(err);
+          this.metrics.dbRetry(retryCode(err));
           await new Promise((r) => setTimeout(r, Math.min(200, 2 ** attempt) * (0.5 + Math.random())));
         }
       }
@@ -217,6 +229,26 @@ export class Database {
         await runner.release();
       }
     });
+  }
+
+  private get metrics(): Pick<Metrics, 'dbRetry' | 'dbOverloaded'> {
+    return this.defaults.metrics ?? noMetrics;
+  }
+
+  /** Counts a refusal for want of a connection (the pool's OVERLOADED) on its way up. */
+  private counted(err: unknown): unknown {
+    if (isAppError(err) && err.code === 'OVERLOADED') this.metrics.dbOverloaded();
+    return err;
+  }
+
+  /**
+   * Connections held and idle, and units of work waiting for one, read at scrape
+   * time. SQLite: the one writer, in use while a unit of work has its turn.
+   */
+  poolStats(): PoolStats {
+    if (this.dialect === 'mysql') return poolStats(mysqlPool(this.dataSource));
+    const queued = this.mutex?.queued ?? 0;
+    return { inUse: Math.min(queued, 1), idle: queued > 0 ? 0 : 1, waiting: Math.max(0, queued - 1) };
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -55,6 +55,22 @@ export function isDuplicateKey(err: unknown): boolean {
   return /UNIQUE constraint failed/.test(msg);
 }
 
+/**
+ * Why a retryable error is retried, as a bounded metric label: `race` (a lost key
+ * race, RetryTransaction), `deadlock`, `lock_wait`, `conflict` (ER_CHECKREAD),
+ * `busy` (SQLite's write lock held elsewhere), `connection` (a lost connection).
+ */
+export function retryCode(err: unknown): string {
+  if (err instanceof RetryTransaction) return 'race';
+  if (err instanceof DeferredWriteError) return retryCode(err.cause);
+  const code = errorCode(err);
+  if (code === 'ER_LOCK_DEADLOCK') return 'deadlock';
+  if (code === 'ER_LOCK_WAIT_TIMEOUT') return 'lock_wait';
+  if (code === 'ER_CHECKREAD') return 'conflict';
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT') return 'busy';
+  return 'connection';
+}
+
 /** Worth running the whole unit of work again: a lost race, a deadlock, a lost connection. */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof RetryTransaction) return true;

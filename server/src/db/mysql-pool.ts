@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Q, Step, StepResult } from './database';
 import { DeferredWriteError } from './errors';
 import { AppError } from '../core/errors';
+import type { PoolStats } from '../core/metrics';
 
 /**
  * The MySQL path of `Database`: straight onto the mysql2 pool that TypeORM opened
@@ -135,6 +136,21 @@ function blame(err: unknown, ahead: Pending[]): unknown {
   return new DeferredWriteError(deferred, err);
 }
 
+/** Units of work holding, and waiting for, a connection of each pool: counted here, read at scrape time. */
+const usage = new WeakMap<Pool, { inUse: number; waiting: number }>();
+function usageOf(pool: Pool): { inUse: number; waiting: number } {
+  let u = usage.get(pool);
+  if (!u) usage.set(pool, (u = { inUse: 0, waiting: 0 }));
+  return u;
+}
+
+/** The pool's gauges; idle connections come from mysql2's free list (internal, read defensively). */
+export function poolStats(pool: Pool): PoolStats {
+  const u = usageOf(pool);
+  const free = (pool as { _freeConnections?: { length?: number } })._freeConnections?.length;
+  return { inUse: u.inUse, idle: typeof free === 'number' ? free : 0, waiting: u.waiting };
+}
+
 export function mysqlPool(ds: DataSource): Pool {
   const pool = (ds.driver as unknown as { pool?: Pool }).pool;
   if (!pool) throw new Error('the MySQL data source is not initialised');
@@ -148,12 +164,15 @@ export function mysqlPool(ds: DataSource): Pool {
  * A connection handed over after the caller gave up goes straight back.
  */
 function acquire(pool: Pool, timeoutMs: number): Promise<Conn> {
+  const u = usageOf(pool);
+  u.waiting++;
   return new Promise<Conn>((resolve, reject) => {
     let settled = false;
     const timer =
       timeoutMs > 0
         ? setTimeout(() => {
             settled = true;
+            u.waiting--;
             reject(new AppError('OVERLOADED', undefined, { waitedMs: timeoutMs }));
           }, timeoutMs)
         : null;
@@ -164,6 +183,7 @@ function acquire(pool: Pool, timeoutMs: number): Promise<Conn> {
         return;
       }
       settled = true;
+      u.waiting--;
       if (err && err.message === 'Queue limit reached.') reject(new AppError('OVERLOADED'));
       else if (err) reject(err);
       else resolve(c);
@@ -179,6 +199,8 @@ export async function onConnection<T>(
   acquireTimeoutMs = 0,
 ): Promise<T> {
   const conn = await acquire(pool, acquireTimeoutMs);
+  const u = usageOf(pool);
+  u.inUse++;
   let broken = false;
   try {
     if (tx && !prepared.has(conn)) {
@@ -210,6 +232,7 @@ export async function onConnection<T>(
     if (fatal) broken = true;
     throw err;
   } finally {
+    u.inUse--;
     // A connection that lost its transaction state is not handed to the next caller.
     if (broken) conn.destroy();
     else conn.release();

@@ -34,7 +34,7 @@ export function createApp(c: AppContext): Koa<BaseState> {
   const hops = c.config.trustProxy;
   const app = new Koa<BaseState>({ proxy: hops > 0, maxIpsCount: hops });
   app.silent = true; // errors are logged once, by errorAndLog
-  app.use(errorAndLog(c.logger));
+  app.use(errorAndLog(c.logger, c.metrics));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: c.config.bodyLimit, encoding: 'utf-8', jsonStrict: true }));
   app.use(wellFormedText());
   app.use(async (ctx, next) => {

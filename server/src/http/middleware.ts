@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Next } from 'koa';
 import type { AppKoaContext } from './state';
 import type { Logger } from '../core/logger';
+import { noMetrics, type Metrics } from '../core/metrics';
 import { AppError, isAppError } from '../core/errors';
 
 /**
@@ -10,7 +11,7 @@ import { AppError, isAppError } from '../core/errors';
  * `{code, message, details?, requestId}`. Only unexpected errors are logged as
  * errors, and their internals never reach the client.
  */
-export function errorAndLog(logger: Logger) {
+export function errorAndLog(logger: Logger, metrics: Metrics = noMetrics) {
   return async function errorAndLogMiddleware(ctx: AppKoaContext, next: Next) {
     const started = process.hrtime.bigint();
     const incoming = ctx.get('x-request-id');
@@ -44,6 +45,8 @@ export function errorAndLog(logger: Logger) {
       if (!ctx.req.complete) ctx.set('Connection', 'close');
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The route's template, never the URL: unmatched paths share one label.
+      metrics.httpRequest(ctx.method, (ctx as { _matchedRoute?: string })._matchedRoute, ctx.status, ms / 1000);
       // The path only: query strings may carry codes.
       ctx.state.log.info(
         {

@@ -4,6 +4,7 @@ import { isDuplicateKey, type Database, type Q } from '../db/database';
 import { AppError } from '../core/errors';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import { noMetrics, type Metrics } from '../core/metrics';
 import * as store from './store';
 
 export interface JobContext {
@@ -70,6 +71,7 @@ export class JobRunner {
   private readonly held = new Set<Held>();
   private readonly active = new Set<Promise<unknown>>();
   private readonly leaseMs: number;
+  private readonly metrics: Metrics;
 
   constructor(
     private readonly db: Database,
@@ -77,9 +79,16 @@ export class JobRunner {
     private readonly tz: string,
     private readonly logger: Logger,
     private readonly jobs: JobDef[],
-    opts: { leaseMs?: number } = {},
+    opts: { leaseMs?: number; metrics?: Metrics } = {},
   ) {
     this.leaseMs = opts.leaseMs ?? LEASE_MS;
+    this.metrics = opts.metrics ?? noMetrics;
+  }
+
+  /** Leases this instance holds now, per job (every job listed, so each keeps its series). */
+  heldLeases(): [string, number][] {
+    const held = [...this.held];
+    return this.jobs.map((j) => [j.name, held.filter((l) => l.name === j.name).length]);
   }
 
   names(): string[] {
@@ -137,7 +146,11 @@ export class JobRunner {
         });
         const detail = JSON.stringify({ ...out.detail, tookMs: Date.now() - started });
         await fenced((q) => store.finishRun(q, run.id, out.processed, detail, this.clock.now().getTime()), true);
+        this.metrics.jobRun(name, 'done', (Date.now() - started) / 1000, this.clock.now());
       } catch (err) {
+        const lost = signal.aborted && (signal.reason as JobStopped).reason === 'lease lost';
+        const outcome = lost ? 'lease_lost' : signal.aborted ? 'stopped' : 'failed';
+        this.metrics.jobRun(name, outcome, (Date.now() - started) / 1000, this.clock.now());
         if (signal.aborted) {
           // Not failed: the new owner (or the next run after a restart) resumes from the last checkpoint.
           this.logger.warn({ job: name, reason: (signal.reason as JobStopped).reason }, 'job stopped before its end');
@@ -185,7 +198,10 @@ export class JobRunner {
 
   private lose(lease: Held, reason: 'lease lost' | 'stopping'): void {
     if (lease.controller.signal.aborted) return;
-    if (reason === 'lease lost') this.logger.warn({ job: lease.name }, 'job lease lost to another instance');
+    if (reason === 'lease lost') {
+      this.logger.warn({ job: lease.name }, 'job lease lost to another instance');
+      this.metrics.leaseLost(lease.name);
+    }
     lease.controller.abort(new JobStopped(reason));
   }
 

@@ -1,5 +1,6 @@
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
+import type { Metrics } from '../core/metrics';
 import type { Database } from '../db/database';
 import type { Clock } from '../core/clock';
 import type { MemberService } from './members/service';
@@ -40,6 +41,7 @@ import type { GiftRulesAdmin } from './gifts/admin';
 export interface Services {
   config: Config;
   logger: Logger;
+  metrics: Metrics;
   db: Database;
   clock: Clock;
   settings: Settings;

@@ -107,6 +107,23 @@ export async function claimDueRows(
 }
 
 /**
+ * Pending rows due at `now`, counted up to `cap` (a backlog past it reads as the
+ * cap), and the oldest one's due time: two range reads on (status,
+ * next_attempt_at), so a scrape costs at most `cap` index entries.
+ */
+export async function dueSummary(q: Q, now: number, cap: number): Promise<{ due: number; oldest: number | null }> {
+  const [count, oldest] = await q.script([
+    [
+      `SELECT COUNT(*) AS n FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? LIMIT ${Math.floor(cap)}) due`,
+      [now],
+    ],
+    ["SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?", [now]],
+  ]);
+  const at = oldest.rows[0]?.at;
+  return { due: Number(count.rows[0]?.n ?? 0), oldest: at === null || at === undefined ? null : Number(at) };
+}
+
+/**
  * Extends the lease of a claimed row to `leaseMs` past the database's clock, if
  * `owner` still holds it. False when another worker took it over: the caller
  * must leave the row alone (it is not this worker's to send any more).

@@ -11,6 +11,7 @@ import {
 import type { Database, Q } from '../../db/database';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
+import { noMetrics, type Metrics } from '../../core/metrics';
 import type { Settings } from '../settings/settings';
 import type { WechatMessages } from '../wechat/messages';
 import type { Inbox } from './inbox';
@@ -54,6 +55,7 @@ export class OutboxWorker {
   private stopping = false;
   private readonly leaseMs: number;
   private readonly concurrency: number;
+  private readonly metrics: Metrics;
 
   constructor(
     private readonly db: Database,
@@ -64,10 +66,23 @@ export class OutboxWorker {
     private readonly tz: string,
     private readonly logger: Logger,
     private readonly miniprogramState: 'developer' | 'trial' | 'formal',
-    opts: { leaseMs?: number; concurrency?: number } = {},
+    opts: { leaseMs?: number; concurrency?: number; metrics?: Metrics } = {},
   ) {
     this.leaseMs = opts.leaseMs ?? LEASE_MS;
     this.concurrency = Math.max(1, opts.concurrency ?? CONCURRENCY);
+    this.metrics = opts.metrics ?? noMetrics;
+  }
+
+  /** Drains under way here, each holding its claim (an owner token with a lease on its rows). */
+  claims(): number {
+    return this.active.size;
+  }
+
+  /** Pending rows due now and how long the oldest has waited, for the metrics (cheap: the status index). */
+  async due(): Promise<{ due: number; oldestDueAgeSeconds: number }> {
+    const now = this.clock.now().getTime();
+    const r = await this.db.read((q) => store.dueSummary(q, now, 10_000));
+    return { due: r.due, oldestDueAgeSeconds: r.oldest === null ? 0 : Math.max(0, (now - r.oldest) / 1000) };
   }
 
   /** A fresh claim token: rows claimed under it are this drain's alone. */
@@ -115,7 +130,9 @@ export class OutboxWorker {
           for (let next = queue.shift(); next; next = queue.shift())
             for (const row of next) {
               if (halted()) return;
-              total[await this.process(row, owner)]++;
+              const outcome = await this.process(row, owner);
+              total[outcome]++;
+              this.metrics.outboxRow(outcome, row.kind);
             }
         };
         // Every lane settles before any error goes up: the release below must not pull rows from under a send.

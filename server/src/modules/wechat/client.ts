@@ -1,4 +1,5 @@
 import { AppError } from '../../core/errors';
+import { noMetrics, wechatResult, type Metrics } from '../../core/metrics';
 
 /**
  * WeChat server API client. The base URL is configuration, so development and
@@ -18,7 +19,10 @@ export interface WechatConfig {
 }
 
 export class WechatClient {
-  constructor(private readonly cfg: WechatConfig) {}
+  constructor(
+    private readonly cfg: WechatConfig,
+    private readonly metrics: Metrics = noMetrics,
+  ) {}
 
   async code2Session(code: string): Promise<WechatSession> {
     const url = new URL(`${this.cfg.apiBase}/sns/jscode2session`);
@@ -29,13 +33,17 @@ export class WechatClient {
       grant_type: 'authorization_code',
     }).toString();
     let body: { openid?: string; unionid?: string; session_key?: string; errcode?: number; errmsg?: string };
+    let status = 0;
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(this.cfg.timeoutMs) });
+      status = res.status;
       body = (await res.json()) as typeof body;
     } catch {
+      this.metrics.wechatCall('jscode2session', wechatResult(status));
       throw new AppError('WECHAT_UNAVAILABLE');
     }
     const errcode = body.errcode ?? 0;
+    this.metrics.wechatCall('jscode2session', wechatResult(status, errcode));
     if (errcode === 0 && typeof body.openid === 'string' && body.openid.length > 0) {
       return { openid: body.openid, unionid: typeof body.unionid === 'string' ? body.unionid : null };
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WechatConfig } from './client';
+import { noMetrics, wechatResult, type Metrics } from '../../core/metrics';
 
 /**
  * WeChat subscribe messages with a shared access token. The token comes from
@@ -49,6 +50,7 @@ export class WechatMessages {
     private readonly cfg: WechatConfig,
     private readonly store: TokenStore,
     private readonly now: () => number = Date.now,
+    private readonly metrics: Metrics = noMetrics,
   ) {}
 
   /**
@@ -104,24 +106,28 @@ export class WechatMessages {
   }
 
   private async fetchToken(force: boolean): Promise<string> {
-    const res = await fetch(`${this.cfg.apiBase}/cgi-bin/stable_token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      signal: AbortSignal.timeout(this.cfg.timeoutMs),
-      body: JSON.stringify({
-        grant_type: 'client_credential',
-        appid: this.cfg.appId,
-        secret: this.cfg.secret,
-        force_refresh: force,
-      }),
-    });
-    const body = (await res.json()) as {
-      access_token?: string;
-      expires_in?: number;
-      errcode?: number;
-      errmsg?: string;
-    };
-    if (!body.access_token) throw new Error(`stable_token failed: ${body.errcode ?? res.status}`);
+    let status = 0;
+    let body: { access_token?: string; expires_in?: number; errcode?: number; errmsg?: string };
+    try {
+      const res = await fetch(`${this.cfg.apiBase}/cgi-bin/stable_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(this.cfg.timeoutMs),
+        body: JSON.stringify({
+          grant_type: 'client_credential',
+          appid: this.cfg.appId,
+          secret: this.cfg.secret,
+          force_refresh: force,
+        }),
+      });
+      status = res.status;
+      body = (await res.json()) as typeof body;
+    } catch (err) {
+      this.metrics.wechatCall('stable_token', wechatResult(status));
+      throw err;
+    }
+    this.metrics.wechatCall('stable_token', wechatResult(status, body.errcode ?? 0));
+    if (!body.access_token) throw new Error(`stable_token failed: ${body.errcode ?? status}`);
     const entry = { token: body.access_token, expiresAt: this.now() + (body.expires_in ?? 7200) * 1000 };
     this.cached = entry;
     await this.store.save(entry.token, entry.expiresAt);
@@ -133,8 +139,11 @@ export class WechatMessages {
     for (let attempt = 0; attempt < 2; attempt++) {
       let body: { errcode?: number; errmsg?: string };
       let token = '';
+      // Set once the send itself is under way: a token failure is counted as stable_token's.
+      let status: number | null = null;
       try {
         token = await this.accessToken(refused);
+        status = 0;
         const res = await fetch(
           `${this.cfg.apiBase}/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`,
           {
@@ -151,8 +160,10 @@ export class WechatMessages {
             }),
           },
         );
+        status = res.status;
         body = (await res.json()) as typeof body;
       } catch (err) {
+        if (status !== null) this.metrics.wechatCall('subscribe_send', wechatResult(status));
         return {
           ok: false,
           action: 'retry',
@@ -161,6 +172,7 @@ export class WechatMessages {
         };
       }
       const code = body.errcode ?? 0;
+      this.metrics.wechatCall('subscribe_send', wechatResult(status, code));
       if (code === 0) return { ok: true };
       if (code === 40001 || code === 42001) {
         refused = token; // invalid or expired: refresh once (or take the one another instance got) and send again
