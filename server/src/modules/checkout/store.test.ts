@@ -18,6 +18,7 @@ import {
   setRefundResult,
   type NewOrder,
 } from './store';
+import { redeemedOrdersAfter, returningRefundsAfter } from './store-checks';
 
 let t: TestDb;
 const t0 = new Date('2026-03-10T02:00:00Z');
@@ -153,6 +154,43 @@ describe('checkout store: refunds', () => {
     await t.db.read(async (q) => {
       expect((await refundClaim(q, 1, 'k-1'))!.result_json).toBe('{"ok":true}');
       expect(await refundClaim(q, 1, 'k-2')).toBeUndefined();
+    });
+  });
+});
+
+describe('checkout store: points paid at the till', () => {
+  it('records redeemed points on the order and refunds, and reads them for reconcile', async () => {
+    const id = await t.db.tx((q) =>
+      insertOrder(q, order({ storeId: 3, orderNo: 'P1', redeemedPoints: 1_001, discountCents: 1_001 }), t0),
+    );
+    await t.db.tx(async (q) => {
+      const o = (await lockOrder(q, 3, 'P1'))!;
+      expect([Number(o.redeemed_points), Number(o.redeem_returned)]).toEqual([1_001, 0]);
+      await addClawedBack(q, id, 0, 0, 333);
+      await insertRefund(
+        q,
+        {
+          orderId: id,
+          storeId: 3,
+          key: 'rp-1',
+          amountCents: 3_333,
+          points: 0,
+          growth: 0,
+          staffId: 5,
+          inputHash: 'y'.repeat(64),
+          redeemReturned: 333,
+          pendingCancelled: 7,
+        },
+        t0,
+      );
+    });
+    await t.db.read(async (q) => {
+      expect(await redeemedOrdersAfter(q, 0, 10)).toEqual([
+        { id, storeId: 3, orderNo: 'P1', redeemed: 1_001, returned: 333, refundsReturned: 333 },
+      ]);
+      expect(await redeemedOrdersAfter(q, id, 10)).toEqual([]);
+      const refunds = await returningRefundsAfter(q, 0, 10);
+      expect(refunds.map((r) => [r.storeId, r.key, r.returned])).toEqual([[3, 'rp-1', 333]]);
     });
   });
 });
