@@ -13,6 +13,8 @@ const MESSAGES: Record<string, string> = {
   USERNAME_TAKEN: '用户名已被占用',
   STORE_CODE_TAKEN: '门店编号已存在',
   RATE_LIMITED: '操作太频繁，请稍后再试',
+  GIFT_RULE_NOT_FOUND: '礼遇规则不存在',
+  BENEFIT_NOT_FOUND: '权益不存在',
 };
 
 export class ApiError extends Error {

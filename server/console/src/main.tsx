@@ -8,6 +8,7 @@ import { People } from './pages/People';
 import { Members } from './pages/Members';
 import { Segments } from './pages/Segments';
 import { Audit } from './pages/Audit';
+import { Gifts } from './pages/Gifts';
 
 const PAGES = {
   dashboard: ['数据看板', Dashboard],
@@ -15,6 +16,7 @@ const PAGES = {
   members: ['会员查询', Members],
   people: ['门店与员工', People],
   segments: ['分群与流失', Segments],
+  gifts: ['礼遇规则', Gifts],
   audit: ['审计日志', Audit],
 } as const;
 type Page = keyof typeof PAGES;
