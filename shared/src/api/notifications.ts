@@ -45,6 +45,7 @@ export const JobName = z.enum([
   'voucher_expiry',
   'tier_evaluation',
   'churn',
+  'alerts',
   'segments',
   'referral_settle',
   'outbox',
