@@ -196,3 +196,24 @@ test('check-in reminder: at the set hour, once a day, to subscribers with a stre
   t.clock.set('2026-12-03T12:00:00Z');
   expect(await t.ctx.jobs.tick()).not.toContain('checkin_reminder');
 });
+
+test('the OpenAPI document describes the new endpoints with their error codes', async () => {
+  const doc = (await t.http('GET', '/api/openapi.json')).body;
+  const op = (path: string, method: string) => doc.paths[path][method];
+  expect(op('/api/privacy/policy', 'get').responses['401']).toBeUndefined();
+  expect(op('/api/me/consent', 'post').responses['409'].description).toContain('POLICY_OUTDATED');
+  const phone = op('/api/me/phone', 'post');
+  expect(phone.responses['400'].description).toContain('PHONE_CODE_INVALID');
+  expect(phone.responses['403'].description).toContain('CONSENT_REQUIRED');
+  expect(phone.responses['503'].description).toContain('WECHAT_UNAVAILABLE');
+  expect(op('/api/me', 'patch').responses['403'].description).toContain('PHONE_TYPING_DISABLED');
+  const poster = op('/api/me/referrals/poster-code', 'get');
+  expect(poster.responses['429'].description).toContain('WECHAT_QUOTA_EXCEEDED');
+  expect(poster.responses['502'].description).toContain('WECHAT_REJECTED');
+  expect(Object.keys(poster.responses['200'].content['application/json'].schema.properties).sort()).toEqual([
+    'base64',
+    'contentType',
+    'page',
+    'scene',
+  ]);
+});

@@ -54,6 +54,33 @@ test('profile updates; the birthday is set once', async () => {
   });
 });
 
+test('consent is kept from its first acceptance per version; the phone carries whether WeChat verified it', async () => {
+  await t.db.tx(async (q) => {
+    const id = await newMember(q);
+    expect(await m.setConsent(q, id, 'v1', NOW)).toBe(1);
+    expect(await m.setConsent(q, id, 'v1', NOW + 10)).toBe(0);
+    expect(Number((await m.activeProfile(q, id))!.consent_at)).toBe(NOW);
+    expect(await m.setConsent(q, id, 'v2', NOW + 20)).toBe(1);
+    expect((await m.activeProfile(q, id))!).toMatchObject({ consent_version: 'v2' });
+    expect(Number((await m.activeProfile(q, id))!.consent_at)).toBe(NOW + 20);
+    expect(Number((await m.activeProfile(q, id))!.phone_verified)).toBe(0);
+    await m.setPhone(q, id, 'enc-w', 'hmac-w', NOW, true);
+    expect(Number((await m.activeProfile(q, id))!.phone_verified)).toBe(1);
+    expect(Number((await m.exportRow(q, id))!.phone_verified)).toBe(1);
+    await m.setPhone(q, id, 'enc-t', 'hmac-t', NOW);
+    expect(Number((await m.activeProfile(q, id))!.phone_verified)).toBe(0);
+    await m.setPhone(q, id, 'enc-w2', 'hmac-w2', NOW, true);
+    await m.closeAccount(q, id, `deleted:${id}`, NOW + 30);
+    expect(await m.exportRow(q, id)).toMatchObject({
+      phone_enc: null,
+      consent_version: null,
+      consent_at: null,
+      status: 'deleted',
+    });
+    expect(Number((await m.exportRow(q, id))!.phone_verified)).toBe(0);
+  });
+});
+
 test('batched reads: one IN query answers for every id asked, unknown ids are absent', async () => {
   await t.db.tx(async (q) => {
     const a = await newMember(q);

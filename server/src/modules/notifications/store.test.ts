@@ -152,6 +152,21 @@ describe('subscription allowances', () => {
   });
 });
 
+describe('subscribers of a template', () => {
+  it('pages members with an allowance left and no ban, in id order after a cursor', async () => {
+    await t.db.tx(async (q) => {
+      for (const id of [903, 901, 902, 904]) await store.recordAnswer(q, id, 'checkin_reminder', 'accept', 1);
+      await store.recordAnswer(q, 905, 'checkin_reminder', 'reject', 1); // a row, no allowance
+      await store.recordAnswer(q, 902, 'checkin_reminder', 'ban', 1);
+      await store.recordAnswer(q, 906, 'tier_changed', 'accept', 1); // another template
+      expect(await store.spendAllowance(q, 904, 'checkin_reminder', 2)).toBe(true); // none left
+      expect(await store.subscribedAfter(q, 'checkin_reminder', 900, 10)).toEqual([901, 903]);
+      expect(await store.subscribedAfter(q, 'checkin_reminder', 900, 1)).toEqual([901]);
+      expect(await store.subscribedAfter(q, 'checkin_reminder', 901, 10)).toEqual([903]);
+    });
+  });
+});
+
 describe('invariants', () => {
   const run = (name: string) =>
     t.db.read((q) => notificationInvariants.find((c) => c.name.startsWith(name))!.run(q, 20));

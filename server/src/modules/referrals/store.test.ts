@@ -6,6 +6,7 @@ import {
   codeOwner,
   countRewarded,
   deleteCodeOf,
+  deletePosterCodeOf,
   insertCode,
   inviteFunnel,
   invitesOf,
@@ -13,8 +14,10 @@ import {
   markCapped,
   markPurchased,
   markRewarded,
+  posterCodeOf,
   purchasedBefore,
   rewardedCount,
+  savePosterCode,
   unmarkPurchased,
 } from './store';
 
@@ -26,6 +29,21 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('referral store', () => {
+  it('poster codes: one per member, replaced when made anew, gone with the account', async () => {
+    await t.db.tx(async (q) => {
+      const row = { scene: 'r=ABCDEFGH', page: 'pages/index/index', env_version: 'release', png_base64: 'iVBORw0K' };
+      expect(await posterCodeOf(q, 501)).toBeUndefined();
+      await savePosterCode(q, 501, row, at(0).getTime());
+      await savePosterCode(q, 502, { ...row, scene: 'r=HGFEDCBA' }, at(0).getTime());
+      expect(await posterCodeOf(q, 501)).toEqual(row);
+      await savePosterCode(q, 501, { ...row, env_version: 'trial', png_base64: 'AAAA' }, at(1).getTime());
+      expect(await posterCodeOf(q, 501)).toEqual({ ...row, env_version: 'trial', png_base64: 'AAAA' });
+      await deletePosterCodeOf(q, 501);
+      expect(await posterCodeOf(q, 501)).toBeUndefined();
+      expect((await posterCodeOf(q, 502))?.scene).toBe('r=HGFEDCBA');
+    });
+  });
+
   it('codes: one per member, unique across members, gone with the account', async () => {
     await t.db.tx(async (q) => {
       await insertCode(q, 1, 'ABCD2345', at(0));

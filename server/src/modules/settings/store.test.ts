@@ -18,7 +18,18 @@ test('raw rows: insert, update, keys', async () => {
     await store.updateJson(q, 'x.raw', '2', NOW + 1);
     expect(await store.storedJson(q, 'x.raw')).toBe('2');
     expect(await store.storedKeys(q)).toContain('x.raw');
+    expect(await store.updatedAt(q, 'x.raw')).toBe(NOW + 1);
+    expect(await store.updatedAt(q, 'x.none')).toBeUndefined();
   });
+});
+
+test('changedAt: null while a key has its default, the time of the last set after', async () => {
+  const settings = new Settings(t.db, 60_000);
+  expect(await settings.changedAt('members.phoneTyping')).toBeNull();
+  expect(await settings.get('members.phoneTyping')).toBe(false);
+  await t.db.tx((q) => settings.set(q, 'members.phoneTyping', true, new Date(NOW + 7)));
+  expect(await settings.changedAt('members.phoneTyping')).toBe(NOW + 7);
+  expect(await settings.get('members.phoneTyping')).toBe(true);
 });
 
 test('a setting reads its default until set; set returns the previous value and is read uncached by storedValue', async () => {
