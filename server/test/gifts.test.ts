@@ -297,3 +297,23 @@ test('member-day offers: hidden on other days, refused with MEMBER_DAY_ONLY, sho
     (await t.http('GET', '/api/admin/benefits', { token: op })).body.items.find((x: { id: string }) => x.id === b),
   ).toMatchObject({ memberDayOnly: true });
 });
+
+test('the simulation lists the gift rules a purchase would give, and leaves out what the member already had', async () => {
+  const first = await rule({ trigger: 'first_order', points: 5 });
+  const silver = await rule({ trigger: 'tier_reached', tierCode: 'silver', points: 8 });
+  const m = await t.login('gift-sim');
+  const simulate = async (amountCents: number) => {
+    const res = await t.http('POST', '/api/admin/simulate', {
+      token: op,
+      body: { amountCents, memberId: String(m.memberId) },
+    });
+    expect(res.status).toBe(200);
+    return (res.body.gifts as { ruleId: string }[]).map((g) => g.ruleId);
+  };
+  expect(await simulate(1000)).toEqual([first.id]);
+  expect(await simulate(400_000)).toEqual([first.id, silver.id]);
+  expect((await checkout(t, staff.token, m.memberId, 1000)).status).toBe(200);
+  expect(await simulate(400_000)).toEqual([silver.id]);
+  // Nothing was written by the simulation.
+  expect(await grants({ ruleId: silver.id })).toEqual([]);
+});

@@ -162,6 +162,17 @@ export const SimulateResponse = z.object({
   redeemedPoints: z.int().describe('Points used as cash (0 without redeemPoints)'),
   discountCents: z.int(),
   cashCents: z.int().describe('What the points and growth above were earned on'),
+  gifts: z
+    .array(
+      z.object({
+        ruleId: Id,
+        name: z.string(),
+        trigger: z.string().describe('first_order or tier_reached'),
+        points: z.int(),
+        vouchers: z.array(z.object({ benefitId: Id, count: z.int() })),
+      }),
+    )
+    .describe("Enabled gift rules this purchase would give: a first order's, and those of the tiers it reaches"),
 });
 
 export const AuditQuery = PageQuery.extend({

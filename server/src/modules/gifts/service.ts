@@ -8,7 +8,7 @@ import type { TierService } from '../tiers/service';
 import { tierCodeOf } from '../tiers/store';
 import { ordersOfMemberUpTo } from '../checkout/store';
 import { giveGrantsIn, skipGrantIn, type Given } from './grant';
-import { ONCE, reachedBy } from './rules';
+import { ONCE, parseLines, reachedBy } from './rules';
 import * as store from './store';
 import './invariants';
 
@@ -98,6 +98,28 @@ export class GiftService {
       })),
       now.getTime(),
     );
+  }
+
+  /**
+   * The operator's simulation of a purchase: the enabled rules it would give (a
+   * first order's when the member has no order yet, or for a member not named;
+   * those of the tiers `from` -> `to` reaches that the member has not had). Writes nothing.
+   */
+  async simulateIn(q: Q, memberId: number | null, from: string, to: string, tierOrder: string[]) {
+    const first = await store.enabledRulesIn(q, 'first_order');
+    const isFirst = memberId === null || (await ordersOfMemberUpTo(q, memberId, 1)) === 0;
+    const had = memberId === null ? new Set<string>() : await store.occurrencesOfMemberIn(q, memberId);
+    const rules = [
+      ...(isFirst ? first.filter((r) => r.tier_code === null || r.tier_code === from) : []),
+      ...reachedBy(await store.enabledRulesIn(q, 'tier_reached'), tierOrder, from, to),
+    ].filter((r) => !had.has(`${r.id}:${r.trigger_kind === 'first_order' ? ONCE : r.tier_code}`));
+    return rules.map((r) => ({
+      ruleId: String(r.id),
+      name: r.name,
+      trigger: r.trigger_kind,
+      points: Number(r.points),
+      vouchers: parseLines(r.vouchers_json).map((l) => ({ benefitId: String(l.benefitId), count: l.count })),
+    }));
   }
 
   /**

@@ -174,6 +174,15 @@ export function finishGrantStep(id: number, status: string, outcomeJson: string)
   return ['UPDATE gift_grants SET status = ?, outcome_json = ?, owner = NULL WHERE id = ?', [status, outcomeJson, id]];
 }
 
+/** `<rule id>:<occurrence>` of every grant the member has (the operator's simulation leaves those out). */
+export async function occurrencesOfMemberIn(q: Q, memberId: number): Promise<Set<string>> {
+  const rows = await q.all<{ rule_id: number; occurrence: string }>(
+    'SELECT rule_id, occurrence FROM gift_grants WHERE member_id = ?',
+    [memberId],
+  );
+  return new Set(rows.map((r) => `${r.rule_id}:${r.occurrence}`));
+}
+
 /** rule id -> grants by status, for the operators' list. */
 export async function grantTalliesIn(q: Q, ruleId?: number): Promise<Map<number, Record<string, number>>> {
   const rows = await q.all<{ rule_id: number; status: string; n: number }>(
