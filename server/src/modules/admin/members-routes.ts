@@ -110,6 +110,13 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
         redeemedPoints: split.points,
         discountCents: split.discountCents,
         cashCents: split.cashCents,
+        gifts: await c.gifts.simulateIn(
+          q,
+          body.memberId ? Number(body.memberId) : null,
+          tierCode,
+          decision.action === 'upgrade' ? decision.to : tierCode,
+          tiers.tiers.map((t) => t.code),
+        ),
       };
     }),
   );
