@@ -108,6 +108,19 @@ test('a checkout, the outbox and a job run show up in the scrape', async () => {
   expect(value(s, HTTP_COUNT, { method: 'POST', route: '/api/staff/checkout', status_class: '2xx' })).toBe(1);
 });
 
+test('mini-program API calls are counted by API and errcode', async () => {
+  const code = { scene: 'r=metrics', page: 'pages/index/index', envVersion: 'release' as const, width: 280 };
+  expect((await t.ctx.wxa.unlimitedCode(code)).length).toBeGreaterThan(0);
+  t.fake.failNext('/wxa/getwxacodeunlimit', 45009, 1);
+  await expect(t.ctx.wxa.unlimitedCode(code)).rejects.toMatchObject({ code: 'WECHAT_QUOTA_EXCEEDED' });
+  t.fake.failNext('/wxa/business/getuserphonenumber', 'drop', 1);
+  await expect(t.ctx.wxa.phoneNumber('any-code', 'any-openid')).rejects.toMatchObject({ code: 'WECHAT_UNAVAILABLE' });
+  const s = await scrape();
+  expect(value(s, 'huiyuan_wechat_calls_total', { api: 'getwxacodeunlimit', errcode: '0' })).toBe(1);
+  expect(value(s, 'huiyuan_wechat_calls_total', { api: 'getwxacodeunlimit', errcode: '45009' })).toBe(1);
+  expect(value(s, 'huiyuan_wechat_calls_total', { api: 'getuserphonenumber', errcode: 'network' })).toBe(1);
+});
+
 test('requests are counted by route template and status; unknown URLs share one label', async () => {
   const before = await scrape();
   const key = { method: 'GET', route: '/healthz', status_class: '2xx', status: '200' };

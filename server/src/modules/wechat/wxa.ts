@@ -1,4 +1,5 @@
 import { AppError } from '../../core/errors';
+import { noMetrics, wechatResult, type Metrics } from '../../core/metrics';
 import type { WechatConfig } from './client';
 import type { WechatMessages } from './messages';
 
@@ -32,6 +33,7 @@ export class WechatWxa {
   constructor(
     private readonly cfg: WechatConfig,
     private readonly tokens: Pick<WechatMessages, 'accessToken'>,
+    private readonly metrics: Metrics = noMetrics,
   ) {}
 
   /**
@@ -77,26 +79,33 @@ export class WechatWxa {
   /** One call with the shared token; a refused token is refreshed (forced, once) and the call made again. */
   private async post(path: string, payload: Record<string, unknown>): Promise<Answer> {
     let refused: string | undefined;
+    const api = path.slice(path.lastIndexOf('/') + 1);
     for (let attempt = 0; ; attempt++) {
       let answer: Answer;
       let token = '';
+      // Set once the call itself is under way: a token failure is counted as stable_token's.
+      let status: number | null = null;
       try {
         token = await this.tokens.accessToken(refused);
+        status = 0;
         const res = await fetch(`${this.cfg.apiBase}${path}?access_token=${encodeURIComponent(token)}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           signal: AbortSignal.timeout(this.cfg.timeoutMs),
           body: JSON.stringify(payload),
         });
+        status = res.status;
         const type = res.headers.get('content-type') ?? '';
         if (res.ok && type.startsWith('image/')) answer = { kind: 'png', bytes: Buffer.from(await res.arrayBuffer()) };
         else if (res.ok) answer = { kind: 'json', body: (await res.json()) as Record<string, unknown> };
         else throw new Error(`http ${res.status}`);
       } catch {
+        if (status !== null) this.metrics.wechatCall(api, wechatResult(status));
         // Network, timeout, an HTTP error or an unreadable answer: nothing of the request is repeated here.
         throw new AppError('WECHAT_UNAVAILABLE');
       }
       const errcode = answer.kind === 'json' ? Number(answer.body.errcode ?? 0) : 0;
+      this.metrics.wechatCall(api, wechatResult(status, errcode));
       if ((errcode === 40001 || errcode === 42001) && attempt === 0) {
         refused = token;
         continue;
