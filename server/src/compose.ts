@@ -87,7 +87,7 @@ export function compose(
   const wechatMessages = new WechatMessages(config.wechat, dbTokenStore(db), () => clock.now().getTime(), metrics);
   const inbox = new Inbox(db);
   // Phone numbers and mini-program codes use the same shared access token as the messages.
-  const wxa = new WechatWxa(config.wechat, wechatMessages, metrics);
+  const wxa = new WechatWxa(config.wechat, wechatMessages);
   const ctx: AppContext = {
     config,
     logger,
@@ -151,12 +151,15 @@ export function compose(
       config.businessTz,
       logger,
       config.wechat.miniprogramState,
-      { metrics },
+      { leaseMs: config.backgroundTiming.outboxLeaseMs, metrics },
     ),
     jobs: undefined as unknown as JobRunner,
     isReady: () => ready,
   };
-  ctx.jobs = new JobRunner(db, clock, config.businessTz, logger, schedule(ctx), { metrics });
+  ctx.jobs = new JobRunner(db, clock, config.businessTz, logger, schedule(ctx), {
+    leaseMs: config.backgroundTiming.jobLeaseMs,
+    metrics,
+  });
   // Read when scraped: the pool now, the outbox backlog (cached in metrics.ts), the leases held here.
   metrics.watchPool(() => db.poolStats());
   metrics.watchOutbox(() => ctx.outbox.due());

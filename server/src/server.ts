@@ -64,13 +64,13 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   }
   markReady(ctx);
 
-  // Background work: the outbox drains every 2 s, the scheduler looks for due jobs every 30 s.
+  // Background work: the outbox drains every 2 s, the scheduler looks for due jobs every JOB_TICK_MS (30 s).
   let outboxTimer: NodeJS.Timeout | null = null;
   let outboxRun: Promise<unknown> | null = null;
   let giftTimer: NodeJS.Timeout | null = null;
   let giftRun: Promise<unknown> | null = null;
   if (config.background) {
-    ctx.jobs.start();
+    ctx.jobs.start(config.backgroundTiming.jobTickMs);
     outboxTimer = setInterval(() => {
       if (outboxRun) return;
       outboxRun = ctx.outbox

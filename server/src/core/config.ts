@@ -60,6 +60,24 @@ const Env = z.object({
     .enum(['on', 'off'])
     .default('on')
     .describe('Run the outbox worker and the job scheduler in this instance'),
+  OUTBOX_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .optional()
+    .describe('How long an outbox claim holds its rows before another instance may take them over; default 60000'),
+  JOB_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .optional()
+    .describe("How long a job run's lease lasts without a heartbeat (renewed every third of it); default 300000"),
+  JOB_TICK_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe('How often the scheduler looks for daily jobs whose time has come'),
   BODY_LIMIT: z.string().default('64kb'),
   // Per client address: generous, since a mall's Wi-Fi is one address; guessing is limited per identity.
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
@@ -134,6 +152,8 @@ export interface Config {
     miniprogramState: 'developer' | 'trial' | 'formal';
   };
   background: boolean;
+  /** Lease lengths (unset: the defaults beside the outbox worker and the job runner) and the scheduler's tick. */
+  backgroundTiming: { outboxLeaseMs?: number; jobLeaseMs?: number; jobTickMs: number };
   bodyLimit: string;
   loginRatePerMinute: number;
   scansPerStorePerMinute: number;
@@ -240,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       miniprogramState: e.WECHAT_MINIPROGRAM_STATE,
     },
     background: e.BACKGROUND === 'on',
+    backgroundTiming: { outboxLeaseMs: e.OUTBOX_LEASE_MS, jobLeaseMs: e.JOB_LEASE_MS, jobTickMs: e.JOB_TICK_MS },
     bodyLimit: e.BODY_LIMIT,
     loginRatePerMinute: e.LOGIN_RATE_PER_MINUTE,
     scansPerStorePerMinute: e.SCANS_PER_STORE_PER_MINUTE,
