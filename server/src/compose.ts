@@ -87,7 +87,7 @@ export function compose(
   const wechatMessages = new WechatMessages(config.wechat, dbTokenStore(db), () => clock.now().getTime(), metrics);
   const inbox = new Inbox(db);
   // Phone numbers and mini-program codes use the same shared access token as the messages.
-  const wxa = new WechatWxa(config.wechat, wechatMessages);
+  const wxa = new WechatWxa(config.wechat, wechatMessages, metrics);
   const ctx: AppContext = {
     config,
     logger,
