@@ -1,31 +1,12 @@
 import type { PointsEntry } from '@huiyuan/shared';
+import { ledgerReasonLabel } from '@huiyuan/shared/src/domain/ledger-reasons';
 import { Text, View } from '@tarojs/components';
 import { formatDateTime, formatDelta, formatPoints } from '../../utils/format';
 import './index.scss';
 
-const TYPE_LABELS: Record<PointsEntry['type'], string> = {
-  credit: '获得',
-  debit: '使用',
-  expire: '过期',
-  adjust: '调整',
-  reversal: '退款扣回',
-};
-
-/** Reason codes the server writes (lower_snake); unknown ones show the type label. */
-const REASON_LABELS: Record<string, string> = {
-  purchase: '消费积分',
-  checkin: '每日签到',
-  'checkin.makeup': '补签',
-  redemption: '兑换权益',
-  referral: '邀请好友',
-  birthday: '生日礼',
-  refund: '退款扣回',
-  expiry: '积分过期',
-  task: '完成任务',
-};
-
+/** The shared label of the entry's reason (the one table the server's reasons are checked against). */
 export function entryTitle(e: Pick<PointsEntry, 'type' | 'reason'>): string {
-  return REASON_LABELS[e.reason] ?? (/^[a-z][a-z0-9_.]*$/.test(e.reason) ? TYPE_LABELS[e.type] : e.reason);
+  return ledgerReasonLabel(e.reason, e.type);
 }
 
 /** One ledger row: what happened, when, the signed change and the balance after it. */
