@@ -8,6 +8,7 @@ import { People } from './pages/People';
 import { Members } from './pages/Members';
 import { Segments } from './pages/Segments';
 import { Audit } from './pages/Audit';
+import { Alerts, InboxBadge } from './pages/Alerts';
 import { Gifts } from './pages/Gifts';
 
 const PAGES = {
@@ -17,6 +18,7 @@ const PAGES = {
   people: ['门店与员工', People],
   segments: ['分群与流失', Segments],
   gifts: ['礼遇规则', Gifts],
+  alerts: ['预警与消息', Alerts],
   audit: ['审计日志', Audit],
 } as const;
 type Page = keyof typeof PAGES;
@@ -82,6 +84,7 @@ function App() {
               }}
             >
               {PAGES[k][0]}
+              {k === 'alerts' && <InboxBadge />}
             </a>
           ))}
         </nav>

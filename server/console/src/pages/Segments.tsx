@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ResponseFor } from '@huiyuan/shared';
 import { api, session } from '../api';
+import { ChurnStages } from './Churn';
 
 const NAMES: Record<string, string> = {
   champion: '高价值',
@@ -94,6 +95,7 @@ export function Segments() {
           </button>
         ))}
       </div>
+      <ChurnStages />
     </div>
   );
 }
