@@ -79,6 +79,10 @@ test('concurrent first logins register once and the join gift is given once', as
   expect(await grants({ ruleId: r.id })).toEqual([expect.objectContaining({ status: 'granted' })]);
   expect(await giftPoints(memberId)).toBe(20);
   expect(await vouchersOf(memberId, b)).toBe(1);
+  // The member's data export shows the grant.
+  const exported = await t.http('GET', '/api/me/export', { token: logins[0].body.token });
+  expect(exported.body.gifts).toEqual([expect.objectContaining({ status: 'granted' })]);
+  expect(String(exported.body.gifts[0].rule_id)).toBe(r.id);
 });
 
 test('two first orders racing at once give the first-order gift once', async () => {

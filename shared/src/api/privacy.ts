@@ -17,6 +17,7 @@ export const DataExport = z.object({
   checkins: z.array(z.record(z.string(), z.unknown())),
   tasks: z.array(z.record(z.string(), z.unknown())),
   vouchers: z.array(z.record(z.string(), z.unknown())),
+  gifts: z.array(z.record(z.string(), z.unknown())).describe('Gift grants: what each rule gave or could not give'),
   referrals: z.record(z.string(), z.unknown()),
   messages: z.array(z.record(z.string(), z.unknown())),
   subscriptions: z.array(z.record(z.string(), z.unknown())),

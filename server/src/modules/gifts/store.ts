@@ -230,7 +230,10 @@ export async function grantsWithPointsAfterIn(q: Q, after: number, limit: number
   );
 }
 
-/** A member's grants for the data export, oldest first. */
-export async function grantsForExportIn(q: Q, memberId: number): Promise<GrantRow[]> {
-  return q.all<GrantRow>('SELECT * FROM gift_grants WHERE member_id = ? ORDER BY id', [memberId]);
+/** A member's grants for the data export, oldest first (raw columns; the exporter formats the times). */
+export async function grantsForExportIn(q: Q, memberId: number): Promise<Record<string, unknown>[]> {
+  return q.all(
+    'SELECT id, rule_id, trigger_kind, occurrence, status, points, vouchers_json, outcome_json, created_at, granted_at FROM gift_grants WHERE member_id = ? ORDER BY id',
+    [memberId],
+  );
 }

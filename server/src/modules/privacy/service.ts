@@ -14,6 +14,7 @@ import { allDaysOf } from '../checkin/store';
 import { completionsOf } from '../tasks/store';
 import { deleteCodeOf, deletePosterCodeOf } from '../referrals/store';
 import { vouchersForExportIn } from '../benefits/store-vouchers';
+import { grantsForExportIn } from '../gifts/store';
 import { deleteSecret } from '../card/store';
 import { unlinkMember } from '../staff/store';
 import * as notifications from '../notifications/store';
@@ -53,6 +54,7 @@ export class PrivacyService {
       const checkins = await allDaysOf(q, memberId);
       const tasks = (await completionsOf(q, memberId)) as Row[];
       const vouchers = await vouchersForExportIn(q, memberId);
+      const gifts = await grantsForExportIn(q, memberId);
       const { messages, subscriptions } = await notifications.exportMember(q, memberId);
       return {
         exportedAt: this.clock.now().toISOString(),
@@ -69,6 +71,7 @@ export class PrivacyService {
         checkins,
         tasks: times(tasks),
         vouchers: times(vouchers),
+        gifts: times(gifts),
         referrals: { code: view.code, invitees: view.invitees, invitedBy: view.invitedBy },
         messages: times(messages),
         subscriptions,
