@@ -7,7 +7,8 @@ import { freshMysql } from '../../server/test/db';
 import { schedule } from '../../server/src/jobs/schedule';
 import type { Services } from '../../server/src/modules/services';
 import { openidFor, startFakeWechat, type FakeWechat } from '../fake-wechat/server';
-import { runSimulation, type SimResult, type SimTarget } from '../sim/driver';
+import { runSimulation, type SimResult } from '../sim/driver';
+import { call, simTarget, turns, type Opts } from './client';
 import { startProxy, type Proxy } from './proxy';
 import { freePort, root, runNode, startInstance, waitFor, type Instance } from './processes';
 
@@ -37,22 +38,10 @@ afterAll(async () => {
   if (process.env.CLUSTER_LOG) fs.writeFileSync(process.env.CLUSTER_LOG, everyOutput.map((o) => o()).join(''));
 });
 
-type Opts = { body?: unknown; token?: string; headers?: Record<string, string> };
-const call = async (base: string, method: string, p: string, o: Opts = {}) => {
-  const res = await fetch(base + p, {
-    method,
-    headers: {
-      ...o.headers,
-      ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
-    },
-    body: o.body === undefined ? undefined : JSON.stringify(o.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-};
-
 if (!mysqlUrl) {
+  console.log(
+    'multi-instance test skipped: it needs MariaDB/MySQL (set DATABASE_URL); the embedded database is one process',
+  );
   test.skip('three instances on one database: MariaDB/MySQL only, set DATABASE_URL (skipped on the embedded database)', () => {});
 } else {
   test('three production instances on MariaDB: concurrent migrate, SIGTERM and SIGKILL under load, slow WeChat', async () => {
@@ -185,47 +174,20 @@ if (!mysqlUrl) {
 
     // 5. Load: seeded simulations through the proxy; logins take turns across them, so a WeChat
     // failure armed by one simulation is met by its own login.
-    let loginTail: Promise<unknown> = Promise.resolve();
-    const serialLogin = <T>(fn: () => Promise<T>): Promise<T> => {
-      const next = loginTail.then(fn, fn);
-      loginTail = next.catch(() => undefined);
-      return next;
-    };
+    const loginTurn = turns();
     const codeFor = async (memberId: number) => {
       const [row] = await rows<{ secret_hex: string }>('SELECT secret_hex FROM member_secrets WHERE member_id = ?', [
         memberId,
       ]);
       return memberCode(String(memberId), new Uint8Array(Buffer.from(row.secret_hex, 'hex')), Date.now());
     };
-    const target = (): SimTarget => {
-      let armed: { code: number | 'drop'; n: number } | null = null;
-      return {
-        url: () => proxy.url,
-        http: (method, p, o) =>
-          p === '/api/auth/login'
-            ? serialLogin(() => {
-                if (armed) fake.failNext('/sns/jscode2session', armed.code, armed.n);
-                armed = null;
-                return via(method, p, o);
-              })
-            : via(method, p, o),
-        login: async (identity) => {
-          const r = await serialLogin(() => via('POST', '/api/auth/login', { body: { code: `${identity}:1` } }));
-          return { token: r.body.token, memberId: Number(r.body.memberId) };
-        },
-        staffToken: async () => simStaff,
-        operatorToken: async () => operator,
-        codeFor: (id) => codeFor(id),
-        advanceClock: () => undefined, // real time: the member code moves on by itself
-        wechatFailNext: (code, n) => void (armed = { code, n }),
-      };
-    };
+    const targetOf = { url: proxy.url, fake, loginTurn, staff: simStaff, operator, codeFor };
     let chaosDone = false;
     const sims: SimResult[] = [];
     const load = Promise.all(
       [0, 1, 2].map(async (w) => {
         for (let i = 0; !chaosDone || i < 2; i++)
-          sims.push(await runSimulation(100 * (w + 1) + i, target(), { batches: 3, batchSize: 8 }));
+          sims.push(await runSimulation(100 * (w + 1) + i, simTarget(targetOf), { batches: 3, batchSize: 8 }));
       }),
     );
 
@@ -234,7 +196,7 @@ if (!mysqlUrl) {
       const ms: { id: number; token: string; openid: string }[] = [];
       for (let i = 0; i < n; i++) {
         const identity = `mi-${tag}-${i}`;
-        const r = await serialLogin(() => via('POST', '/api/auth/login', { body: { code: `${identity}:1` } }));
+        const r = await loginTurn(() => via('POST', '/api/auth/login', { body: { code: `${identity}:1` } }));
         expect(r.status).toBe(200);
         ms.push({ id: Number(r.body.memberId), token: r.body.token, openid: openidFor(identity) });
       }
