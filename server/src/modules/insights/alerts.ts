@@ -9,6 +9,7 @@ import { postToOperatorsIn } from '../notifications/operator-inbox';
 import { liabilityPoints } from './liability';
 import { weekOf } from './churn-rules';
 import * as store from './store-alerts';
+import { alertInboxKey } from './invariants';
 
 type Deps = Pick<Services, 'db' | 'settings' | 'clock' | 'config'>;
 
@@ -80,7 +81,7 @@ export async function evaluateAlerts(c: Deps, date: string): Promise<store.NewAl
       }
       await postToOperatorsIn(
         q,
-        { kind: 'alert', title: '运营预警', body: a.message, dedupeKey: `alert:${a.rule}:${a.period}:${a.subject}` },
+        { kind: 'alert', title: '运营预警', body: a.message, dedupeKey: alertInboxKey(a) },
         now,
       );
     }

@@ -88,3 +88,14 @@ export function snapshotOnOrBefore(
     [metric, date],
   );
 }
+
+/** Alerts after id `after`, by id (reconcile walks them). */
+export function alertKeysAfter(
+  q: Q,
+  after: number,
+  limit: number,
+): Promise<{ id: number; rule: string; period: string; subject: string }[]> {
+  return q.all(`SELECT id, rule, period, subject FROM alerts WHERE id > ? ORDER BY id LIMIT ${Math.floor(limit)}`, [
+    after,
+  ]);
+}

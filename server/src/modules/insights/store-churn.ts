@@ -135,3 +135,11 @@ export async function callListOf(
     enteredOn: r.entered_on,
   }));
 }
+
+/** Entries that do not fit their episode: entered on or before it began, or recovered on or before it. */
+export function entriesOutsideEpisode(q: Q, limit: number): Promise<Record<string, unknown>[]> {
+  return q.all(
+    `SELECT id, member_id, episode, stage, entered_on, recovered_on FROM churn_entries
+      WHERE entered_on <= episode OR (recovered_on IS NOT NULL AND recovered_on <= episode) ORDER BY id LIMIT ${Math.floor(limit)}`,
+  );
+}

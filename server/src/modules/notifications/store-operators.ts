@@ -52,3 +52,13 @@ export function markOperatorRead(q: Q, ids: number[] | null, now: number): Promi
     [now, ...ids],
   );
 }
+
+/** Which of these dedupe keys have a message (reconcile: every alert reached the operators). */
+export async function operatorKeysIn(q: Q, keys: string[]): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const rows = await q.all<{ dedupe_key: string }>(
+    `SELECT dedupe_key FROM operator_messages WHERE dedupe_key IN (${placeholders(keys.length)})`,
+    keys,
+  );
+  return new Set(rows.map((r) => r.dedupe_key));
+}
