@@ -1,6 +1,7 @@
 import { printTable, writeResults, type Row } from './lib';
 import { benchLedger } from './ledger';
 import { benchCheckout } from './checkout';
+import { benchCheckoutPoints } from './checkout-points';
 import { benchCheckin } from './checkin';
 import { benchFlashSale } from './flash-sale';
 import { benchBirthday } from './birthday';
@@ -15,6 +16,7 @@ import { benchOutbox } from './outbox';
 const workloads: { name: string; run: () => Promise<Row | Row[]>; onlyByName?: boolean }[] = [
   { name: 'ledger', run: benchLedger },
   { name: 'checkout', run: benchCheckout },
+  { name: 'checkout-points', run: benchCheckoutPoints },
   { name: 'card', run: benchCard },
   { name: 'checkin', run: benchCheckin },
   { name: 'flash-sale', run: benchFlashSale },

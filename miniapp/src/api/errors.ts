@@ -28,6 +28,8 @@ const SERVER_MESSAGES = {
   DAILY_CAP_REACHED: '今日积分已达上限',
   ORDER_NOT_FOUND: '本店没有该订单',
   REFUND_EXCEEDS_ORDER: '退款金额超过订单剩余金额',
+  REDEEM_LIMIT_EXCEEDED: '超出本单可用积分（抵现比例、余额或今日上限）',
+  REDEEM_CODE_REQUIRED: '请会员刷新会员码后再扫一次，确认使用积分',
   ALREADY_CHECKED_IN: '今天已经签到过了',
   MAKEUP_NOT_ALLOWED: '这一天不能补签',
   TASK_NOT_FOUND: '任务不存在',

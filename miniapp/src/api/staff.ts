@@ -6,11 +6,20 @@ const staff = { auth: 'staff' as const };
 
 export type MemberPreview = ResponseFor<'staffLookup'>;
 export type CheckoutResult = ResponseFor<'staffCheckout'>;
+export type CheckoutQuote = ResponseFor<'staffCheckoutQuote'>;
 export type VoucherPreview = ResponseFor<'previewVoucher'>;
 export type WriteOffResult = ResponseFor<'writeOffVoucher'>;
 
 /** Shows who the code belongs to before crediting; does not use the code up. */
 export const lookupMember = (code: string) => api.get<MemberPreview>('/api/staff/members/lookup', { code }, staff);
+
+/** Points as cash for an order: balance, the most usable points and the split (changes nothing). */
+export const quoteCheckout = (memberCode: string, amountCents: number, points?: number) =>
+  api.get<CheckoutQuote>(
+    '/api/staff/checkout/quote',
+    points === undefined ? { memberCode, amountCents } : { memberCode, amountCents, points },
+    staff,
+  );
 
 /**
  * Credits a purchase. The server is idempotent on (store, orderNo), so the

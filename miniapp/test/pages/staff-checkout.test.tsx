@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { saveStaffSession } from '../../src/api/session';
 import { serve, settle, typeInto } from '../http';
@@ -75,6 +75,71 @@ describe('with a staff session', () => {
     expect(result).toContain('积分成功');
     expect(result).toContain('+18 积分');
     expect(result).toContain('等级加赠');
+  });
+
+  it('pays part of the order with points: the quote, the split and the points sent with the checkout', async () => {
+    const rules = { enabled: true, pointsPerYuan: 100, maxSharePercent: 50, perMemberDailyPoints: 0, confirm: 'scan' };
+    const sent = serve({
+      'GET /api/staff/members/lookup': preview,
+      'GET /api/staff/checkout/quote': {
+        memberId: '7',
+        balance: 500,
+        pendingPoints: 30,
+        maxPoints: 500,
+        redeemedToday: 0,
+        rules,
+        split: { points: 500, discountCents: 500, cashCents: 1500 },
+        earnPoints: 15,
+      },
+      'POST /api/staff/checkout': {
+        orderNo: 'A1003',
+        memberId: '7',
+        maskedName: '张*',
+        amountCents: 2000,
+        points: 15,
+        lines: [{ code: 'base', points: 15 }],
+        growth: 15,
+        balance: 15,
+        tier,
+        tierChanged: null,
+        redeemedPoints: 500,
+        discountCents: 500,
+        cashCents: 1500,
+        pendingPoints: 0,
+        pendingUntil: null,
+        replayed: false,
+      },
+    });
+    render(<StaffCheckoutPage />);
+    await scanMember();
+    typeInto(screen.getByTestId('checkout-amount'), '20');
+    typeInto(screen.getByTestId('checkout-order'), 'A1003');
+    act(() => {
+      screen
+        .getByTestId('points-cash-toggle')
+        .dispatchEvent(Object.assign(new Event('change', { bubbles: true }), { detail: { value: true } }));
+    });
+    // The quote waits for typing to settle (400 ms).
+    await act(() => new Promise((r) => setTimeout(r, 450)));
+    await settle();
+    const quote = sent.find((s) => s.path === '/api/staff/checkout/quote')!;
+    expect(quote.query).toContain('amountCents=2000');
+    const cash = screen.getByTestId('points-cash').textContent;
+    expect(cash).toContain('可用积分 500');
+    expect(cash).toContain('30 待到账');
+    expect(screen.getByTestId('points-cash-split').textContent).toContain('现金 ¥15.00');
+    typeInto(screen.getByTestId('points-cash-points'), '200');
+    expect(screen.getByTestId('points-cash-split').textContent).toContain('积分 200 抵 ¥2.00');
+    fireEvent.click(screen.getByTestId('checkout-submit'));
+    await settle();
+    const post = sent.find((s) => s.method === 'POST')!;
+    expect(post.data).toEqual({
+      memberCode: '10000000071234567890',
+      orderNo: 'A1003',
+      amountCents: 2000,
+      redeemPoints: 200,
+    });
+    expect(screen.getByTestId('checkout-redeemed').textContent).toContain('积分抵扣 500');
   });
 
   it('goes back to scanning when the member code has expired meanwhile', async () => {

@@ -1,7 +1,6 @@
 import {
   DEFAULT_POINTS_CASH,
   discountCentsFor,
-  earningForCashPart,
   maxRedeemablePoints,
   pointsForCents,
   redeemedBack,
@@ -9,6 +8,7 @@ import {
   validatePointsCash,
   type PointsCashRules,
 } from './points-cash';
+import { earningForCashPart } from './points';
 import { DEFAULT_TIER_RULES } from './tiers';
 
 const rules: PointsCashRules = { ...DEFAULT_POINTS_CASH, perMemberDailyPoints: 0 };

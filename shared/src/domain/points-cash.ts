@@ -1,5 +1,3 @@
-import { earningForPurchase, type PurchaseEarning, type PurchaseRules } from './points';
-
 /**
  * Points as cash at the till (积分抵现): a member pays part of an order with
  * points. `pointsPerYuan` points are worth one yuan of discount (100: 1 point =
@@ -7,6 +5,7 @@ import { earningForPurchase, type PurchaseEarning, type PurchaseRules } from './
  * `perMemberDailyPoints` points a business day per member (0 = no daily cap).
  * `confirm` says how the member agrees: `scan` (the code scanned for the checkout)
  * or `second_scan` (a second, fresh code scanned for the redemption).
+ * No imports: the mini-program's counter page uses these rules as they are.
  */
 export interface PointsCashRules {
   enabled: boolean;
@@ -78,22 +77,6 @@ export function splitPayment(amountCents: number, points: number, pointsPerYuan:
     discountCents,
     cashCents: amountCents - discountCents,
   };
-}
-
-/**
- * What a purchase paid partly with points earns: points and growth on the cash
- * part only (points paid with points earn nothing); nothing when all of it was
- * paid with points.
- */
-export function earningForCashPart(
-  p: { cashCents: number; orderNo?: string; businessDate: string; tierMultiplierPercent: number },
-  rules: PurchaseRules,
-): PurchaseEarning {
-  if (p.cashCents <= 0) {
-    const e = earningForPurchase({ ...p, amountCents: 1 }, rules);
-    return { ...e, points: { total: 0, lines: [] }, growth: 0 };
-  }
-  return earningForPurchase({ ...p, amountCents: p.cashCents }, rules);
 }
 
 /**

@@ -102,6 +102,22 @@ export function earningForPurchase(
   return { excluded, memberDay, points, growth: growthForPurchase(rules.tiers, p.amountCents) };
 }
 
+/**
+ * What a purchase paid partly with points earns: points and growth on the cash
+ * part only (points paid with points earn nothing); nothing when all of it was
+ * paid with points.
+ */
+export function earningForCashPart(
+  p: { cashCents: number; orderNo?: string; businessDate: string; tierMultiplierPercent: number },
+  rules: PurchaseRules,
+): PurchaseEarning {
+  if (p.cashCents <= 0) {
+    const e = earningForPurchase({ ...p, amountCents: 1 }, rules);
+    return { ...e, points: { total: 0, lines: [] }, growth: 0 };
+  }
+  return earningForPurchase({ ...p, amountCents: p.cashCents }, rules);
+}
+
 /** Validates a points amount for one ledger operation. */
 export function validatePoints(points: number): string | null {
   if (typeof points !== 'number' || !Number.isSafeInteger(points)) return 'points must be a whole number';

@@ -7,6 +7,7 @@ import ScanInput from '../../components/ScanInput';
 import { formatCents, formatPoints, parseYuanToCents } from '../../utils/format';
 import { ROUTES } from '../../utils/routes';
 import { handleStaffError, useStaffGuard } from '../guard';
+import PointsCash, { type Redeem } from './PointsCash';
 import './index.scss';
 
 const SELF = ROUTES.staffCheckout;
@@ -21,7 +22,7 @@ type Step =
 
 /**
  * Counter flow: scan the member code -> see who it is -> amount + order number
- * -> credit. The order number makes the credit idempotent at the server
+ * (+ points as cash, previewed by the server's quote) -> credit. The order number makes the credit idempotent at the server
  * (per store), and names the client operation, so a retry after a lost answer
  * shows the first result ("replayed") instead of crediting twice.
  */
@@ -31,11 +32,13 @@ export default function StaffCheckoutPage() {
   const [amount, setAmount] = useState('');
   const [orderNo, setOrderNo] = useState('');
   const [busy, setBusy] = useState(false);
+  const [redeem, setRedeem] = useState<Redeem | null>(null);
 
   const reset = () => {
     setStep({ name: 'scan' });
     setAmount('');
     setOrderNo('');
+    setRedeem(null);
   };
 
   const onCode = async (code: string) => {
@@ -55,12 +58,14 @@ export default function StaffCheckoutPage() {
 
   const amountCents = parseYuanToCents(amount);
   const canSubmit = step.name === 'confirm' && amountCents !== null && ORDER_NO.test(orderNo.trim()) && !busy;
+  const body = () =>
+    redeem ? { redeemPoints: redeem.points, ...(redeem.redeemCode ? { redeemCode: redeem.redeemCode } : {}) } : {};
 
   const submit = async () => {
     if (step.name !== 'confirm' || amountCents === null) return;
     setBusy(true);
     try {
-      const result = await checkout({ memberCode: step.code, orderNo: orderNo.trim(), amountCents });
+      const result = await checkout({ memberCode: step.code, orderNo: orderNo.trim(), amountCents, ...body() });
       setStep({ name: 'done', result });
     } catch (e) {
       handleStaffError(e, SELF);
@@ -117,6 +122,7 @@ export default function StaffCheckoutPage() {
             onInput={(e) => setOrderNo(e.detail.value)}
             data-testid="checkout-order"
           />
+          <PointsCash code={step.code} amountCents={amountCents} self={SELF} disabled={busy} onChange={setRedeem} />
           <Button
             className="btn-primary"
             disabled={!canSubmit}
@@ -146,6 +152,17 @@ export default function StaffCheckoutPage() {
             {step.result.maskedName} · 订单 {step.result.orderNo} · {formatCents(step.result.amountCents)} · 当前积分{' '}
             {formatPoints(step.result.balance)}
           </Text>
+          {step.result.redeemedPoints > 0 && (
+            <Text className="muted" data-testid="checkout-redeemed">
+              积分抵扣 {formatPoints(step.result.redeemedPoints)}（{formatCents(step.result.discountCents)}）· 现金{' '}
+              {formatCents(step.result.cashCents)}
+            </Text>
+          )}
+          {step.result.pendingPoints > 0 && step.result.pendingUntil && (
+            <Text className="muted">
+              {formatPoints(step.result.pendingPoints)} 积分将于 {step.result.pendingUntil.slice(0, 10)} 后到账
+            </Text>
+          )}
           {step.result.tierChanged && (
             <Text className="staff-checkout__tier">会员已升级为 {step.result.tier.name}</Text>
           )}
