@@ -89,8 +89,9 @@ export default function PrivacySheet({ mode = 'overlay', actions = true, onDone 
               <Button
                 id={AGREE_BUTTON_ID}
                 className="btn-primary privacy-sheet__button"
-                disabled={!p || busy}
-                loading={busy}
+                // undefined, not false: the browser build renders disabled="false" as disabled.
+                disabled={!p || busy || undefined}
+                loading={busy || undefined}
                 data-testid="privacy-agree"
                 {...(weapp
                   ? { openType: 'agreePrivacyAuthorization', onAgreePrivacyAuthorization: () => void onAgree() }

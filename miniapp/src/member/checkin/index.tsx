@@ -73,8 +73,9 @@ export default function CheckinPage() {
               )}
               <Button
                 className="btn-primary"
-                disabled={s.checkedInToday || busy}
-                loading={busy}
+                // undefined, not false: the browser build renders disabled="false" as disabled.
+                disabled={s.checkedInToday || busy || undefined}
+                loading={busy || undefined}
                 onClick={() => void run(() => checkIn(s.today))}
               >
                 {s.checkedInToday ? '今日已签到' : `签到领 ${s.todayReward.total} 积分`}

@@ -143,8 +143,9 @@ export default function Poster({ content }: { content: PosterContent }) {
             <Image className="invite__poster-image" src={state.src} mode="widthFix" showMenuByLongpress />
             <Button
               className="btn-primary invite__share"
-              loading={saving}
-              disabled={saving}
+              // undefined, not false: the browser build renders disabled="false" as disabled.
+              loading={saving || undefined}
+              disabled={saving || undefined}
               onClick={() => void save(state.src)}
               data-testid="poster-save"
             >

@@ -86,6 +86,7 @@ export default function BenefitsPage() {
             <View key={b.id} className="section benefit" data-testid="benefit">
               <View className="benefit__body">
                 <Text className="benefit__name">{b.title}</Text>
+                {b.memberDayOnly && <Text className="muted">会员日专享</Text>}
                 <Text className="muted">{b.description}</Text>
                 <View className="benefit__foot">
                   <Text className="benefit__cost">

@@ -26,7 +26,7 @@ export default function Notifications({ subs }: { subs: Subscriptions }) {
       ))}
       <Button
         className="btn-primary profile__subscribe"
-        disabled={!subs.can('profile')}
+        disabled={!subs.can('profile') || undefined}
         onClick={() => void subs.ask('profile')}
         data-testid="subscribe-profile"
       >

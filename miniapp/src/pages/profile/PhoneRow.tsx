@@ -80,8 +80,8 @@ export default function PhoneRow({ me, saving, withConsent, saveTyped, onBound }
             size="mini"
             className="btn-primary"
             openType="getPhoneNumber"
-            disabled={saving || binding}
-            loading={binding}
+            disabled={saving || binding || undefined}
+            loading={binding || undefined}
             onGetPhoneNumber={(e) => void onGetPhoneNumber(e.detail)}
             data-testid="phone-wechat"
           >
@@ -103,7 +103,7 @@ export default function PhoneRow({ me, saving, withConsent, saveTyped, onBound }
           />
           <Button
             size="mini"
-            disabled={saving || !/^1[3-9][0-9]{9}$/.test(typed)}
+            disabled={saving || !/^1[3-9][0-9]{9}$/.test(typed) || undefined}
             onClick={() => void saveTyped(typed).then((ok) => ok && setTyped(''))}
           >
             保存
@@ -112,7 +112,7 @@ export default function PhoneRow({ me, saving, withConsent, saveTyped, onBound }
       ) : (
         !weapp && (
           <Text className="muted profile__note" data-testid="phone-note">
-            请在微信小程序中绑定手机号（由微信验证）
+            {me.phoneMasked ? '更换手机号请在微信小程序中操作' : '请在微信小程序中绑定手机号（由微信验证）'}
           </Text>
         )
       )}

@@ -118,7 +118,7 @@ export default function ProfilePage() {
               />
               <Button
                 size="mini"
-                disabled={saving || !nickname?.trim() || nickname.trim() === m.nickname}
+                disabled={saving || !nickname?.trim() || nickname.trim() === m.nickname || undefined}
                 onClick={() => void save({ nickname: nickname!.trim() }, '昵称已保存')}
               >
                 保存
