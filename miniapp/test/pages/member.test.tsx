@@ -115,6 +115,7 @@ describe('points mall', () => {
     locked: false,
     validity: { days: 30, until: null },
     visibleUntil: null,
+    memberDayOnly: false,
     ...over,
   });
   const voucher: ResponseFor<'redeem'>['voucher'] = {
