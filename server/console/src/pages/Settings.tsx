@@ -15,6 +15,8 @@ const LABELS: Record<string, string> = {
   privacy: '隐私政策（版本、标题、正文）',
   'members.phoneTyping': '允许手动填写手机号',
   'checkin.reminder': '签到提醒',
+  'insights.churn': '流失分阶段（沉默天数、动作、赠券、门店回访）',
+  'insights.alerts': '运营预警阈值',
 };
 
 /** Tier thresholds get a table editor; every other setting a validated JSON editor. */
