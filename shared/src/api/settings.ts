@@ -171,7 +171,7 @@ export const NotificationSettingsSchema = z.object({
     .string()
     .regex(/^[1-9][0-9]*$/)
     .nullable()
-    .describe('Free benefit issued once to members inactive 30 days'),
+    .describe('Free benefit of a churn gift stage that names none (insights.churn)'),
 });
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
 
