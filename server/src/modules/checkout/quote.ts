@@ -1,9 +1,7 @@
 import { businessDate, maxRedeemablePoints, splitPayment, earningForCashPart } from '@huiyuan/shared';
 import type { endpoints, QueryOf, ResponseOf } from '@huiyuan/shared';
-import { AppError } from '../../core/errors';
 import type { Services } from '../services';
 import { counterValue } from '../caps/service';
-import { balanceOf } from '../points/store';
 import { purchaseRules } from './earning';
 
 type Quote = ResponseOf<typeof endpoints.staffCheckoutQuote>;
@@ -15,7 +13,7 @@ type Quote = ResponseOf<typeof endpoints.staffCheckoutQuote>;
  * counted as a scan) but not used up, like the member lookup.
  */
 export async function quoteCheckout(
-  c: Pick<Services, 'clock' | 'codes' | 'db' | 'tiers' | 'pending' | 'settings' | 'config'>,
+  c: Pick<Services, 'clock' | 'codes' | 'db' | 'tiers' | 'points' | 'settings' | 'config'>,
   storeId: number,
   query: QueryOf<typeof endpoints.staffCheckoutQuote>,
 ): Promise<Quote> {
@@ -23,15 +21,14 @@ export async function quoteCheckout(
   const { memberId } = await c.codes.verify(query.memberCode, storeId, now);
   const rules = await c.settings.get('checkout.pointsCash');
   const date = businessDate(now, c.config.businessTz);
+  // The member's own summary: the balance without lots past their expiry (the debit sweeps those first) and pending points.
+  const points = await c.points.summary(memberId, now);
   const read = await c.db.read(async (q) => ({
-    balance: await balanceOf(q, memberId),
     redeemedToday: await counterValue(q, 'member_redeem', memberId, date),
-    pending: await c.pending.summaryIn(q, memberId, 0),
     tier: await c.tiers.tierOfIn(q, memberId),
   }));
-  if (read.balance === null) throw new AppError('MEMBER_NOT_FOUND');
   const maxPoints = maxRedeemablePoints(
-    { amountCents: query.amountCents, balance: read.balance, redeemedToday: read.redeemedToday },
+    { amountCents: query.amountCents, balance: points.balance, redeemedToday: read.redeemedToday },
     rules,
   );
   const split = splitPayment(query.amountCents, Math.min(query.points ?? maxPoints, maxPoints), rules.pointsPerYuan);
@@ -41,8 +38,8 @@ export async function quoteCheckout(
   );
   return {
     memberId: String(memberId),
-    balance: read.balance,
-    pendingPoints: read.pending.total,
+    balance: points.balance,
+    pendingPoints: points.pending?.total ?? 0,
     maxPoints,
     redeemedToday: read.redeemedToday,
     rules,
