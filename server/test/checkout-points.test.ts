@@ -291,3 +291,21 @@ test('the simulation splits an order as the counter does', async () => {
   });
   expect(draft.body).toMatchObject({ redeemedPoints: 300, discountCents: 3_000, cashCents: 7_000, points: 70 });
 });
+
+test('reconcile finds an order whose points payment disagrees with the ledger', async () => {
+  const m = await memberWith('cp-reconcile', 1_000);
+  const orderNo = nextOrderNo();
+  expect((await payWithPoints(m.memberId, 2_000, 500, orderNo)).status).toBe(200);
+  const name = 'checkout: points paid at tills debited once, given back by refunds at most once and in full';
+  const set = (points: number) =>
+    t.ctx.db.tx((q) => q.exec('UPDATE orders SET redeemed_points = ? WHERE order_no = ?', [points, orderNo]));
+  await set(400);
+  try {
+    const found = (await checkInvariants(t.ctx.db)).filter((v) => v.invariant === name);
+    expect(found).toEqual([
+      expect.objectContaining({ invariant: name, detail: expect.objectContaining({ redeemed: 400 }) }),
+    ]);
+  } finally {
+    await set(500);
+  }
+});

@@ -149,3 +149,26 @@ test('points paid at the till come from released points only, and earn pending p
   });
   expect(res.body).toMatchObject({ redeemedPoints: 400, cashCents: 600, points: 6, pendingPoints: 6, balance: 100 });
 });
+
+test('a refund racing the release ends the same either way: cancelled before, or clawed back after', async () => {
+  const members = await Promise.all([1, 2, 3, 4].map((i) => t.login(`pp-race-${i}`)));
+  const orders: string[] = [];
+  for (const m of members) {
+    const orderNo = nextOrderNo();
+    orders.push(orderNo);
+    await checkout(t, staff.token, m.memberId, 10_000, orderNo); // 100 pending each
+  }
+  await days(8);
+  const [, ...refunds] = await Promise.all([runRelease(), ...orders.map((o) => refund(o, 2_500))]);
+  expect(refunds.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+  expect(refunds.every((r) => r.body.pointsReversed === 25)).toBe(true);
+  // Whatever each refund met (held or released points), the member keeps 75 and nothing is released twice.
+  await runRelease();
+  for (const m of members) expect((await points(m)).balance).toBe(75);
+  const credits = await count(
+    t,
+    `SELECT COUNT(*) AS n FROM points_entries WHERE reason = 'purchase' AND member_id IN (${members.map(() => '?').join(', ')})`,
+    members.map((m) => m.memberId),
+  );
+  expect(credits).toBe(4);
+});
