@@ -1,8 +1,6 @@
 import { startTestServer, type TestServer } from './harness';
 import { checkout, codeFor, count, nextOrderNo } from './checkout-helpers';
 import { checkInvariants } from '../src/modules/reconcile/invariants';
-import { monthlyPackJob } from '../src/modules/gifts/jobs';
-import type { JobContext } from '../src/jobs/runner';
 
 let t: TestServer;
 let op: string;
@@ -161,58 +159,6 @@ const runJob = async (name: string) => {
   expect(res.status).toBe(200);
   return res.body;
 };
-
-test('monthly pack: run twice, and twice at once, one pack per member per month', async () => {
-  await at('2027-03-01T00:00:00Z'); // 08:00 on the 1st in Shanghai
-  const b = await benefit(100);
-  const r = await rule({ trigger: 'monthly_pack', tierCode: 'gold', vouchers: [{ benefitId: b, count: 2 }] });
-  const members = [];
-  for (let i = 0; i < 3; i++) {
-    const m = await t.login(`gift-pack-${i}`);
-    if (i < 2) await growth(m.memberId, 7000, `g-pack-${i}`);
-    members.push(m);
-  }
-  const first = await runJob('gift_monthly_pack');
-  // Gold members of earlier tests get theirs too.
-  expect(first.detail).toMatchObject({ month: '2027-03', partial: 0, skipped: 0 });
-  expect(first.detail.granted).toBeGreaterThanOrEqual(2);
-  expect((await runJob('gift_monthly_pack')).detail).toMatchObject({ granted: 0 });
-  // Two bodies at once (as if two instances had no lease between them): the grant key still gives once.
-  const ctx = (): JobContext => ({
-    now: t.clock.now(),
-    date: '2027-03-01',
-    resumeFrom: null,
-    scheduled: false,
-    checkpoint: async () => undefined,
-    signal: new AbortController().signal,
-    stillOwner: () => true,
-  });
-  const job = monthlyPackJob(t.ctx);
-  await Promise.all([job.run(ctx()), job.run(ctx())]);
-  // And two runs by hand at once: the job lease lets one run.
-  const both = await Promise.all(
-    [0, 1].map(() => t.http('POST', '/api/admin/jobs/gift_monthly_pack/run', { token: op })),
-  );
-  expect(both.some((x) => x.status === 200)).toBe(true);
-  expect(await vouchersOf(members[0].memberId, b)).toBe(2);
-  expect(await vouchersOf(members[1].memberId, b)).toBe(2);
-  expect(await vouchersOf(members[2].memberId, b)).toBe(0);
-  const mine = (g: { memberId: string }) => members.some((m) => String(m.memberId) === g.memberId);
-  expect((await grants({ ruleId: r.id })).filter(mine)).toHaveLength(2);
-  // The scheduler gives nothing on other days; next month's 1st gives a new pack.
-  await at('2027-03-02T00:00:00Z');
-  await t.ctx.jobs.tick();
-  await at('2027-04-01T00:00:00Z');
-  await t.ctx.jobs.tick();
-  await t.ctx.jobs.tick();
-  expect(await vouchersOf(members[0].memberId, b)).toBe(4);
-  expect(
-    (await grants({ ruleId: r.id, limit: '100' }))
-      .filter(mine)
-      .map((g) => g.occurrence)
-      .sort(),
-  ).toEqual(['2027-03', '2027-03', '2027-04', '2027-04']);
-});
 
 test('birthday: the tier points as before plus the birthday rules, once a year', async () => {
   await at('2027-06-10T02:00:00Z');
