@@ -11,6 +11,8 @@ const LABELS: Record<string, string> = {
   'points.expiry': '积分有效期',
   'checkout.memberDays': '会员日',
   'checkout.caps': '每日积分上限（防刷）',
+  'checkout.pointsCash': '积分抵现（兑换比例、单笔比例上限、每日上限、确认方式）',
+  'points.pendingDays': '消费积分待到账天数（0 = 立即到账）',
   'points.valueCents': '积分价值（分/积分）',
   privacy: '隐私政策（版本、标题、正文）',
   'members.phoneTyping': '允许手动填写手机号',
