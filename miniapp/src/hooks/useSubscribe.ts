@@ -9,6 +9,8 @@ export interface Subscriptions {
   templates: AsyncState<SubscriptionTemplates>;
   /** Something to ask for at this moment (templates loaded, not all banned). */
   can: (moment: SubscribeMoment) => boolean;
+  /** A template of this moment has no send left: worth offering unasked (after a check-in or a redemption). */
+  needs: (moment: SubscribeMoment) => boolean;
   /** Asks WeChat, reports the answers and toasts the outcome. Call straight from the tap handler. */
   ask: (moment: SubscribeMoment) => Promise<SubscribeOutcome | null>;
 }
@@ -23,6 +25,13 @@ export function useSubscriptions(): Subscriptions {
   const list = templates.data?.templates;
   const { setData } = templates;
   const can = useCallback((moment: SubscribeMoment) => idsToRequest(moment, list ?? []).length > 0, [list]);
+  const needs = useCallback(
+    (moment: SubscribeMoment) => {
+      const ids = new Set(idsToRequest(moment, list ?? []));
+      return (list ?? []).some((t) => ids.has(t.templateId) && t.allowance === 0);
+    },
+    [list],
+  );
   const ask = useCallback(
     (moment: SubscribeMoment) =>
       subscribeTo(idsToRequest(moment, list ?? [])).then(
@@ -40,5 +49,5 @@ export function useSubscriptions(): Subscriptions {
       ),
     [list, setData],
   );
-  return { templates, can, ask };
+  return { templates, can, needs, ask };
 }

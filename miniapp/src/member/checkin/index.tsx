@@ -80,7 +80,7 @@ export default function CheckinPage() {
               >
                 {s.checkedInToday ? '今日已签到' : `签到领 ${s.todayReward.total} 积分`}
               </Button>
-              {offerReminder && subs.can('checkin') && (
+              {offerReminder && subs.needs('checkin') && (
                 <Button
                   size="mini"
                   className="checkin__remind"

@@ -48,7 +48,7 @@ export default function BenefitsPage() {
     try {
       const r = await redeemBenefit(b.id);
       void list.refresh();
-      if (subs.can('redemption')) {
+      if (subs.needs('redemption')) {
         // The modal's button is a tap: WeChat lets the subscribe prompt open from its callback.
         void Taro.showModal({
           title: r.replayed ? '已兑换（重复提交已忽略）' : '兑换成功',
