@@ -27,6 +27,7 @@ const load = () => api.get<Referrals>('/api/me/referrals');
 /** Milestones shown: the ones reached so far and the next one. */
 export const getReferralSummary = async (): Promise<ReferralSummary> => {
   const r = await load();
+  keepCode(r.code);
   const milestones: ReferralMilestone[] = [];
   if (r.milestone.every > 0) {
     for (let n = r.milestone.every; n <= (r.milestone.nextAt ?? 0); n += r.milestone.every) {
@@ -60,9 +61,13 @@ export async function myReferralCode(): Promise<string | null> {
   const kept = readJson<{ memberId: string; code: string }>(KEYS.referralCode);
   if (member && kept?.memberId === member) return kept.code;
   const r = await load();
-  const now = memberSession()?.memberId;
-  if (now) writeJson(KEYS.referralCode, { memberId: now, code: r.code });
+  keepCode(r.code);
   return r.code;
+}
+
+function keepCode(code: string) {
+  const member = memberSession()?.memberId;
+  if (member) writeJson(KEYS.referralCode, { memberId: member, code });
 }
 
 /** The path a share opens (the card page by default), with the member's code as `ref`. */
