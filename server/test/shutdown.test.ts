@@ -67,7 +67,7 @@ it('a slow in-flight request completes after SIGTERM; /readyz is 503 while drain
   const slow = fetch(`${url}/api/me`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
-    body: JSON.stringify({ nickname: 'still here' }),
+    body: JSON.stringify({ nickname: 'still here', privacyConsentVersion: 'v1' }),
   });
   await sleep(100);
 
