@@ -95,8 +95,10 @@ test('a member with several due purchases gets each released once, in passes of 
   for (const amount of [1_000, 2_000, 3_000]) await checkout(t, staff.token, a.memberId, amount);
   await checkout(t, staff.token, b.memberId, 4_000);
   await days(8);
-  const [x, y] = await Promise.all([runRelease(), runRelease().catch(() => null)]);
-  expect(x.processed + (y?.processed ?? 0)).toBe(4);
+  // Two runs at once: one holds the lease, the other is refused or finds nothing left.
+  const runs = await Promise.all([runRelease().catch(() => null), runRelease().catch(() => null)]);
+  expect(runs.some((r) => r !== null)).toBe(true);
+  expect(runs.reduce((s, r) => s + (r?.processed ?? 0), 0)).toBe(4);
   await runRelease();
   expect((await points(a)).balance).toBe(60);
   expect((await points(b)).balance).toBe(40);
