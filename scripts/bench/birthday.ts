@@ -34,8 +34,9 @@ export async function benchBirthday(): Promise<Row[]> {
     const t0 = Date.now();
     // Birthdays spread over the year: about 1/365 of members have one today.
     await db.pool.query(
-      `INSERT INTO members (openid, birthday, status, token_version, created_at, updated_at)
-      SELECT CONCAT('bday-', seq), DATE_FORMAT(DATE_ADD('1990-01-01', INTERVAL (seq % 365) DAY), '%Y-%m-%d'), 'active', 0, ?, ? FROM seq_1_to_${MEMBERS}`,
+      `INSERT INTO members (openid, birthday, birthday_md, status, token_version, created_at, updated_at)
+      SELECT CONCAT('bday-', seq), DATE_FORMAT(DATE_ADD('1990-01-01', INTERVAL (seq % 365) DAY), '%Y-%m-%d'),
+        DATE_FORMAT(DATE_ADD('1990-01-01', INTERVAL (seq % 365) DAY), '%m-%d'), 'active', 0, ?, ? FROM seq_1_to_${MEMBERS}`,
       [now, now],
     );
     await db.pool.query('INSERT INTO points_accounts (member_id, balance, updated_at) SELECT id, 0, ? FROM members', [

@@ -167,7 +167,9 @@ test('birthday: the tier points as before plus the birthday rules, once a year',
   const res = await t.http('POST', '/api/auth/login', { body: { code: 'gift-bday:1' } });
   const memberId = Number(res.body.memberId);
   // Straight in the row: how a member sets it (consent, once only) is the members module's to test.
-  await t.ctx.db.tx((q) => q.exec("UPDATE members SET birthday = '1991-06-10' WHERE id = ?", [memberId]));
+  await t.ctx.db.tx((q) =>
+    q.exec("UPDATE members SET birthday = '1991-06-10', birthday_md = '06-10' WHERE id = ?", [memberId]),
+  );
   expect((await runJob('birthday')).detail).toMatchObject({ gifted: 1, grants: 2 });
   expect((await runJob('birthday')).detail).toMatchObject({ gifted: 0, grants: 0 });
   expect(await vouchersOf(memberId, b)).toBe(1);

@@ -22,6 +22,17 @@ export const onConflictAdd = (d: Dialect, keyCols: readonly string[], column: st
     : ` ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${column} = ${column} + excluded.${column}`;
 
 /**
+ * The tail of an `INSERT ... VALUES (...)` that overwrites `columns` of the row
+ * already holding `keyCols` with the inserted values (the last write wins). Used
+ * instead of `REPLACE INTO`, which deletes and reinserts: a new auto-increment id,
+ * delete triggers and, on TiDB and Vitess, two writes where one suffices.
+ */
+export const onConflictSet = (d: Dialect, keyCols: readonly string[], columns: readonly string[]): string =>
+  d === 'mysql'
+    ? ` ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+    : ` ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+/**
  * ` FOR UPDATE` after a SELECT that must lock its rows until the commit. SQLite has
  * one writer at a time (the whole database is the lock), so there it is empty.
  */
@@ -43,5 +54,42 @@ export const nowMs = (d: Dialect): string =>
     ? 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)'
     : "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
+/**
+ * One bounded batch of a retention delete: at most `limit` rows matching `where`,
+ * taken in `orderBy` order (an indexed time column, so the statement walks the
+ * index from its oldest end and locks only what it deletes). MySQL, TiDB and
+ * Vitess take `DELETE ... ORDER BY ... LIMIT` on one table; SQLite (built without
+ * that option) gets the same rows through a rowid subselect. `table`, `where` and
+ * `orderBy` come from the owning store's own text, never from input.
+ */
+export const deleteBatch = (d: Dialect, table: string, where: string, orderBy: string, limit: number): string => {
+  const n = Math.max(1, Math.floor(limit));
+  return d === 'mysql'
+    ? `DELETE FROM ${table} WHERE ${where} ORDER BY ${orderBy} LIMIT ${n}`
+    : `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} ORDER BY ${orderBy} LIMIT ${n})`;
+};
+
+/**
+ * A SELECT bounded in time (operator reads that must not hold a server): MySQL
+ * takes the `MAX_EXECUTION_TIME` optimizer hint, MariaDB ignores it and takes
+ * `SET STATEMENT max_statement_time=<seconds> FOR`, written in a MariaDB-only
+ * executable comment that MySQL reads as a comment. SQLite has no such limit.
+ * `select` is the store's own text, starting with SELECT.
+ */
+export const boundedSelect = (d: Dialect, ms: number, select: string): string => {
+  if (d !== 'mysql') return select;
+  const n = Math.max(1, Math.floor(ms));
+  return `/*M!100108 SET STATEMENT max_statement_time=${n / 1000} FOR */ ${select.replace(/^\s*SELECT\b/i, `SELECT /*+ MAX_EXECUTION_TIME(${n}) */`)}`;
+};
+
 /** The helpers above as one namespace: `sql.insertIgnore(q.dialect)`. */
-export const sql = { insertIgnore, onConflictAdd, forUpdate, forUpdateSkipLocked, nowMs };
+export const sql = {
+  insertIgnore,
+  onConflictAdd,
+  onConflictSet,
+  forUpdate,
+  forUpdateSkipLocked,
+  nowMs,
+  deleteBatch,
+  boundedSelect,
+};

@@ -41,9 +41,34 @@ const MYSQL_RETRYABLE = new Set([
   'ER_SERVER_SHUTDOWN',
 ]);
 
+/**
+ * Retryable server errors by number (mysql2's `errno`), so an engine whose error
+ * has no symbolic name in the driver is still classified: MySQL's 1213 (deadlock),
+ * 1205 (lock wait), 1020 (row changed, ER_CHECKREAD), and TiDB's 8002 (SELECT FOR
+ * UPDATE write conflict), 8005 (optimistic write conflict), 8022 (transaction
+ * retry failed), 8028 (schema changed during the transaction) and 9007 (write
+ * conflict in TiKV). Each rolled the transaction back, so the whole unit reruns.
+ */
+const RETRYABLE_ERRNO: ReadonlyMap<number, string> = new Map([
+  [1213, 'deadlock'],
+  [1205, 'lock_wait'],
+  [1020, 'conflict'],
+  [8002, 'conflict'],
+  [8005, 'conflict'],
+  [8022, 'conflict'],
+  [8028, 'conflict'],
+  [9007, 'conflict'],
+]);
+
 function errorCode(err: unknown): string | undefined {
   const e = err as { code?: string; driverError?: { code?: string } } | undefined;
   return e?.driverError?.code ?? e?.code;
+}
+
+function errorNumber(err: unknown): number | undefined {
+  const e = err as { errno?: unknown; driverError?: { errno?: unknown } } | undefined;
+  const n = e?.driverError?.errno ?? e?.errno;
+  return typeof n === 'number' ? n : undefined;
 }
 
 /** A unique key refused the statement's own row (never true for a deferred write's failure). */
@@ -57,12 +82,14 @@ export function isDuplicateKey(err: unknown): boolean {
 
 /**
  * Why a retryable error is retried, as a bounded metric label: `race` (a lost key
- * race, RetryTransaction), `deadlock`, `lock_wait`, `conflict` (ER_CHECKREAD),
+ * race, RetryTransaction), `deadlock`, `lock_wait`, `conflict` (ER_CHECKREAD, TiDB's write conflicts),
  * `busy` (SQLite's write lock held elsewhere), `connection` (a lost connection).
  */
 export function retryCode(err: unknown): string {
   if (err instanceof RetryTransaction) return 'race';
   if (err instanceof DeferredWriteError) return retryCode(err.cause);
+  const byNumber = RETRYABLE_ERRNO.get(errorNumber(err) ?? 0);
+  if (byNumber) return byNumber;
   const code = errorCode(err);
   if (code === 'ER_LOCK_DEADLOCK') return 'deadlock';
   if (code === 'ER_LOCK_WAIT_TIMEOUT') return 'lock_wait';
@@ -78,5 +105,6 @@ export function isRetryable(err: unknown): boolean {
   const code = errorCode(err);
   // SQLite: another process held the write lock past busy_timeout (a second server on the file, a long backup step).
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT') return true;
+  if (RETRYABLE_ERRNO.has(errorNumber(err) ?? 0)) return true;
   return code !== undefined && MYSQL_RETRYABLE.has(code);
 }

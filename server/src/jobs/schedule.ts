@@ -10,6 +10,7 @@ import { referralSettleJob } from '../modules/referrals/jobs';
 import { outboxJob } from '../modules/notifications/jobs';
 import { checkinReminderJob } from '../modules/notifications/reminders';
 import { rateWindowPurgeJob } from '../modules/limits/jobs';
+import { retentionJobs } from './retention';
 
 /**
  * Every job the runner knows, in the order a scheduler tick starts them. Each
@@ -31,6 +32,7 @@ export function schedule(c: Services): JobDef[] {
     checkinReminderJob(c),
     outboxJob(c),
     rateWindowPurgeJob(c),
+    ...retentionJobs(c),
     monthlyPackJob(c),
     giftGrantsJob(c),
   ];

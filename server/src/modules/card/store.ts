@@ -1,5 +1,5 @@
 import type { Q } from '../../db/database';
-import { insertIgnore } from '../../db/dialect';
+import { deleteBatch, insertIgnore } from '../../db/dialect';
 import { memberSql } from '../members/store';
 
 /** All SQL on `member_secrets` and `member_code_uses`. */
@@ -46,4 +46,13 @@ export async function insertCodeUse(
     'INSERT INTO member_code_uses (member_id, step, store_id, staff_id, order_no, used_at) VALUES (?, ?, ?, ?, ?, ?)',
     [u.memberId, u.step, u.storeId, u.staffId, u.orderNo, now],
   );
+}
+
+/**
+ * Retention: deletes at most `limit` code uses older than `before`, oldest first
+ * (by the used_at index). A code is accepted for a minute at most, so a use kept
+ * for days still refuses every replay of it.
+ */
+export function purgeCodeUsesBefore(q: Q, before: number, limit: number): Promise<number> {
+  return q.exec(deleteBatch(q.dialect, 'member_code_uses', 'used_at < ?', 'used_at', limit), [before]);
 }

@@ -1,4 +1,4 @@
-import { placeholders as marks, type Q, type Step, type StepResult } from '../../db/database';
+import { placeholders as marks, sql, type Q, type Step, type StepResult } from '../../db/database';
 
 /**
  * checkins and checkin_requests: the only file that names them. The batch's
@@ -136,4 +136,13 @@ export async function daysAfter(q: Q, after: { memberId: number; date: string } 
     [after?.memberId ?? 0, after?.memberId ?? 0, after?.date ?? ''],
   );
   return rows.map(toDay);
+}
+
+/**
+ * Retention: deletes at most `limit` request keys made before `before`, oldest
+ * first (by the created_at index). Only keys past the replay window go: a retry
+ * inside it still finds its day.
+ */
+export function purgeRequestsBefore(q: Q, before: number, limit: number): Promise<number> {
+  return q.exec(sql.deleteBatch(q.dialect, 'checkin_requests', 'created_at < ?', 'created_at', limit), [before]);
 }

@@ -69,12 +69,10 @@ export function acknowledgeAlert(q: Q, id: number, by: number, now: number): Pro
 
 /** Today's value of a figure (the last write of the day wins). */
 export async function putSnapshot(q: Q, metric: string, date: string, value: number, now: number): Promise<void> {
-  await q.exec('REPLACE INTO insight_snapshots (metric, business_date, value, updated_at) VALUES (?, ?, ?, ?)', [
-    metric,
-    date,
-    value,
-    now,
-  ]);
+  await q.exec(
+    `INSERT INTO insight_snapshots (metric, business_date, value, updated_at) VALUES (?, ?, ?, ?)${sql.onConflictSet(q.dialect, ['metric', 'business_date'], ['value', 'updated_at'])}`,
+    [metric, date, value, now],
+  );
 }
 
 /** The latest value of a figure on or before `date`, with its date. */

@@ -1,5 +1,5 @@
 import type { Segment } from '@huiyuan/shared';
-import { placeholders, type Q } from '../../db/database';
+import { placeholders, sql, type Q } from '../../db/database';
 
 /** All SQL on member_segments: each member's latest RFM score (one row per member). */
 
@@ -20,10 +20,11 @@ export interface SegmentRow {
 /** Writes the scores of a chunk of members in one multi-row statement; a member's row is replaced. */
 export async function replaceSegments(q: Q, rows: SegmentRow[]): Promise<void> {
   if (!rows.length) return;
-  // REPLACE works the same on MySQL and SQLite: the row is the member's current score.
+  // An upsert, not REPLACE (a delete and an insert): the row is the member's current score.
+  const cols = ['recency_days', 'frequency', 'monetary_cents', 'r_score', 'f_score', 'm_score', 'segment'];
   await q.exec(
-    `REPLACE INTO member_segments (member_id, recency_days, frequency, monetary_cents, r_score, f_score, m_score, segment, last_order_at, computed_at)
-     VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    `INSERT INTO member_segments (member_id, recency_days, frequency, monetary_cents, r_score, f_score, m_score, segment, last_order_at, computed_at)
+     VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}${sql.onConflictSet(q.dialect, ['member_id'], [...cols, 'last_order_at', 'computed_at'])}`,
     rows.flatMap((s) => [
       s.memberId,
       s.recencyDays ?? -1,

@@ -80,8 +80,10 @@ export async function setNickname(q: Q, memberId: number, nickname: string | nul
 
 /** Sets the birthday only when none is set (conditional update: of two first settings one wins); 1 when set. */
 export function setBirthdayOnce(q: Q, memberId: number, birthday: string, now: number): Promise<number> {
-  return q.exec('UPDATE members SET birthday = ?, updated_at = ? WHERE id = ? AND birthday IS NULL', [
+  // birthday_md ('MM-DD') is written with it: the birthday job finds the day's members by its index.
+  return q.exec('UPDATE members SET birthday = ?, birthday_md = ?, updated_at = ? WHERE id = ? AND birthday IS NULL', [
     birthday,
+    birthday.slice(5, 10),
     now,
     memberId,
   ]);
@@ -218,9 +220,9 @@ export async function birthdaysAfter(q: Q, after: number, days: string[], limit:
   if (!days.length) return [];
   return (
     await q.all<{ id: number }>(
-      `SELECT id FROM members WHERE id > ? AND status = 'active' AND birthday IS NOT NULL AND SUBSTR(birthday, 6, 5) IN (${placeholders(days.length)})
+      `SELECT id FROM members WHERE birthday_md IN (${placeholders(days.length)}) AND id > ? AND status = 'active'
       ORDER BY id LIMIT ${Math.floor(limit)}`,
-      [after, ...days],
+      [...days, after],
     )
   ).map((r) => Number(r.id));
 }
@@ -275,7 +277,7 @@ export function identityOf(q: Q, memberId: number) {
  */
 export async function closeAccount(q: Q, memberId: number, pseudoOpenid: string, now: number): Promise<void> {
   await q.exec(
-    `UPDATE members SET openid = ?, unionid = NULL, nickname = NULL, birthday = NULL, phone_enc = NULL, phone_hmac = NULL, phone_verified = 0,
+    `UPDATE members SET openid = ?, unionid = NULL, nickname = NULL, birthday = NULL, birthday_md = NULL, phone_enc = NULL, phone_hmac = NULL, phone_verified = 0,
        consent_version = NULL, consent_at = NULL, status = 'deleted', token_version = token_version + 1, updated_at = ? WHERE id = ?`,
     [pseudoOpenid, now, memberId],
   );

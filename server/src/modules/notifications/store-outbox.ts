@@ -203,3 +203,12 @@ export async function membersWithKind(q: Q, memberIds: number[], kind: string): 
   );
   return new Set(rows.map((r) => Number(r.member_id)));
 }
+
+/**
+ * Retention: deletes at most `limit` outbox rows of `status` (sent or parked)
+ * that ended before `before`, oldest first (by the (status, sent_at) index).
+ * Pending and claimed rows are never touched.
+ */
+export function purgeEndedBefore(q: Q, status: 'sent' | 'parked', before: number, limit: number): Promise<number> {
+  return q.exec(sql.deleteBatch(q.dialect, 'outbox', 'status = ? AND sent_at < ?', 'sent_at', limit), [status, before]);
+}

@@ -172,3 +172,8 @@ export async function forgetMember(q: Q, memberId: number): Promise<void> {
   await q.exec('DELETE FROM inbox_messages WHERE member_id = ?', [memberId]);
   await q.exec('DELETE FROM subscription_allowances WHERE member_id = ?', [memberId]);
 }
+
+/** Retention: deletes at most `limit` inbox messages written before `before`, oldest first (created_at index). */
+export function purgeInboxBefore(q: Q, before: number, limit: number): Promise<number> {
+  return q.exec(sql.deleteBatch(q.dialect, 'inbox_messages', 'created_at < ?', 'created_at', limit), [before]);
+}
