@@ -45,6 +45,10 @@ export const ERRORS = {
   TASK_NOT_DONE: { status: 409, message: 'This task is not done yet' },
   TASK_ALREADY_DONE: { status: 409, message: 'This task is already done for this period' },
   TASK_DAILY_CAP: { status: 409, message: 'This task cannot be reported again today' },
+  TASK_TOO_EARLY: { status: 409, message: 'Stay on the page a little longer' },
+  LOOKUP_NOT_FOUND: { status: 404, message: 'No such confirmation request' },
+  LOOKUP_CODE_INVALID: { status: 409, message: 'The code does not match or the request has expired' },
+  MEMBER_TOKEN_INVALID: { status: 409, message: 'The member token is unknown, expired, used or of another store' },
   BENEFIT_NOT_FOUND: { status: 404, message: 'No such benefit' },
   BENEFIT_NOT_AVAILABLE: { status: 409, message: 'This benefit is not available now' },
   OUT_OF_STOCK: { status: 409, message: 'Out of stock' },
@@ -67,6 +71,9 @@ export const ERRORS = {
   WECHAT_UNAVAILABLE: { status: 503, message: 'WeChat is not reachable right now, try again' },
   WECHAT_QUOTA_EXCEEDED: { status: 429, message: "WeChat's quota for this call is used up, try again later" },
   WECHAT_REJECTED: { status: 502, message: 'WeChat refused the request; the operator must check the configuration' },
+  // Images
+  IMAGE_TYPE_UNSUPPORTED: { status: 415, message: 'Send a PNG, JPEG or WebP image' },
+  IMAGE_INVALID: { status: 400, message: 'The image cannot be read' },
   // Privacy consent and phone
   POLICY_OUTDATED: { status: 409, message: 'This is not the current privacy policy version; read the new one' },
   CONSENT_REQUIRED: { status: 403, message: 'Accept the current privacy policy before giving personal data' },
