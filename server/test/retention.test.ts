@@ -178,3 +178,36 @@ test('windows below their idempotency floor are refused', async () => {
   await expect(setRetention({ taskCompletionsDays: 7 })).rejects.toThrow();
   await setRetention({});
 });
+
+test('a message deleted with its outbox row is not reported missing; a newer one still is', async () => {
+  await setRetention({ outboxSentDays: 30 });
+  clock.set('2026-11-24T02:00:00Z');
+  const birthdayToday = async (identity: string, birthday: string) => {
+    const m = await t.login(identity);
+    const res = await t.http('PATCH', '/api/me', { token: m.token, body: { birthday, privacyConsentVersion: 'v1' } });
+    expect(res.status).toBe(200);
+    return m.memberId;
+  };
+  const sendAll = () =>
+    exec("UPDATE outbox SET status = 'sent', sent_at = ? WHERE status = 'pending'", [clock.now().getTime()]);
+  const a = await birthdayToday('ret-bday-a', '1990-11-24');
+  await run('birthday');
+  await sendAll();
+  clock.set('2027-01-10T02:00:00Z'); // 47 days on
+  await run('retention_outbox_sent');
+  expect(await n("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'birthday_gift' AND member_id = ?", [a])).toBe(0);
+  expect(await checkInvariants(t.ctx.db)).toEqual([]);
+  // A gift after the cutoff without its message is still caught.
+  const b = await birthdayToday('ret-bday-b', '1990-01-10');
+  await run('birthday');
+  const row = await t.ctx.db.read((q) =>
+    q.one<Record<string, unknown>>("SELECT * FROM outbox WHERE kind = 'birthday_gift' AND member_id = ?", [b]),
+  );
+  await exec('DELETE FROM outbox WHERE id = ?', [row!.id]);
+  const broken = await checkInvariants(t.ctx.db);
+  expect(broken.map((v) => v.invariant)).toEqual([
+    'outbox: every birthday gift and referral reward has its notification',
+  ]);
+  const cols = Object.keys(row!);
+  await exec(`INSERT INTO outbox (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, Object.values(row!));
+});

@@ -82,6 +82,9 @@ export function retentionJobs(c: Pick<Services, 'db' | 'settings' | 'config'>, b
       const ms = ctx.now.getTime() - days * DAY_MS;
       // Counters are keyed by the business date their period starts on.
       const cutoff = { ms, date: addDaysToIsoDate(ctx.date, -days) };
+      // The cutoff is saved before anything goes, so checks that age out with a
+      // table (a message deleted with its outbox row) know how far deletes reached.
+      await ctx.checkpoint(String(ms), 0);
       let processed = 0;
       let batches = 0;
       for (;;) {

@@ -104,3 +104,16 @@ export async function runIdsBefore(q: Q, before: number, job: string | undefined
   );
   return rows.map((r) => Number(r.id));
 }
+
+/**
+ * The highest numeric cursor any run of `job` saved (0 when none did): for a job
+ * whose cursor is a cutoff time, how far its deletes may have reached, even in a
+ * run that stopped part-way.
+ */
+export async function highestCursor(q: Q, job: string): Promise<number> {
+  const rows = await q.all<{ resume_cursor: string }>(
+    'SELECT resume_cursor FROM job_runs WHERE job = ? AND resume_cursor IS NOT NULL ORDER BY started_at DESC LIMIT 1000',
+    [job],
+  );
+  return rows.reduce((max, r) => Math.max(max, Number(r.resume_cursor) || 0), 0);
+}

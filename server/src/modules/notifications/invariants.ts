@@ -3,9 +3,20 @@ import type { InvariantCheck } from '../reconcile/check';
 import { entriesWithReasons } from '../points/store-reads';
 import { tierRowsAfter } from '../tiers/store';
 import { registeredAtOf } from '../members/store';
+import { entryTimes } from '../points/store';
+import { highestCursor } from '../../jobs/store';
 import { existingDedupeKeys, membersWithKind } from './store';
 
 const PAGE = 1000;
+
+/**
+ * The furthest cutoff the outbox retention has used (sent or parked rows ended
+ * before it are gone). A message ends after its cause was written, so a cause
+ * written at or after this still has its message; older ones are not checked.
+ */
+async function outboxHorizon(q: Q): Promise<number> {
+  return Math.max(await highestCursor(q, 'retention_outbox_sent'), await highestCursor(q, 'retention_outbox_parked'));
+}
 
 /**
  * The outbox key a credit's message is written under: a birthday gift's message
@@ -17,12 +28,18 @@ const messageKey = (e: { key: string; reason: string }) =>
 
 async function creditsWithoutMessage(q: Q, limit: number): Promise<Record<string, unknown>[]> {
   const bad: Record<string, unknown>[] = [];
+  const horizon = await outboxHorizon(q);
   for (let after = 0; bad.length < limit;) {
     const entries = await entriesWithReasons(q, ['birthday_gift', 'referral_inviter'], after, PAGE);
     if (!entries.length) break;
     after = entries[entries.length - 1].id;
     const have = await existingDedupeKeys(q, [...new Set(entries.map(messageKey))]);
-    for (const e of entries) if (!have.has(messageKey(e))) bad.push({ id: e.id, idem_key: e.key });
+    const missing = entries.filter((e) => !have.has(messageKey(e)));
+    const at = await entryTimes(
+      q,
+      missing.map((e) => e.id),
+    );
+    for (const e of missing) if ((at.get(e.id) ?? 0) >= horizon) bad.push({ id: e.id, idem_key: e.key });
   }
   return bad.slice(0, limit);
 }
@@ -30,6 +47,7 @@ async function creditsWithoutMessage(q: Q, limit: number): Promise<Record<string
 /** A tier taken after registration (a change, not the starting tier) must have told the member. */
 async function tierChangesWithoutMessage(q: Q, limit: number): Promise<Record<string, unknown>[]> {
   const bad: Record<string, unknown>[] = [];
+  const horizon = await outboxHorizon(q);
   for (let after = 0; bad.length < limit;) {
     const tiers = await tierRowsAfter(q, after, PAGE);
     if (!tiers.length) break;
@@ -38,7 +56,9 @@ async function tierChangesWithoutMessage(q: Q, limit: number): Promise<Record<st
       q,
       tiers.map((t) => t.memberId),
     );
-    const changed = tiers.filter((t) => registered.has(t.memberId) && t.sinceAt > registered.get(t.memberId)!);
+    const changed = tiers.filter(
+      (t) => registered.has(t.memberId) && t.sinceAt > registered.get(t.memberId)! && t.sinceAt >= horizon,
+    );
     const told = await membersWithKind(
       q,
       changed.map((t) => t.memberId),

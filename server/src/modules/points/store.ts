@@ -244,3 +244,13 @@ export async function insertAllocation(
     a.points,
   ]);
 }
+
+/** When each of the given entries was written (epoch ms), by id: checks that age out with another table's retention. */
+export async function entryTimes(q: Q, ids: number[]): Promise<Map<number, number>> {
+  if (!ids.length) return new Map();
+  const rows = await q.all<{ id: number; created_at: number }>(
+    `SELECT id, created_at FROM points_entries WHERE id IN (${marks(ids.length)})`,
+    ids,
+  );
+  return new Map(rows.map((r) => [Number(r.id), Number(r.created_at)]));
+}
