@@ -5,7 +5,7 @@ import { pointsExpiryJob } from '../modules/points/jobs';
 import { pendingReleaseJob } from '../modules/points/pending-job';
 import { voucherExpiryJob } from '../modules/benefits/jobs';
 import { tierEvaluationJob } from '../modules/tiers/jobs';
-import { alertsJob, churnJob, segmentsJob } from '../modules/insights/jobs';
+import { alertsJob, churnJob, rollupsJob, segmentsJob } from '../modules/insights/jobs';
 import { referralSettleJob } from '../modules/referrals/jobs';
 import { outboxJob } from '../modules/notifications/jobs';
 import { checkinReminderJob } from '../modules/notifications/reminders';
@@ -28,6 +28,7 @@ export function schedule(c: Services): JobDef[] {
     churnJob(c),
     alertsJob(c),
     segmentsJob(c),
+    rollupsJob(c),
     referralSettleJob(c),
     checkinReminderJob(c),
     outboxJob(c),

@@ -10,6 +10,7 @@ import { GiftRules1733470000000 } from './1733470000000-gift-rules';
 import { PointsCashPending1733480000000 } from './1733480000000-points-cash-pending';
 import { ChurnAlerts1733490000000 } from './1733490000000-churn-alerts';
 import { WechatFidelity1733520000000 } from './1733520000000-wechat-fidelity';
+import { InsightRollups1733640000000 } from './1733640000000-insight-rollups';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   PointsCashPending1733480000000,
   ChurnAlerts1733490000000,
   WechatFidelity1733520000000,
+  InsightRollups1733640000000,
 ];

@@ -3,6 +3,7 @@ import type { Services } from '../services';
 
 export { churnJob } from './churn';
 export { alertsJob } from './alerts';
+export { rollupsJob } from './rollups';
 
 /**
  * Nightly RFM scores for every member (the same as an operator's "compute now"),

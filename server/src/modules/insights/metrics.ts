@@ -1,116 +1,179 @@
-import { addDaysToIsoDate, parseIsoDate, startOfLocalDay, type MetricsResponse } from '@huiyuan/shared';
+import { addDaysToIsoDate, businessDate, type MetricsResponse } from '@huiyuan/shared';
+import type { Q } from '../../db/database';
 import type { Services } from '../services';
 import { membersPerTier } from '../tiers/store';
-import { salesByStore, salesTotals } from '../checkout/store';
 import { listStores, storeRow } from '../staff/store';
-import { countIssuedIn, countWrittenOffIn } from '../benefits/store-vouchers';
-import { countRegistered } from '../members/store';
-import { checkinTotals } from '../checkin/store';
-import { countInviters, inviteFunnel } from '../referrals/store';
-import { activeMemberCount, movementTotals } from '../points/store-reads';
+import { firstRegisteredAt } from '../members/store-activity';
 import { liabilityPoints } from './liability';
+import { MemberSet } from './member-set';
+import { computeDay, dayStart } from './rollups';
+import { dailyRows, type DailyRow } from './store-rollups';
 
-const DAY_START = (date: string, tz: string) => {
-  const d = parseIsoDate(date)!;
-  return startOfLocalDay(d.year, d.month, d.day, tz).getTime();
-};
+/** Time bound of the dashboard's reads of its rollups. */
+export const READ_MS = 5_000;
+
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
-const n = (v: unknown) => Number(v ?? 0);
+const union = (rows: DailyRow[], pick: (r: DailyRow) => string | null) =>
+  rows.reduce((s, r) => s.merge(MemberSet.decode(pick(r))), new MemberSet());
 
 /**
- * Dashboard figures for business dates [from, to] (inclusive), computed with
- * aggregate queries over the ledgers; `store` narrows sales and points to one store.
+ * Dashboard figures for business dates [from, to] (inclusive), read from the
+ * daily rollups (days x stores rows); `store` narrows sales and points to one
+ * store. Today, and a past day the job has not computed yet, are computed here
+ * from the source tables, one day of an index each. Liability and tiers are
+ * figures of now, read from their owners. Distinct counts are unions of the
+ * days' member sets: exact while the sets are small, estimates beyond
+ * (member-set.ts).
  */
 export async function metrics(c: Services, from: string, to: string, store: number | null): Promise<MetricsResponse> {
   const tz = c.config.businessTz;
-  const start = DAY_START(from, tz);
-  const end = DAY_START(addDaysToIsoDate(to, 1), tz);
-  const lastDay = DAY_START(to, tz);
-  const monthStart = DAY_START(addDaysToIsoDate(to, -29), tz);
+  const today = businessDate(c.clock.now(), tz);
   const rules = await c.tiers.rules();
   const valueCents = await c.settings.get('points.valueCents');
 
   return c.db.read(async (q) => {
-    const total = await countRegistered(q, null, end);
-    const fresh = await countRegistered(q, start, end);
-    // Activity = a points movement the member caused (expiry and claw-backs are not activity).
-    const dau = await activeMemberCount(q, lastDay, end);
-    const mau = await activeMemberCount(q, monthStart, end);
+    // The range, and the 30 days ending on its last day for MAU.
+    const monthFrom = addDaysToIsoDate(to, -29);
+    const days = await rollupDays(q, tz, monthFrom < from ? monthFrom : from, to, today, store);
+    const global = days.filter((r) => r.storeId === 0);
+    const inRange = (r: DailyRow) => r.date >= from && r.date <= to;
+    const rangeAll = global.filter(inRange);
+    // Store figures: every row of the range, or the one store's rows only.
+    const rangeStore = days.filter((r) => inRange(r) && (store === null || r.storeId === store));
+    const sum = (rows: DailyRow[], k: keyof DailyRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
+
+    const lastGlobal = global.filter((r) => r.date <= to).sort((a, b) => (a.date < b.date ? 1 : -1))[0];
+    const total = lastGlobal?.membersTotal ?? 0;
+    const dau = union(
+      global.filter((r) => r.date === to),
+      (r) => r.activeSet,
+    ).size();
+    const mau = union(
+      global.filter((r) => r.date >= monthFrom && r.date <= to),
+      (r) => r.activeSet,
+    ).size();
     const perTier = await membersPerTier(q);
-    const { issued, redeemed, expired, reversed } = await movementTotals(q, start, end, store);
     // Closed accounts keep their ledger but nobody can spend their points: released, not owed.
     const { outstanding, closedAccounts } = await liabilityPoints(q);
+    const issued = sum(rangeStore, 'pointsIssued');
+    const expired = sum(rangeStore, 'pointsExpired');
 
-    const sales = await salesTotals(q, start, end, store);
-    // Every store (or the one asked for), with its sales in the range joined in by id; none is 0.
+    const buyers = union(rangeStore, (r) => r.buyerSet).size();
+    const repeatBuyers = repeatBuyersOf(rangeStore, buyers);
+    const amountCents = sum(rangeStore, 'amountCents');
+    const refundedCents = sum(rangeStore, 'refundedCents');
     const storeRows = store === null ? await listStores(q) : [await storeRow(q, store)].filter((s) => !!s);
-    const byStore = await salesByStore(q, start, end, store);
-    const stores = storeRows.map((s) => {
-      const x = byStore.get(Number(s.id));
-      return {
-        id: s.id,
-        name: s.name,
-        orders: x?.orders,
-        amount: x?.amountCents,
-        buyers: x?.buyers,
-        points: x?.points,
-      };
-    });
 
-    const vIssued = await countIssuedIn(q, start, end);
-    const vUsed = await countWrittenOffIn(q, start, end, store);
-    const vouchers = { issued: vIssued, writtenOff: vUsed, writeOffRate: ratio(vUsed, vIssued) };
-    const { checkins, members: checkinMembers } = await checkinTotals(q, from, to);
-    // Participation: members who checked in over members active in the last 30 days (at least themselves).
-    const checkin = {
-      checkins,
-      members: checkinMembers,
-      participationRate: ratio(checkinMembers, Math.max(mau, checkinMembers)),
-    };
-    // Funnel: invited (bound at registration) -> made a first purchase -> rewarded.
-    const { registered, purchased } = await inviteFunnel(q, start, end);
-    const sharers = await countInviters(q, start, end);
-    const referrals = { invited: registered, registered, purchased, sharers, shareRate: ratio(sharers, mau) };
+    const vIssued = sum(rangeAll, 'vouchersIssued');
+    const vUsed = sum(rangeStore, 'writtenOff');
+    const checkins = sum(rangeAll, 'checkins');
+    const checkinMembers = union(rangeAll, (r) => r.checkinSet).size();
+    const sharers = union(rangeAll, (r) => r.sharerSet).size();
+    const invited = sum(rangeAll, 'invited');
 
-    const buyers = sales.buyers;
     return {
       range: { from, to, store: store === null ? null : String(store), timezone: tz },
-      members: { total, new: fresh, dau, mau },
-      tiers: rules.tiers.map((t) => ({
-        code: t.code,
-        name: t.name,
-        members: perTier.get(t.code) ?? 0,
-      })),
+      members: { total, new: sum(rangeAll, 'newMembers'), dau, mau },
+      tiers: rules.tiers.map((t) => ({ code: t.code, name: t.name, members: perTier.get(t.code) ?? 0 })),
       points: {
         issued,
-        redeemed,
+        redeemed: sum(rangeStore, 'pointsRedeemed'),
         expired,
-        reversed,
+        reversed: sum(rangeStore, 'pointsReversed'),
         outstanding,
         closedAccounts,
         liabilityCents: Math.round(outstanding * valueCents),
         breakageRate: ratio(expired, issued),
       },
-      vouchers,
-      checkin,
-      referrals,
-      sales: {
-        orders: sales.orders,
-        amountCents: sales.amountCents,
-        refundedCents: sales.refundedCents,
-        buyers,
-        repeatBuyers: sales.repeatBuyers,
-        repeatPurchaseRate: ratio(sales.repeatBuyers, buyers),
-        arpuCents: total > 0 ? Math.round((sales.amountCents - sales.refundedCents) / total) : 0,
+      vouchers: { issued: vIssued, writtenOff: vUsed, writeOffRate: ratio(vUsed, vIssued) },
+      // Participation: members who checked in over members active in the last 30 days (at least themselves).
+      checkin: {
+        checkins,
+        members: checkinMembers,
+        participationRate: ratio(checkinMembers, Math.max(mau, checkinMembers)),
       },
-      stores: stores.map((s) => ({
-        storeId: String(s.id),
-        name: s.name,
-        orders: n(s.orders),
-        amountCents: n(s.amount),
-        pointsIssued: n(s.points),
-        buyers: n(s.buyers),
-      })),
+      // Funnel: invited (bound at registration) -> made a first purchase -> rewarded.
+      referrals: {
+        invited,
+        registered: invited,
+        purchased: sum(rangeAll, 'invitePurchased'),
+        sharers,
+        shareRate: ratio(sharers, mau),
+      },
+      sales: {
+        orders: sum(rangeStore, 'orders'),
+        amountCents,
+        refundedCents,
+        buyers,
+        repeatBuyers,
+        repeatPurchaseRate: ratio(repeatBuyers, buyers),
+        arpuCents: total > 0 ? Math.round((amountCents - refundedCents) / total) : 0,
+      },
+      // Every store (or the one asked for), with its sales in the range; none is 0.
+      stores: storeRows.map((s) => {
+        const mine = rangeStore.filter((r) => r.storeId === Number(s.id));
+        return {
+          storeId: String(s.id),
+          name: s.name,
+          orders: sum(mine, 'orders'),
+          amountCents: sum(mine, 'amountCents'),
+          pointsIssued: sum(mine, 'orderPoints'),
+          buyers: union(mine, (r) => r.buyerSet).size(),
+        };
+      }),
     };
   });
+}
+
+/**
+ * The rows of business dates [from, to]: stored ones, and today and any day not
+ * computed yet (the job has not reached it) computed now. Days before the
+ * first registration and after today have no figures.
+ */
+async function rollupDays(
+  q: Q,
+  tz: string,
+  from: string,
+  to: string,
+  today: string,
+  store: number | null,
+): Promise<DailyRow[]> {
+  const first = await firstRegisteredAt(q);
+  if (first === null) return [];
+  const start = [from, businessDate(new Date(first), tz)].sort()[1];
+  const end = to < today ? to : today;
+  if (start > end) return [];
+  // Today is still being written: never read from a stored row.
+  const yesterday = addDaysToIsoDate(today, -1);
+  const stored = start <= yesterday ? await dailyRows(q, start, end < today ? end : yesterday, store, READ_MS) : [];
+  // A row computed before its day was over (the job ran that day, not since) is partial.
+  const rows = stored.filter((r) => (r.computedAt ?? 0) >= dayStart(addDaysToIsoDate(r.date, 1), tz));
+  const totals = new Map(rows.filter((r) => r.storeId === 0).map((r) => [r.date, r.membersTotal]));
+  for (let d = start; d <= end; d = addDaysToIsoDate(d, 1)) {
+    if (totals.has(d)) continue;
+    const before = totals.get(addDaysToIsoDate(d, -1));
+    const live = await computeDay(q, d, tz, before);
+    totals.set(d, live.find((r) => r.storeId === 0)!.membersTotal);
+    rows.push(...live.filter((r) => store === null || r.storeId === 0 || r.storeId === store));
+  }
+  return rows;
+}
+
+/**
+ * Members with two orders or more in the rows: in a day's repeat set, or a buyer
+ * on two rows (days or stores). Exact while every set is exact; past that, the
+ * extra appearances (sum of the rows' buyers minus the distinct buyers) stand in
+ * for members buying on several rows, an estimate from above.
+ */
+function repeatBuyersOf(rows: DailyRow[], buyers: number): number {
+  const sets = rows.map((r) => ({ b: MemberSet.decode(r.buyerSet), r: MemberSet.decode(r.repeatSet) }));
+  if (sets.every((s) => s.b.exact && s.r.exact)) {
+    const seen = new Map<number, number>();
+    for (const s of sets) {
+      for (const id of s.b.members()) seen.set(id, (seen.get(id) ?? 0) + (s.r.has(id) ? 2 : 1));
+    }
+    return [...seen.values()].filter((n) => n >= 2).length;
+  }
+  const extra = sets.reduce((n, s) => n + s.b.size(), 0) - buyers;
+  return Math.min(buyers, union(rows, (r) => r.repeatSet).size() + Math.max(0, extra));
 }

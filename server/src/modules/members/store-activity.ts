@@ -89,3 +89,9 @@ export async function closedIdsAfter(q: Q, after: number, limit: number): Promis
   );
   return rows.map((r) => Number(r.id));
 }
+
+/** When the first member registered (epoch ms), or null: where the dashboard's rollups start. */
+export async function firstRegisteredAt(q: Q): Promise<number | null> {
+  const row = await q.one<{ at: number | null }>('SELECT MIN(created_at) AS at FROM members');
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+}

@@ -219,3 +219,36 @@ export async function expiringBetween(
     points: Number(r.points),
   }));
 }
+
+/** Points moved in [from, to) per store (0: no store), by kind (all positive numbers): the daily rollup. */
+export async function movementsByStore(
+  q: Q,
+  from: number,
+  to: number,
+): Promise<Map<number, { issued: number; redeemed: number; expired: number; reversed: number }>> {
+  const rows = await q.all<{ s: number; issued: number; redeemed: number; expired: number; reversed: number }>(
+    `SELECT COALESCE(store_id, 0) AS s,
+            COALESCE(SUM(CASE WHEN delta > 0 AND type IN ('credit', 'adjust') THEN delta ELSE 0 END), 0) AS issued,
+            COALESCE(SUM(CASE WHEN delta < 0 AND type IN ('debit', 'adjust') THEN -delta ELSE 0 END), 0) AS redeemed,
+            COALESCE(SUM(CASE WHEN type = 'expire' THEN -delta ELSE 0 END), 0) AS expired,
+            COALESCE(SUM(CASE WHEN type = 'reversal' THEN -delta ELSE 0 END), 0) AS reversed
+       FROM points_entries WHERE created_at >= ? AND created_at < ? GROUP BY COALESCE(store_id, 0)`,
+    [from, to],
+  );
+  const num = (v: unknown) => Number(v ?? 0);
+  return new Map(
+    rows.map((r) => [
+      num(r.s),
+      { issued: num(r.issued), redeemed: num(r.redeemed), expired: num(r.expired), reversed: num(r.reversed) },
+    ]),
+  );
+}
+
+/** Ids of members with activity (credit, debit or adjustment) in [from, to): a day's active set. */
+export async function activeMemberIds(q: Q, from: number, to: number): Promise<number[]> {
+  const rows = await q.all<{ member_id: number }>(
+    `SELECT DISTINCT member_id FROM points_entries WHERE type IN ${ACTIVITY_TYPES} AND created_at >= ? AND created_at < ?`,
+    [from, to],
+  );
+  return rows.map((r) => Number(r.member_id));
+}

@@ -169,3 +169,12 @@ export async function inviteFunnel(q: Q, from: number, to: number): Promise<{ re
   );
   return { registered: Number(row?.n ?? 0), purchased: Number(row?.p ?? 0) };
 }
+
+/** Ids of members whose invite bound a new member in [from, to) (a day's sharers). */
+export async function inviterIdsIn(q: Q, from: number, to: number): Promise<number[]> {
+  const rows = await q.all<{ inviter_id: number }>(
+    'SELECT DISTINCT inviter_id FROM referrals WHERE created_at >= ? AND created_at < ?',
+    [from, to],
+  );
+  return rows.map((r) => Number(r.inviter_id));
+}

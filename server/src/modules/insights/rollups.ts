@@ -1,0 +1,142 @@
+import { addDaysToIsoDate, businessDate, parseIsoDate, startOfLocalDay } from '@huiyuan/shared';
+import type { Q } from '../../db/database';
+import type { JobDef } from '../../jobs/runner';
+import type { Services } from '../services';
+import { countRegistered } from '../members/store';
+import { firstRegisteredAt } from '../members/store-activity';
+import { activeMemberIds, movementsByStore } from '../points/store-reads';
+import { ordersByStoreAndMember } from '../checkout/store-daily';
+import { countIssuedIn } from '../benefits/store-vouchers';
+import { writtenOffByStore } from '../benefits/store-daily';
+import { checkinMembersOn } from '../checkin/store-daily';
+import { inviteFunnel, inviterIdsIn } from '../referrals/store';
+import { MemberSet } from './member-set';
+import { computedDays, replaceDay, type DailyRow } from './store-rollups';
+
+/** Days before today recomputed by every run, so refunds, make-up check-ins and first purchases written late are caught. */
+export const RECENT_DAYS = 3;
+
+/** Epoch ms of the start of a business date. */
+export function dayStart(date: string, tz: string): number {
+  const d = parseIsoDate(date)!;
+  return startOfLocalDay(d.year, d.month, d.day, tz).getTime();
+}
+
+const emptyRow = (date: string, storeId: number): DailyRow => ({
+  date,
+  storeId,
+  newMembers: 0,
+  membersTotal: 0,
+  pointsIssued: 0,
+  pointsRedeemed: 0,
+  pointsExpired: 0,
+  pointsReversed: 0,
+  orders: 0,
+  amountCents: 0,
+  refundedCents: 0,
+  orderPoints: 0,
+  vouchersIssued: 0,
+  writtenOff: 0,
+  checkins: 0,
+  invited: 0,
+  invitePurchased: 0,
+  activeSet: null,
+  buyerSet: null,
+  repeatSet: null,
+  checkinSet: null,
+  sharerSet: null,
+});
+
+const encode = (s: MemberSet): string | null => (s.size() ? s.encode() : null);
+
+/**
+ * One business day's rows, computed from the source tables through their
+ * owners (each read is one day of an index on its time column). Store 0 always
+ * has a row, so a computed day is told apart from a day never computed.
+ * `totalBefore`: members registered before the day when the caller knows it
+ * (saves counting every member).
+ */
+export async function computeDay(q: Q, date: string, tz: string, totalBefore?: number): Promise<DailyRow[]> {
+  const start = dayStart(date, tz);
+  const end = dayStart(addDaysToIsoDate(date, 1), tz);
+  const rows = new Map<number, DailyRow>();
+  const row = (s: number) => {
+    let r = rows.get(s);
+    if (!r) rows.set(s, (r = emptyRow(date, s)));
+    return r;
+  };
+  const all = row(0);
+  all.newMembers = await countRegistered(q, start, end);
+  all.membersTotal = totalBefore === undefined ? await countRegistered(q, null, end) : totalBefore + all.newMembers;
+  for (const [s, m] of await movementsByStore(q, start, end)) {
+    const r = row(s);
+    r.pointsIssued = m.issued;
+    r.pointsRedeemed = m.redeemed;
+    r.pointsExpired = m.expired;
+    r.pointsReversed = m.reversed;
+  }
+  all.activeSet = encode(MemberSet.of(await activeMemberIds(q, start, end)));
+
+  // Buyers and members with two orders or more that day, per store.
+  const buyers = new Map<number, { all: MemberSet; repeat: MemberSet }>();
+  for (const o of await ordersByStoreAndMember(q, start, end)) {
+    const r = row(o.storeId);
+    r.orders += o.orders;
+    r.amountCents += o.amountCents;
+    r.refundedCents += o.refundedCents;
+    r.orderPoints += o.points;
+    let b = buyers.get(o.storeId);
+    if (!b) buyers.set(o.storeId, (b = { all: new MemberSet(), repeat: new MemberSet() }));
+    b.all.add(o.memberId);
+    if (o.orders >= 2) b.repeat.add(o.memberId);
+  }
+  for (const [s, b] of buyers) {
+    row(s).buyerSet = encode(b.all);
+    row(s).repeatSet = encode(b.repeat);
+  }
+
+  all.vouchersIssued = await countIssuedIn(q, start, end);
+  for (const [s, n] of await writtenOffByStore(q, start, end)) row(s).writtenOff = n;
+  const checkins = await checkinMembersOn(q, date);
+  all.checkins = checkins.length;
+  all.checkinSet = encode(MemberSet.of(checkins));
+  const funnel = await inviteFunnel(q, start, end);
+  all.invited = funnel.registered;
+  all.invitePurchased = funnel.purchased;
+  all.sharerSet = encode(MemberSet.of(await inviterIdsIn(q, start, end)));
+  return [...rows.values()];
+}
+
+/**
+ * The `rollups` job: recomputes today, the `RECENT_DAYS` before it, and every
+ * earlier day since the first registration that has never been computed (the
+ * first run fills the history), one day per transaction, checkpointed by date.
+ * Recomputing a day replaces its rows, so a rerun or a resumed run is harmless.
+ */
+export function rollupsJob(c: Pick<Services, 'db' | 'config' | 'clock'>): JobDef {
+  return {
+    name: 'rollups',
+    at: { hour: 0, minute: 20 },
+    run: async (ctx) => {
+      const tz = c.config.businessTz;
+      const first = await c.db.read((q) => firstRegisteredAt(q));
+      if (first === null) return { processed: 0 };
+      const today = ctx.date;
+      const recentFrom = addDaysToIsoDate(today, -RECENT_DAYS);
+      let day = businessDate(new Date(first), tz);
+      if (ctx.resumeFrom && ctx.resumeFrom >= day) day = addDaysToIsoDate(ctx.resumeFrom, 1);
+      const done = await c.db.read((q) => computedDays(q, day, today));
+      let processed = 0;
+      for (; day <= today; day = addDaysToIsoDate(day, 1)) {
+        if (day < recentFrom && done.has(day)) continue;
+        const d = day;
+        // Read outside the write transaction: the day's rows are replaced in one short one.
+        const rows = await c.db.read((q) => computeDay(q, d, tz));
+        await c.db.tx((q) => replaceDay(q, d, rows, c.clock.now().getTime()));
+        processed++;
+        await ctx.checkpoint(d, processed);
+      }
+      return { processed, detail: { through: today } };
+    },
+  };
+}
