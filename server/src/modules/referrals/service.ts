@@ -29,7 +29,7 @@ import {
   markCapped,
   markPurchased,
   markRewarded,
-  purchasedBefore,
+  duePage,
   rewardedCount,
   unmarkPurchased,
 } from './store';
@@ -97,26 +97,37 @@ export class ReferralService {
     await markPurchased(q, memberId, now);
   }
 
-  /** Job: rewards first purchases whose refund window has passed (and were not refunded in full). Chunked. */
-  /** `onProgress` runs every 100 invites (the nightly job's checkpoint: it throws to stop a run that lost its lease). */
-  async settleDue(onProgress?: (done: number, paid: number) => Promise<void>): Promise<number> {
+  /**
+   * Job: rewards first purchases whose refund window has passed (and were not
+   * refunded in full), page after page of `chunk` until none is due, so a backlog
+   * is settled in one run. `onProgress` runs every 100 invites (the nightly job's
+   * checkpoint: it throws to stop a run that lost its lease).
+   */
+  async settleDue(onProgress?: (done: number, paid: number) => Promise<void>, chunk = 1000): Promise<number> {
     const now = this.clock.now();
     const rules = await this.settings.get('referrals.rules');
     if (rules.trigger !== 'first_purchase') return 0;
-    const due = await this.db.read((q) => purchasedBefore(q, now.getTime() - rules.refundWindowDays * DAY_MS, 1000));
+    const before = now.getTime() - rules.refundWindowDays * DAY_MS;
     let paid = 0;
-    for (const [i, inviteeId] of due.entries()) {
-      if (onProgress && i > 0 && i % 100 === 0) await onProgress(i, paid);
-      const ok = await this.db.tx(async (q) => {
-        if (!(await hasKeptOrder(q, inviteeId))) {
-          await unmarkPurchased(q, inviteeId);
-          return false;
-        }
-        return this.rewardIn(q, inviteeId, now, rules);
-      });
-      if (ok) paid++;
+    let done = 0;
+    for (let after: { at: number; id: number } | null = null; ;) {
+      const due = await this.db.read((q) => duePage(q, before, after, chunk));
+      for (const { inviteeId } of due) {
+        if (onProgress && done > 0 && done % 100 === 0) await onProgress(done, paid);
+        done++;
+        const ok = await this.db.tx(async (q) => {
+          if (!(await hasKeptOrder(q, inviteeId))) {
+            await unmarkPurchased(q, inviteeId);
+            return false;
+          }
+          return this.rewardIn(q, inviteeId, now, rules);
+        });
+        if (ok) paid++;
+      }
+      if (due.length < chunk) return paid;
+      const last = due[due.length - 1];
+      after = { at: last.at, id: last.inviteeId };
     }
-    return paid;
   }
 
   private async rewardIn(q: Q, inviteeId: number, now: Date, rules: ReferralRules): Promise<boolean> {

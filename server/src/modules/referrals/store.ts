@@ -102,6 +102,27 @@ export async function purchasedBefore(q: Q, before: number, limit: number): Prom
   return rows.map((r) => Number(r.invitee_id));
 }
 
+/**
+ * One page of invites due for settlement (first purchase at or before `before`),
+ * in (first_purchase_at, invitee_id) order after the keyset `after`, by the
+ * (status, first_purchase_at) index. The keyset lets a run walk past invites
+ * that stay purchased (no reward for a closed identity) instead of seeing them again.
+ */
+export async function duePage(
+  q: Q,
+  before: number,
+  after: { at: number; id: number } | null,
+  limit: number,
+): Promise<{ inviteeId: number; at: number }[]> {
+  const rows = await q.all<{ invitee_id: number; first_purchase_at: number }>(
+    `SELECT invitee_id, first_purchase_at FROM referrals WHERE status = 'purchased' AND first_purchase_at <= ?
+       AND (first_purchase_at > ? OR (first_purchase_at = ? AND invitee_id > ?))
+     ORDER BY first_purchase_at, invitee_id LIMIT ${Math.floor(limit)}`,
+    [before, after?.at ?? -1, after?.at ?? -1, after?.id ?? 0],
+  );
+  return rows.map((r) => ({ inviteeId: Number(r.invitee_id), at: Number(r.first_purchase_at) }));
+}
+
 /** The purchase was refunded: the invite waits for another first purchase. */
 export async function unmarkPurchased(q: Q, inviteeId: number): Promise<void> {
   await q.exec(
