@@ -11,6 +11,7 @@ import { outboxJob } from '../modules/notifications/jobs';
 import { checkinReminderJob } from '../modules/notifications/reminders';
 import { rateWindowPurgeJob } from '../modules/limits/jobs';
 import { retentionJobs } from './retention';
+import { lookupRetentionJob } from '../modules/confirmations/jobs';
 
 /**
  * Every job the runner knows, in the order a scheduler tick starts them. Each
@@ -34,6 +35,7 @@ export function schedule(c: Services): JobDef[] {
     outboxJob(c),
     rateWindowPurgeJob(c),
     ...retentionJobs(c),
+    lookupRetentionJob(c),
     monthlyPackJob(c),
     giftGrantsJob(c),
   ];
