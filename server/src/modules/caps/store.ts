@@ -1,4 +1,4 @@
-import type { Q } from '../../db/database';
+import { sql, type Q } from '../../db/database';
 import { incrementIn } from './counter';
 
 /**
@@ -15,7 +15,8 @@ export type CapScope =
   | 'client_tasks'
   | 'checkin_makeup'
   | 'referral_reward'
-  | 'churn_message';
+  | 'churn_message'
+  | 'task_share';
 
 /** Adds `amount` under the row's lock and returns the new total. */
 export function addToCounter(q: Q, scope: CapScope, subjectId: number, period: string, amount: number) {
@@ -37,4 +38,13 @@ export async function counterValue(q: Q, scope: CapScope, subjectId: number, per
     [scope, subjectId, period],
   );
   return Number(row?.amount ?? 0);
+}
+
+/**
+ * Retention: deletes at most `limit` counters whose period started before the
+ * business date `before`, oldest first (by the business_date index). The floor of
+ * the window (two months) is longer than any period, so a live counter stays.
+ */
+export function purgeCountersBefore(q: Q, before: string, limit: number): Promise<number> {
+  return q.exec(sql.deleteBatch(q.dialect, 'daily_counters', 'business_date < ?', 'business_date', limit), [before]);
 }

@@ -1,4 +1,4 @@
-import { placeholders as marks, type Q } from '../../db/database';
+import { placeholders as marks, sql, type Q } from '../../db/database';
 
 /**
  * task_completions: one row per (member, task, period key), the only file that
@@ -44,5 +44,17 @@ export function completionsOf(q: Q, memberId: number) {
   return q.all<{ task_code: string; period_key: string; points: number; growth: number; created_at: number }>(
     'SELECT task_code, period_key, points, growth, created_at FROM task_completions WHERE member_id = ?',
     [memberId],
+  );
+}
+
+/**
+ * Retention: deletes at most `limit` daily or weekly completions made before
+ * `before`, oldest first (by the created_at index). One-off completions are kept
+ * for good: their row is what stops the task paying twice.
+ */
+export function purgeCompletionsBefore(q: Q, before: number, limit: number): Promise<number> {
+  return q.exec(
+    sql.deleteBatch(q.dialect, 'task_completions', "created_at < ? AND period_key <> 'once'", 'created_at', limit),
+    [before],
   );
 }
