@@ -1,5 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { createLogger, loadConfig, startServer, type RunningServer } from '@huiyuan/server';
 import { startFakeWechat, type FakeWechat } from '../fake-wechat/server';
 import { seedDemo } from '../seed/demo';
@@ -7,13 +11,14 @@ import { ARTIFACTS, hasChromium, launch } from './browser';
 
 /**
  * The operator console in headless Chromium against a real server on the
- * embedded database: log in, change a tier threshold, and the member's tier
- * preview shows it. Screenshots of each page go to .artifacts/e2e.
+ * embedded database: a benefit created with an image shows in the member's mall
+ * with its image, a job run from the jobs page is recorded, a settings form
+ * refuses a bad value beside its field and saves a good one (the member sees it).
+ * A screenshot of every page goes to .artifacts/e2e.
  */
 const root = path.resolve(__dirname, '../..');
 let server: RunningServer;
 let fake: FakeWechat;
-
 beforeAll(async () => {
   execFileSync(process.execPath, [path.join(root, 'server/console/build.mjs')]);
   fake = await startFakeWechat({ port: 0 });
@@ -23,6 +28,8 @@ beforeAll(async () => {
     SQLITE_PATH: ':memory:',
     LOG_LEVEL: 'silent',
     WECHAT_API_BASE: fake.url,
+    BACKGROUND: 'off',
+    IMAGE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hy-console-img-')),
     CONSOLE_DIR: path.join(root, 'server/console/dist'),
   });
   server = await startServer(config, createLogger('silent'));
@@ -33,16 +40,30 @@ afterAll(async () => {
   await fake?.close();
 });
 
+const json = async (method: string, p: string, token?: string, body?: unknown) =>
+  (
+    await fetch(server.url + p, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  ).json() as Promise<any>;
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+const go = async (page: Page, hash: string) => {
+  await page.evaluate((h) => (location.hash = h), hash);
+  await page.waitForSelector(`main[data-page="${hash.split('/')[0]}"]`);
+};
+
 (hasChromium ? test : test.skip)(
-  'operator logs in, changes a tier threshold, the member sees it',
+  'operator console: benefit with image in the mall, job run now, settings form validation beside the field',
   async () => {
-    const member = await (
-      await fetch(`${server.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: 'e2e-console-member:1' }),
-      })
-    ).json();
+    const member = await json('POST', '/api/auth/login', undefined, { code: 'e2e-console-member:1' });
+    const op = await json('POST', '/api/staff/login', undefined, { username: 'operator', password: 'operator123' });
+    const imgFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hy-png-')), 'cover.png');
+    // A cover the size an operator would upload, so the resized variants are real images.
+    const png = sharp({ create: { width: 640, height: 400, channels: 3, background: { r: 200, g: 160, b: 99 } } });
+    fs.writeFileSync(imgFile, await png.png().toBuffer());
     const b = await launch();
     try {
       const page = await b.context.newPage();
@@ -54,41 +75,82 @@ afterAll(async () => {
       await page.fill('input[name=password]', 'operator123');
       await page.click('text=登录');
       await page.waitForSelector('text=会员总数');
-      await page.screenshot({ path: path.join(ARTIFACTS, 'console-dashboard.png'), fullPage: true });
+      await page.waitForSelector('canvas');
+      await shot(page, 'dashboard');
 
-      await page.click('text=规则配置');
-      const silver = page.locator('input[aria-label="silver-minGrowth"]');
-      await silver.waitFor();
-      await silver.fill('2000');
-      await page.click('text=保存等级');
+      // Benefits: a new one with an uploaded image.
+      await go(page, 'benefits');
+      await page.click('text=新建权益');
+      const form = page.locator('[data-form=benefit]');
+      await form.locator('input[name=title]').fill('控制台咖啡券');
+      await form.locator('input[name=costPoints]').fill('50');
+      await form.locator('input[name=stock]').fill('20');
+      await form.locator('input[name=image]').setInputFiles(imgFile);
+      await form.locator('img.thumb').waitFor();
+      await shot(page, 'benefit-editor');
+      await form.locator('text=保存').click();
+      await page.waitForSelector('text=已创建');
+      await page.waitForSelector('tr[data-benefit="控制台咖啡券"] img.thumb');
+      await shot(page, 'benefits');
+
+      // Jobs: run one now; its run appears in the history.
+      await go(page, 'jobs');
+      await page.locator('tr[data-job=voucher_expiry] button').click();
+      await page.waitForSelector('[data-msg=job]');
+      await shot(page, 'jobs');
+
+      // Settings: the generated form refuses an out-of-range value beside the field, then saves a good one.
+      await go(page, 'settings/checkout.memberDays');
+      const box = page.locator('input[name="multiplierPercent"]');
+      const save = page.locator('[data-setting="checkout.memberDays"] button', { hasText: '保存' });
+      await box.fill('50');
+      await save.click();
+      await page
+        .locator('label.field.invalid:has(input[name="multiplierPercent"]) [data-error-for="multiplierPercent"]')
+        .waitFor();
+      await shot(page, 'settings-error');
+      await box.fill('300');
+      await save.click();
       await page.waitForSelector('text=已保存');
-      await page.screenshot({ path: path.join(ARTIFACTS, 'console-settings.png'), fullPage: true });
+      await shot(page, 'settings');
 
-      // An invalid change is refused with the server's reason, and nothing changes.
-      await page.locator('input[aria-label="gold-minGrowth"]').fill('1000');
-      await page.click('text=保存等级');
-      await page.waitForSelector('text=increase strictly');
-
-      for (const [tab, file] of [
-        ['会员查询', 'console-members'],
-        ['门店与员工', 'console-people'],
-        ['分群与流失', 'console-segments'],
-        ['审计日志', 'console-audit'],
+      for (const hash of [
+        'members',
+        'vouchers',
+        'refunds',
+        'gifts',
+        'segments',
+        'alerts',
+        'simulate',
+        'people',
+        'audit',
       ]) {
-        await page.click(`text=${tab}`);
-        await page.waitForTimeout(300);
-        await page.screenshot({ path: path.join(ARTIFACTS, `${file}.png`), fullPage: true });
+        await go(page, hash);
+        await page.waitForTimeout(400);
+        await shot(page, hash);
       }
       await page.waitForSelector('text=settings.update');
+      await go(page, `member/${member.memberId}`);
+      await page.waitForSelector('text=积分明细');
+      await page.waitForTimeout(300);
+      await shot(page, 'member-detail');
     } finally {
       await b.close();
     }
-    const preview = await (
-      await fetch(`${server.url}/api/me/tier`, { headers: { authorization: `Bearer ${member.token}` } })
-    ).json();
-    expect(preview.tiers.find((t: { code: string }) => t.code === 'silver').minGrowth).toBe(2000);
-    expect(preview.tiers.find((t: { code: string }) => t.code === 'gold').minGrowth).toBe(6000);
-    expect(preview.next).toMatchObject({ tier: { code: 'silver' }, needed: 2000 });
+
+    const mall = await json('GET', '/api/benefits', member.token);
+    const created = mall.items.find((x: { title: string }) => x.title === '控制台咖啡券');
+    expect(created).toBeDefined();
+    expect(created.imageUrl).toMatch(/^\/images\/\d+-\d+\.(png|jpg|jpeg|webp)$/);
+    const img = await fetch(server.url + created.imageUrl);
+    expect(img.status).toBe(200);
+
+    const runs = await json('GET', '/api/admin/jobs/runs?job=voucher_expiry', op.token);
+    expect(runs.items.some((r: { triggeredBy: string }) => r.triggeredBy === `operator:${op.staffId}`)).toBe(true);
+
+    const settings = await json('GET', '/api/admin/settings', op.token);
+    const days = settings.items.find((x: { key: string }) => x.key === 'checkout.memberDays');
+    expect(days.value.multiplierPercent).toBe(300);
   },
-  120_000,
+  180_000,
 );

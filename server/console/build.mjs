@@ -17,6 +17,8 @@ await build({
   jsx: 'automatic',
   outfile: path.join(out, 'app.js'),
   define: { 'process.env.NODE_ENV': '"production"' },
+  // The zod contracts from source: settings forms are generated from them and validated before sending.
+  alias: { '@huiyuan/shared': path.join(here, '../../shared/src/index.ts') },
   logLevel: 'warning',
 });
 fs.copyFileSync(path.join(here, 'index.html'), path.join(out, 'index.html'));

@@ -15,6 +15,14 @@ const MESSAGES: Record<string, string> = {
   RATE_LIMITED: '操作太频繁，请稍后再试',
   GIFT_RULE_NOT_FOUND: '礼遇规则不存在',
   BENEFIT_NOT_FOUND: '权益不存在',
+  VOUCHER_NOT_FOUND: '券不存在',
+  VOUCHER_USED: '券已核销',
+  VOUCHER_EXPIRED: '券已过期',
+  VOUCHER_CANCELLED: '券已作废',
+  ORDER_NOT_FOUND: '该门店没有这个订单',
+  REFUND_EXCEEDS_ORDER: '退款金额超过订单可退金额',
+  BODY_TOO_LARGE: '文件太大（最大 5 MB）',
+  UNSUPPORTED_MEDIA_TYPE: '只支持 PNG、JPEG、WebP 图片',
 };
 
 export class ApiError extends Error {
@@ -43,14 +51,21 @@ export const session = {
 };
 
 /** `T` is the endpoint's answer from shared's table: `api<ResponseFor<'adminMetrics'>>('GET', ...)`. */
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<T> {
+  const raw = body instanceof Blob;
   const res = await fetch(path, {
     method,
     headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { 'content-type': raw ? body.type : 'application/json' }),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...extra,
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
   });
   const text = await res.text();
   const data = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
@@ -75,3 +90,21 @@ export const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
 export const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 export const daysAgo = (n: number) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - n * 86_400_000));
+
+/** A fresh key for one operator action (refunds): a retry of the same form reuses it. */
+export const newKey = () => `console-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** `2026-12-02T10:00:00Z` -> local `2026-12-02 18:00` for tables. */
+export const when = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—';
+
+/** Server issue paths (`body.value.tiers.0.name`) as field paths of a form (`tiers.0.name`). */
+export function fieldErrors(details: unknown, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const issues = (details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [];
+  for (const i of issues) {
+    const p = i.path.startsWith(prefix) ? i.path.slice(prefix.length).replace(/^\./, '') : i.path;
+    out[p] ??= i.message;
+  }
+  return out;
+}

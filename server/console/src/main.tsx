@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { BodyFor, ResponseFor } from '@huiyuan/shared';
 import { api, session } from './api';
@@ -10,18 +10,36 @@ import { Segments } from './pages/Segments';
 import { Audit } from './pages/Audit';
 import { Alerts, InboxBadge } from './pages/Alerts';
 import { Gifts } from './pages/Gifts';
+import { Benefits } from './pages/Benefits';
+import { Vouchers } from './pages/Vouchers';
+import { Jobs } from './pages/Jobs';
+import { Refunds } from './pages/Refunds';
+import { Simulate } from './pages/Simulate';
+import { MemberDetail } from './pages/MemberDetail';
 
 const PAGES = {
   dashboard: ['数据看板', Dashboard],
-  settings: ['规则配置', Settings],
   members: ['会员查询', Members],
-  people: ['门店与员工', People],
-  segments: ['分群与流失', Segments],
+  benefits: ['积分商城', Benefits],
+  vouchers: ['券查询', Vouchers],
+  refunds: ['退款', Refunds],
   gifts: ['礼遇规则', Gifts],
+  segments: ['分群与流失', Segments],
   alerts: ['预警与消息', Alerts],
+  simulate: ['规则模拟', Simulate],
+  settings: ['规则配置', Settings],
+  jobs: ['定时任务', Jobs],
+  people: ['门店与员工', People],
   audit: ['审计日志', Audit],
 } as const;
 type Page = keyof typeof PAGES;
+
+/** `#benefits`, `#settings/points.earning`, `#member/42`: the page, and what follows the slash. */
+function route(): { page: Page | 'member'; arg: string } {
+  const [head, arg = ''] = location.hash.slice(1).split('/');
+  if (head === 'member' && arg) return { page: 'member', arg };
+  return { page: head in PAGES ? (head as Page) : 'dashboard', arg };
+}
 
 function Login({ onDone }: { onDone: () => void }) {
   const [u, setU] = useState('');
@@ -64,25 +82,21 @@ function Login({ onDone }: { onDone: () => void }) {
 
 function App() {
   const [authed, setAuthed] = useState(!!session.token);
-  const [page, setPage] = useState<Page>(
-    (location.hash.slice(1) as Page) in PAGES ? (location.hash.slice(1) as Page) : 'dashboard',
-  );
+  const [{ page, arg }, setRoute] = useState(route);
+  useEffect(() => {
+    const on = () => setRoute(route());
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
   if (!authed || !session.token) return <Login onDone={() => setAuthed(true)} />;
-  const Current = PAGES[page][1];
+  const Current = page === 'member' ? null : PAGES[page][1];
   return (
     <>
       <header>
         <b>会员运营后台</b>
         <nav>
           {(Object.keys(PAGES) as Page[]).map((k) => (
-            <a
-              key={k}
-              className={k === page ? 'on' : ''}
-              onClick={() => {
-                location.hash = k;
-                setPage(k);
-              }}
-            >
+            <a key={k} className={k === page ? 'on' : ''} href={`#${k}`}>
               {PAGES[k][0]}
               {k === 'alerts' && <InboxBadge />}
             </a>
@@ -98,9 +112,7 @@ function App() {
           退出
         </a>
       </header>
-      <main>
-        <Current />
-      </main>
+      <main data-page={page}>{Current ? <Current /> : <MemberDetail key={arg} id={arg} />}</main>
     </>
   );
 }

@@ -1,86 +1,151 @@
 import { useEffect, useState } from 'react';
 import type { ResponseFor } from '@huiyuan/shared';
-import { api, daysAgo, pct, today, yuan } from '../api';
-import { Bars, Stat } from '../charts';
+import { addDaysToIsoDate } from '@huiyuan/shared';
+import { api, pct, today, yuan } from '../api';
+import { Stat, TrendChart } from '../charts';
 
+type M = ResponseFor<'adminMetrics'>;
+type Bucket = { from: string; to: string; m: M };
+
+const metrics = (from: string, to: string, store: string) =>
+  api<M>('GET', `/api/admin/metrics?from=${from}&to=${to}${store ? `&store=${store}` : ''}`);
+const ratio = (now: number, before: number) => (before === 0 ? null : (now - before) / before);
+
+/**
+ * Trends by day (last 14 days) or week (last 8 weeks): one metrics query per bucket, and the whole
+ * period against the one before it for the deltas on the cards.
+ */
 export function Dashboard() {
-  const [from, setFrom] = useState(daysAgo(29));
-  const [to, setTo] = useState(today());
+  const [grain, setGrain] = useState<'day' | 'week'>('day');
   const [store, setStore] = useState('');
   const [stores, setStores] = useState<ResponseFor<'adminListStores'>['items']>([]);
-  const [m, setM] = useState<ResponseFor<'adminMetrics'> | null>(null);
+  const [buckets, setBuckets] = useState<Bucket[]>([]);
+  const [cur, setCur] = useState<M | null>(null);
+  const [prev, setPrev] = useState<M | null>(null);
   const [error, setError] = useState('');
 
-  const load = () => {
-    setError('');
-    api<ResponseFor<'adminMetrics'>>(
-      'GET',
-      `/api/admin/metrics?from=${from}&to=${to}${store ? `&store=${store}` : ''}`,
-    ).then(setM, (e) => setError(e.message));
-  };
   useEffect(() => {
     api<ResponseFor<'adminListStores'>>('GET', '/api/admin/stores').then(
       (r) => setStores(r.items),
       () => undefined,
     );
-    load();
   }, []);
+  useEffect(() => {
+    setError('');
+    const end = today();
+    const size = grain === 'day' ? 1 : 7;
+    const n = grain === 'day' ? 14 : 8;
+    const ranges = Array.from({ length: n }, (_, i) => {
+      const to = addDaysToIsoDate(end, -(n - 1 - i) * size);
+      return { from: addDaysToIsoDate(to, -(size - 1)), to };
+    });
+    const start = ranges[0].from;
+    const prevTo = addDaysToIsoDate(start, -1);
+    Promise.all([
+      Promise.all(ranges.map(async (r) => ({ ...r, m: await metrics(r.from, r.to, store) }))),
+      metrics(start, end, store),
+      metrics(addDaysToIsoDate(prevTo, -(n * size - 1)), prevTo, store),
+    ]).then(
+      ([b, c, p]) => {
+        setBuckets(b);
+        setCur(c);
+        setPrev(p);
+      },
+      (e) => setError(e.message),
+    );
+  }, [grain, store]);
 
+  const labels = buckets.map((b) => (grain === 'day' ? b.to.slice(5) : `${b.from.slice(5)}起`));
+  const s = (label: string, f: (m: M) => number) => ({ label, data: buckets.map((b) => f(b.m)) });
   return (
     <div>
       <div className="card row">
-        <label>
-          从 <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label>
-          到 <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
+        <select value={grain} onChange={(e) => setGrain(e.target.value as 'day' | 'week')}>
+          <option value="day">按日（近 14 天）</option>
+          <option value="week">按周（近 8 周）</option>
+        </select>
         <select value={store} onChange={(e) => setStore(e.target.value)}>
           <option value="">全部门店</option>
-          {stores.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
+          {stores.map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.name}
             </option>
           ))}
         </select>
-        <button onClick={load}>查询</button>
+        {cur && (
+          <span className="muted">
+            {cur.range.from} ~ {cur.range.to}，环比上一同长周期（{cur.range.timezone}）
+          </span>
+        )}
       </div>
       {error && <div className="card error">{error}</div>}
-      {!m && !error && <div className="card muted">加载中…</div>}
-      {m && (
+      {!cur && !error && <div className="card muted">加载中…</div>}
+      {cur && prev && (
         <>
           <div className="grid">
-            <Stat k="会员总数" v={m.members.total} />
-            <Stat k="新增会员" v={m.members.new} />
-            <Stat k="日活 (DAU)" v={m.members.dau} />
-            <Stat k="月活 (MAU)" v={m.members.mau} />
-            <Stat k="发放积分" v={m.points.issued} />
-            <Stat k="兑换积分" v={m.points.redeemed} />
-            <Stat k="过期积分" v={m.points.expired} />
-            <Stat k="未使用积分" v={m.points.outstanding} />
-            <Stat k="积分负债" v={yuan(m.points.liabilityCents)} />
-            <Stat k="积分过期率" v={pct(m.points.breakageRate)} />
-            <Stat k="券核销率" v={pct(m.vouchers.writeOffRate)} />
-            <Stat k="签到参与率" v={pct(m.checkin.participationRate)} />
-            <Stat k="订单数" v={m.sales.orders} />
-            <Stat k="销售额" v={yuan(m.sales.amountCents)} />
-            <Stat k="复购率" v={pct(m.sales.repeatPurchaseRate)} />
-            <Stat k="邀请注册 / 下单" v={`${m.referrals.registered} / ${m.referrals.purchased}`} />
-          </div>
-          <div className="card">
-            <h3>等级分布</h3>
-            <Bars data={m.tiers.map((t) => ({ label: t.name, value: t.members }))} />
-          </div>
-          <div className="card">
-            <h3>积分流动</h3>
-            <Bars
-              data={[
-                { label: '发放', value: m.points.issued },
-                { label: '兑换', value: m.points.redeemed },
-                { label: '过期', value: m.points.expired },
-                { label: '退款扣回', value: m.points.reversed },
-              ]}
+            <Stat k="会员总数" v={cur.members.total} />
+            <Stat k="新增会员" v={cur.members.new} delta={ratio(cur.members.new, prev.members.new)} />
+            <Stat k="日活 (DAU)" v={cur.members.dau} delta={ratio(cur.members.dau, prev.members.dau)} />
+            <Stat k="月活 (MAU)" v={cur.members.mau} delta={ratio(cur.members.mau, prev.members.mau)} />
+            <Stat k="发放积分" v={cur.points.issued} delta={ratio(cur.points.issued, prev.points.issued)} />
+            <Stat k="兑换积分" v={cur.points.redeemed} delta={ratio(cur.points.redeemed, prev.points.redeemed)} />
+            <Stat k="过期积分" v={cur.points.expired} delta={ratio(cur.points.expired, prev.points.expired)} />
+            <Stat k="积分负债（当前）" v={yuan(cur.points.liabilityCents)} />
+            <Stat
+              k="券核销率"
+              v={pct(cur.vouchers.writeOffRate)}
+              delta={ratio(cur.vouchers.writeOffRate, prev.vouchers.writeOffRate)}
             />
+            <Stat
+              k="销售额"
+              v={yuan(cur.sales.amountCents)}
+              delta={ratio(cur.sales.amountCents, prev.sales.amountCents)}
+            />
+            <Stat k="订单数" v={cur.sales.orders} delta={ratio(cur.sales.orders, prev.sales.orders)} />
+            <Stat k="复购率" v={pct(cur.sales.repeatPurchaseRate)} />
+          </div>
+          <div className="two">
+            <div className="card">
+              <h3>新增会员与活跃</h3>
+              <TrendChart
+                labels={labels}
+                series={[
+                  s('新增', (m) => m.members.new),
+                  s('DAU', (m) => m.members.dau),
+                  s('MAU', (m) => m.members.mau),
+                ]}
+              />
+            </div>
+            <div className="card">
+              <h3>积分发放 / 兑换 / 过期</h3>
+              <TrendChart
+                kind="bar"
+                labels={labels}
+                series={[
+                  s('发放', (m) => m.points.issued),
+                  s('兑换', (m) => m.points.redeemed),
+                  s('过期', (m) => m.points.expired),
+                ]}
+              />
+            </div>
+            <div className="card">
+              <h3>销售额（元）与券核销率（%）</h3>
+              <TrendChart
+                labels={labels}
+                series={[
+                  s('销售额', (m) => m.sales.amountCents / 100),
+                  s('核销率 %', (m) => Math.round(m.vouchers.writeOffRate * 1000) / 10),
+                ]}
+              />
+            </div>
+            <div className="card">
+              <h3>等级分布（当前）</h3>
+              <TrendChart
+                kind="bar"
+                labels={cur.tiers.map((t) => t.name)}
+                series={[{ label: '会员', data: cur.tiers.map((t) => t.members) }]}
+              />
+            </div>
           </div>
           <div className="card">
             <h3>门店</h3>
@@ -95,13 +160,13 @@ export function Dashboard() {
                 </tr>
               </thead>
               <tbody>
-                {m.stores.map((s) => (
-                  <tr key={s.storeId}>
-                    <td>{s.name}</td>
-                    <td>{s.orders}</td>
-                    <td>{yuan(s.amountCents)}</td>
-                    <td>{s.pointsIssued}</td>
-                    <td>{s.buyers}</td>
+                {cur.stores.map((x) => (
+                  <tr key={x.storeId}>
+                    <td>{x.name}</td>
+                    <td>{x.orders}</td>
+                    <td>{yuan(x.amountCents)}</td>
+                    <td>{x.pointsIssued}</td>
+                    <td>{x.buyers}</td>
                   </tr>
                 ))}
               </tbody>

@@ -76,7 +76,7 @@ export function Members() {
       {items?.map((m) => (
         <div className="card" key={m.id}>
           <h3>
-            {m.maskedName}{' '}
+            <a href={`#member/${m.id}`}>{m.maskedName}</a>{' '}
             <span className="muted">
               ID {m.id} · {m.maskedPhone ?? '未绑定手机'}
             </span>

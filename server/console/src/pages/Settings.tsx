@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
-import type { ResponseFor, SettingUpdate } from '@huiyuan/shared';
-import { api } from '../api';
-
-type TierRules = Extract<SettingUpdate, { key: 'tiers.rules' }>['value'];
-type TierField = 'name' | 'minGrowth' | 'multiplierPercent' | 'birthdayGiftPoints';
+import { useEffect, useMemo, useState } from 'react';
+import { z } from 'zod';
+import type { ResponseFor } from '@huiyuan/shared';
+import { SettingUpdate } from '@huiyuan/shared';
+import { api, ApiError, fieldErrors } from '../api';
+import { SchemaField, type Schema } from './SchemaForm';
 
 const LABELS: Record<string, string> = {
   'tiers.rules': '会员等级与成长值',
@@ -19,164 +19,121 @@ const LABELS: Record<string, string> = {
   'checkin.reminder': '签到提醒',
   'insights.churn': '流失分阶段（沉默天数、动作、赠券、门店回访）',
   'insights.alerts': '运营预警阈值',
+  'checkin.rules': '签到规则',
+  'referrals.rules': '邀请规则',
+  notifications: '消息通知',
+  'tasks.catalog': '任务清单',
+  'checkout.phoneLookup': '手机号查会员',
+  brand: '品牌（名称、标志、卡面、主色）',
 };
 
-/** Tier thresholds get a table editor; every other setting a validated JSON editor. */
-function TierEditor({ value, onSave }: { value: TierRules; onSave: (v: TierRules) => Promise<void> }) {
-  const [draft, setDraft] = useState<TierRules>(structuredClone(value));
-  const set = (i: number, field: TierField, v: string) => {
-    const next = structuredClone(draft);
-    const tier = next.tiers[i];
-    if (field === 'name') tier.name = v;
-    else tier[field] = Number(v);
-    setDraft(next);
+/** Each setting's value schema, from the shared contract the server validates with. */
+const SCHEMAS = new Map<string, z.ZodType>(
+  SettingUpdate.options.map((o) => [o.shape.key.value as string, o.shape.value as z.ZodType]),
+);
+
+const issuesByPath = (issues: z.core.$ZodIssue[]) => {
+  const out: Record<string, string> = {};
+  for (const i of issues) out[i.path.map(String).join('.')] ??= i.message;
+  return out;
+};
+
+function SettingForm({ k, value, onSaved }: { k: string; value: unknown; onSaved: () => void }) {
+  const zs = SCHEMAS.get(k);
+  const json = useMemo(
+    () => (zs ? (z.toJSONSchema(zs, { io: 'input', unrepresentable: 'any' }) as Schema) : null),
+    [zs],
+  );
+  const [draft, setDraft] = useState<unknown>(structuredClone(value));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [msg, setMsg] = useState<{ text: string; ok: boolean } | null>(null);
+  if (!zs || !json) return <div className="muted">此配置项没有可编辑的表单</div>;
+  const save = async () => {
+    setMsg(null);
+    // Checked here first (same schema as the server), so mistakes show beside their field at once.
+    const parsed = zs.safeParse(draft);
+    if (!parsed.success) {
+      setErrors(issuesByPath(parsed.error.issues));
+      setMsg({ text: '有字段未通过校验', ok: false });
+      return;
+    }
+    setErrors({});
+    try {
+      await api('PUT', '/api/admin/settings', { key: k, value: draft });
+      // The saved value comes back as a new form (keyed by value): the parent shows the confirmation.
+      onSaved();
+    } catch (e) {
+      if (e instanceof ApiError) setErrors(fieldErrors(e.details, 'body.value'));
+      setMsg({ text: (e as Error).message, ok: false });
+    }
   };
   return (
     <div>
-      <table>
-        <thead>
-          <tr>
-            <th>代码</th>
-            <th>名称</th>
-            <th>成长值门槛</th>
-            <th>积分倍率 %</th>
-            <th>生日礼积分</th>
-          </tr>
-        </thead>
-        <tbody>
-          {draft.tiers.map((t, i) => (
-            <tr key={t.code}>
-              <td>{t.code}</td>
-              <td>
-                <input value={t.name} onChange={(e) => set(i, 'name', e.target.value)} />
-              </td>
-              <td>
-                <input
-                  aria-label={`${t.code}-minGrowth`}
-                  type="number"
-                  value={t.minGrowth}
-                  onChange={(e) => set(i, 'minGrowth', e.target.value)}
-                />
-              </td>
-              <td>
-                <input
-                  type="number"
-                  value={t.multiplierPercent}
-                  onChange={(e) => set(i, 'multiplierPercent', e.target.value)}
-                />
-              </td>
-              <td>
-                <input
-                  type="number"
-                  value={t.birthdayGiftPoints ?? 0}
-                  onChange={(e) => set(i, 'birthdayGiftPoints', e.target.value)}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SchemaField schema={json} value={draft} path="" label="" errors={errors} onChange={setDraft} />
       <div className="row">
-        <label>
-          统计周期（月）
-          <input
-            type="number"
-            value={draft.windowMonths}
-            onChange={(e) => setDraft({ ...draft, windowMonths: Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          降级宽限（天）
-          <input
-            type="number"
-            value={draft.graceDays}
-            onChange={(e) => setDraft({ ...draft, graceDays: Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          每元成长值{' '}
-          <input
-            type="number"
-            value={draft.growthPerYuan}
-            onChange={(e) => setDraft({ ...draft, growthPerYuan: Number(e.target.value) })}
-          />
-        </label>
-        <button onClick={() => onSave(draft)}>保存等级</button>
-      </div>
-    </div>
-  );
-}
-
-function JsonEditor({ value, onSave }: { value: unknown; onSave: (v: unknown) => Promise<void> }) {
-  const [text, setText] = useState(JSON.stringify(value, null, 2));
-  const [bad, setBad] = useState('');
-  return (
-    <div>
-      <textarea
-        rows={Math.min(16, text.split('\n').length + 1)}
-        cols={80}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-      />
-      <div className="row">
-        <button
-          onClick={() => {
-            try {
-              setBad('');
-              void onSave(JSON.parse(text));
-            } catch {
-              setBad('不是合法的 JSON');
-            }
-          }}
-        >
-          保存
+        <button onClick={save}>保存</button>
+        <button className="ghost" onClick={() => (setDraft(structuredClone(value)), setErrors({}), setMsg(null))}>
+          还原
         </button>
-        {bad && <span className="error">{bad}</span>}
+        {msg && <span className={msg.ok ? 'ok' : 'error'}>{msg.text}</span>}
       </div>
     </div>
   );
 }
 
+/** Every setting as a form generated from its zod schema; errors from the client check or the server beside the field. */
 export function Settings() {
   const [items, setItems] = useState<ResponseFor<'adminListSettings'>['items'] | null>(null);
-  const [msg, setMsg] = useState<{ key: string; text: string; ok: boolean } | null>(null);
+  const [open, setOpen] = useState<string>(location.hash.split('/')[1] ?? '');
+  const [msg, setMsg] = useState('');
+  const [saved, setSaved] = useState('');
   const load = () =>
     api<ResponseFor<'adminListSettings'>>('GET', '/api/admin/settings').then(
       (r) => setItems(r.items),
-      (e) => setMsg({ key: '', text: e.message, ok: false }),
+      (e) => setMsg(e.message),
     );
-  useEffect(() => {
-    void load();
-  }, []);
-  const save = (key: string) => async (value: unknown) => {
-    try {
-      await api('PUT', '/api/admin/settings', { key, value });
-      setMsg({ key, text: '已保存（已记录审计日志）', ok: true });
-      await load();
-    } catch (e) {
-      setMsg({ key, text: (e as Error).message, ok: false });
-    }
-  };
-  if (!items) return <div className="card muted">{msg?.text ?? '加载中…'}</div>;
+  useEffect(() => void load(), []);
+  if (!items) return <div className="card muted">{msg || '加载中…'}</div>;
   return (
-    <div>
-      {items.map((it) => (
-        <div className="card" key={it.key} data-setting={it.key}>
-          <h3>
-            {LABELS[it.key] ?? it.key}{' '}
-            <span className="muted">
-              {it.key}
-              {it.isDefault ? ' · 默认值' : ''}
-            </span>
-          </h3>
-          {it.key === 'tiers.rules' ? (
-            <TierEditor key={JSON.stringify(it.value)} value={it.value as TierRules} onSave={save(it.key)} />
-          ) : (
-            <JsonEditor key={JSON.stringify(it.value)} value={it.value} onSave={save(it.key)} />
-          )}
-          {msg?.key === it.key && <div className={msg.ok ? 'ok' : 'error'}>{msg.text}</div>}
-        </div>
-      ))}
+    <div className="settings">
+      <div className="card keys">
+        {items.map((it) => (
+          <a
+            key={it.key}
+            className={it.key === open ? 'on' : ''}
+            onClick={() => {
+              setOpen(it.key);
+              setSaved('');
+              history.replaceState(null, '', `#settings/${it.key}`);
+            }}
+          >
+            {LABELS[it.key] ?? it.key}
+            {it.isDefault && <span className="muted"> · 默认</span>}
+          </a>
+        ))}
+      </div>
+      <div className="card grow">
+        {items
+          .filter((it) => it.key === open)
+          .map((it) => (
+            <div key={it.key} data-setting={it.key}>
+              <h3>
+                {LABELS[it.key] ?? it.key} <span className="muted">{it.key}</span>
+              </h3>
+              <SettingForm
+                key={JSON.stringify(it.value)}
+                k={it.key}
+                value={it.value}
+                onSaved={() => {
+                  setSaved(it.key);
+                  void load();
+                }}
+              />
+              {saved === it.key && <div className="ok">已保存（已记录审计日志）</div>}
+            </div>
+          ))}
+        {!open && <div className="muted">选择左侧的配置项</div>}
+      </div>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import {
+  addDaysToIsoDate,
   businessDate,
   endpoints,
   earningForCashPart,
@@ -8,7 +9,9 @@ import {
   splitPayment,
   maskName,
   maskPhone,
+  parseIsoDate,
   parseMemberCode,
+  startOfLocalDay,
 } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
@@ -129,7 +132,22 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
         if (!Number.isSafeInteger(beforeId) || beforeId <= 0)
           throw new AppError('VALIDATION_FAILED', 'Bad cursor', { field: 'cursor' });
       }
-      const rows = await auditRows(q, { action: query.action, actorType: query.actorType, beforeId }, query.limit + 1);
+      // Dates are business days: from its first instant to the end of the last one.
+      const dayStart = (d: string, plus: number) => {
+        const p = parseIsoDate(addDaysToIsoDate(d, plus))!;
+        return startOfLocalDay(p.year, p.month, p.day, c.config.businessTz).getTime();
+      };
+      const filter = {
+        action: query.action,
+        actorType: query.actorType,
+        actorId: query.actorId === undefined ? undefined : Number(query.actorId),
+        targetType: query.targetType,
+        targetId: query.targetId,
+        from: query.from === undefined ? undefined : dayStart(query.from, 0),
+        to: query.to === undefined ? undefined : dayStart(query.to, 1),
+        beforeId,
+      };
+      const rows = await auditRows(q, filter, query.limit + 1);
       const page = rows.slice(0, query.limit);
       return {
         items: page.map((a) => ({

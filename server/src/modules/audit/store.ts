@@ -37,21 +37,41 @@ export async function insertAuditRow(q: Q, r: NewAuditRow): Promise<void> {
   );
 }
 
+/** Every filter optional; `from`/`to` are instants (ms), `to` exclusive. */
+export interface AuditFilter {
+  action?: string;
+  actorType?: string;
+  actorId?: number;
+  targetType?: string;
+  targetId?: string;
+  from?: number;
+  to?: number;
+  beforeId?: number;
+}
+
 /** Newest first, optionally filtered, below the id `beforeId` (keyset paging); at most `limit` rows. */
-export function auditRows(
-  q: Q,
-  f: { action?: string; actorType?: string; beforeId?: number },
-  limit: number,
-): Promise<AuditRow[]> {
+export function auditRows(q: Q, f: AuditFilter, limit: number): Promise<AuditRow[]> {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (f.action) {
-    where.push('action = ?');
-    params.push(f.action);
+  const eq: [string, unknown][] = [
+    ['action', f.action],
+    ['actor_type', f.actorType],
+    ['actor_id', f.actorId],
+    ['target_type', f.targetType],
+    ['target_id', f.targetId],
+  ];
+  for (const [column, value] of eq) {
+    if (value === undefined) continue;
+    where.push(`${column} = ?`);
+    params.push(value);
   }
-  if (f.actorType) {
-    where.push('actor_type = ?');
-    params.push(f.actorType);
+  if (f.from !== undefined) {
+    where.push('created_at >= ?');
+    params.push(f.from);
+  }
+  if (f.to !== undefined) {
+    where.push('created_at < ?');
+    params.push(f.to);
   }
   if (f.beforeId !== undefined) {
     where.push('id < ?');

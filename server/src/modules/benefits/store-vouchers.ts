@@ -237,3 +237,40 @@ export async function paidVouchersAfterIn(q: Q, after: number, limit: number): P
     costPoints: Number(r.cost_points),
   }));
 }
+
+/** The operator's voucher search: every filter optional, newest first, ids below `beforeId`, `limit` + 1 rows. */
+export async function searchVouchersIn(
+  q: Q,
+  f: { memberId?: number; code?: string; benefitId?: number; status?: VoucherFilter; beforeId?: number },
+  limit: number,
+  now: number,
+): Promise<VoucherRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const eq: [string, unknown][] = [
+    ['v.member_id', f.memberId],
+    ['v.code', f.code],
+    ['v.benefit_id', f.benefitId],
+  ];
+  for (const [column, value] of eq) {
+    if (value === undefined) continue;
+    where.push(`${column} = ?`);
+    params.push(value);
+  }
+  // The same status meaning as the member's list: an unused voucher past its date is expired.
+  if (f.status === 'unused') where.push("v.status = 'unused' AND v.valid_until > ?");
+  if (f.status === 'expired') where.push("(v.status = 'expired' OR (v.status = 'unused' AND v.valid_until <= ?))");
+  if (f.status === 'unused' || f.status === 'expired') params.push(now);
+  if (f.status === 'used' || f.status === 'cancelled') {
+    where.push('v.status = ?');
+    params.push(f.status);
+  }
+  if (f.beforeId !== undefined) {
+    where.push('v.id < ?');
+    params.push(f.beforeId);
+  }
+  return q.all<VoucherRow>(
+    `SELECT ${VOUCHER_COLUMNS} ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY v.id DESC LIMIT ${Math.floor(limit) + 1}`,
+    params,
+  );
+}
