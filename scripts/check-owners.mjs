@@ -36,6 +36,7 @@ const OWNERS = {
   'modules/limits': ['rate_windows'],
   'modules/checkin': ['checkins', 'checkin_requests', 'makeup_cards', 'makeup_card_entries'],
   'modules/tasks': ['task_completions'],
+  'modules/confirmations': ['lookup_requests'],
   'modules/benefits': ['benefits', 'benefit_member_counts', 'vouchers'],
   'modules/referrals': ['referral_codes', 'referrals', 'referral_milestones', 'referral_poster_codes'],
   'modules/notifications': ['outbox', 'inbox_messages', 'subscription_allowances', 'operator_messages'],

@@ -33,6 +33,7 @@ import { dbTokenStore } from './modules/wechat/store';
 import { JobRunner } from './jobs/runner';
 import { schedule } from './jobs/schedule';
 import { TaskService } from './modules/tasks/service';
+import { Confirmations } from './modules/confirmations/service';
 import { PrivacyService } from './modules/privacy/service';
 import { ProfileService } from './modules/members/profile';
 import { PosterCodes } from './modules/referrals/poster';
@@ -79,6 +80,17 @@ export function compose(
   });
   const referrals = new ReferralService(db, clock, settings, ledger, config.businessTz);
   members.onRegistered((q, memberId, now, ref) => referrals.onRegisteredIn(q, memberId, now, ref));
+  const tasks = new TaskService(db, clock, settings, ledger, tiers, config.businessTz, config.tokens.secret);
+  const confirmations = new Confirmations(
+    db,
+    clock,
+    settings,
+    limits,
+    new PhoneCrypto(config.phone.encKey, config.phone.hmacKey),
+    config.tokens.secret,
+  );
+  // After referrals bound the invitee: a new member through a share pays the sharer's share task.
+  members.onRegistered((q, memberId, now) => tasks.creditShareIn(q, memberId, now));
   // Gift triggers write pending grants in their cause's transaction; the grant worker gives them.
   const gifts = new GiftService(db, clock, ledger, tiers, logger);
   members.onRegistered((q, memberId, now) => gifts.onRegisteredIn(q, memberId, now));
@@ -116,6 +128,7 @@ export function compose(
       codes,
       config.businessTz,
       (q, memberId, now) => referrals.onPurchaseIn(q, memberId, now).then(() => gifts.onPurchaseIn(q, memberId, now)),
+      confirmations,
     ),
     refunds: new RefundService(db, clock, ledger, pending, tiers),
     segments: new Segments(db, clock),
@@ -126,7 +139,8 @@ export function compose(
     writeOffs: new WriteOffService(db, clock, limits),
     catalogue: new CatalogueService(db, clock, tiers),
     referrals,
-    tasks: new TaskService(db, clock, settings, ledger, tiers, config.businessTz),
+    tasks,
+    confirmations,
     privacy: new PrivacyService(db, clock, members, referrals),
     profiles: new ProfileService(db, clock, settings, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), wxa),
     posterCodes: new PosterCodes(

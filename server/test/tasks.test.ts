@@ -42,42 +42,53 @@ const footprint = (memberId: number) =>
     ),
   ]);
 
+/** Two client-reported tasks beside the defaults (browse and share are checked by the server now). */
+const CLIENT: TaskCatalog = {
+  ...DEFAULT_TASKS,
+  tasks: [
+    ...DEFAULT_TASKS.tasks,
+    { code: 'share_app_c', title: '分享', period: 'daily', kind: 'client', points: 5, growth: 1 },
+    { code: 'browse_c', title: '逛逛', period: 'daily', kind: 'client', points: 2, growth: 0 },
+  ],
+};
+
 test('client-reported tasks: once per period even when tapped at once, and capped per day', async () => {
   noon('2026-11-24');
+  await setCatalog(CLIENT);
   const m = await t.login('tk-client');
-  const all = await Promise.all(Array.from({ length: 10 }, () => complete(m.token, 'share_app')));
+  const all = await Promise.all(Array.from({ length: 10 }, () => complete(m.token, 'share_app_c')));
   expect(all.every((r) => r.status === 200)).toBe(true);
   expect(all.filter((r) => !r.body.replayed)).toHaveLength(1);
-  expect(all[0].body).toMatchObject({ code: 'share_app', period: '2026-11-24', points: 5, growth: 1 });
+  expect(all[0].body).toMatchObject({ code: 'share_app_c', period: '2026-11-24', points: 5, growth: 1 });
   expect(
     await count(t, "SELECT COUNT(*) AS n FROM points_entries WHERE member_id = ? AND reason = 'task'", [m.memberId]),
   ).toBe(1);
-  await setCatalog({ ...DEFAULT_TASKS, clientReportsPerDay: 1 });
+  await setCatalog({ ...CLIENT, clientReportsPerDay: 1 });
   const before = await footprint(m.memberId);
-  const capped = await complete(m.token, 'browse_benefits');
+  const capped = await complete(m.token, 'browse_c');
   expect([capped.status, capped.body.code]).toEqual([409, 'TASK_DAILY_CAP']);
   expect(await footprint(m.memberId)).toEqual(before);
-  expect(task(await list(m.token), 'browse_benefits')).toMatchObject({ done: false, state: 'capped' });
+  expect(task(await list(m.token), 'browse_c')).toMatchObject({ done: false, state: 'capped' });
   noon('2026-11-25'); // tomorrow: a new period and a new day
   const m2 = await t.login('tk-client');
-  expect((await complete(m2.token, 'share_app')).body).toMatchObject({
+  expect((await complete(m2.token, 'share_app_c')).body).toMatchObject({
     replayed: false,
     points: 5,
     period: '2026-11-25',
   });
   const l = await list(m2.token);
-  expect(task(l, 'share_app')).toMatchObject({ done: true, state: 'done', periodKey: '2026-11-25' });
+  expect(task(l, 'share_app_c')).toMatchObject({ done: true, state: 'done', periodKey: '2026-11-25' });
   expect(l.clientReportsLeftToday).toBe(0);
 });
 
 test('a repeat tap when the cap is exactly reached is a replay, not a refusal', async () => {
   noon('2026-11-24');
-  await setCatalog({ ...DEFAULT_TASKS, clientReportsPerDay: 1 });
+  await setCatalog({ ...CLIENT, clientReportsPerDay: 1 });
   const m = await t.login('tk-cap-race');
-  const all = await Promise.all(Array.from({ length: 10 }, () => complete(m.token, 'browse_benefits')));
+  const all = await Promise.all(Array.from({ length: 10 }, () => complete(m.token, 'browse_c')));
   expect(all.map((r) => r.status)).toEqual(Array(10).fill(200));
   expect(all.filter((r) => !r.body.replayed)).toHaveLength(1);
-  expect((await complete(m.token, 'share_app')).body.code).toBe('TASK_DAILY_CAP');
+  expect((await complete(m.token, 'share_app_c')).body.code).toBe('TASK_DAILY_CAP');
 });
 
 test('weekly and once periods', async () => {

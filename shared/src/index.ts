@@ -31,5 +31,6 @@ export * from './domain/subscribe';
 export * from './api/notifications';
 export * from './domain/tasks';
 export * from './api/tasks';
+export * from './api/phone-lookup';
 export * from './api/privacy';
 export * from './api/gifts';

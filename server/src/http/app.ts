@@ -21,6 +21,7 @@ import { referralRoutes } from '../modules/referrals/routes';
 import { notificationRoutes } from '../modules/notifications/routes';
 import { jobRoutes } from '../jobs/routes';
 import { taskRoutes } from '../modules/tasks/routes';
+import { confirmationRoutes } from '../modules/confirmations/routes';
 import { privacyRoutes } from '../modules/privacy/routes';
 import { giftRoutes } from '../modules/gifts/routes';
 import { serveStatic } from './static';
@@ -64,6 +65,7 @@ export function createApp(c: AppContext): Koa<BaseState> {
   notificationRoutes(routes, c);
   jobRoutes(routes, c);
   taskRoutes(routes, c);
+  confirmationRoutes(routes, c);
   privacyRoutes(routes, c);
   giftRoutes(routes, c);
   app.use(router.routes());

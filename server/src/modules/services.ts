@@ -26,6 +26,7 @@ import type { Subscriptions } from './notifications/subscriptions';
 import type { WechatMessages } from './wechat/messages';
 import type { JobRunner } from '../jobs/runner';
 import type { TaskService } from './tasks/service';
+import type { Confirmations } from './confirmations/service';
 import type { PrivacyService } from './privacy/service';
 import type { ProfileService } from './members/profile';
 import type { PosterCodes } from './referrals/poster';
@@ -68,6 +69,7 @@ export interface Services {
   wechatMessages: WechatMessages;
   jobs: JobRunner;
   tasks: TaskService;
+  confirmations: Confirmations;
   privacy: PrivacyService;
   profiles: ProfileService;
   posterCodes: PosterCodes;

@@ -20,6 +20,7 @@ import {
   TierRulesSchema,
 } from './settings';
 import { AlertRulesSchema, ChurnRulesSchema } from './churn';
+import { PhoneLookupSchema } from './phone-lookup';
 
 /** Operator API: configuration, stores and staff, member search, rule simulation, audit log. */
 export const SettingUpdate = z.discriminatedUnion('key', [
@@ -38,6 +39,7 @@ export const SettingUpdate = z.discriminatedUnion('key', [
   z.strictObject({ key: z.literal('referrals.rules'), value: ReferralRulesSchema }),
   z.strictObject({ key: z.literal('notifications'), value: NotificationSettingsSchema }),
   z.strictObject({ key: z.literal('tasks.catalog'), value: TaskCatalogSchema }),
+  z.strictObject({ key: z.literal('checkout.phoneLookup'), value: PhoneLookupSchema }),
   z.strictObject({ key: z.literal('insights.churn'), value: ChurnRulesSchema }),
   z.strictObject({ key: z.literal('insights.alerts'), value: AlertRulesSchema }),
 ]);

@@ -14,6 +14,7 @@ import { benefitEndpoints } from './benefits';
 import { referralEndpoints } from './referrals';
 import { notificationEndpoints } from './notifications';
 import { taskEndpoints } from './tasks';
+import { phoneLookupEndpoints } from './phone-lookup';
 import { privacyEndpoints } from './privacy';
 import { giftEndpoints } from './gifts';
 
@@ -164,6 +165,7 @@ export const endpoints = {
   ...referralEndpoints,
   ...notificationEndpoints,
   ...taskEndpoints,
+  ...phoneLookupEndpoints,
   ...privacyEndpoints,
   ...giftEndpoints,
 

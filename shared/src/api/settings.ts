@@ -241,9 +241,11 @@ export const TaskCatalogSchema = z
           code: z.string(),
           title: z.string(),
           period: z.enum(['once', 'daily', 'weekly']),
-          kind: z.enum(['client', 'profile', 'first_purchase', 'subscribe']),
+          kind: z.enum(['client', 'profile', 'first_purchase', 'subscribe', 'browse', 'share']),
           points: z.int(),
           growth: z.int(),
+          minSeconds: z.int().optional().describe('browse: seconds the page stays open, by server time (default 15)'),
+          dailyCap: z.int().optional().describe('share: paid new visitors per business date (default 3)'),
         }),
       )
       .max(50),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { Id, IsoDateTime } from './common';
 import { MAX_PURCHASE_CENTS } from '../domain/points';
+import { MemberToken } from './phone-lookup';
 
 /** Tiers, growth value and the member card (rotating code). */
 export const TierView = z.object({
@@ -79,20 +80,28 @@ export const LookupResponse = z.object({
   memberDay: z.boolean(),
 });
 
-export const CheckoutRequest = z.strictObject({
-  memberCode: MemberCode,
-  orderNo: OrderNo,
-  amountCents: AmountCents,
-  redeemPoints: z
-    .int()
-    .min(0)
-    .max(2_147_483_647)
-    .optional()
-    .describe("Points to pay part of the order with (at most the quote's maxPoints); 0 or absent: none"),
-  redeemCode: MemberCode.optional().describe(
-    'A second, fresh member code, when the operator asks for one to use points',
-  ),
-});
+export const CheckoutRequest = z
+  .strictObject({
+    memberCode: MemberCode.optional().describe('The scanned member code; required unless memberToken is sent'),
+    memberToken: MemberToken.optional().describe(
+      'Instead of memberCode: the single-use token of a confirmed phone lookup of this store (no points as cash with it)',
+    ),
+    orderNo: OrderNo,
+    amountCents: AmountCents,
+    redeemPoints: z
+      .int()
+      .min(0)
+      .max(2_147_483_647)
+      .optional()
+      .describe("Points to pay part of the order with (at most the quote's maxPoints); 0 or absent: none"),
+    redeemCode: MemberCode.optional().describe(
+      'A second, fresh member code, when the operator asks for one to use points',
+    ),
+  })
+  .refine((r) => (r.memberCode === undefined) !== (r.memberToken === undefined), {
+    message: 'Send memberCode or memberToken, one of them',
+    path: ['memberCode'],
+  });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 export const CheckoutResponse = z.object({
   orderNo: z.string(),

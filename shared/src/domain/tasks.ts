@@ -2,10 +2,17 @@ import { cycleStart } from './checkin';
 
 /**
  * Tasks: configurable, each done once per period (once / daily / weekly). Some
- * the server can check (profile complete, first purchase, subscribed); others
- * only the client can report (shared, browsed), so those are capped per day.
+ * the server can check (profile complete, first purchase, subscribed); `browse`
+ * is checked by a signed start token and the server's clock, `share` is paid per
+ * new member arriving through the sharer's link (per action, under `dailyCap`);
+ * `client` tasks are the client's word alone, capped per day.
  */
-export type TaskKind = 'client' | 'profile' | 'first_purchase' | 'subscribe';
+export type TaskKind = 'client' | 'profile' | 'first_purchase' | 'subscribe' | 'browse' | 'share';
+export const TASK_KINDS: TaskKind[] = ['client', 'profile', 'first_purchase', 'subscribe', 'browse', 'share'];
+/** How long a browse page must stay open when the task does not say. */
+export const DEFAULT_BROWSE_SECONDS = 15;
+/** Paid share actions per member and business date when the task does not say. */
+export const DEFAULT_SHARE_DAILY_CAP = 3;
 export interface TaskDef {
   code: string;
   title: string;
@@ -13,6 +20,10 @@ export interface TaskDef {
   kind: TaskKind;
   points: number;
   growth: number;
+  /** browse: seconds the page must stay open, by the server's clock (default 15). */
+  minSeconds?: number;
+  /** share: paid actions per business date (default 3); each new visitor is one action. */
+  dailyCap?: number;
 }
 export interface TaskCatalog {
   tasks: TaskDef[];
@@ -25,8 +36,16 @@ export const DEFAULT_TASKS: TaskCatalog = {
     { code: 'complete_profile', title: '完善个人资料', period: 'once', kind: 'profile', points: 50, growth: 20 },
     { code: 'first_purchase', title: '完成首次消费', period: 'once', kind: 'first_purchase', points: 100, growth: 0 },
     { code: 'subscribe', title: '订阅会员消息', period: 'once', kind: 'subscribe', points: 20, growth: 0 },
-    { code: 'share_app', title: '分享小程序给好友', period: 'daily', kind: 'client', points: 5, growth: 1 },
-    { code: 'browse_benefits', title: '逛逛积分商城', period: 'daily', kind: 'client', points: 2, growth: 0 },
+    { code: 'share_app', title: '分享给好友', period: 'daily', kind: 'share', points: 20, growth: 1, dailyCap: 3 },
+    {
+      code: 'browse_benefits',
+      title: '逛逛积分商城',
+      period: 'daily',
+      kind: 'browse',
+      points: 5,
+      growth: 0,
+      minSeconds: 15,
+    },
   ],
 };
 
@@ -47,7 +66,13 @@ export function validateTaskCatalog(c: TaskCatalog): string | null {
     codes.add(t.code);
     if (!t.title || t.title.length > 32) return `task ${t.code}: title 1-32 characters`;
     if (!['once', 'daily', 'weekly'].includes(t.period)) return `task ${t.code}: period must be once, daily or weekly`;
-    if (!['client', 'profile', 'first_purchase', 'subscribe'].includes(t.kind)) return `task ${t.code}: unknown kind`;
+    if (!TASK_KINDS.includes(t.kind)) return `task ${t.code}: unknown kind`;
+    if (t.minSeconds !== undefined && (!Number.isInteger(t.minSeconds) || t.minSeconds < 1 || t.minSeconds > 600))
+      return `task ${t.code}: minSeconds 1-600`;
+    if (t.dailyCap !== undefined && (!Number.isInteger(t.dailyCap) || t.dailyCap < 1 || t.dailyCap > 100))
+      return `task ${t.code}: dailyCap 1-100`;
+    // A share is paid per visitor within the day, so it is a daily task.
+    if (t.kind === 'share' && t.period !== 'daily') return `task ${t.code}: a share task is daily`;
     if (!Number.isInteger(t.points) || t.points < 0 || t.points > 100_000) return `task ${t.code}: points 0-100000`;
     if (!Number.isInteger(t.growth) || t.growth < 0 || t.growth > 100_000) return `task ${t.code}: growth 0-100000`;
     if (t.points === 0 && t.growth === 0) return `task ${t.code}: rewards nothing`;

@@ -11,6 +11,7 @@ import { PointsCashPending1733480000000 } from './1733480000000-points-cash-pend
 import { ChurnAlerts1733490000000 } from './1733490000000-churn-alerts';
 import { WechatFidelity1733520000000 } from './1733520000000-wechat-fidelity';
 import { InsightRollups1733640000000 } from './1733640000000-insight-rollups';
+import { LookupRequests1733700000000 } from './1733700000000-lookup-requests';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   ChurnAlerts1733490000000,
   WechatFidelity1733520000000,
   InsightRollups1733640000000,
+  LookupRequests1733700000000,
 ];

@@ -25,6 +25,7 @@ import { recordOrderIn } from '../members/activity';
 import { purchaseRules } from './earning';
 import { addWithinCap } from '../caps/service';
 import { confirmRedeem, countRedeemIn, planRedeem, redeemKey, requestedPoints } from './redeem';
+import type { Confirmations } from '../confirmations/service';
 
 export const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
 const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
@@ -58,20 +59,32 @@ export class CheckoutService {
     private readonly tz: string,
     /** Runs in the checkout transaction after the credit (referrals' first purchase). */
     private readonly onPurchase: (q: Q, memberId: number, now: Date) => Promise<void> = async () => undefined,
+    /** Member tokens of confirmed phone lookups, the alternative to a member code. */
+    private readonly lookups?: Pick<Confirmations, 'memberOf' | 'useIn'>,
   ) {}
 
   async checkout(staff: StaffPrincipal, req: CheckoutRequest, requestId?: string): Promise<CheckoutResponse> {
     const storeId = requireStore(staff);
     const now = this.clock.now();
-    const claimed = parseMemberCode(req.memberCode);
+    const token = req.memberToken;
+    if (token && (!this.lookups || requestedPoints(req)))
+      // The phone confirmation names the member; paying with points still asks for their code.
+      throw new AppError('VALIDATION_FAILED', 'Points as cash need the member code', { field: 'redeemPoints' });
+    const claimed = req.memberCode ? parseMemberCode(req.memberCode)?.memberId : undefined;
+    const byToken = token ? String(await this.lookups!.memberOf(token, storeId, true)) : undefined;
     // A retry of a finished checkout is answered from the order, even after its code expired.
-    const first = await this.db.read((q) => this.replay(q, storeId, req, claimed?.memberId));
+    const first = await this.db.read((q) => this.replay(q, storeId, req, claimed ?? byToken));
     if (first) return first;
     // The code is checked with one read-only statement; the scan is counted in the COMMIT below.
-    const { memberId, step } = await this.codes.verify(req.memberCode, storeId, now, 'caller');
+    const { memberId, step } = token
+      ? { memberId: await this.lookups!.memberOf(token, storeId), step: null }
+      : await this.codes.verify(req.memberCode!, storeId, now, 'caller');
     const cashRules = await this.settings.get('checkout.pointsCash');
     const split = planRedeem(req, cashRules);
-    const secondStep = await confirmRedeem(this.codes, { req, rules: cashRules, split, memberId, step }, storeId, now);
+    const secondStep =
+      step === null
+        ? null
+        : await confirmRedeem(this.codes, { req, rules: cashRules, split, memberId, step }, storeId, now);
     const pendingDays = await this.settings.get('points.pendingDays');
     return this.db.tx(async (q) => {
       const again = await this.replay(q, storeId, req, String(memberId));
@@ -79,7 +92,8 @@ export class CheckoutService {
       if (await isStaffOfMember(q, staff.id, memberId)) throw new AppError('SELF_CREDIT_FORBIDDEN');
       const date = businessDate(now, this.tz);
       const orderId = await this.claimOrder(q, storeId, req, memberId, staff.id, date, now, split);
-      await this.codes.useIn(q, { memberId, step, storeId, staffId: staff.id, orderNo: req.orderNo }, now);
+      if (step === null) await this.lookups!.useIn(q, token!, storeId, req.orderNo, now);
+      else await this.codes.useIn(q, { memberId, step, storeId, staffId: staff.id, orderNo: req.orderNo }, now);
       // An order is activity (churn) and names the member's store for its call list; written once a day per store.
       await recordOrderIn(q, memberId, storeId, date);
       if (secondStep !== null)
@@ -201,7 +215,7 @@ export class CheckoutService {
         },
         now,
       );
-      await this.codes.countScanIn(q, storeId, now);
+      if (step !== null) await this.codes.countScanIn(q, storeId, now);
       return result;
     });
   }

@@ -60,6 +60,11 @@ export const limits = {
     at(CODE_FAILURES_PER_STORE_MEMBER, `${storeId}:${memberId}`),
   /** Unknown voucher codes looked up per store: codes cannot be enumerated. */
   voucherMissesPerStore: (storeId: number) => at(r('voucher_miss', 30, MIN), storeId),
+  /** Phone lookups a staff member makes per hour at the counter. */
+  phoneLookupsPerStaff: (perHour: number, staffId: number) => at(r('phone_lookup_staff', perHour, 60 * MIN), staffId),
+  /** Phone lookups reaching one number per hour (by its keyed hash: members and strangers alike). */
+  phoneLookupsPerPhone: (perHour: number, phoneHash: string) =>
+    at(r('phone_lookup_phone', perHour, 60 * MIN), phoneHash),
   /** Redemption attempts per member: a flash sale gets a few a second, not thousands. */
   redemptionsPerMember: (memberId: number) => at(r('redeem', 20, 10_000), memberId),
 };

@@ -29,6 +29,8 @@ import {
   PointsCashSchema,
   DEFAULT_POINTS_CASH,
   PendingDaysSchema,
+  PhoneLookupSchema,
+  DEFAULT_PHONE_LOOKUP,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 import * as store from './store';
@@ -62,6 +64,7 @@ export const SETTINGS = {
   },
   'checkout.pointsCash': { schema: PointsCashSchema, default: DEFAULT_POINTS_CASH },
   'points.pendingDays': { schema: PendingDaysSchema, default: 0 },
+  'checkout.phoneLookup': { schema: PhoneLookupSchema, default: DEFAULT_PHONE_LOOKUP },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
