@@ -43,6 +43,7 @@ const OWNERS = {
   'modules/wechat': ['wechat_tokens'],
   'modules/gifts': ['gift_rules', 'gift_grants'],
   'modules/insights': ['member_segments', 'churn_entries', 'alerts', 'insight_snapshots', 'insight_daily'],
+  'modules/media': ['images'],
   jobs: ['job_leases', 'job_runs'],
 };
 const ownerOf = new Map(Object.entries(OWNERS).flatMap(([m, tables]) => tables.map((t) => [t, m])));

@@ -41,6 +41,8 @@ import { ENV_VERSION, WechatWxa } from './modules/wechat/wxa';
 import { Limits } from './modules/limits/service';
 import { GiftService } from './modules/gifts/service';
 import { GiftRulesAdmin } from './modules/gifts/admin';
+import { MediaService } from './modules/media/service';
+import { DiskImageStore } from './modules/media/image-store';
 import { businessDate, isMemberDay } from '@huiyuan/shared';
 
 /** Wires services from config and an initialised data source. */
@@ -100,6 +102,7 @@ export function compose(
   const inbox = new Inbox(db);
   // Phone numbers and mini-program codes use the same shared access token as the messages.
   const wxa = new WechatWxa(config.wechat, wechatMessages, metrics);
+  const media = new MediaService(db, clock, new DiskImageStore(config.imageDir));
   const ctx: AppContext = {
     config,
     logger,
@@ -137,7 +140,8 @@ export function compose(
       isMemberDay(businessDate(now, config.businessTz), await settings.get('checkout.memberDays')),
     ),
     writeOffs: new WriteOffService(db, clock, limits),
-    catalogue: new CatalogueService(db, clock, tiers),
+    catalogue: new CatalogueService(db, clock, tiers, media),
+    media,
     referrals,
     tasks,
     confirmations,

@@ -124,6 +124,10 @@ const Env = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000).describe('Deadline for in-flight requests'),
   STATIC_DIR: z.string().optional().describe('Directory of the H5 build to serve at /'),
   CONSOLE_DIR: z.string().optional().describe('Directory of the operator console build to serve at /admin'),
+  IMAGE_DIR: z
+    .string()
+    .default('data/images')
+    .describe('Directory of uploaded images and their resized variants (shared by every instance)'),
 });
 
 export interface Config {
@@ -160,6 +164,8 @@ export interface Config {
   txMaxAttempts: number;
   staticDir?: string;
   consoleDir?: string;
+  /** Where uploaded images are kept (DiskImageStore). */
+  imageDir: string;
 }
 
 /** Development keys are derived from a fixed label so a newcomer needs no setup; production must set real ones. */
@@ -267,5 +273,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     txMaxAttempts: e.TX_MAX_ATTEMPTS,
     staticDir: e.STATIC_DIR,
     consoleDir: e.CONSOLE_DIR,
+    imageDir: e.IMAGE_DIR,
   };
 }

@@ -14,6 +14,7 @@ import { checkoutRoutes } from '../modules/checkout/routes';
 import { adminSettingsRoutes } from '../modules/admin/settings-routes';
 import { adminStaffRoutes } from '../modules/admin/staff-routes';
 import { adminMemberRoutes } from '../modules/admin/members-routes';
+import { adminConsoleRoutes } from '../modules/admin/console-routes';
 import { insightRoutes } from '../modules/insights/routes';
 import { checkinRoutes } from '../modules/checkin/routes';
 import { benefitRoutes } from '../modules/benefits/routes';
@@ -25,6 +26,11 @@ import { confirmationRoutes } from '../modules/confirmations/routes';
 import { privacyRoutes } from '../modules/privacy/routes';
 import { giftRoutes } from '../modules/gifts/routes';
 import { serveStatic } from './static';
+import { serveImages } from './images';
+import { cacheable } from './cache';
+import { settingsRoutes } from '../modules/settings/routes';
+import { mediaRoutes } from '../modules/media/routes';
+import { endpoints } from '@huiyuan/shared';
 import type { BaseState } from './state';
 
 /** The HTTP app: error handling first, then body parsing, then routes from the endpoint table. */
@@ -41,11 +47,14 @@ export function createApp(c: AppContext): Koa<BaseState> {
   app.use(async (ctx, next) => {
     // A body sent as anything but JSON is refused rather than silently ignored.
     const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
-    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && !ctx.is('application/json')) {
+    // Image uploads read their own body (the image's bytes or a form) and check its type.
+    const raw = ctx.path === endpoints.adminUploadImage.path;
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && !ctx.is('application/json') && !raw) {
       ctx.throw(415);
     }
     await next();
   });
+  app.use(cacheable([endpoints.getBrand.path], 60));
   const router = new Router<BaseState>();
   const routes = new Routes(router, c.auth, c.config.env !== 'production');
   healthRoutes(routes, c);
@@ -58,6 +67,7 @@ export function createApp(c: AppContext): Koa<BaseState> {
   adminSettingsRoutes(routes, c);
   adminStaffRoutes(routes, c);
   adminMemberRoutes(routes, c);
+  adminConsoleRoutes(routes, c);
   insightRoutes(routes, c);
   checkinRoutes(routes, c);
   benefitRoutes(routes, c);
@@ -68,8 +78,11 @@ export function createApp(c: AppContext): Koa<BaseState> {
   confirmationRoutes(routes, c);
   privacyRoutes(routes, c);
   giftRoutes(routes, c);
+  settingsRoutes(routes, c);
+  mediaRoutes(routes, c);
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(serveImages(c.media));
   if (c.config.consoleDir) app.use(serveStatic(c.config.consoleDir, '/admin'));
   if (c.config.staticDir) app.use(serveStatic(c.config.staticDir));
   return app;

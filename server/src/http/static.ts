@@ -24,7 +24,13 @@ const TYPES: Record<string, string> = {
 export function serveStatic(root: string, prefix = '') {
   const base = path.resolve(root);
   return async (ctx: Context, next: Next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/')) return next();
+    // /images/ is the image store's (http/images.ts): a missing image is a 404, not the app's index.html.
+    if (
+      (ctx.method !== 'GET' && ctx.method !== 'HEAD') ||
+      ctx.path.startsWith('/api/') ||
+      ctx.path.startsWith('/images/')
+    )
+      return next();
     if (prefix && ctx.path !== prefix && !ctx.path.startsWith(`${prefix}/`)) return next();
     if (prefix && ctx.path === prefix) return ctx.redirect(`${prefix}/`);
     const sub = prefix ? ctx.path.slice(prefix.length) : ctx.path;

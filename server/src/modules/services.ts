@@ -34,6 +34,7 @@ import type { WechatWxa } from './wechat/wxa';
 import type { Limits } from './limits/service';
 import type { GiftService } from './gifts/service';
 import type { GiftRulesAdmin } from './gifts/admin';
+import type { MediaService } from './media/service';
 
 /**
  * The services every module may call, built once by compose(). Modules receive the
@@ -76,4 +77,5 @@ export interface Services {
   wxa: WechatWxa;
   gifts: GiftService;
   giftRules: GiftRulesAdmin;
+  media: MediaService;
 }

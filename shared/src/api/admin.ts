@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { Id, IsoDateTime, PageQuery } from './common';
+import { Id, IsoDate, IsoDateTime, PageQuery } from './common';
 import { StaffRole } from './auth';
 import { AmountCents, OrderNo, TierView } from './tiers';
 import { PendingDaysSchema, PointsCashSchema } from './checkout';
@@ -18,8 +18,10 @@ import {
   PhoneTypingSchema,
   CheckinReminderSchema,
   TierRulesSchema,
+  RetentionSchema,
 } from './settings';
 import { AlertRulesSchema, ChurnRulesSchema } from './churn';
+import { BrandSettingsSchema } from './brand';
 import { PhoneLookupSchema } from './phone-lookup';
 
 /** Operator API: configuration, stores and staff, member search, rule simulation, audit log. */
@@ -42,6 +44,8 @@ export const SettingUpdate = z.discriminatedUnion('key', [
   z.strictObject({ key: z.literal('checkout.phoneLookup'), value: PhoneLookupSchema }),
   z.strictObject({ key: z.literal('insights.churn'), value: ChurnRulesSchema }),
   z.strictObject({ key: z.literal('insights.alerts'), value: AlertRulesSchema }),
+  z.strictObject({ key: z.literal('retention'), value: RetentionSchema }),
+  z.strictObject({ key: z.literal('brand'), value: BrandSettingsSchema }),
 ]);
 export type SettingUpdate = z.infer<typeof SettingUpdate>;
 
@@ -180,6 +184,11 @@ export const SimulateResponse = z.object({
 export const AuditQuery = PageQuery.extend({
   action: z.string().max(64).optional(),
   actorType: z.enum(['member', 'staff', 'operator', 'system']).optional(),
+  actorId: Id.optional(),
+  targetType: z.string().max(32).optional(),
+  targetId: z.string().max(64).optional(),
+  from: IsoDate.optional().describe('First business date (inclusive)'),
+  to: IsoDate.optional().describe('Last business date (inclusive)'),
 });
 export const AuditPage = z.object({
   items: z.array(

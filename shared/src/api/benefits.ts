@@ -24,6 +24,7 @@ export const BenefitView = z.object({
   validity: z.object({ days: z.int().nullable(), until: IsoDateTime.nullable() }),
   visibleUntil: IsoDateTime.nullable(),
   memberDayOnly: z.boolean().describe('Shown and redeemable only on member days'),
+  imageUrl: z.string().nullable().describe('The 480 px variant of its image; null = none'),
 });
 export const BenefitList = z.object({ items: z.array(BenefitView) });
 
@@ -74,6 +75,7 @@ const BenefitFields = {
   validDays: z.int().min(0).max(3650).default(30).describe('Voucher validity in days after issue (0 = use validUntil)'),
   validUntil: IsoDateTime.nullable().default(null),
   memberDayOnly: z.boolean().default(false).describe('Shown in the mall and redeemable only on member days'),
+  imageId: Id.nullable().default(null).describe('An uploaded image (POST /api/admin/images); null = none'),
 };
 export const CreateBenefit = z
   .strictObject({ ...BenefitFields, stock: z.int().min(0).max(10_000_000) })
@@ -88,6 +90,7 @@ export const PatchBenefit = z
     visibleFrom: IsoDateTime.nullable().optional(),
     visibleUntil: IsoDateTime.nullable().optional(),
     memberDayOnly: z.boolean().optional(),
+    imageId: Id.nullable().optional().describe('null removes the image'),
   })
   .refine((p) => Object.keys(p).length > 0, 'Nothing to change');
 export const TopUpStock = z.strictObject({ add: z.int().min(1).max(10_000_000) });

@@ -17,6 +17,8 @@ import { taskEndpoints } from './tasks';
 import { phoneLookupEndpoints } from './phone-lookup';
 import { privacyEndpoints } from './privacy';
 import { giftEndpoints } from './gifts';
+import { brandEndpoints } from './brand';
+import { adminConsoleEndpoints } from './admin-console';
 
 export * from './endpoint';
 
@@ -168,6 +170,8 @@ export const endpoints = {
   ...phoneLookupEndpoints,
   ...privacyEndpoints,
   ...giftEndpoints,
+  ...brandEndpoints,
+  ...adminConsoleEndpoints,
 
   openapi: endpoint({
     method: 'get',

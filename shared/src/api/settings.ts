@@ -254,3 +254,32 @@ export const TaskCatalogSchema = z
     const err = validateTaskCatalog(c);
     if (err) ctx.addIssue({ code: 'custom', message: err });
   });
+
+/**
+ * How long the retention jobs keep each helper table, in days. Each floor is the
+ * longest idempotency or period window that table answers for, so no setting can
+ * delete a row a replay still needs: a check-in key answers a retry after midnight
+ * (2 days), a member code is accepted for a minute (1 day), a weekly task or
+ * make-up allowance counts for its week, a cap or churn counter for its cycle
+ * (62 days, two months), a parked message stays for an operator to look at (7).
+ */
+export const RetentionSchema = z.strictObject({
+  checkinRequestsDays: z.int().min(2).max(3650).describe('Check-in request keys (replay of a tap)'),
+  codeUsesDays: z.int().min(1).max(3650).describe('Used member codes (a code is accepted once)'),
+  countersDays: z.int().min(62).max(3650).describe('Cap counters, by the start of their period'),
+  taskCompletionsDays: z.int().min(8).max(3650).describe('Daily and weekly task completions (one-off tasks are kept)'),
+  outboxSentDays: z.int().min(1).max(3650).describe('Outbox messages sent'),
+  outboxParkedDays: z.int().min(7).max(3650).describe('Outbox messages given up on (parked)'),
+  inboxDays: z.int().min(30).max(3650).describe('In-app inbox messages'),
+});
+export type Retention = z.infer<typeof RetentionSchema>;
+
+export const DEFAULT_RETENTION: Retention = {
+  checkinRequestsDays: 30,
+  codeUsesDays: 7,
+  countersDays: 120,
+  taskCompletionsDays: 60,
+  outboxSentDays: 30,
+  outboxParkedDays: 90,
+  inboxDays: 180,
+};

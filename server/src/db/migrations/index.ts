@@ -10,6 +10,8 @@ import { GiftRules1733470000000 } from './1733470000000-gift-rules';
 import { PointsCashPending1733480000000 } from './1733480000000-points-cash-pending';
 import { ChurnAlerts1733490000000 } from './1733490000000-churn-alerts';
 import { WechatFidelity1733520000000 } from './1733520000000-wechat-fidelity';
+import { RetentionIndexes1733600000000 } from './1733600000000-retention-indexes';
+import { Media1733610000000 } from './1733610000000-media';
 import { InsightRollups1733640000000 } from './1733640000000-insight-rollups';
 import { LookupRequests1733700000000 } from './1733700000000-lookup-requests';
 
@@ -27,6 +29,8 @@ export const migrations = [
   PointsCashPending1733480000000,
   ChurnAlerts1733490000000,
   WechatFidelity1733520000000,
+  RetentionIndexes1733600000000,
+  Media1733610000000,
   InsightRollups1733640000000,
   LookupRequests1733700000000,
 ];

@@ -15,6 +15,12 @@ import {
   type BenefitRow,
 } from './store';
 import { voucherTalliesIn } from './store-vouchers';
+import { imageUrl } from '../media/urls';
+
+/** Resolves an uploaded image id to its key (media), refusing an unknown id on `field`. */
+export interface ImageKeys {
+  requireKey(id: string, field: string): Promise<string>;
+}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 const ms = (s: string | null | undefined) => (s ? new Date(s).getTime() : null);
@@ -35,6 +41,7 @@ export class CatalogueService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly tiers: TierService,
+    private readonly images: ImageKeys,
   ) {}
 
   async list() {
@@ -52,6 +59,7 @@ export class CatalogueService {
 
   async create(by: OperatorAct, body: BodyOf<typeof endpoints.adminCreateBenefit>) {
     await this.checkTier(body.minTier);
+    const imageKey = body.imageId ? await this.images.requireKey(body.imageId, 'imageId') : null;
     return this.db.tx(async (q) => {
       const now = this.clock.now().getTime();
       const id = await insertBenefitIn(
@@ -69,6 +77,7 @@ export class CatalogueService {
           validDays: body.validDays,
           validUntil: ms(body.validUntil),
           memberDayOnly: body.memberDayOnly,
+          imageKey,
         },
         now,
       );
@@ -79,6 +88,7 @@ export class CatalogueService {
 
   async patch(by: OperatorAct, id: number, body: BodyOf<typeof endpoints.adminPatchBenefit>) {
     await this.checkTier(body.minTier);
+    const imageKey = body.imageId ? await this.images.requireKey(body.imageId, 'imageId') : body.imageId;
     return this.db.tx(async (q) => {
       const before = await this.viewIn(q, id);
       const patch: BenefitPatch = {
@@ -90,6 +100,7 @@ export class CatalogueService {
         visibleFrom: body.visibleFrom === undefined ? undefined : ms(body.visibleFrom),
         visibleUntil: body.visibleUntil === undefined ? undefined : ms(body.visibleUntil),
         memberDayOnly: body.memberDayOnly === undefined ? undefined : body.memberDayOnly ? 1 : 0,
+        imageKey,
       };
       const now = this.clock.now().getTime();
       await updateBenefitIn(q, id, patch, now);
@@ -159,6 +170,7 @@ export class CatalogueService {
       validity: { days: Number(b.valid_days) > 0 ? Number(b.valid_days) : null, until: iso(b.valid_until) },
       visibleUntil: iso(b.visible_until),
       memberDayOnly: Number(b.member_day_only) === 1,
+      imageUrl: imageUrl(b.image_key),
       status: b.status,
       issued: tally?.issued ?? 0,
       writtenOff: tally?.writtenOff ?? 0,

@@ -14,6 +14,7 @@ import {
   type VoucherFilter,
 } from './store-vouchers';
 import { cancelRefundKey, redemptionDebitKey, voucherRefusal, voucherView } from './vouchers';
+import { imageUrl } from '../media/urls';
 
 /**
  * The points mall for members: the catalogue, redemption (points for a voucher),
@@ -66,6 +67,7 @@ export class BenefitService {
           },
           visibleUntil: b.visible_until ? new Date(Number(b.visible_until)).toISOString() : null,
           memberDayOnly: Number(b.member_day_only) === 1,
+          imageUrl: imageUrl(b.image_key),
         })),
       };
     });

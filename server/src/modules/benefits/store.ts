@@ -24,6 +24,8 @@ export interface BenefitRow {
   status: string;
   /** 1: shown and redeemable only on member days. */
   member_day_only: number;
+  /** `<id>.<ext>` of its uploaded image (media), or null. */
+  image_key: string | null;
 }
 
 export async function benefitIn(q: Q, id: number): Promise<BenefitRow | undefined> {
@@ -56,12 +58,13 @@ export interface BenefitFields {
   validDays: number;
   validUntil: number | null;
   memberDayOnly?: boolean;
+  imageKey?: string | null;
 }
 
 export async function insertBenefitIn(q: Q, b: BenefitFields, now: number): Promise<number> {
   return q.insert(
-    `INSERT INTO benefits (title, description, kind, cost_points, stock_total, stock_left, per_member_limit, min_tier, visible_from, visible_until, valid_days, valid_until, member_day_only, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+    `INSERT INTO benefits (title, description, kind, cost_points, stock_total, stock_left, per_member_limit, min_tier, visible_from, visible_until, valid_days, valid_until, member_day_only, image_key, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
     [
       b.title,
       b.description,
@@ -76,6 +79,7 @@ export async function insertBenefitIn(q: Q, b: BenefitFields, now: number): Prom
       b.validDays,
       b.validUntil,
       b.memberDayOnly ? 1 : 0,
+      b.imageKey ?? null,
       now,
       now,
     ],
@@ -92,6 +96,7 @@ export interface BenefitPatch {
   visibleFrom?: number | null;
   visibleUntil?: number | null;
   memberDayOnly?: number;
+  imageKey?: string | null;
 }
 
 const PATCH_COLUMNS: Record<keyof BenefitPatch, string> = {
@@ -103,6 +108,7 @@ const PATCH_COLUMNS: Record<keyof BenefitPatch, string> = {
   visibleFrom: 'visible_from',
   visibleUntil: 'visible_until',
   memberDayOnly: 'member_day_only',
+  imageKey: 'image_key',
 };
 
 export async function updateBenefitIn(q: Q, id: number, patch: BenefitPatch, now: number): Promise<void> {

@@ -31,6 +31,10 @@ import {
   PendingDaysSchema,
   PhoneLookupSchema,
   DEFAULT_PHONE_LOOKUP,
+  RetentionSchema,
+  DEFAULT_RETENTION,
+  BrandSettingsSchema,
+  DEFAULT_BRAND,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 import * as store from './store';
@@ -64,7 +68,9 @@ export const SETTINGS = {
   },
   'checkout.pointsCash': { schema: PointsCashSchema, default: DEFAULT_POINTS_CASH },
   'points.pendingDays': { schema: PendingDaysSchema, default: 0 },
+  retention: { schema: RetentionSchema, default: DEFAULT_RETENTION },
   'checkout.phoneLookup': { schema: PhoneLookupSchema, default: DEFAULT_PHONE_LOOKUP },
+  brand: { schema: BrandSettingsSchema, default: DEFAULT_BRAND },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
