@@ -113,6 +113,12 @@ const go = async (page: Page, hash: string) => {
       await save.click();
       await page.waitForSelector('text=已保存');
       await shot(page, 'settings');
+      for (const k of ['tiers.rules', 'notifications', 'insights.churn']) {
+        await go(page, 'dashboard');
+        await go(page, `settings/${k}`);
+        await page.waitForSelector(`[data-setting="${k}"]`);
+        await shot(page, `settings-${k.replace('.', '-')}`);
+      }
 
       for (const hash of [
         'members',

@@ -18,6 +18,9 @@ const NAMES: Record<string, string> = {
   outbox: '消息投递',
   checkin_reminder: '签到提醒',
   gift_monthly_pack: '月度礼包',
+  gift_grants: '礼遇发放',
+  retention: '数据保留清理',
+  rollups: '看板汇总',
 };
 const FAILED = new Set(['failed', 'lease_lost', 'stopped']);
 
@@ -86,7 +89,7 @@ export function Jobs() {
                   <td>
                     {NAMES[name] ?? name} <span className="muted">{name}</span>
                   </td>
-                  <td>{r ? when(r.startedAt) : <span className="muted">本页无记录</span>}</td>
+                  <td>{r ? when(r.startedAt) : <span className="muted">近期未运行</span>}</td>
                   <td className={r && FAILED.has(r.status) ? 'error' : ''}>{r?.status ?? ''}</td>
                   <td>{r?.processed ?? ''}</td>
                   <td>{r?.triggeredBy ?? ''}</td>

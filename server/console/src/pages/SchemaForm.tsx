@@ -30,6 +30,36 @@ type Props = {
 };
 
 const variants = (s: Schema) => s.anyOf ?? s.oneOf;
+
+/** Names for the field keys the settings share; others show their key. */
+const NAMES: Record<string, string> = {
+  code: '代码',
+  name: '名称',
+  title: '标题',
+  body: '正文',
+  version: '版本',
+  enabled: '启用',
+  days: '天数',
+  points: '积分',
+  tiers: '等级',
+  minGrowth: '成长值门槛',
+  multiplierPercent: '倍率 %',
+  benefits: '权益',
+  birthdayGiftPoints: '生日礼积分',
+  windowMonths: '统计周期（月）',
+  graceDays: '降级宽限（天）',
+  growthPerYuan: '每元成长值',
+  weekdays: '每周几',
+  monthDays: '每月几号',
+  hour: '小时',
+  stages: '阶段',
+  primaryColor: '主色',
+  accentColor: '辅色',
+  logoUrl: '标志图片地址',
+  cardBackgroundUrl: '卡面图片地址',
+};
+const nameOf = (k: string) => (NAMES[k] ? `${NAMES[k]} · ${k}` : k);
+const isLeaf = (s: Schema) => !variants(s) && typeOf(s) !== 'object' && typeOf(s) !== 'array';
 const typeOf = (s: Schema) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type);
 
 /** A starting value for a new list item or a field switched on. */
@@ -129,7 +159,7 @@ export function SchemaField({ schema, value, path, label, errors, onChange }: Pr
             schema={p}
             value={obj[k]}
             path={path ? `${path}.${k}` : k}
-            label={k}
+            label={nameOf(k)}
             errors={errors}
             onChange={(v) => onChange({ ...obj, [k]: v })}
           />
@@ -183,7 +213,7 @@ export function SchemaField({ schema, value, path, label, errors, onChange }: Pr
         {hint}
         <Err errors={errors} path={path} />
         {list.map((v, i) => (
-          <div className="item" key={i}>
+          <div className={isLeaf(item) ? 'item leaf' : 'item'} key={i}>
             <SchemaField
               schema={item}
               value={v}
@@ -240,7 +270,7 @@ export function SchemaField({ schema, value, path, label, errors, onChange }: Pr
     );
   else input = <input name={path} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />;
   return (
-    <label className={errors[path] ? 'field invalid' : 'field'}>
+    <label className={`field${t === 'boolean' ? ' check' : ''}${errors[path] ? ' invalid' : ''}`}>
       {label && <span title={schema.description}>{label}</span>}
       {input}
       {hint}

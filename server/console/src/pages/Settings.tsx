@@ -25,6 +25,7 @@ const LABELS: Record<string, string> = {
   'tasks.catalog': '任务清单',
   'checkout.phoneLookup': '手机号查会员',
   brand: '品牌（名称、标志、卡面、主色）',
+  retention: '数据保留（辅助表清理）',
 };
 
 /** Each setting's value schema, from the shared contract the server validates with. */
