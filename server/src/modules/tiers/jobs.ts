@@ -1,37 +1,69 @@
 import { parseIsoDate, startOfLocalDay } from '@huiyuan/shared';
-import type { JobDef } from '../../jobs/runner';
+import type { JobContext, JobDef } from '../../jobs/runner';
 import type { Services } from '../services';
-import { dueForEvaluation } from './store';
+import type { Evaluation } from './service';
+import { dueForEvaluation, duePage } from './store';
 
 const CHUNK = 500;
+const DAY_MS = 86_400_000;
+/** A change of the tier rules within this long makes the scheduled run a full pass (covers a missed night). */
+const RULES_CHANGED_WITHIN_MS = 2 * DAY_MS;
+
+type Deps = Pick<Services, 'db' | 'tiers' | 'config' | 'settings'>;
 
 /**
- * Nightly evaluation: every member not yet evaluated today, in chunks by id
- * (keyset cursor, checkpointed). Each member is evaluated in a unit of work of
- * its own, so one member's lock never holds up the others.
+ * Nightly evaluation. The scheduled run visits only the members whose tier could
+ * change by now (`member_tiers.due_at`: growth leaving the window, a grace period
+ * ending, a refund or growth during grace), oldest due first. A run by hand, or
+ * the first nights after the tier rules changed, is the full pass: every member
+ * not yet evaluated today, in chunks by id. Either way each member is evaluated
+ * in a unit of work of its own, and the evaluation sets the member's next due time.
  */
-export function tierEvaluationJob(c: Pick<Services, 'db' | 'tiers' | 'config'>): JobDef {
+export function tierEvaluationJob(c: Deps): JobDef {
   return {
     name: 'tier_evaluation',
     at: { hour: 3, minute: 0 },
     async run(ctx) {
-      const p = parseIsoDate(ctx.date)!;
-      const today = startOfLocalDay(p.year, p.month, p.day, c.config.businessTz).getTime();
-      let after = Number(ctx.resumeFrom ?? 0);
-      let processed = 0;
-      const actions: Record<string, number> = {};
-      for (;;) {
-        const ids = await c.db.read((q) => dueForEvaluation(q, after, today, CHUNK));
-        if (!ids.length) break;
-        for (const id of ids) {
-          const e = await c.db.tx((q) => c.tiers.evaluateIn(q, id, ctx.now));
-          actions[e.action] = (actions[e.action] ?? 0) + 1;
-        }
-        processed += ids.length;
-        after = ids[ids.length - 1];
-        await ctx.checkpoint(String(after), processed);
-      }
-      return { processed, detail: actions };
+      const changed = await c.settings.changedAt('tiers.rules');
+      const rulesChanged = changed !== null && changed > ctx.now.getTime() - RULES_CHANGED_WITHIN_MS;
+      return ctx.scheduled && !rulesChanged ? duePass(c, ctx) : fullPass(c, ctx);
     },
   };
+}
+
+const tally = (actions: Record<string, number>, e: Evaluation) => {
+  actions[e.action] = (actions[e.action] ?? 0) + 1;
+};
+
+/** Members due by now. Each evaluated member's due time moves past now, so it leaves the set. */
+async function duePass(c: Deps, ctx: JobContext) {
+  const actions: Record<string, number> = {};
+  let processed = 0;
+  for (let after: { due: number; id: number } | null = null; ;) {
+    const page = await c.db.read((q) => duePage(q, ctx.now.getTime(), after, CHUNK));
+    for (const { memberId } of page) tally(actions, await c.db.tx((q) => c.tiers.evaluateIn(q, memberId, ctx.now)));
+    processed += page.length;
+    if (page.length < CHUNK) break;
+    after = { due: page[page.length - 1].due, id: page[page.length - 1].memberId };
+    await ctx.checkpoint('due', processed);
+  }
+  return { processed, detail: { mode: 'due', ...actions } };
+}
+
+/** Every member not evaluated today, by id (keyset cursor, checkpointed). */
+async function fullPass(c: Deps, ctx: JobContext) {
+  const p = parseIsoDate(ctx.date)!;
+  const today = startOfLocalDay(p.year, p.month, p.day, c.config.businessTz).getTime();
+  let after = Number(ctx.resumeFrom) || 0;
+  let processed = 0;
+  const actions: Record<string, number> = {};
+  for (;;) {
+    const ids = await c.db.read((q) => dueForEvaluation(q, after, today, CHUNK));
+    if (!ids.length) break;
+    for (const id of ids) tally(actions, await c.db.tx((q) => c.tiers.evaluateIn(q, id, ctx.now)));
+    processed += ids.length;
+    after = ids[ids.length - 1];
+    await ctx.checkpoint(String(after), processed);
+  }
+  return { processed, detail: { mode: 'full', ...actions } };
 }

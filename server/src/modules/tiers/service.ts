@@ -102,6 +102,12 @@ export class TierService {
     const current = await this.lockIn(q, op.memberId, now, rules);
     const inserted = await store.insertGrowth(q, { ...op, ref: op.ref ?? null, storeId: op.storeId ?? null }, now);
     if (inserted !== 1) return { applied: false, change: null };
+    // The nightly evaluation visits only due members: a refund, or growth during a
+    // grace period, is looked at tonight; any growth at the latest when it leaves the window.
+    if (op.delta !== 0) {
+      const due = op.delta < 0 || current.grace_until !== null ? 0 : countsUntil(now, rules.windowMonths).getTime();
+      await q.defer([store.dueByStep(op.memberId, due)]);
+    }
     if (op.delta <= 0) return { applied: true, change: null };
     const growth = await this.growthInWindowIn(q, op.memberId, now, rules);
     const target = tierFor(rules, growth);
@@ -123,15 +129,18 @@ export class TierService {
     await store.markEvaluated(q, memberId, now);
     if (decision.action === 'upgrade') {
       await this.moveIn(q, memberId, current.tier_code, decision.to, now, rules, `eval:${now.getTime()}`);
+      await this.setNextDue(q, memberId, now, rules, null);
       return { action: 'upgrade', from: current.tier_code, to: decision.to, growth };
     }
     if (decision.action === 'keep') {
       if (current.grace_until !== null) await store.clearGrace(q, memberId, now);
+      await this.setNextDue(q, memberId, now, rules, null);
       return { action: 'keep', from: current.tier_code, to: current.tier_code, growth };
     }
     const graceUntil = current.grace_until === null ? null : Number(current.grace_until);
     if (graceUntil === null && rules.graceDays > 0) {
       const until = now.getTime() + rules.graceDays * DAY_MS;
+      await this.setNextDue(q, memberId, now, rules, until);
       await store.startGrace(q, memberId, until, now);
       await enqueueIn(
         q,
@@ -149,10 +158,26 @@ export class TierService {
       );
       return { action: 'grace', from: current.tier_code, to: current.tier_code, growth };
     }
-    if (graceUntil !== null && graceUntil > now.getTime())
+    if (graceUntil !== null && graceUntil > now.getTime()) {
+      await this.setNextDue(q, memberId, now, rules, graceUntil);
       return { action: 'grace', from: current.tier_code, to: current.tier_code, growth };
+    }
     await this.moveIn(q, memberId, current.tier_code, decision.to, now, rules, `eval:${now.getTime()}`);
+    await this.setNextDue(q, memberId, now, rules, null);
     return { action: 'downgrade', from: current.tier_code, to: decision.to, growth };
+  }
+
+  /**
+   * When this member's tier could next change with no new growth: the grace
+   * period's end, or the moment the oldest growth in the window leaves it. At
+   * least a moment after `now`, so a run evaluates each member once; null when
+   * neither will happen (only new growth, which sets its own due time, can).
+   */
+  private async setNextDue(q: Q, memberId: number, now: Date, rules: TierRules, graceUntil: number | null) {
+    const oldest = await store.oldestGrowthSince(q, memberId, windowStart(now, rules.windowMonths).getTime());
+    const leaves = oldest === null ? null : countsUntil(new Date(oldest), rules.windowMonths).getTime();
+    const times = [graceUntil, leaves].filter((t): t is number => t !== null);
+    await store.setDue(q, memberId, times.length ? Math.max(now.getTime() + 1, Math.min(...times)) : null);
   }
 
   async view(memberId: number, now: Date): Promise<TierResponse> {

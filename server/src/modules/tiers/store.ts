@@ -126,6 +126,49 @@ export async function clearGrace(q: Q, memberId: number, now: Date): Promise<voi
   ]);
 }
 
+/**
+ * Sets when the member is next due for evaluation (null: not until growth arrives).
+ * Written by the evaluation itself, which knows the whole window.
+ */
+export async function setDue(q: Q, memberId: number, dueAt: number | null): Promise<void> {
+  await q.exec('UPDATE member_tiers SET due_at = ? WHERE member_id = ?', [dueAt, memberId]);
+}
+
+/** Brings the member's due time forward to `dueAt` (never later than it is), as a step to defer. */
+export function dueByStep(memberId: number, dueAt: number): Step {
+  return [
+    'UPDATE member_tiers SET due_at = ? WHERE member_id = ? AND (due_at IS NULL OR due_at > ?)',
+    [dueAt, memberId, dueAt],
+  ];
+}
+
+/**
+ * Members due for evaluation by `nowMs`, in (due_at, member_id) order after the
+ * keyset `after`, by the (due_at, member_id) index.
+ */
+export async function duePage(
+  q: Q,
+  nowMs: number,
+  after: { due: number; id: number } | null,
+  limit: number,
+): Promise<{ memberId: number; due: number }[]> {
+  const rows = await q.all<{ member_id: number; due_at: number }>(
+    `SELECT member_id, due_at FROM member_tiers WHERE due_at <= ? AND (due_at > ? OR (due_at = ? AND member_id > ?))
+     ORDER BY due_at, member_id LIMIT ${Math.floor(limit)}`,
+    [nowMs, after?.due ?? -1, after?.due ?? -1, after?.id ?? 0],
+  );
+  return rows.map((r) => ({ memberId: Number(r.member_id), due: Number(r.due_at) }));
+}
+
+/** When the member's oldest growth entry at or after `fromMs` was made (null: none). */
+export async function oldestGrowthSince(q: Q, memberId: number, fromMs: number): Promise<number | null> {
+  const row = await q.one<{ at: number | null }>(
+    'SELECT MIN(created_at) AS at FROM growth_entries WHERE member_id = ? AND created_at >= ?',
+    [memberId, fromMs],
+  );
+  return row?.at == null ? null : Number(row.at);
+}
+
 /** Members (keyset after `after`) not evaluated since `beforeMs`, for the evaluation job. */
 export async function dueForEvaluation(q: Q, after: number, beforeMs: number, limit: number): Promise<number[]> {
   const rows = await q.all<{ member_id: number }>(
