@@ -120,6 +120,30 @@ const go = async (page: Page, hash: string) => {
         await shot(page, `settings-${k.replace('.', '-')}`);
       }
 
+      // Some data for the voucher, member and simulation pages: points, a redemption.
+      await json('POST', '/api/admin/points/adjustments', op.token, {
+        memberId: member.memberId,
+        delta: 500,
+        reason: '控制台测试',
+        idempotencyKey: 'console-e2e-fund-1',
+      });
+      const mallNow = await json('GET', '/api/benefits', member.token);
+      await fetch(`${server.url}/api/me/redemptions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${member.token}`,
+          'idempotency-key': 'console-e2e-redeem-1',
+        },
+        body: JSON.stringify({
+          benefitId: mallNow.items.find((x: { title: string }) => x.title === '控制台咖啡券').id,
+        }),
+      });
+      await go(page, 'simulate');
+      await page.locator('main button', { hasText: '模拟' }).click();
+      await page.waitForSelector('[data-result=simulate]');
+      await shot(page, 'simulate-result');
+
       for (const hash of [
         'members',
         'vouchers',

@@ -30,9 +30,9 @@ export function Diff({ before, after }: { before: unknown; after: unknown }) {
         {rows.map((r) => (
           <tr key={r.field}>
             <td className="f">{r.field}</td>
-            <td className="b">{r.before ?? ''}</td>
+            <td className={r.before === undefined ? '' : 'b'}>{r.before ?? ''}</td>
             <td className="arrow">→</td>
-            <td className="a">{r.after ?? ''}</td>
+            <td className={r.after === undefined ? '' : 'a'}>{r.after ?? ''}</td>
           </tr>
         ))}
       </tbody>
