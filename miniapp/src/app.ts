@@ -4,6 +4,7 @@ import { rememberRef } from './api/session';
 import { refreshMemberTokenIfOld } from './api/auth';
 import { refFromLaunch } from './utils/launch';
 import { installPrivacyHandler } from './privacy/consent';
+import { loadBrand } from './api/brand';
 import './app.scss';
 
 /**
@@ -19,6 +20,8 @@ function App({ children }: PropsWithChildren) {
     // WeChat asks before the first privacy-protected API (phone, album, clipboard);
     // absent on H5 and older base libraries, where nothing is asked.
     installPrivacyHandler();
+    // The operator's colours: pages repaint when they arrive (ui/Page); the tab bar follows the accent.
+    void loadBrand().then((b) => Taro.setTabBarStyle?.({ selectedColor: b.accentColor })?.catch?.(() => undefined));
   });
 
   useDidShow((options?: unknown) => {

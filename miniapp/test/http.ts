@@ -50,3 +50,18 @@ export function typeInto(el: Element, value: string) {
     el.dispatchEvent(Object.assign(new Event('input', { bubbles: true }), { detail: { value } }));
   });
 }
+
+let clock: jest.SpyInstance<number, []> | null = null;
+
+/** Moves Date.now forward: the confirm sheets ignore taps for 400 ms after they open. */
+export function advanceClock(ms: number): void {
+  const now = Date.now() + ms;
+  clock = clock ?? jest.spyOn(Date, 'now');
+  clock.mockReturnValue(now);
+}
+
+/** The real clock again (after each test, from setup.ts). */
+export function resetClock(): void {
+  clock?.mockRestore();
+  clock = null;
+}

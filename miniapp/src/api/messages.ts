@@ -13,3 +13,6 @@ export const markRead = (id: string) =>
   api.post<ResponseFor<'readMessage'>>(`/api/me/messages/${encodeURIComponent(id)}/read`);
 
 export const markAllRead = () => api.post<ResponseFor<'readAllMessages'>>('/api/me/messages/read-all');
+
+/** The 我的 page's badge. */
+export const getUnreadCount = () => api.get<ResponseFor<'unreadCount'>>('/api/me/messages/unread-count');

@@ -11,6 +11,7 @@ export const KEYS = {
   devIdentity: 'hy.dev.identity',
   referralCode: 'hy.referral.code',
   opPrefix: 'hy.op.',
+  brand: 'hy.brand',
 } as const;
 
 export function readJson<T>(key: string): T | null {

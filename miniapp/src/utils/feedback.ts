@@ -10,6 +10,11 @@ export function toastOk(title: string): void {
   void Taro.showToast({ title, icon: 'success' });
 }
 
+/** A plain message toast (the success icon cuts text after 7 characters). */
+export function toastInfo(title: string): void {
+  void Taro.showToast({ title, icon: 'none', duration: 2500 });
+}
+
 /** Resolves true when the user confirms. */
 export async function confirm(title: string, content: string): Promise<boolean> {
   const r = await Taro.showModal({ title, content, confirmText: '确定', cancelText: '取消' });

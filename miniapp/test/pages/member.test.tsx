@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ResponseFor } from '@huiyuan/shared';
-import { loggedInMember, serve, settle } from '../http';
+import { advanceClock, loggedInMember, serve, settle } from '../http';
 import CheckinPage from '../../src/member/checkin/index';
 import BenefitsPage from '../../src/pages/benefits/index';
 import VouchersPage from '../../src/member/vouchers/index';
@@ -89,12 +89,14 @@ describe('check-in', () => {
     render(<CheckinPage />);
     await settle();
     fireEvent.click(screen.getByText('21'));
+    expect(screen.getByTestId('makeup-cost').textContent).toBe('补签 11月21日，使用 1 张补签卡（剩 1 张）');
+    advanceClock(500);
+    fireEvent.click(screen.getByTestId('sheet-confirm'));
     await settle();
-    expect(Taro.showModal).toHaveBeenCalledWith(
-      expect.objectContaining({ content: '补签 2024-11-21，使用 1 张补签卡（剩 1 张）？本期还可补签 2 次' }),
-    );
     expect(sent.find((s) => s.method === 'POST')!.data).toEqual({ date: '2024-11-21', payWith: 'card' });
-    expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '签到成功 +10' }));
+    expect(Taro.showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '补签成功，使用 1 张补签卡，获得 10 积分' }),
+    );
   });
 });
 
@@ -116,6 +118,7 @@ describe('points mall', () => {
     validity: { days: 30, until: null },
     visibleUntil: null,
     memberDayOnly: false,
+    imageUrl: null,
     ...over,
   });
   const voucher: ResponseFor<'redeem'>['voucher'] = {
@@ -151,6 +154,9 @@ describe('points mall', () => {
     expect(cards[2]).toContain('已达兑换上限');
     expect(cards[3]).toContain('金卡及以上可兑');
     fireEvent.click(screen.getByText('兑换'));
+    expect(sent.some((s) => s.method === 'POST')).toBe(false);
+    advanceClock(500);
+    fireEvent.click(screen.getByTestId('sheet-confirm'));
     await settle();
     const post = sent.find((s) => s.method === 'POST')!;
     expect(post.data).toEqual({ benefitId: '1' });

@@ -1,7 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { loggedInMember, serve, settle, typeInto } from '../http';
-import ProfilePage from '../../src/pages/profile';
+import ProfilePage from '../../src/member/settings';
 import { resetConsentState } from '../../src/privacy/consent';
 
 const policy = {

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ResponseFor } from '@huiyuan/shared';
-import { loggedInMember, serve, settle } from '../http';
+import { advanceClock, loggedInMember, serve, settle } from '../http';
 import CheckinPage from '../../src/member/checkin/index';
 import BenefitsPage from '../../src/pages/benefits/index';
 import TierPage from '../../src/member/tier/index';
@@ -99,6 +99,7 @@ it('after a redemption asks for the expiry reminders from the modal’s button, 
     validity: { days: 30, until: null },
     visibleUntil: null,
     memberDayOnly: false,
+    imageUrl: null,
   };
   serve({
     'GET /api/benefits': { items: [benefit], nextCursor: null },
@@ -120,16 +121,16 @@ it('after a redemption asks for the expiry reminders from the modal’s button, 
       replayed: false,
     },
   });
-  // First modal: confirm the redemption; second: the reminder offer, confirmed through its callback.
-  (Taro.showModal as jest.Mock)
-    .mockImplementationOnce(() => Promise.resolve({ confirm: true }))
-    .mockImplementationOnce((o: { success: (r: unknown) => void }) => {
-      o.success({ confirm: true });
-      return Promise.resolve({ confirm: true });
-    });
+  // The sheet confirms the redemption; the modal offers the reminders, confirmed through its callback.
+  (Taro.showModal as jest.Mock).mockImplementationOnce((o: { success: (r: unknown) => void }) => {
+    o.success({ confirm: true });
+    return Promise.resolve({ confirm: true });
+  });
   render(<BenefitsPage />);
   await settle();
   fireEvent.click(screen.getByText('兑换'));
+  advanceClock(500);
+  fireEvent.click(screen.getByTestId('sheet-confirm'));
   await settle();
   expect(wx()).toHaveBeenCalledTimes(1);
   expect(new Set(wx().mock.calls[0][0].tmplIds)).toEqual(new Set(['TPL_VOUCHER_EXPIRING', 'TPL_POINTS_EXPIRING']));

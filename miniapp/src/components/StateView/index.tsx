@@ -10,6 +10,9 @@ export interface StateViewProps {
   emptyText?: string;
   loadingText?: string;
   onRetry?: () => void;
+  /** An empty state's way forward, e.g. 去兑换. */
+  actionText?: string;
+  onAction?: () => void;
   children?: ReactNode;
 }
 
@@ -24,6 +27,8 @@ export default function StateView({
   emptyText = '暂无内容',
   loadingText = '加载中…',
   onRetry,
+  actionText,
+  onAction,
   children,
 }: StateViewProps) {
   if (loading) {
@@ -37,9 +42,10 @@ export default function StateView({
   if (error !== undefined && error !== null) {
     return (
       <View className="state-view" data-testid="state-error">
+        <Text className="state-view__icon is-error">!</Text>
         <Text className="state-view__text">{errorText(error)}</Text>
         {onRetry && (
-          <Button className="state-view__retry" size="mini" onClick={onRetry}>
+          <Button className="state-view__retry" onClick={onRetry}>
             重试
           </Button>
         )}
@@ -49,7 +55,13 @@ export default function StateView({
   if (empty) {
     return (
       <View className="state-view" data-testid="state-empty">
+        <View className="state-view__icon is-empty" />
         <Text className="state-view__text">{emptyText}</Text>
+        {actionText && onAction && (
+          <Button className="state-view__retry state-view__action" onClick={onAction}>
+            {actionText}
+          </Button>
+        )}
       </View>
     );
   }

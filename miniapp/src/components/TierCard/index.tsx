@@ -10,9 +10,14 @@ export interface TierCardProps {
   /** e.g. "积分 x1.5" for tiers with a multiplier above 100%. */
   multiplierPercent?: number;
   onBalanceClick?: () => void;
+  /** The brand's name and card background (GET /api/brand); the face is the brand colour without one. */
+  brandName?: string;
+  backgroundUrl?: string | null;
+  /** Points that just arrived (a purchase while the code was shown): "+N 积分到账". */
+  arrived?: number;
 }
 
-/** The card face: tier colour and name, masked member name, points balance. */
+/** The card face: brand colour or picture, tier chip, masked member name, points balance. */
 export default function TierCard({
   tierCode,
   tierName,
@@ -20,25 +25,39 @@ export default function TierCard({
   balance,
   multiplierPercent,
   onBalanceClick,
+  brandName,
+  backgroundUrl,
+  arrived = 0,
 }: TierCardProps) {
-  // Known tier codes get their colour; any new tier falls back to the base face.
+  // Known tier codes get their chip colour; any new tier falls back to the base chip.
   const face = /^[a-z0-9_-]+$/.test(tierCode) ? `tier-card--${tierCode}` : '';
+  const style = backgroundUrl ? `background-image:url("${encodeURI(backgroundUrl)}")` : undefined;
   return (
-    <View className={`tier-card ${face}`} data-testid="tier-card">
+    <View className={`tier-card ${face}${backgroundUrl ? ' has-image' : ''}`} style={style} data-testid="tier-card">
       <View className="tier-card__top">
-        <Text className="tier-card__tier">{tierName}</Text>
-        {multiplierPercent !== undefined && multiplierPercent > 100 && (
-          <Text className="tier-card__mult">
-            积分 x{(multiplierPercent / 100).toFixed(multiplierPercent % 100 ? 1 : 0)}
-          </Text>
-        )}
+        <Text className="tier-card__brand">{brandName ?? '会员'}</Text>
+        <View className="tier-card__chips">
+          {multiplierPercent !== undefined && multiplierPercent > 100 && (
+            <Text className="tier-card__mult">
+              积分 x{(multiplierPercent / 100).toFixed(multiplierPercent % 100 ? 1 : 0)}
+            </Text>
+          )}
+          <Text className="tier-card__tier">{tierName}</Text>
+        </View>
       </View>
       <Text className="tier-card__name">{maskedName}</Text>
       <View className="tier-card__balance" onClick={onBalanceClick}>
-        <Text className="tier-card__label">可用积分</Text>
-        <Text className="tier-card__points" data-testid="tier-card-points">
-          {formatPoints(balance)}
-        </Text>
+        <Text className="tier-card__label">可用积分 ›</Text>
+        <View className="tier-card__line">
+          <Text className="tier-card__points" data-testid="tier-card-points">
+            {formatPoints(balance)}
+          </Text>
+          {arrived > 0 && (
+            <Text className="tier-card__arrived" data-testid="points-arrived">
+              +{formatPoints(arrived)} 积分到账
+            </Text>
+          )}
+        </View>
       </View>
     </View>
   );

@@ -13,6 +13,7 @@ import { ROUTES } from '../../utils/routes';
 import Poster from './Poster';
 import { rewardText } from './poster';
 import './index.scss';
+import { Page } from '../../ui';
 
 /**
  * Invite friends: a share opens the card page with `?ref=<code>`, the poster's
@@ -42,7 +43,7 @@ export default function InvitePage() {
 
   const s = summary.data;
   return (
-    <View className="page">
+    <Page>
       <StateView
         loading={summary.loading}
         error={summary.error && !s ? summary.error : undefined}
@@ -105,6 +106,6 @@ export default function InvitePage() {
 
       {/* Saving to the album is a privacy-protected API: WeChat may ask here. */}
       <PrivacySheet />
-    </View>
+    </Page>
   );
 }

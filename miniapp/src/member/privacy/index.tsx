@@ -1,6 +1,6 @@
 import Taro, { useRouter } from '@tarojs/taro';
-import { View } from '@tarojs/components';
 import PrivacySheet from '../../components/PrivacySheet';
+import { Page } from '../../ui';
 
 /**
  * The full privacy policy, linked from the profile and the privacy sheet. When
@@ -10,7 +10,7 @@ import PrivacySheet from '../../components/PrivacySheet';
 export default function PrivacyPage() {
   const asking = useRouter().params.ask === '1';
   return (
-    <View className="page">
+    <Page>
       <PrivacySheet
         mode="page"
         actions={asking}
@@ -18,6 +18,6 @@ export default function PrivacyPage() {
           if (asking) void Taro.navigateBack().catch(() => undefined);
         }}
       />
-    </View>
+    </Page>
   );
 }

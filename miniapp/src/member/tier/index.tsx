@@ -8,6 +8,7 @@ import StateView from '../../components/StateView';
 import GrowthProgress from '../../components/GrowthProgress';
 import { formatDate, formatDelta } from '../../utils/format';
 import './index.scss';
+import { Page } from '../../ui';
 
 /** Tier rules and every growth entry in the rolling window, explained. */
 export default function TierPage() {
@@ -16,7 +17,7 @@ export default function TierPage() {
   useReferralShare('会员等级与专属权益', ROUTES.tier);
   const t = tier.data;
   return (
-    <View className="page">
+    <Page>
       <StateView loading={tier.loading} error={tier.error && !t ? tier.error : undefined} onRetry={tier.reload}>
         {t && (
           <>
@@ -74,6 +75,6 @@ export default function TierPage() {
           </>
         )}
       </StateView>
-    </View>
+    </Page>
   );
 }

@@ -1,16 +1,21 @@
 import { useState } from 'react';
-import Taro, { usePullDownRefresh, useReachBottom, useShareTimeline } from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useShareTimeline } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
 import { getBenefits, redeemBenefit, type Benefit } from '../../api/benefits';
+import { getPointsSummary } from '../../api/points';
+import { useAsync } from '../../hooks/useAsync';
 import { useInfiniteList } from '../../hooks/useInfiniteList';
 import { useReferralShare } from '../../hooks/useReferralShare';
+import { useSingleFlight } from '../../hooks/useSingleFlight';
 import { useSubscriptions } from '../../hooks/useSubscribe';
 import { shareQuery } from '../../api/referrals';
-import StateView from '../../components/StateView';
 import ListFooter from '../../components/ListFooter';
-import { confirm, toastError } from '../../utils/feedback';
+import { Page, StateView } from '../../ui';
+import { toastError, toastOk } from '../../utils/feedback';
 import { formatPoints } from '../../utils/format';
 import { ROUTES, go } from '../../utils/routes';
+import BenefitCard from './BenefitCard';
+import RedeemSheet from './RedeemSheet';
 import './index.scss';
 
 /** Why a benefit cannot be redeemed right now, in words; null when it can. */
@@ -23,90 +28,95 @@ export function blockedReason(b: Benefit): string | null {
 }
 
 /**
- * The points mall. Redeeming spends points, so it asks first and sends one
- * request per tap at most; the api module reuses the Idempotency-Key of an
- * unsettled attempt, so a retry after a lost answer cannot spend twice.
+ * The points mall. 兑换 on a card opens a sheet at the bottom with the price and
+ * the balance after; only its confirm spends, once per confirm: a second tap
+ * while the request is pending does nothing, and the api module keeps the
+ * Idempotency-Key of an unsettled attempt, so a retry cannot spend twice.
  */
 export default function BenefitsPage() {
   const list = useInfiniteList(getBenefits, []);
-  const [busy, setBusy] = useState<string | null>(null);
+  const points = useAsync(getPointsSummary, []);
+  const [chosen, setChosen] = useState<Benefit | null>(null);
+  const flight = useSingleFlight();
 
   useReachBottom(() => void list.loadMore());
   const subs = useSubscriptions();
   const refCode = useReferralShare('积分好礼等你兑换', ROUTES.benefits);
   useShareTimeline(() => ({ title: '会员积分商城，好礼等你兑换', query: shareQuery(refCode) }));
   usePullDownRefresh(async () => {
-    await list.refresh();
+    await Promise.all([list.refresh(), points.reload()]);
     void Taro.stopPullDownRefresh();
   });
+  // Points change elsewhere (a purchase, a check-in): show fresh numbers whenever the tab comes back.
+  useDidShow(() => {
+    if (points.data) void points.reload();
+    if (list.items.length) void list.refresh();
+  });
 
-  const redeem = async (b: Benefit) => {
-    if (busy) return;
-    const cost = b.costPoints > 0 ? `将使用 ${formatPoints(b.costPoints)} 积分` : '免费领取';
-    if (!(await confirm(`兑换「${b.title}」`, `${cost}，兑换后可在「我的券」中查看`))) return;
-    setBusy(b.id);
-    try {
-      const r = await redeemBenefit(b.id);
-      void list.refresh();
-      if (subs.needs('redemption')) {
-        // The modal's button is a tap: WeChat lets the subscribe prompt open from its callback.
-        void Taro.showModal({
-          title: r.replayed ? '已兑换（重复提交已忽略）' : '兑换成功',
-          content: '券快到期、积分快过期时提醒你？',
-          confirmText: '开启提醒',
-          cancelText: '查看券',
-          success: (m) => {
-            if (m.confirm) void subs.ask('redemption').finally(() => go(ROUTES.vouchers));
-            else go(ROUTES.vouchers);
-          },
-        });
-        return;
+  const balance = points.data?.balance ?? null;
+
+  const confirmRedeem = () =>
+    void flight.run(async () => {
+      const b = chosen;
+      if (!b) return;
+      try {
+        const r = await redeemBenefit(b.id);
+        setChosen(null);
+        if (points.data) points.setData({ ...points.data, balance: r.balance });
+        void list.refresh();
+        if (subs.needs('redemption')) {
+          // The modal's button is a tap: WeChat lets the subscribe prompt open from its callback.
+          void Taro.showModal({
+            title: '兑换成功',
+            content: '券快到期、积分快过期时提醒你？',
+            confirmText: '开启提醒',
+            cancelText: '查看券',
+            success: (m) => {
+              if (m.confirm) void subs.ask('redemption').finally(() => go(ROUTES.vouchers));
+              else go(ROUTES.vouchers);
+            },
+          });
+          return;
+        }
+        toastOk('兑换成功');
+        go(ROUTES.vouchers);
+      } catch (e) {
+        toastError(e);
+        void points.reload();
       }
-      await Taro.showToast({ title: r.replayed ? '已兑换（重复提交已忽略）' : '兑换成功', icon: 'success' });
-      go(ROUTES.vouchers);
-    } catch (e) {
-      toastError(e);
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
 
   return (
-    <View className="page">
+    <Page className="mall">
+      <View className="mall__head">
+        <View>
+          <Text className="mall__label">我的积分</Text>
+          <Text className="mall__balance" data-testid="mall-balance">
+            {balance === null ? '—' : formatPoints(balance)}
+          </Text>
+        </View>
+        <Text className="mall__link" onClick={() => go(ROUTES.vouchers)}>
+          券包 ›
+        </Text>
+      </View>
       <StateView
         loading={list.loading}
         error={list.items.length === 0 ? list.error : undefined}
         empty={list.empty}
-        emptyText="暂时没有可兑换的权益"
+        emptyText="暂时没有可兑换的权益，稍后再来看看"
         onRetry={list.loadMore}
       >
-        {list.items.map((b) => {
-          const blocked = blockedReason(b);
-          return (
-            <View key={b.id} className="section benefit" data-testid="benefit">
-              <View className="benefit__body">
-                <Text className="benefit__name">{b.title}</Text>
-                {b.memberDayOnly && <Text className="muted">会员日专享</Text>}
-                <Text className="muted">{b.description}</Text>
-                <View className="benefit__foot">
-                  <Text className="benefit__cost">
-                    {b.costPoints > 0 ? `${formatPoints(b.costPoints)} 积分` : '免费'}
-                  </Text>
-                  <Text className="muted">剩余 {b.stockLeft}</Text>
-                  <Button
-                    size="mini"
-                    className="btn-primary"
-                    disabled={!!blocked || busy !== null}
-                    loading={busy === b.id}
-                    onClick={() => void redeem(b)}
-                  >
-                    {blocked ?? '兑换'}
-                  </Button>
-                </View>
-              </View>
-            </View>
-          );
-        })}
+        <View className="mall__grid">
+          {list.items.map((b) => (
+            <BenefitCard
+              key={b.id}
+              benefit={b}
+              blocked={blockedReason(b)}
+              busy={flight.pending && chosen?.id === b.id}
+              onRedeem={() => !flight.pending && setChosen(b)}
+            />
+          ))}
+        </View>
         <ListFooter
           loadingMore={list.loadingMore}
           done={list.done}
@@ -115,6 +125,13 @@ export default function BenefitsPage() {
           onRetry={list.loadMore}
         />
       </StateView>
-    </View>
+      <RedeemSheet
+        benefit={chosen}
+        balance={balance}
+        pending={flight.pending}
+        onConfirm={confirmRedeem}
+        onClose={() => !flight.pending && setChosen(null)}
+      />
+    </Page>
   );
 }

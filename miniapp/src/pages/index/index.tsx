@@ -7,33 +7,38 @@ import { useMemberCode } from '../../hooks/useMemberCode';
 import { useReferralShare } from '../../hooks/useReferralShare';
 import { shareQuery } from '../../api/referrals';
 import { memberCodeGenerator } from '../../domain/memberCode';
-import StateView from '../../components/StateView';
+import { useBalancePoll } from '../../hooks/useBalancePoll';
+import { assetUrl } from '../../api/brand';
 import TierCard from '../../components/TierCard';
 import GrowthProgress from '../../components/GrowthProgress';
 import MemberCode from '../../components/MemberCode';
 import { ROUTES, go } from '../../utils/routes';
+import { Card, Page, StateView, useBrand } from '../../ui';
 import './index.scss';
 
 const SHORTCUTS = [
-  { text: '签到', url: ROUTES.checkin },
-  { text: '我的券', url: ROUTES.vouchers },
-  { text: '邀请有礼', url: ROUTES.invite },
-  { text: '消息', url: ROUTES.messages },
+  { text: '签到', icon: '签', url: ROUTES.checkin },
+  { text: '券包', icon: '券', url: ROUTES.vouchers },
+  { text: '邀请有礼', icon: '邀', url: ROUTES.invite },
+  { text: '积分商城', icon: '礼', url: ROUTES.benefits },
 ];
 
 /**
  * The card: tier face, points, growth progress and the rotating member code
  * that staff scan at the counter. While shown, the screen is at full
- * brightness (scanners fail on dim screens) and kept on.
+ * brightness (scanners fail on dim screens) and kept on, and the balance is
+ * polled briefly so a purchase credited at the counter shows as "+N 积分到账".
  */
 export default function CardPage() {
   const [visible, setVisible] = useState(true);
   const card = useAsync(getCard, []);
   const tier = useAsync(getTier, []);
   const savedBrightness = useRef<number | null>(null);
+  const brand = useBrand();
 
   const refetchCard = useCallback(() => void card.reload(), [card.reload]);
   const code = useMemberCode(card.data, refetchCard, { active: visible, generate: memberCodeGenerator });
+  const live = useBalancePoll(visible && !!code.code, card.data?.balance);
   // Shares carry the invite code, never the member code: that one is for the counter only.
   const refCode = useReferralShare('送你一张会员卡，入会即享礼遇', ROUTES.card);
   useShareTimeline(() => ({ title: '入会即享会员礼遇', query: shareQuery(refCode) }));
@@ -41,6 +46,7 @@ export default function CardPage() {
   useDidShow(() => {
     setVisible(true);
     if (card.data) void card.reload();
+    if (tier.data) void tier.reload();
     if (process.env.TARO_ENV !== 'weapp') return;
     Taro.getScreenBrightness()
       .then((r) => {
@@ -69,7 +75,7 @@ export default function CardPage() {
   const c = card.data;
   const t = tier.data;
   return (
-    <View className="page card-page">
+    <Page className="card-page">
       <StateView
         loading={card.loading}
         error={card.error && !c ? card.error : undefined}
@@ -82,12 +88,15 @@ export default function CardPage() {
               tierCode={c.tier.code}
               tierName={c.tier.name}
               maskedName={c.maskedName}
-              balance={c.balance}
+              balance={live.balance ?? c.balance}
+              arrived={live.arrived}
               multiplierPercent={c.tier.multiplierPercent}
               onBalanceClick={() => go(ROUTES.points)}
+              brandName={brand.name}
+              backgroundUrl={assetUrl(brand.cardBackgroundUrl)}
             />
             <View className="section card-page__code" data-testid="card-code">
-              <Text className="muted">向店员出示会员码</Text>
+              <Text className="card-page__code-title">向店员出示会员码</Text>
               {code.code ? <MemberCode code={code.code} stale={code.stale} /> : null}
               <Text className="muted card-page__refresh" onClick={() => void card.reload()}>
                 {code.stale ? '正在刷新…' : `${code.secondsLeft}秒后自动刷新 · 点击刷新`}
@@ -97,8 +106,17 @@ export default function CardPage() {
         )}
       </StateView>
 
+      <View className="card-page__shortcuts">
+        {SHORTCUTS.map((s) => (
+          <View key={s.url} className="card-page__shortcut" onClick={() => go(s.url)}>
+            <Text className="card-page__icon">{s.icon}</Text>
+            <Text className="card-page__label">{s.text}</Text>
+          </View>
+        ))}
+      </View>
+
       {t && (
-        <View className="section" onClick={() => go(ROUTES.tier)} data-testid="card-growth">
+        <Card title="会员成长" extra="等级权益 ›" onClick={() => go(ROUTES.tier)} testId="card-growth">
           <GrowthProgress
             growth={t.growthInWindow}
             currentMin={t.current.minGrowth}
@@ -106,21 +124,13 @@ export default function CardPage() {
             keep={t.keep}
             windowMonths={t.window.months}
           />
-        </View>
+        </Card>
       )}
       {tier.error && !t ? (
         <Text className="muted" onClick={() => void tier.reload()}>
           成长值加载失败，点击重试
         </Text>
       ) : null}
-
-      <View className="section card-page__shortcuts">
-        {SHORTCUTS.map((s) => (
-          <View key={s.url} className="card-page__shortcut" onClick={() => go(s.url)}>
-            <Text>{s.text}</Text>
-          </View>
-        ))}
-      </View>
-    </View>
+    </Page>
   );
 }

@@ -1,213 +1,106 @@
-import { useEffect, useState } from 'react';
-import Taro from '@tarojs/taro';
-import { Button, Input, Picker, Text, View } from '@tarojs/components';
-import type { MeResponse, PatchMeRequest } from '@huiyuan/shared';
-import { getMe, patchMe } from '../../api/me';
-import { deleteMyAccount, exportMyData } from '../../api/privacy';
-import { clearMemberSession } from '../../api/session';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { getMe } from '../../api/me';
+import { getCard } from '../../api/tiers';
+import { getVouchers } from '../../api/vouchers';
+import { getUnreadCount } from '../../api/messages';
 import { useAsync } from '../../hooks/useAsync';
-import { useSubscriptions } from '../../hooks/useSubscribe';
-import { onConsent, requestConsent, withConsent } from '../../privacy/consent';
-import StateView from '../../components/StateView';
-import PrivacySheet from '../../components/PrivacySheet';
-import { confirm, toastError, toastOk } from '../../utils/feedback';
-import { formatDate } from '../../utils/format';
+import { Badge, Card, ListCell, Page } from '../../ui';
+import { formatPoints } from '../../utils/format';
 import { ROUTES, go } from '../../utils/routes';
-import PhoneRow from './PhoneRow';
-import Notifications from './Notifications';
 import './index.scss';
 
-const LINKS = [
-  { text: '会员等级', url: ROUTES.tier },
-  { text: '我的券', url: ROUTES.vouchers },
-  { text: '每日签到', url: ROUTES.checkin },
-  { text: '任务中心', url: ROUTES.tasks },
-  { text: '邀请好友', url: ROUTES.invite },
-  { text: '消息中心', url: ROUTES.messages },
-  { text: '隐私政策', url: ROUTES.privacy },
-  { text: '店员入口', url: ROUTES.staffLogin },
-];
+/** Unused vouchers, counted from the first page (a hub needs "20+", not an exact total). */
+const countVouchers = async () => {
+  const r = await getVouchers('unused', null, 20);
+  return { n: r.items.length, more: r.nextCursor !== null };
+};
 
-/** Today in China time, for the birthday picker's upper bound. */
-const todayIso = () => formatDate(new Date().toISOString());
+const SHORTCUTS = [
+  { key: 'checkin', text: '签到', icon: '签', url: ROUTES.checkin },
+  { key: 'tasks', text: '任务', icon: '任', url: ROUTES.tasks },
+  { key: 'vouchers', text: '券包', icon: '券', url: ROUTES.vouchers },
+  { key: 'messages', text: '消息', icon: '信', url: ROUTES.messages },
+] as const;
 
 /**
- * Nickname, birthday (once), phone, privacy consent, notification subscriptions.
- * Personal data is sent only behind the consent gate: when the server says the
- * current policy is not accepted, the privacy sheet asks first.
+ * 我的 as a hub: who I am (avatar, nickname, tier), my numbers (points,
+ * coupons), shortcuts (messages with the unread count) and the way to settings,
+ * privacy and invitations. Every number is fetched again when the tab shows.
  */
 export default function ProfilePage() {
   const me = useAsync(getMe, []);
-  // Loaded up front: a subscribe tap must not wait on the network (see subscribe/index.ts).
-  const subs = useSubscriptions();
-  const [nickname, setNickname] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const m = me.data;
-  const update = (patch: Partial<MeResponse>) => m && me.setData({ ...m, ...patch });
+  const card = useAsync(getCard, []);
+  const vouchers = useAsync(countVouchers, []);
+  const unread = useAsync(getUnreadCount, []);
 
-  // The sheet records consent wherever it was opened from; show it here at once.
-  const { setData: setMe } = me;
-  useEffect(() => onConsent((c) => m && setMe({ ...m, consentRequired: false, privacyConsent: c })), [m, setMe]);
+  const reloadAll = () => Promise.all([me.reload(), card.reload(), vouchers.reload(), unread.reload()]);
+  useDidShow(() => {
+    if (me.data || card.data) void reloadAll();
+  });
+  usePullDownRefresh(async () => {
+    await reloadAll();
+    void Taro.stopPullDownRefresh();
+  });
 
-  const gate = <T,>(send: () => Promise<T>) => withConsent(me.data, send);
-
-  const save = async (patch: PatchMeRequest, done: string) => {
-    setSaving(true);
-    try {
-      const r = await gate(() => patchMe(patch));
-      if (!r.sent) {
-        void Taro.showToast({ title: '同意隐私政策后才能保存', icon: 'none' });
-        return false;
-      }
-      me.setData(r.value);
-      toastOk(done);
-      return true;
-    } catch (e) {
-      toastError(e);
-      return false;
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  const pickBirthday = async (date: string) => {
-    if (!(await confirm('设置生日', `生日设置为 ${date}，设置后不可修改`))) return;
-    await save({ birthday: date }, '生日已设置');
-  };
-
-  const onExport = async () => {
-    try {
-      const data = await exportMyData();
-      const text = JSON.stringify(data, null, 2);
-      // The export is the member's own copy: put it on the clipboard to keep or send.
-      await Taro.setClipboardData({ data: text });
-      void Taro.showToast({ title: `已复制 ${Math.round(text.length / 1024)} KB 数据`, icon: 'none' });
-    } catch (e) {
-      toastError(e);
-    }
-  };
-
-  const onDelete = async () => {
-    if (
-      !(await confirm('注销账号', '注销后昵称、生日、手机号等个人信息将被删除且无法恢复，积分和券将作废。确定注销？'))
-    )
-      return;
-    try {
-      await deleteMyAccount();
-      clearMemberSession();
-      void Taro.showToast({ title: '账号已注销', icon: 'none' });
-      go(ROUTES.card);
-    } catch (e) {
-      toastError(e);
-    }
-  };
+  const name = me.data?.nickname || card.data?.maskedName || '会员';
+  const v = vouchers.data;
+  const unreadN = unread.data?.unread ?? 0;
 
   return (
-    <View className="page profile">
-      <StateView loading={me.loading} error={me.error && !m ? me.error : undefined} onRetry={me.reload}>
-        {m && (
-          <View className="section" data-testid="profile-form">
-            <View className="profile__row">
-              <Text className="profile__label">昵称</Text>
-              <Input
-                className="input profile__input"
-                maxlength={32}
-                placeholder="填写昵称"
-                value={nickname ?? m.nickname ?? ''}
-                onInput={(e) => setNickname(e.detail.value)}
-              />
-              <Button
-                size="mini"
-                disabled={saving || !nickname?.trim() || nickname.trim() === m.nickname || undefined}
-                onClick={() => void save({ nickname: nickname!.trim() }, '昵称已保存')}
-              >
-                保存
-              </Button>
-            </View>
-
-            <View className="profile__row">
-              <Text className="profile__label">生日</Text>
-              {m.birthday ? (
-                <>
-                  <Text data-testid="profile-birthday">
-                    {m.birthday}
-                    <Text className="muted">（不可修改）</Text>
-                  </Text>
-                  {subs.can('birthday') && (
-                    <Button size="mini" onClick={() => void subs.ask('birthday')} data-testid="subscribe-birthday">
-                      生日礼提醒
-                    </Button>
-                  )}
-                </>
-              ) : (
-                <Picker
-                  mode="date"
-                  value="1995-01-01"
-                  start="1900-01-01"
-                  end={todayIso()}
-                  onChange={(e) => void pickBirthday(String(e.detail.value))}
-                >
-                  <Text className="profile__link">设置生日，生日当月享礼遇</Text>
-                </Picker>
-              )}
-            </View>
-
-            <PhoneRow
-              me={m}
-              saving={saving}
-              withConsent={gate}
-              saveTyped={(phone) => save({ phone }, '手机号已保存')}
-              onBound={update}
-            />
-
-            <View className="profile__row">
-              <Text className="profile__label">隐私</Text>
-              {m.consentRequired ? (
-                <Button
-                  size="mini"
-                  className="btn-primary"
-                  onClick={() => void requestConsent()}
-                  data-testid="consent-ask"
-                >
-                  {m.privacyConsent ? '隐私政策已更新，查看并同意' : '阅读并同意《隐私政策》'}
-                </Button>
-              ) : (
-                <Text className="muted" onClick={() => go(ROUTES.privacy)}>
-                  已于 {m.privacyConsent ? formatDate(m.privacyConsent.acceptedAt) : '—'} 同意《隐私政策》›
-                </Text>
-              )}
-            </View>
-          </View>
-        )}
-      </StateView>
-
-      <View className="section">
-        <View className="section-title">消息通知</View>
-        <Notifications subs={subs} />
+    <Page className="hub">
+      <View className="hub__head" onClick={() => go(ROUTES.settings)} data-testid="hub-head">
+        <Text className="hub__avatar">{name.slice(0, 1)}</Text>
+        <View className="hub__who">
+          <Text className="hub__name">{name}</Text>
+          {card.data && <Badge className="hub__tier" tone="accent" text={card.data.tier.name} />}
+        </View>
+        <Text className="hub__edit">编辑资料 ›</Text>
       </View>
 
-      <View className="section">
-        <View className="section-title">个人信息与隐私</View>
-        <View className="profile__link-row" onClick={() => void onExport()} data-testid="export-data">
-          <Text>导出我的数据</Text>
-          <Text className="muted">›</Text>
+      <View className="hub__stats">
+        <View className="hub__stat" onClick={() => go(ROUTES.points)} data-testid="hub-points">
+          <Text className="hub__num">{card.data ? formatPoints(card.data.balance) : '—'}</Text>
+          <Text className="hub__label">积分</Text>
         </View>
-        <View className="profile__link-row" onClick={() => void onDelete()} data-testid="delete-account">
-          <Text>注销账号</Text>
-          <Text className="muted">›</Text>
+        <View className="hub__stat" onClick={() => go(ROUTES.vouchers)} data-testid="hub-vouchers">
+          <Text className="hub__num">{v ? `${v.n}${v.more ? '+' : ''}` : '—'}</Text>
+          <Text className="hub__label">优惠券</Text>
+        </View>
+        <View className="hub__stat" onClick={() => go(ROUTES.tier)}>
+          <Text className="hub__num">{card.data?.tier.name ?? '—'}</Text>
+          <Text className="hub__label">会员等级</Text>
         </View>
       </View>
 
-      <View className="section">
-        {LINKS.map((l) => (
-          <View key={l.url} className="profile__link-row" onClick={() => go(l.url)}>
-            <Text>{l.text}</Text>
-            <Text className="muted">›</Text>
+      <Card className="hub__shortcuts">
+        {SHORTCUTS.map((s) => (
+          <View key={s.key} className="hub__shortcut" onClick={() => go(s.url)} data-testid={`hub-${s.key}`}>
+            <View className="hub__icon">
+              <Text>{s.icon}</Text>
+              {s.key === 'messages' && <Badge className="hub__badge" count={unreadN} />}
+            </View>
+            <Text className="hub__shortcut-text">{s.text}</Text>
           </View>
         ))}
-      </View>
+      </Card>
 
-      <PrivacySheet />
-    </View>
+      <Card>
+        <ListCell icon="邀" title="邀请有礼" description="好友入会，双方得积分" onClick={() => go(ROUTES.invite)} />
+        <ListCell icon="级" title="会员等级" description="等级权益与成长值" onClick={() => go(ROUTES.tier)} />
+        <ListCell icon="私" title="隐私" description="隐私政策与个人信息授权" onClick={() => go(ROUTES.privacy)} />
+        <ListCell
+          icon="设"
+          title="设置"
+          description="昵称、生日、手机号、消息通知"
+          onClick={() => go(ROUTES.settings)}
+          testId="hub-settings"
+        />
+      </Card>
+
+      <Text className="hub__staff" onClick={() => go(ROUTES.staffLogin)}>
+        店员入口
+      </Text>
+    </Page>
   );
 }

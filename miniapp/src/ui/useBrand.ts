@@ -1,0 +1,9 @@
+import { useEffect, useState } from 'react';
+import { cachedBrand, onBrand, type Brand } from '../api/brand';
+
+/** The current brand; re-renders when GET /api/brand answers (fetched once at launch by app.ts). */
+export function useBrand(): Brand {
+  const [brand, setBrand] = useState<Brand>(cachedBrand);
+  useEffect(() => onBrand(setBrand), []);
+  return brand;
+}
