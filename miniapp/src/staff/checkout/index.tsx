@@ -8,6 +8,7 @@ import { formatCents, formatPoints, parseYuanToCents } from '../../utils/format'
 import { ROUTES } from '../../utils/routes';
 import { handleStaffError, useStaffGuard } from '../guard';
 import PointsCash, { type Redeem } from './PointsCash';
+import PhoneLookup from './PhoneLookup';
 import './index.scss';
 
 const SELF = ROUTES.staffCheckout;
@@ -18,6 +19,8 @@ const LINE_LABELS: Record<string, string> = { base: '消费积分', tier: '等�
 type Step =
   | { name: 'scan' }
   | { name: 'confirm'; code: string; member: MemberPreview }
+  // A member found by phone who confirmed on their phone: a single-use token instead of the code.
+  | { name: 'token'; token: string; who: string }
   | { name: 'done'; result: CheckoutResult };
 
 /**
@@ -57,20 +60,28 @@ export default function StaffCheckoutPage() {
   };
 
   const amountCents = parseYuanToCents(amount);
-  const canSubmit = step.name === 'confirm' && amountCents !== null && ORDER_NO.test(orderNo.trim()) && !busy;
+  const canSubmit =
+    (step.name === 'confirm' || step.name === 'token') &&
+    amountCents !== null &&
+    ORDER_NO.test(orderNo.trim()) &&
+    !busy;
   const body = () =>
     redeem ? { redeemPoints: redeem.points, ...(redeem.redeemCode ? { redeemCode: redeem.redeemCode } : {}) } : {};
 
   const submit = async () => {
-    if (step.name !== 'confirm' || amountCents === null) return;
+    if ((step.name !== 'confirm' && step.name !== 'token') || amountCents === null) return;
+    const who = step.name === 'token' ? { memberToken: step.token } : { memberCode: step.code };
     setBusy(true);
     try {
-      const result = await checkout({ memberCode: step.code, orderNo: orderNo.trim(), amountCents, ...body() });
+      const result = await checkout({ ...who, orderNo: orderNo.trim(), amountCents, ...body() });
       setStep({ name: 'done', result });
     } catch (e) {
       handleStaffError(e, SELF);
       // The code rotated or was used: the member has to show a fresh one.
-      if (isApiError(e) && (e.code === 'MEMBER_CODE_INVALID' || e.code === 'MEMBER_CODE_REPLAYED'))
+      if (
+        isApiError(e) &&
+        (e.code === 'MEMBER_CODE_INVALID' || e.code === 'MEMBER_CODE_REPLAYED' || e.code === 'MEMBER_TOKEN_INVALID')
+      )
         setStep({ name: 'scan' });
     } finally {
       setBusy(false);
@@ -88,6 +99,7 @@ export default function StaffCheckoutPage() {
             disabled={busy}
             allowed={MEMBER_CODE}
           />
+          <PhoneLookup self={SELF} onConfirmed={(m) => setStep({ name: 'token', token: m.memberToken, who: m.who })} />
           <Text
             className="muted staff-checkout__link"
             onClick={() => void Taro.redirectTo({ url: ROUTES.staffVoucher })}
@@ -97,15 +109,21 @@ export default function StaffCheckoutPage() {
         </View>
       )}
 
-      {step.name === 'confirm' && (
+      {(step.name === 'confirm' || step.name === 'token') && (
         <View className="section" data-testid="checkout-confirm">
-          <View className="section-title">
-            {step.member.maskedName} · {step.member.tier.name}
-          </View>
-          <Text className="muted">
-            {step.member.maskedPhone ?? ''} 积分 {formatPoints(step.member.balance)}
-            {step.member.memberDay ? ' · 今日会员日' : ''}
-          </Text>
+          {step.name === 'token' ? (
+            <View className="section-title">{step.who} · 已在手机上确认</View>
+          ) : (
+            <View>
+              <View className="section-title">
+                {step.member.maskedName} · {step.member.tier.name}
+              </View>
+              <Text className="muted">
+                {step.member.maskedPhone ?? ''} 积分 {formatPoints(step.member.balance)}
+                {step.member.memberDay ? ' · 今日会员日' : ''}
+              </Text>
+            </View>
+          )}
           <Input
             className="input staff-checkout__input"
             type="digit"
@@ -122,7 +140,9 @@ export default function StaffCheckoutPage() {
             onInput={(e) => setOrderNo(e.detail.value)}
             data-testid="checkout-order"
           />
-          <PointsCash code={step.code} amountCents={amountCents} self={SELF} disabled={busy} onChange={setRedeem} />
+          {step.name === 'confirm' && (
+            <PointsCash code={step.code} amountCents={amountCents} self={SELF} disabled={busy} onChange={setRedeem} />
+          )}
           <Button
             className="btn-primary"
             disabled={!canSubmit}
