@@ -8,6 +8,7 @@ import { benchBirthday } from './birthday';
 import { benchCard } from './card';
 import { benchEmbedded } from './embedded';
 import { benchOutbox } from './outbox';
+import { benchScale } from './scale';
 
 /**
  * `npm run bench`: every workload on MariaDB, each against its raw-SQL baseline
@@ -24,6 +25,8 @@ const workloads: { name: string; run: () => Promise<Row | Row[]>; onlyByName?: b
   // The embedded database, not MariaDB: run only when named (`npm run bench -- embedded`).
   { name: 'embedded', run: benchEmbedded, onlyByName: true },
   { name: 'outbox', run: benchOutbox },
+  // A million members seeded first (minutes): run only when named (`npm run bench -- scale`).
+  { name: 'scale', run: benchScale, onlyByName: true },
 ];
 
 async function main(): Promise<void> {

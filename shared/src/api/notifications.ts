@@ -52,6 +52,7 @@ export const JobName = z.enum([
   'checkin_reminder',
   'gift_monthly_pack',
   'gift_grants',
+  'rollups',
 ]);
 export const JobRunView = z.object({
   id: Id,

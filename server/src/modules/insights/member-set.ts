@@ -4,13 +4,15 @@
  * union of a few stored sets instead of a scan of the ledger.
  *
  * Small sets are kept exactly (the ids themselves): unions and counts of them are
- * exact. A set past `EXACT_MAX` ids turns into a HyperLogLog sketch (2^12 one-byte
- * registers, about 1.6 % standard error, 5.5 kB encoded), and any union that meets
+ * exact. A set past `EXACT_MAX` ids turns into a HyperLogLog sketch (2^14 one-byte
+ * registers, about 0.8 % standard error, 22 kB encoded), and any union that meets
  * a sketch is a sketch: counts over large populations are estimates.
  */
-const P = 12;
+const P = 14;
 const M = 1 << P;
 export const EXACT_MAX = 2000;
+/** 2^-r for every register value. */
+const POW = Array.from({ length: 64 }, (_, r) => 2 ** -r);
 
 /** A 32-bit mix of the id (murmur3's finaliser over both halves), so registers fill evenly. */
 function hash(id: number): number {
@@ -67,7 +69,7 @@ export class MemberSet {
     let sum = 0;
     let zeros = 0;
     for (const r of regs) {
-      sum += 2 ** -r;
+      sum += POW[r];
       if (r === 0) zeros++;
     }
     const alpha = 0.7213 / (1 + 1.079 / M);

@@ -13,8 +13,15 @@ import { dailyRows, type DailyRow } from './store-rollups';
 export const READ_MS = 5_000;
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
-const union = (rows: DailyRow[], pick: (r: DailyRow) => string | null) =>
-  rows.reduce((s, r) => s.merge(MemberSet.decode(pick(r))), new MemberSet());
+type SetKey = 'activeSet' | 'buyerSet' | 'repeatSet' | 'checkinSet' | 'sharerSet';
+// Each row's set is decoded once per request, whatever number of unions it takes part in.
+const decoded = new WeakMap<DailyRow, Partial<Record<SetKey, MemberSet>>>();
+const setOf = (r: DailyRow, k: SetKey): MemberSet => {
+  let m = decoded.get(r);
+  if (!m) decoded.set(r, (m = {}));
+  return (m[k] ??= MemberSet.decode(r[k]));
+};
+const union = (rows: DailyRow[], k: SetKey) => rows.reduce((s, r) => s.merge(setOf(r, k)), new MemberSet());
 
 /**
  * Dashboard figures for business dates [from, to] (inclusive), read from the
@@ -46,11 +53,11 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     const total = lastGlobal?.membersTotal ?? 0;
     const dau = union(
       global.filter((r) => r.date === to),
-      (r) => r.activeSet,
+      'activeSet',
     ).size();
     const mau = union(
       global.filter((r) => r.date >= monthFrom && r.date <= to),
-      (r) => r.activeSet,
+      'activeSet',
     ).size();
     const perTier = await membersPerTier(q);
     // Closed accounts keep their ledger but nobody can spend their points: released, not owed.
@@ -58,7 +65,7 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     const issued = sum(rangeStore, 'pointsIssued');
     const expired = sum(rangeStore, 'pointsExpired');
 
-    const buyers = union(rangeStore, (r) => r.buyerSet).size();
+    const buyers = union(rangeStore, 'buyerSet').size();
     const repeatBuyers = repeatBuyersOf(rangeStore, buyers);
     const amountCents = sum(rangeStore, 'amountCents');
     const refundedCents = sum(rangeStore, 'refundedCents');
@@ -67,8 +74,8 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     const vIssued = sum(rangeAll, 'vouchersIssued');
     const vUsed = sum(rangeStore, 'writtenOff');
     const checkins = sum(rangeAll, 'checkins');
-    const checkinMembers = union(rangeAll, (r) => r.checkinSet).size();
-    const sharers = union(rangeAll, (r) => r.sharerSet).size();
+    const checkinMembers = union(rangeAll, 'checkinSet').size();
+    const sharers = union(rangeAll, 'sharerSet').size();
     const invited = sum(rangeAll, 'invited');
 
     return {
@@ -118,7 +125,7 @@ export async function metrics(c: Services, from: string, to: string, store: numb
           orders: sum(mine, 'orders'),
           amountCents: sum(mine, 'amountCents'),
           pointsIssued: sum(mine, 'orderPoints'),
-          buyers: union(mine, (r) => r.buyerSet).size(),
+          buyers: union(mine, 'buyerSet').size(),
         };
       }),
     };
@@ -147,7 +154,9 @@ async function rollupDays(
   const yesterday = addDaysToIsoDate(today, -1);
   const stored = start <= yesterday ? await dailyRows(q, start, end < today ? end : yesterday, store, READ_MS) : [];
   // A row computed before its day was over (the job ran that day, not since) is partial.
-  const rows = stored.filter((r) => (r.computedAt ?? 0) >= dayStart(addDaysToIsoDate(r.date, 1), tz));
+  const ends = new Map<string, number>();
+  const endOf = (d: string) => ends.get(d) ?? ends.set(d, dayStart(addDaysToIsoDate(d, 1), tz)).get(d)!;
+  const rows = stored.filter((r) => (r.computedAt ?? 0) >= endOf(r.date));
   const totals = new Map(rows.filter((r) => r.storeId === 0).map((r) => [r.date, r.membersTotal]));
   for (let d = start; d <= end; d = addDaysToIsoDate(d, 1)) {
     if (totals.has(d)) continue;
@@ -166,7 +175,7 @@ async function rollupDays(
  * for members buying on several rows, an estimate from above.
  */
 function repeatBuyersOf(rows: DailyRow[], buyers: number): number {
-  const sets = rows.map((r) => ({ b: MemberSet.decode(r.buyerSet), r: MemberSet.decode(r.repeatSet) }));
+  const sets = rows.map((r) => ({ b: setOf(r, 'buyerSet'), r: setOf(r, 'repeatSet') }));
   if (sets.every((s) => s.b.exact && s.r.exact)) {
     const seen = new Map<number, number>();
     for (const s of sets) {
@@ -175,5 +184,5 @@ function repeatBuyersOf(rows: DailyRow[], buyers: number): number {
     return [...seen.values()].filter((n) => n >= 2).length;
   }
   const extra = sets.reduce((n, s) => n + s.b.size(), 0) - buyers;
-  return Math.min(buyers, union(rows, (r) => r.repeatSet).size() + Math.max(0, extra));
+  return Math.min(buyers, union(rows, 'repeatSet').size() + Math.max(0, extra));
 }
