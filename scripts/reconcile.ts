@@ -1,16 +1,11 @@
-import {
-  checkInvariants,
-  createDataSource,
-  Database,
-  initDataSource,
-  invariantNames,
-  loadConfig,
-} from '@huiyuan/server';
+import { createDataSource, Database, initDataSource, loadConfig, reconcile } from '@huiyuan/server';
 
 /**
- * `npm run reconcile`: checks the invariants (server/src/modules/reconcile) for every member on the
+ * `npm run reconcile`: checks the invariants (server/src/modules/reconcile) on the
  * database the server is configured for (DATABASE_URL, else the embedded file)
- * and exits non-zero on any mismatch.
+ * and exits non-zero on any mismatch. By default only the members whose account
+ * changed since the last run are checked (the member-scoped checks);
+ * `npm run reconcile -- --full` checks every invariant over every member.
  */
 async function main(): Promise<number> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
@@ -19,10 +14,15 @@ async function main(): Promise<number> {
   try {
     const db = new Database(ds);
     const members = await db.read((q) => q.one<{ n: number }>('SELECT COUNT(*) AS n FROM members'));
-    const violations = await checkInvariants(db);
+    const run = await reconcile(db, { full: process.argv.includes('--full'), now: Date.now() });
+    const violations = run.violations;
     const where = config.db.kind === 'mysql' ? 'mysql' : `sqlite ${config.db.path}`;
     console.log(`reconcile: ${Number(members?.n ?? 0)} members on ${where}`);
-    for (const name of invariantNames()) {
+    if (run.mode === 'incremental')
+      console.log(
+        `reconcile: incremental, ${run.members} member(s) changed since ${new Date(run.since!).toISOString()} (--full for every check)`,
+      );
+    for (const name of run.checked) {
       const bad = violations.filter((v) => v.invariant === name);
       console.log(`  ${bad.length ? 'FAIL' : 'ok  '}  ${name}${bad.length ? ` (${bad.length} shown)` : ''}`);
       for (const v of bad) console.log(`        ${JSON.stringify(v.detail)}`);

@@ -10,3 +10,4 @@ export { backupSqliteFile } from './db/sqlite';
 export { startServer, type RunningServer } from './server';
 export type { AppContext } from './http/context';
 export { checkInvariants, invariantNames, type Violation } from './modules/reconcile/invariants';
+export { reconcile, type ReconcileResult } from './modules/reconcile/incremental';

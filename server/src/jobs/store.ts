@@ -117,3 +117,12 @@ export async function highestCursor(q: Q, job: string): Promise<number> {
   );
   return rows.reduce((max, r) => Math.max(max, Number(r.resume_cursor) || 0), 0);
 }
+
+/** When the last finished run of `job` started (epoch ms), or null when none finished. */
+export async function lastFinishedStart(q: Q, job: string): Promise<number | null> {
+  const row = await q.one<{ started_at: number }>(
+    "SELECT started_at FROM job_runs WHERE job = ? AND status = 'done' ORDER BY started_at DESC LIMIT 1",
+    [job],
+  );
+  return row ? Number(row.started_at) : null;
+}

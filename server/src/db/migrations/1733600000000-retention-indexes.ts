@@ -21,6 +21,8 @@ const INDEXES: [string, string[]][] = [
   ['members', ['birthday_md', 'id']],
   // The tier evaluation job: only members whose tier could change by now.
   ['member_tiers', ['due_at', 'member_id']],
+  // The incremental reconcile: accounts changed since its last run.
+  ['points_accounts', ['updated_at']],
 ];
 
 const ixName = (table: string, columns: string[]) => `ix_${table}_${columns.join('_')}`;

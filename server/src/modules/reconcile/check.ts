@@ -13,4 +13,9 @@ export interface Violation {
 export interface InvariantCheck {
   name: string;
   run(q: Q, limit: number): Promise<Record<string, unknown>[]>;
+  /**
+   * The same check for the given members only (the incremental pass: members
+   * touched since the last run). Checks without it run in the full pass only.
+   */
+  runFor?(q: Q, memberIds: number[], limit: number): Promise<Record<string, unknown>[]>;
 }

@@ -48,6 +48,11 @@ export function registerInvariant(check: InvariantCheck): void {
   if (!registry.some((c) => c.name === check.name)) registry.push(check);
 }
 
+/** The checks that can run for a set of members (the incremental pass). */
+export function memberScopedChecks(): InvariantCheck[] {
+  return registry.filter((c) => c.runFor);
+}
+
 export function invariantNames(): string[] {
   return registry.map((c) => c.name);
 }
