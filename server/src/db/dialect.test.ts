@@ -1,5 +1,5 @@
 import { openTestDb, type TestDb } from '../../test/db';
-import { forUpdate, forUpdateSkipLocked, insertIgnore, onConflictAdd } from './dialect';
+import { boundedSelect, forUpdate, forUpdateSkipLocked, insertIgnore, onConflictAdd } from './dialect';
 
 /** Each dialect fragment runs, and means the same, on the engine under test. */
 let t: TestDb;
@@ -36,4 +36,13 @@ test('forUpdate and forUpdateSkipLocked read the rows inside a transaction', asy
   ]);
   expect(rows[0]).toEqual([{ k: 'a' }]);
   expect(rows[1].map((r) => r.k)).toEqual(['a', 'c']);
+});
+
+test('boundedSelect: a quick read answers; on MySQL/MariaDB one past its bound is stopped', async () => {
+  const row = await t.db.read((q) => q.one<{ n: number }>(boundedSelect(t.dialect, 1000, 'SELECT 41 + 1 AS n')));
+  expect(Number(row!.n)).toBe(42);
+  if (t.dialect !== 'mysql') return; // SQLite has no statement time limit
+  await expect(t.db.read((q) => q.one(boundedSelect(t.dialect, 100, 'SELECT SLEEP(2) AS s')))).rejects.toThrow(
+    /max_statement_time|maximum statement execution time|interrupted/i,
+  );
 });
