@@ -24,6 +24,7 @@ export default defineAppConfig({
         'tier/index',
         'tasks/index',
         'privacy/index',
+        'settings/index',
       ],
     },
     {

@@ -13,6 +13,7 @@ export const ROUTES = {
   tier: '/member/tier/index',
   tasks: '/member/tasks/index',
   privacy: '/member/privacy/index',
+  settings: '/member/settings/index',
   staffLogin: '/staff/login/index',
   staffCheckout: '/staff/checkout/index',
   staffVoucher: '/staff/voucher/index',
