@@ -91,6 +91,22 @@ const go = async (page: Page, hash: string) => {
       await form.locator('text=保存').click();
       await page.waitForSelector('text=已创建');
       await page.waitForSelector('tr[data-benefit="控制台咖啡券"] img.thumb');
+      // The member's mall shows it with its image (before it becomes a member-day offer below).
+      const mall = await json('GET', '/api/benefits', member.token);
+      const created = mall.items.find((x: { title: string }) => x.title === '控制台咖啡券');
+      expect(created).toBeDefined();
+      expect(created.imageUrl).toMatch(/^\/images\/\d+-\d+\.(png|jpg|jpeg|webp)$/);
+      expect((await fetch(server.url + created.imageUrl)).status).toBe(200);
+
+      // Stock top-up, and an edit that changes only the member-day flag.
+      const row = page.locator('tr[data-benefit="控制台咖啡券"]');
+      await row.locator('input[type=number]').fill('5');
+      await row.locator('button', { hasText: '补充' }).click();
+      await page.waitForSelector('tr[data-benefit="控制台咖啡券"] >> text=25 / 25');
+      await row.locator('button', { hasText: '编辑' }).click();
+      await form.locator('input[name=memberDayOnly]').check();
+      await form.locator('button', { hasText: '保存' }).click();
+      await page.waitForSelector('tr[data-benefit="控制台咖啡券"] .tag');
       await shot(page, 'benefits');
 
       // Jobs: run one now; its run appears in the history.
@@ -127,7 +143,10 @@ const go = async (page: Page, hash: string) => {
         reason: '控制台测试',
         idempotencyKey: 'console-e2e-fund-1',
       });
-      const mallNow = await json('GET', '/api/benefits', member.token);
+      const open = (await json('GET', '/api/benefits', member.token)).items.find(
+        (x: { locked: boolean; costPoints: number; stockLeft: number }) =>
+          !x.locked && x.costPoints > 0 && x.costPoints <= 500 && x.stockLeft > 0,
+      );
       await fetch(`${server.url}/api/me/redemptions`, {
         method: 'POST',
         headers: {
@@ -135,9 +154,7 @@ const go = async (page: Page, hash: string) => {
           authorization: `Bearer ${member.token}`,
           'idempotency-key': 'console-e2e-redeem-1',
         },
-        body: JSON.stringify({
-          benefitId: mallNow.items.find((x: { title: string }) => x.title === '控制台咖啡券').id,
-        }),
+        body: JSON.stringify({ benefitId: open.id }),
       });
       await go(page, 'simulate');
       await page.locator('main button', { hasText: '模拟' }).click();
@@ -168,12 +185,9 @@ const go = async (page: Page, hash: string) => {
       await b.close();
     }
 
-    const mall = await json('GET', '/api/benefits', member.token);
-    const created = mall.items.find((x: { title: string }) => x.title === '控制台咖啡券');
-    expect(created).toBeDefined();
-    expect(created.imageUrl).toMatch(/^\/images\/\d+-\d+\.(png|jpg|jpeg|webp)$/);
-    const img = await fetch(server.url + created.imageUrl);
-    expect(img.status).toBe(200);
+    const admin = await json('GET', '/api/admin/benefits', op.token);
+    const edited = admin.items.find((x: { title: string }) => x.title === '控制台咖啡券');
+    expect(edited).toMatchObject({ memberDayOnly: true, stockTotal: 25, stockLeft: 25 });
 
     const runs = await json('GET', '/api/admin/jobs/runs?job=voucher_expiry', op.token);
     expect(runs.items.some((r: { triggeredBy: string }) => r.triggeredBy === `operator:${op.staffId}`)).toBe(true);

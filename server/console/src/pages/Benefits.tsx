@@ -19,7 +19,8 @@ interface Draft {
   visibleFrom: string;
   visibleUntil: string;
   memberDayOnly: boolean;
-  imageId: string | null;
+  /** undefined: unchanged; null: remove the image; an id: the uploaded one. */
+  imageId?: string | null;
   imageUrl: string | null;
 }
 const EMPTY: Draft = {
@@ -34,7 +35,6 @@ const EMPTY: Draft = {
   visibleFrom: '',
   visibleUntil: '',
   memberDayOnly: false,
-  imageId: null,
   imageUrl: null,
 };
 
@@ -43,10 +43,25 @@ const toIso = (local: string) => (local ? new Date(`${local}:00+08:00`).toISOStr
 const toLocal = (iso: string | null | undefined) =>
   iso ? new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16) : '';
 
+/** The editable fields as the API takes them; `imageId` only when an image was chosen or removed. */
+function fieldsOf(d: Draft): Record<string, unknown> {
+  return {
+    title: d.title,
+    description: d.description,
+    perMemberLimit: Number(d.perMemberLimit),
+    visibleFrom: toIso(d.visibleFrom),
+    visibleUntil: toIso(d.visibleUntil),
+    memberDayOnly: d.memberDayOnly,
+    ...(d.imageId !== undefined ? { imageId: d.imageId } : {}),
+  };
+}
+
 /** The points mall catalogue: create, edit (texts, image, visibility window, member-day flag), stock top-up, hide/show. */
 export function Benefits() {
   const [items, setItems] = useState<Benefit[]>([]);
   const [draft, setDraft] = useState<Draft | null>(null);
+  // The benefit as it was when editing began: an edit sends only what changed.
+  const [orig, setOrig] = useState<Record<string, unknown>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [msg, setMsg] = useState('');
   const [topUp, setTopUp] = useState<Record<string, string>>({});
@@ -57,8 +72,8 @@ export function Benefits() {
     );
   useEffect(() => void load(), []);
 
-  const edit = (b: Benefit) =>
-    setDraft({
+  const edit = (b: Benefit) => {
+    const d: Draft = {
       ...EMPTY,
       id: b.id,
       title: b.title,
@@ -70,7 +85,11 @@ export function Benefits() {
       visibleUntil: toLocal(b.visibleUntil),
       memberDayOnly: b.memberDayOnly,
       imageUrl: b.imageUrl ?? null,
-    });
+    };
+    setErrors({});
+    setDraft(d);
+    setOrig(fieldsOf(d));
+  };
 
   const upload = async (file: File | undefined) => {
     if (!file || !draft) return;
@@ -88,18 +107,16 @@ export function Benefits() {
     if (!draft) return;
     setErrors({});
     setMsg('');
-    const common = {
-      title: draft.title,
-      description: draft.description,
-      perMemberLimit: Number(draft.perMemberLimit),
-      visibleFrom: toIso(draft.visibleFrom),
-      visibleUntil: toIso(draft.visibleUntil),
-      memberDayOnly: draft.memberDayOnly,
-      ...(draft.imageId ? { imageId: draft.imageId } : {}),
-    };
+    const common = fieldsOf(draft);
+    const changed = Object.fromEntries(Object.entries(common).filter(([k, v]) => orig[k] !== v));
     try {
-      if (draft.id) await api('PATCH', `/api/admin/benefits/${draft.id}`, common);
-      else
+      if (draft.id) {
+        if (Object.keys(changed).length === 0) {
+          setMsg('没有修改');
+          return;
+        }
+        await api('PATCH', `/api/admin/benefits/${draft.id}`, changed);
+      } else
         await api('POST', '/api/admin/benefits', {
           ...common,
           kind: draft.kind,
@@ -143,7 +160,7 @@ export function Benefits() {
   return (
     <div>
       <div className="card row">
-        <button onClick={() => (setErrors({}), setDraft({ ...EMPTY }))}>新建权益</button>
+        <button onClick={() => (setErrors({}), setOrig({}), setDraft({ ...EMPTY }))}>新建权益</button>
         {msg && <span className="msg">{msg}</span>}
       </div>
       {draft && (
@@ -190,7 +207,14 @@ export function Benefits() {
               />
               {errors.imageId && <em className="error">{errors.imageId}</em>}
             </label>
-            {draft.imageUrl && <img className="thumb" alt="权益图片" src={draft.imageUrl} />}
+            {draft.imageUrl && (
+              <div>
+                <img className="thumb" alt="权益图片" src={draft.imageUrl} />
+                <button className="ghost" onClick={() => setDraft({ ...draft, imageId: null, imageUrl: null })}>
+                  移除图片
+                </button>
+              </div>
+            )}
           </div>
           <div className="row">
             <button onClick={save}>保存</button>

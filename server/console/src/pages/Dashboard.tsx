@@ -55,6 +55,14 @@ export function Dashboard() {
     );
   }, [grain, store]);
 
+  // Liability at the end of each period, estimated back from now: today's liability less the net
+  // points (issued - redeemed - expired - reversed) that came in after that period, at the point value.
+  const perPoint = cur && cur.points.outstanding > 0 ? cur.points.liabilityCents / cur.points.outstanding : 0;
+  const net = (m: M) => m.points.issued - m.points.redeemed - m.points.expired - m.points.reversed;
+  const liability = buckets.map((_, i) => {
+    const after = buckets.slice(i + 1).reduce((sum, b) => sum + net(b.m), 0);
+    return Math.max(0, Math.round(((cur?.points.outstanding ?? 0) - after) * perPoint) / 100);
+  });
   const labels = buckets.map((b) => (grain === 'day' ? b.to.slice(5) : `${b.from.slice(5)}起`));
   const s = (label: string, f: (m: M) => number) => ({ label, data: buckets.map((b) => f(b.m)) });
   return (
@@ -137,6 +145,11 @@ export function Dashboard() {
                   s('核销率 %', (m) => Math.round(m.vouchers.writeOffRate * 1000) / 10),
                 ]}
               />
+            </div>
+            <div className="card">
+              <h3>积分负债（元，各期末估算）</h3>
+              <TrendChart labels={labels} series={[{ label: '负债', data: liability }]} />
+              <div className="muted small">由当前负债减去其后各期的净发放倒推；调整与已注销账户不计入。</div>
             </div>
             <div className="card">
               <h3>等级分布（当前）</h3>
