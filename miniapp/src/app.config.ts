@@ -29,7 +29,7 @@ export default defineAppConfig({
     },
     {
       root: 'staff',
-      pages: ['login/index', 'checkout/index', 'voucher/index'],
+      pages: ['login/index', 'checkout/index', 'voucher/index', 'refund/index', 'shift/index'],
     },
   ],
   // Members open the card first; the points tab is the next most visited.

@@ -9,6 +9,8 @@ export type CheckoutResult = ResponseFor<'staffCheckout'>;
 export type CheckoutQuote = ResponseFor<'staffCheckoutQuote'>;
 export type VoucherPreview = ResponseFor<'previewVoucher'>;
 export type WriteOffResult = ResponseFor<'writeOffVoucher'>;
+export type RefundResult = ResponseFor<'staffRefund'>;
+export type ShiftSummary = ResponseFor<'staffShiftSummary'>;
 
 /** Shows who the code belongs to before crediting; does not use the code up. */
 export const lookupMember = (code: string) => api.get<MemberPreview>('/api/staff/members/lookup', { code }, staff);
@@ -38,3 +40,19 @@ export const writeOffVoucher = (code: string) =>
     ...staff,
     operation: `voucher:${code}`,
   });
+
+/**
+ * Refunds part or all of an order of this store. The order and amount name the
+ * operation: a retry of an unanswered refund reuses its key (the server answers
+ * with the first result), while a later refund of the same amount, made after
+ * this one was answered, is a new operation.
+ */
+export const refund = (body: BodyFor<'staffRefund'>) =>
+  api.post<RefundResult>('/api/staff/refunds', body, {
+    ...staff,
+    operation: `refund:${body.orderNo}:${body.amountCents}`,
+  });
+
+/** The store's figures for a period; default: today in business time. */
+export const shiftSummary = (query: { from?: string; to?: string } = {}) =>
+  api.get<ShiftSummary>('/api/staff/shift-summary', query, staff);

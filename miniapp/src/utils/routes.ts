@@ -17,6 +17,8 @@ export const ROUTES = {
   staffLogin: '/staff/login/index',
   staffCheckout: '/staff/checkout/index',
   staffVoucher: '/staff/voucher/index',
+  staffRefund: '/staff/refund/index',
+  staffShift: '/staff/shift/index',
 } as const;
 
 const TABS: string[] = [ROUTES.card, ROUTES.points, ROUTES.benefits, ROUTES.profile];

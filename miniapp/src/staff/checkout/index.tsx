@@ -9,6 +9,7 @@ import { ROUTES } from '../../utils/routes';
 import { handleStaffError, useStaffGuard } from '../guard';
 import PointsCash, { type Redeem } from './PointsCash';
 import PhoneLookup from './PhoneLookup';
+import { useTapGuard } from '../tapGuard';
 import './index.scss';
 
 const SELF = ROUTES.staffCheckout;
@@ -36,6 +37,8 @@ export default function StaffCheckoutPage() {
   const [orderNo, setOrderNo] = useState('');
   const [busy, setBusy] = useState(false);
   const [redeem, setRedeem] = useState<Redeem | null>(null);
+  // The result stays until dismissed: a double tap on 确认积分 must not also start the next order.
+  const guarded = useTapGuard(step.name === 'done', step.name === 'done' ? step.result : null);
 
   const reset = () => {
     setStep({ name: 'scan' });
@@ -100,12 +103,17 @@ export default function StaffCheckoutPage() {
             allowed={MEMBER_CODE}
           />
           <PhoneLookup self={SELF} onConfirmed={(m) => setStep({ name: 'token', token: m.memberToken, who: m.who })} />
-          <Text
-            className="muted staff-checkout__link"
-            onClick={() => void Taro.redirectTo({ url: ROUTES.staffVoucher })}
-          >
-            核销券 ›
-          </Text>
+          <View className="staff-checkout__links">
+            <Text className="muted" onClick={() => void Taro.redirectTo({ url: ROUTES.staffVoucher })}>
+              核销券 ›
+            </Text>
+            <Text className="muted" onClick={() => void Taro.redirectTo({ url: ROUTES.staffRefund })}>
+              退款 ›
+            </Text>
+            <Text className="muted" onClick={() => void Taro.redirectTo({ url: ROUTES.staffShift })}>
+              交班汇总 ›
+            </Text>
+          </View>
         </View>
       )}
 
@@ -186,7 +194,7 @@ export default function StaffCheckoutPage() {
           {step.result.tierChanged && (
             <Text className="staff-checkout__tier">会员已升级为 {step.result.tier.name}</Text>
           )}
-          <Button className="btn-primary staff-checkout__next" onClick={reset}>
+          <Button className="btn-primary staff-checkout__next" onClick={guarded(reset)} data-testid="checkout-next">
             下一单
           </Button>
         </View>

@@ -5,8 +5,9 @@ import { staffLogin, staffLogout } from '../../api/auth';
 import { staffSession } from '../../api/session';
 import { toastError } from '../../utils/feedback';
 import { ROUTES } from '../../utils/routes';
+import { SESSION_EXPIRED } from '../guard';
 
-const STAFF_PAGES: string[] = [ROUTES.staffCheckout, ROUTES.staffVoucher];
+const STAFF_PAGES: string[] = [ROUTES.staffCheckout, ROUTES.staffVoucher, ROUTES.staffRefund, ROUTES.staffShift];
 
 /** Staff sign in with username and password; the token is kept apart from the member's. */
 export default function StaffLoginPage() {
@@ -47,6 +48,12 @@ export default function StaffLoginPage() {
         <Button style={{ marginTop: '12px' }} onClick={() => void Taro.redirectTo({ url: ROUTES.staffVoucher })}>
           核销券
         </Button>
+        <Button style={{ marginTop: '12px' }} onClick={() => void Taro.redirectTo({ url: ROUTES.staffRefund })}>
+          退款
+        </Button>
+        <Button style={{ marginTop: '12px' }} onClick={() => void Taro.redirectTo({ url: ROUTES.staffShift })}>
+          交班汇总
+        </Button>
         <Button
           style={{ marginTop: '12px' }}
           onClick={() => {
@@ -64,6 +71,11 @@ export default function StaffLoginPage() {
     <View className="page">
       <View className="section">
         <View className="section-title">店员登录</View>
+        {params.expired === '1' && (
+          <Text className="muted" style={{ color: '#d4380d' }} data-testid="staff-expired">
+            {SESSION_EXPIRED}
+          </Text>
+        )}
         <Input
           className="input"
           placeholder="账号"

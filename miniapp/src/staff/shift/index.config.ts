@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '交班汇总', enablePullDownRefresh: true });
