@@ -95,6 +95,18 @@ test('confirmed in the app: a single-use token for one checkout at the asking st
   expect(await audits('lookup.confirm')).toBeGreaterThanOrEqual(1);
 });
 
+test('one token, two tills at once: exactly one checkout', async () => {
+  const m = await member('pl-race');
+  const staff = await t.staffToken('staff');
+  const id = (await ask(staff.token, m.phone)).body.requestId as string;
+  await answer(m.token, id, 'confirm');
+  const token = (await state(staff.token, id)).body.memberToken as string;
+  const all = await Promise.all(Array.from({ length: 6 }, () => buy(staff.token, { memberToken: token })));
+  expect(all.filter((r) => r.status === 200)).toHaveLength(1);
+  expect(all.filter((r) => r.body.code === 'MEMBER_TOKEN_INVALID')).toHaveLength(5);
+  expect(await count(t, 'SELECT COUNT(*) AS n FROM orders WHERE member_id = ?', [m.memberId])).toBe(1);
+});
+
 test('a request expires after 2 minutes, the token 5 minutes after the confirmation', async () => {
   const m = await member('pl-expire');
   const staff = await t.staffToken('staff');
