@@ -27,26 +27,32 @@ export function voucherExpiryJob(c: Pick<Services, 'db' | 'config'>): JobDef {
         // Expired vouchers leave the set, so a rerun resumes by itself; this stops a run that lost its lease.
         await ctx.checkpoint('expire', expired);
       }
-      const soon = await c.db.read((q) => unusedExpiringIn(q, now, now + 3 * DAY_MS));
       let reminded = 0;
-      await c.db.tx(async (q) => {
-        for (const v of soon) {
-          const until = businessDate(new Date(Number(v.valid_until) - 1), c.config.businessTz);
-          if (
-            await enqueueIn(
-              q,
-              {
-                dedupeKey: `voucher-expiring:${v.id}`,
-                kind: 'voucher_expiring',
-                memberId: Number(v.member_id),
-                payload: { title: v.title, validUntil: until },
-              },
-              ctx.now,
+      // A page of reminders at a time, each page in one unit of work.
+      for (let after: { validUntil: number; id: number } | null = null; ;) {
+        const soon = await c.db.read((q) => unusedExpiringIn(q, now, now + 3 * DAY_MS, after, CHUNK));
+        if (!soon.length) break;
+        const last = soon[soon.length - 1];
+        after = { validUntil: Number(last.valid_until), id: Number(last.id) };
+        await c.db.tx(async (q) => {
+          for (const v of soon) {
+            const until = businessDate(new Date(Number(v.valid_until) - 1), c.config.businessTz);
+            if (
+              await enqueueIn(
+                q,
+                {
+                  dedupeKey: `voucher-expiring:${v.id}`,
+                  kind: 'voucher_expiring',
+                  memberId: Number(v.member_id),
+                  payload: { title: v.title, validUntil: until },
+                },
+                ctx.now,
+              )
             )
-          )
-            reminded++;
-        }
-      });
+              reminded++;
+          }
+        });
+      }
       return { processed: expired, detail: { expired, reminded } };
     },
   };

@@ -156,15 +156,24 @@ export async function markExpiredIn(q: Q, ids: number[], now: number): Promise<n
   );
 }
 
-/** Unused vouchers whose date falls in (from, until], with the benefit's title, for the reminder. */
+/**
+ * Unused vouchers whose date falls in (from, until], with the benefit's title, for
+ * the reminder: one page in (valid_until, id) order after the keyset `after`, by
+ * the (status, valid_until) index.
+ */
 export async function unusedExpiringIn(
   q: Q,
   from: number,
   until: number,
+  after: { validUntil: number; id: number } | null = null,
+  limit = 1000,
 ): Promise<{ id: number; member_id: number; title: string; valid_until: number }[]> {
   return q.all(
-    "SELECT v.id, v.member_id, b.title, v.valid_until FROM vouchers v JOIN benefits b ON b.id = v.benefit_id WHERE v.status = 'unused' AND v.valid_until > ? AND v.valid_until <= ?",
-    [from, until],
+    `SELECT v.id, v.member_id, b.title, v.valid_until FROM vouchers v JOIN benefits b ON b.id = v.benefit_id
+     WHERE v.status = 'unused' AND v.valid_until > ? AND v.valid_until <= ?
+       AND (v.valid_until > ? OR (v.valid_until = ? AND v.id > ?))
+     ORDER BY v.valid_until, v.id LIMIT ${Math.floor(limit)}`,
+    [from, until, after?.validUntil ?? from, after?.validUntil ?? from, after?.id ?? 0],
   );
 }
 

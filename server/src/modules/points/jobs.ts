@@ -30,12 +30,15 @@ export function pointsExpiryJob(c: Pick<Services, 'db' | 'ledger' | 'config'>): 
         after = members[members.length - 1];
         await ctx.checkpoint(String(after), processed);
       }
-      const soon = await c.db.read((q) => reads.expiringBetween(q, now, now + 7 * DAY_MS));
       let reminded = 0;
-      for (let i = 0; i < soon.length; i += CHUNK) {
+      // A page of the week's expiries at a time, each page's reminders in one unit of work.
+      for (let after: { expiresAt: number; memberId: number } | null = null; ;) {
+        const soon = await c.db.read((q) => reads.expiringBetween(q, now, now + 7 * DAY_MS, after, CHUNK));
+        if (!soon.length) break;
+        after = soon[soon.length - 1];
         reminded += await c.db.tx(async (q) => {
           let n = 0;
-          for (const s of soon.slice(i, i + CHUNK)) {
+          for (const s of soon) {
             const on = businessDate(new Date(s.expiresAt - 1), c.config.businessTz);
             if (
               await enqueueIn(

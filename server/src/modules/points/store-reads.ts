@@ -202,16 +202,23 @@ export async function membersWithDueLots(q: Q, after: number, at: number, limit:
   return rows.map((r) => Number(r.member_id));
 }
 
-/** Points expiring in (from, to], summed per member and expiry instant. */
+/**
+ * Points expiring in (from, to], summed per member and expiry instant: one page
+ * in (expires_at, member_id) order after the keyset `after` (the reminder walks
+ * them page by page instead of holding a week of expiries in memory).
+ */
 export async function expiringBetween(
   q: Q,
   from: number,
   to: number,
+  after: { expiresAt: number; memberId: number } | null = null,
+  limit = 1000,
 ): Promise<{ memberId: number; expiresAt: number; points: number }[]> {
   const rows = await q.all<{ member_id: number; expires_at: number; points: number }>(
     `SELECT member_id, expires_at, SUM(remaining) AS points FROM points_lots
-     WHERE remaining > 0 AND expires_at > ? AND expires_at <= ? GROUP BY member_id, expires_at`,
-    [from, to],
+     WHERE remaining > 0 AND expires_at > ? AND expires_at <= ? AND (expires_at > ? OR (expires_at = ? AND member_id > ?))
+     GROUP BY expires_at, member_id ORDER BY expires_at, member_id LIMIT ${Math.floor(limit)}`,
+    [from, to, after?.expiresAt ?? from, after?.expiresAt ?? from, after?.memberId ?? 0],
   );
   return rows.map((r) => ({
     memberId: Number(r.member_id),
