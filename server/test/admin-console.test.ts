@@ -126,3 +126,29 @@ test("a member's points history, newest first, paged; audit entries by target an
   expect(before.body.items).toHaveLength(0);
   expect((await get('/api/admin/audit?from=2026-02-30')).status).toBe(400);
 });
+
+test('dashboard trends: consecutive periods ending today, each the figures of the range query', async () => {
+  const m = await t.login('ac-series');
+  expect((await checkout(t, staff.token, m.memberId, 12_300)).status).toBe(200);
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(t.clock.now());
+  const days = await get(`/api/admin/metrics/series?periods=3&to=${today}`);
+  expect(days.status).toBe(200);
+  expect(days.body.periods.map((p: { from: string; to: string }) => p.from === p.to)).toEqual([true, true, true]);
+  const last = days.body.periods[2];
+  expect(last.to).toBe(today);
+  const range = (await get(`/api/admin/metrics?from=${today}&to=${today}`)).body;
+  expect(last).toMatchObject({
+    orders: range.sales.orders,
+    salesCents: range.sales.amountCents,
+    newMembers: range.members.new,
+  });
+  expect(last.salesCents).toBeGreaterThanOrEqual(12_300);
+
+  const weeks = await get(`/api/admin/metrics/series?grain=week&periods=2&to=${today}`);
+  const [w1, w2] = weeks.body.periods;
+  expect(w2.to).toBe(today);
+  expect(w1.to < w2.from).toBe(true);
+  const week = (await get(`/api/admin/metrics?from=${w2.from}&to=${w2.to}`)).body;
+  expect(w2.salesCents).toBe(week.sales.amountCents);
+  expect((await get('/api/admin/metrics/series?periods=99')).status).toBe(400);
+});

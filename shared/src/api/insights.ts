@@ -68,6 +68,37 @@ export const MetricsResponse = z.object({
 });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;
 
+export const MetricsSeriesQuery = z.strictObject({
+  grain: z.enum(['day', 'week']).default('day'),
+  periods: z.coerce.number().int().min(2).max(31).default(14),
+  to: IsoDate.optional().describe('Last day of the last period (inclusive); default today'),
+  store: Id.optional().describe('Only this store (store-level figures)'),
+});
+export const MetricsSeriesResponse = z.object({
+  grain: z.enum(['day', 'week']),
+  timezone: z.string(),
+  periods: z.array(
+    z.object({
+      from: IsoDate,
+      to: IsoDate,
+      newMembers: z.int(),
+      totalMembers: z.int(),
+      dau: z.int().describe('Active on the last day of the period'),
+      mau: z.int().describe('Active in the 30 days ending on its last day'),
+      pointsIssued: z.int(),
+      pointsRedeemed: z.int(),
+      pointsExpired: z.int(),
+      pointsReversed: z.int(),
+      vouchersIssued: z.int(),
+      vouchersWrittenOff: z.int(),
+      writeOffRate: z.number(),
+      orders: z.int(),
+      salesCents: Money,
+      refundedCents: Money,
+    }),
+  ),
+});
+
 export const SegmentName = z.enum(SEGMENTS);
 export const SegmentsResponse = z.object({
   computedAt: IsoDateTime.nullable(),
@@ -111,6 +142,16 @@ export const insightEndpoints = {
     summary: 'Dashboard metrics for a business-date range, optionally one store',
     query: MetricsQuery,
     response: MetricsResponse,
+    errors: ['VALIDATION_FAILED'],
+  }),
+  adminMetricsSeries: endpoint({
+    ...op,
+    method: 'get',
+    path: '/api/admin/metrics/series',
+    summary:
+      'Dashboard trends: consecutive days or weeks ending on `to`, oldest first, from the same figures as /metrics',
+    query: MetricsSeriesQuery,
+    response: MetricsSeriesResponse,
     errors: ['VALIDATION_FAILED'],
   }),
   adminSegments: endpoint({

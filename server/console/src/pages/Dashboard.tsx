@@ -5,14 +5,14 @@ import { api, pct, today, yuan } from '../api';
 import { Stat, TrendChart } from '../charts';
 
 type M = ResponseFor<'adminMetrics'>;
-type Bucket = { from: string; to: string; m: M };
+type Bucket = ResponseFor<'adminMetricsSeries'>['periods'][number];
 
 const metrics = (from: string, to: string, store: string) =>
   api<M>('GET', `/api/admin/metrics?from=${from}&to=${to}${store ? `&store=${store}` : ''}`);
 const ratio = (now: number, before: number) => (before === 0 ? null : (now - before) / before);
 
 /**
- * Trends by day (last 14 days) or week (last 8 weeks): one metrics query per bucket, and the whole
+ * Trends by day (last 14 days) or week (last 8 weeks) from the series endpoint, and the whole
  * period against the one before it for the deltas on the cards.
  */
 export function Dashboard() {
@@ -35,14 +35,12 @@ export function Dashboard() {
     const end = today();
     const size = grain === 'day' ? 1 : 7;
     const n = grain === 'day' ? 14 : 8;
-    const ranges = Array.from({ length: n }, (_, i) => {
-      const to = addDaysToIsoDate(end, -(n - 1 - i) * size);
-      return { from: addDaysToIsoDate(to, -(size - 1)), to };
-    });
-    const start = ranges[0].from;
+    const start = addDaysToIsoDate(end, -(n * size - 1));
     const prevTo = addDaysToIsoDate(start, -1);
+    const q = new URLSearchParams({ grain, periods: String(n), to: end });
+    if (store) q.set('store', store);
     Promise.all([
-      Promise.all(ranges.map(async (r) => ({ ...r, m: await metrics(r.from, r.to, store) }))),
+      api<ResponseFor<'adminMetricsSeries'>>('GET', `/api/admin/metrics/series?${q}`).then((r) => r.periods),
       metrics(start, end, store),
       metrics(addDaysToIsoDate(prevTo, -(n * size - 1)), prevTo, store),
     ]).then(
@@ -58,13 +56,13 @@ export function Dashboard() {
   // Liability at the end of each period, estimated back from now: today's liability less the net
   // points (issued - redeemed - expired - reversed) that came in after that period, at the point value.
   const perPoint = cur && cur.points.outstanding > 0 ? cur.points.liabilityCents / cur.points.outstanding : 0;
-  const net = (m: M) => m.points.issued - m.points.redeemed - m.points.expired - m.points.reversed;
+  const net = (b: Bucket) => b.pointsIssued - b.pointsRedeemed - b.pointsExpired - b.pointsReversed;
   const liability = buckets.map((_, i) => {
-    const after = buckets.slice(i + 1).reduce((sum, b) => sum + net(b.m), 0);
+    const after = buckets.slice(i + 1).reduce((sum, b) => sum + net(b), 0);
     return Math.max(0, Math.round(((cur?.points.outstanding ?? 0) - after) * perPoint) / 100);
   });
   const labels = buckets.map((b) => (grain === 'day' ? b.to.slice(5) : `${b.from.slice(5)}起`));
-  const s = (label: string, f: (m: M) => number) => ({ label, data: buckets.map((b) => f(b.m)) });
+  const s = (label: string, f: (b: Bucket) => number) => ({ label, data: buckets.map(f) });
   return (
     <div>
       <div className="card row">
@@ -117,11 +115,7 @@ export function Dashboard() {
               <h3>新增会员与活跃</h3>
               <TrendChart
                 labels={labels}
-                series={[
-                  s('新增', (m) => m.members.new),
-                  s('DAU', (m) => m.members.dau),
-                  s('MAU', (m) => m.members.mau),
-                ]}
+                series={[s('新增', (b) => b.newMembers), s('DAU', (b) => b.dau), s('MAU', (b) => b.mau)]}
               />
             </div>
             <div className="card">
@@ -130,9 +124,9 @@ export function Dashboard() {
                 kind="bar"
                 labels={labels}
                 series={[
-                  s('发放', (m) => m.points.issued),
-                  s('兑换', (m) => m.points.redeemed),
-                  s('过期', (m) => m.points.expired),
+                  s('发放', (b) => b.pointsIssued),
+                  s('兑换', (b) => b.pointsRedeemed),
+                  s('过期', (b) => b.pointsExpired),
                 ]}
               />
             </div>
@@ -141,8 +135,8 @@ export function Dashboard() {
               <TrendChart
                 labels={labels}
                 series={[
-                  s('销售额', (m) => m.sales.amountCents / 100),
-                  s('核销率 %', (m) => Math.round(m.vouchers.writeOffRate * 1000) / 10),
+                  s('销售额', (b) => b.salesCents / 100),
+                  s('核销率 %', (b) => Math.round(b.writeOffRate * 1000) / 10),
                 ]}
               />
             </div>

@@ -2,6 +2,7 @@ import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
 import { metrics } from './metrics';
+import { metricsSeries } from './series';
 import { toCsv, type MemberRow } from './segments';
 import { callList, churnStats } from './churn-views';
 import { acknowledge, listAlerts } from './alerts';
@@ -24,6 +25,7 @@ export function insightRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.adminMetrics, async (_ctx, { query }) =>
     metrics(c, query.from, query.to, query.store ? Number(query.store) : null),
   );
+  r.add(endpoints.adminMetricsSeries, async (_ctx, { query }) => metricsSeries(c, query));
   r.add(endpoints.adminSegments, async () => c.segments.sizes());
   r.add(endpoints.adminComputeSegments, async () => {
     const run = await c.segments.compute();
