@@ -22,15 +22,19 @@ RUN npm run build && npm run build:console
 
 # ---- runtime: production dependencies of shared and server only, as a non-root user ----
 FROM node:20-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 CONSOLE_DIR=/app/server/console/dist
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 CONSOLE_DIR=/app/server/console/dist IMAGE_DIR=/data/images
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY shared/package.json shared/
 COPY server/package.json server/
 COPY miniapp/package.json miniapp/
-# Production runs on MySQL: the optional embedded engine (a native build) is left out.
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund -w shared -w server --include-workspace-root \
+# Production runs on MySQL: the optional embedded engine is not compiled (no install scripts run). Optional
+# packages stay: sharp's prebuilt libvips for this platform is one.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund -w shared -w server --include-workspace-root \
   && npm cache clean --force
+# Uploaded images: mount a volume shared by every instance here.
+RUN mkdir -p /data/images && chown node /data/images
+VOLUME /data/images
 COPY --from=build /app/shared/dist shared/dist
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/server/console/dist server/console/dist

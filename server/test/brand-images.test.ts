@@ -187,7 +187,15 @@ test('with an H5 build served at /, a missing image is still a 404, never the in
 
 test('the new endpoints are in the OpenAPI document', async () => {
   const doc = await t.http('GET', '/api/openapi.json');
-  expect(doc.body.paths['/api/admin/images'].post.responses['415']).toBeDefined();
+  const upload = doc.body.paths['/api/admin/images'].post;
+  expect(upload.responses['415'].description).toContain('IMAGE_TYPE_UNSUPPORTED');
+  expect(upload.responses['413'].description).toContain('BODY_TOO_LARGE');
+  expect(Object.keys(upload.requestBody.content)).toEqual([
+    'image/png',
+    'image/jpeg',
+    'image/webp',
+    'multipart/form-data',
+  ]);
   expect(doc.body.paths['/api/brand'].get.security).toEqual([]);
   expect(doc.body.paths['/api/staff/shift-summary'].get).toBeDefined();
 });

@@ -185,8 +185,9 @@ test('the document is structurally valid OpenAPI 3.0: operations, parameters, re
         .sort();
       if (JSON.stringify(declared) !== JSON.stringify(templated))
         problems.push(`${at}: path parameters ${declared} vs template ${templated}`);
-      if (op.requestBody)
-        schemaProblems(doc, op.requestBody.content?.['application/json']?.schema, `${at} requestBody`, problems);
+      // JSON bodies, and the raw or multipart bodies of uploads.
+      for (const [type, media] of Object.entries(op.requestBody?.content ?? {}) as [string, any][])
+        schemaProblems(doc, media.schema, `${at} requestBody ${type}`, problems);
       const statuses = Object.keys(op.responses ?? {});
       if (!statuses.some((c) => /^2\d\d$/.test(c))) problems.push(`${at}: no success response`);
       for (const [code, res] of Object.entries(op.responses ?? {}) as [string, any][]) {

@@ -9,6 +9,18 @@ const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json =>
 /** Koa `/a/:id` -> OpenAPI `/a/{id}`. */
 const openapiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
+/** A file upload: the raw bytes with their type, or a form with one file field. */
+function uploadBody(types: readonly string[]): Json {
+  const binary = { type: 'string', format: 'binary' };
+  return {
+    required: true,
+    content: {
+      ...Object.fromEntries(types.map((t) => [t, { schema: binary }])),
+      'multipart/form-data': { schema: { type: 'object', properties: { file: binary }, required: ['file'] } },
+    },
+  };
+}
+
 function operation(name: string, e: Endpoint): Json {
   const parameters: Json[] = [];
   const ps = e.params ? ((schemaOf(e.params, 'input') as { properties?: Record<string, Json> }).properties ?? {}) : {};
@@ -61,6 +73,7 @@ function operation(name: string, e: Endpoint): Json {
     ...(e.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(e.body, 'input') } } } }
       : {}),
+    ...(e.upload ? { requestBody: uploadBody(e.upload) } : {}),
     responses,
     ...(e.auth === 'operator' ? { 'x-roles': ['operator'] } : {}),
   };

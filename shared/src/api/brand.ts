@@ -100,11 +100,12 @@ export const brandEndpoints = {
     path: '/api/admin/images',
     tag: 'admin',
     auth: 'operator',
+    upload: IMAGE_TYPES,
     summary:
       'Upload an image (raw body with Content-Type image/png, image/jpeg or image/webp, or multipart/form-data with one file; at most 5 MB). The type is checked from the content. Served at /images/<id>-<160|480|960>.<ext>.',
     response: ImageUploaded,
     status: 201,
-    errors: ['IMAGE_TYPE_UNSUPPORTED', 'IMAGE_INVALID', 'BODY_TOO_LARGE'],
+    errors: ['IMAGE_TYPE_UNSUPPORTED', 'IMAGE_INVALID', 'BODY_TOO_LARGE', 'SERVICE_UNAVAILABLE'],
   }),
   staffShiftSummary: endpoint({
     method: 'get',

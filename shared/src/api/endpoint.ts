@@ -13,6 +13,8 @@ export interface Endpoint {
   tag: string;
   auth: 'none' | 'member' | 'staff' | 'operator';
   body?: z.ZodType;
+  /** The body is a file, not JSON: its bytes with one of these types, or multipart/form-data with one file. */
+  upload?: readonly string[];
   query?: z.ZodType;
   params?: z.ZodType;
   response: z.ZodType;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { IMAGE_WIDTHS, type ImageUploaded, type ImageWidth } from '@huiyuan/shared';
 import type { Database } from '../../db/database';
 import type { Clock } from '../../core/clock';
@@ -19,6 +19,24 @@ const FORMAT: Record<ImageType, 'png' | 'jpeg' | 'webp'> = {
 
 const isWidth = (w: number): w is ImageWidth => (IMAGE_WIDTHS as readonly number[]).includes(w);
 
+type SharpFn = (input: Buffer, options?: SharpOptions) => Sharp;
+let loading: Promise<SharpFn> | null = null;
+
+/**
+ * sharp (a native library), loaded on first use: a host without its binary still
+ * starts and serves the variants already made; only uploads and new variants
+ * answer SERVICE_UNAVAILABLE.
+ */
+async function sharpFn(): Promise<SharpFn> {
+  loading ??= import('sharp').then((m) => m.default as unknown as SharpFn);
+  try {
+    return await loading;
+  } catch {
+    loading = null;
+    throw new AppError('SERVICE_UNAVAILABLE', 'Image processing is not available on this server');
+  }
+}
+
 /**
  * Uploaded images: checked by content, resized to the served widths at upload (so
  * serving is a plain read), kept in the image store with a row of metadata. A
@@ -36,6 +54,7 @@ export class MediaService {
     if (!bytes.length) throw new AppError('IMAGE_INVALID', 'The upload is empty');
     const type = sniffImageType(bytes);
     if (!type) throw new AppError('IMAGE_TYPE_UNSUPPORTED');
+    const sharp = await sharpFn();
     let meta: Metadata;
     const variants = new Map<ImageWidth, Buffer>();
     try {
@@ -98,6 +117,7 @@ export class MediaService {
 
 /** One served width, never enlarged, oriented by its EXIF tag and stripped of metadata (sharp's default). */
 async function resize(bytes: Buffer, type: ImageType, width: ImageWidth): Promise<Buffer> {
+  const sharp = await sharpFn();
   return sharp(bytes, { limitInputPixels: MAX_PIXELS })
     .rotate()
     .resize({ width, withoutEnlargement: true })
