@@ -98,8 +98,12 @@ const typeInto = async (page: Page, testid: string, value: string) => {
       await member.goto(`${server.url}/#/pages/benefits/index`);
       const cake = member.locator('[data-testid=benefit]').filter({ hasText: '新品蛋糕免费试吃' });
       await cake.getByText('兑换').first().click();
-      await member.getByText('确定').last().click();
-      await member.getByText('新品蛋糕免费试吃').first().waitFor({ timeout: 10_000 });
+      // The confirm sheet ignores taps for its first 400 ms (a double tap must not confirm it).
+      const confirm = member.locator('[data-testid=sheet-confirm]:visible').first();
+      await confirm.waitFor();
+      await member.waitForTimeout(450);
+      await confirm.click();
+      await member.getByText('去使用').first().waitFor({ timeout: 10_000 });
       await shot(member, '3-vouchers');
       const voucher = await server.ctx.db.read((q) =>
         q.one<{ code: string }>('SELECT code FROM vouchers WHERE member_id = ?', [memberId]),

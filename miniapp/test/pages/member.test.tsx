@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ResponseFor } from '@huiyuan/shared';
 import { advanceClock, loggedInMember, serve, settle } from '../http';
-import CheckinPage from '../../src/member/checkin/index';
+import CheckinPage, { makeUpText } from '../../src/member/checkin/index';
 import BenefitsPage from '../../src/pages/benefits/index';
 import VouchersPage from '../../src/member/vouchers/index';
 import MessagesPage from '../../src/member/messages/index';
@@ -98,6 +98,50 @@ describe('check-in', () => {
       expect.objectContaining({ title: '补签成功，使用 1 张补签卡，获得 10 积分' }),
     );
   });
+});
+
+it('a make-up paid with points says what it cost and what it gave', () => {
+  expect(makeUpText({ paidPoints: 30, paidCards: 0, points: 10, replayed: false })).toBe(
+    '补签成功，消耗 30 积分，获得 10 积分',
+  );
+  expect(makeUpText({ paidPoints: 30, paidCards: 0, points: 10, replayed: true })).toBe('这一天已经补签过了');
+});
+
+it('the calendar has a weekday header and puts day 1 under its weekday', async () => {
+  const dec: ResponseFor<'getCheckin'> = {
+    today: '2026-12-03',
+    checkedInToday: false,
+    streak: 1,
+    cycle: 'monthly',
+    todayReward: { base: 10, bonus: 0, total: 10 },
+    nextBonus: null,
+    month: '2026-12',
+    days: [
+      day('2026-12-01', { canMakeUp: true }),
+      day('2026-12-02', { checked: true, kind: 'normal', points: 10 }),
+      day('2026-12-03'),
+    ],
+    makeup: { costPoints: 30, remainingInCycle: 2, cards: 0 },
+  };
+  serve({ 'GET /api/me/checkin': dec });
+  render(<CheckinPage />);
+  await settle();
+  const cal = screen.getByTestId('checkin-calendar');
+  expect(
+    Array.from(cal.querySelectorAll('.calendar__weekday'))
+      .map((w) => w.textContent)
+      .join(''),
+  ).toBe('日一二三四五六');
+  const cells = Array.from(cal.querySelectorAll('.calendar__cell'));
+  // 1 December 2026 is a Tuesday: two blank cells, then day 1 in the third column.
+  expect(cells.slice(0, 2).every((c) => c.className.includes('is-blank'))).toBe(true);
+  expect(cells[2].getAttribute('data-testid')).toBe('day-2026-12-01');
+  expect(screen.getByTestId('day-2026-12-01').textContent).toBe('1补签');
+  expect(screen.getByTestId('day-2026-12-02').textContent).toBe('2+10');
+  expect(screen.getByTestId('day-2026-12-03').className).toContain('is-today');
+  expect(screen.getByTestId('day-2026-12-04').textContent).toBe('4+10');
+  fireEvent.click(screen.getByTestId('day-2026-12-01'));
+  expect(screen.getByTestId('makeup-cost').textContent).toBe('补签 12月1日，消耗 30 积分');
 });
 
 describe('points mall', () => {
@@ -203,15 +247,15 @@ describe('my vouchers', () => {
 });
 
 describe('messages', () => {
-  it('marks unread messages, and one as read when opened', async () => {
+  it('marks unread messages, and one as read when opened, going to its page', async () => {
     const page: ResponseFor<'listMessages'> = {
       items: [
         {
           id: '2',
-          kind: 'tier',
+          kind: 'tier_changed',
           title: '会员等级升级',
           body: '恭喜',
-          page: null,
+          page: 'member/tier/index',
           read: false,
           createdAt: '2024-11-24T02:00:00Z',
         },
@@ -237,6 +281,8 @@ describe('messages', () => {
     await settle();
     expect(sent.some((s) => s.method === 'POST' && s.path === '/api/me/messages/2/read')).toBe(true);
     expect(document.querySelectorAll('.is-unread')).toHaveLength(0);
+    // An upgrade message opens the tier page.
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/member/tier/index' });
   });
 });
 

@@ -54,7 +54,7 @@ describe('consent before personal data', () => {
     });
     render(<ProfilePage />);
     await settle();
-    typeInto(screen.getByPlaceholderText('填写昵称'), '小王');
+    typeInto(screen.getAllByPlaceholderText('填写昵称')[0], '小王');
     await tap(screen.getAllByText('保存')[0]);
     await settle();
     expect(screen.getByTestId('privacy-sheet').textContent).toContain('我们收集你的昵称');
@@ -73,7 +73,7 @@ describe('consent before personal data', () => {
     const sent = serve({ 'GET /api/me': me(), 'GET /api/privacy/policy': policy });
     render(<ProfilePage />);
     await settle();
-    typeInto(screen.getByPlaceholderText('填写昵称'), '小王');
+    typeInto(screen.getAllByPlaceholderText('填写昵称')[0], '小王');
     await tap(screen.getAllByText('保存')[0]);
     await settle();
     await tap(screen.getByTestId('privacy-disagree'));

@@ -6,6 +6,7 @@ import { useAsync } from '../../hooks/useAsync';
 import StateView from '../../components/StateView';
 import { toastError } from '../../utils/feedback';
 import { go, ROUTES } from '../../utils/routes';
+import { Page } from '../../ui';
 import { useBrowse } from './useBrowse';
 
 const PERIOD: Record<string, string> = { once: '一次性', daily: '每日', weekly: '每周' };
@@ -45,7 +46,7 @@ export default function TasksPage() {
 
   const t = tasks.data;
   return (
-    <View className="page">
+    <Page>
       <StateView
         loading={tasks.loading}
         error={tasks.error && !t ? tasks.error : undefined}
@@ -123,6 +124,6 @@ export default function TasksPage() {
           </View>
         )}
       </StateView>
-    </View>
+    </Page>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Text, View } from '@tarojs/components';
 import Button from '../Button';
 import { createTapGuard, SHEET_GUARD_MS } from './guard';
@@ -18,6 +18,23 @@ export interface BottomSheetProps {
   guardMs?: number;
   testId?: string;
   children?: ReactNode;
+}
+
+/**
+ * The browser build draws its tab bar over the page: a sheet opened on a tab
+ * page sits on top of it instead (WeChat's native tab bar is outside the page).
+ */
+function useTabBarLift(open: boolean): number {
+  const [lift, setLift] = useState(0);
+  useEffect(() => {
+    if (process.env.TARO_ENV !== 'h5' || !open || typeof document === 'undefined') return;
+    // The bar element itself is inline; its weui child carries the box.
+    const bar =
+      document.querySelector('.taro-tabbar__tabbar .weui-tabbar') ?? document.querySelector('.taro-tabbar__tabbar');
+    const box = bar?.getBoundingClientRect();
+    setLift(box && box.height > 0 ? Math.max(0, Math.round(window.innerHeight - box.top)) : 0);
+  }, [open]);
+  return lift;
 }
 
 /**
@@ -44,6 +61,7 @@ export default function BottomSheet({
     guard.current = createTapGuard(guardMs);
     if (open) guard.current.arm();
   }, [open, guardMs]);
+  const lift = useTabBarLift(open);
 
   if (!open) return null;
   const guarded = (fn?: () => void) => () => {
@@ -52,7 +70,7 @@ export default function BottomSheet({
   return (
     <View className="hy-sheet" data-testid={testId}>
       <View className="hy-sheet__mask" onClick={guarded(confirmLoading ? undefined : onClose)} />
-      <View className="hy-sheet__panel">
+      <View className="hy-sheet__panel" style={lift ? { bottom: `${lift}px` } : undefined}>
         <View className="hy-sheet__grip" />
         <Text className="hy-sheet__title">{title}</Text>
         <View className="hy-sheet__body">{children}</View>
