@@ -1,60 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ResponseFor } from '@huiyuan/shared';
 import { api, ApiError, fieldErrors, when } from '../api';
-
-type Benefit = ResponseFor<'adminListBenefits'>['items'][number] & {
-  imageUrl?: string | null;
-  visibleFrom?: string | null;
-};
-
-interface Draft {
-  id: string | null;
-  title: string;
-  description: string;
-  kind: 'voucher' | 'gift' | 'coupon';
-  costPoints: string;
-  stock: string;
-  perMemberLimit: string;
-  validDays: string;
-  visibleFrom: string;
-  visibleUntil: string;
-  memberDayOnly: boolean;
-  /** undefined: unchanged; null: remove the image; an id: the uploaded one. */
-  imageId?: string | null;
-  imageUrl: string | null;
-}
-const EMPTY: Draft = {
-  id: null,
-  title: '',
-  description: '',
-  kind: 'voucher',
-  costPoints: '100',
-  stock: '100',
-  perMemberLimit: '0',
-  validDays: '30',
-  visibleFrom: '',
-  visibleUntil: '',
-  memberDayOnly: false,
-  imageUrl: null,
-};
-
-/** datetime-local (Asia/Shanghai wall time) <-> ISO instant. */
-const toIso = (local: string) => (local ? new Date(`${local}:00+08:00`).toISOString() : null);
-const toLocal = (iso: string | null | undefined) =>
-  iso ? new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16) : '';
-
-/** The editable fields as the API takes them; `imageId` only when an image was chosen or removed. */
-function fieldsOf(d: Draft): Record<string, unknown> {
-  return {
-    title: d.title,
-    description: d.description,
-    perMemberLimit: Number(d.perMemberLimit),
-    visibleFrom: toIso(d.visibleFrom),
-    visibleUntil: toIso(d.visibleUntil),
-    memberDayOnly: d.memberDayOnly,
-    ...(d.imageId !== undefined ? { imageId: d.imageId } : {}),
-  };
-}
+import { EMPTY, fieldsOf, toLocal, type Benefit, type Draft } from './benefit-draft';
 
 /** The points mall catalogue: create, edit (texts, image, visibility window, member-day flag), stock top-up, hide/show. */
 export function Benefits() {
