@@ -1,5 +1,13 @@
 import { openTestDb, type TestDb } from '../../test/db';
-import { boundedSelect, forUpdate, forUpdateSkipLocked, insertIgnore, onConflictAdd } from './dialect';
+import {
+  boundedSelect,
+  deleteBatch,
+  forUpdate,
+  forUpdateSkipLocked,
+  insertIgnore,
+  onConflictAdd,
+  onConflictSet,
+} from './dialect';
 
 /** Each dialect fragment runs, and means the same, on the engine under test. */
 let t: TestDb;
@@ -45,4 +53,25 @@ test('boundedSelect: a quick read answers; on MySQL/MariaDB one past its bound i
   await expect(t.db.read((q) => q.one(boundedSelect(t.dialect, 100, 'SELECT SLEEP(2) AS s')))).rejects.toThrow(
     /max_statement_time|maximum statement execution time|interrupted/i,
   );
+});
+
+test('onConflictSet: the first upsert inserts, the next ones overwrite (no delete and reinsert)', async () => {
+  const up = `INSERT INTO dialect_probe (k, d, n) VALUES (?, ?, ?)${onConflictSet(t.dialect, ['k', 'd'], ['n'])}`;
+  for (const n of [5, 3, 2]) await t.db.tx((q) => q.exec(up, ['s', 'x', n]));
+  const rows = await t.db.read((q) => q.all<{ n: number }>('SELECT n FROM dialect_probe WHERE k = ?', ['s']));
+  expect(rows.map((r) => Number(r.n))).toEqual([2]);
+});
+
+test('deleteBatch: at most n rows matching, oldest first by the order column', async () => {
+  await t.db.tx(async (q) => {
+    for (let i = 0; i < 7; i++)
+      await q.exec('INSERT INTO dialect_probe (k, d, n) VALUES (?, ?, ?)', ['del', `d${i}`, 10 - i]);
+  });
+  const batch = () =>
+    t.db.tx((q) => q.exec(deleteBatch(t.dialect, 'dialect_probe', "k = 'del' AND n < ?", 'n', 3), [9]));
+  expect(await batch()).toBe(3); // n = 4, 5, 6 go first
+  const left = await t.db.read((q) => q.all<{ n: number }>("SELECT n FROM dialect_probe WHERE k = 'del' ORDER BY n"));
+  expect(left.map((r) => Number(r.n))).toEqual([7, 8, 9, 10]);
+  expect(await batch()).toBe(2); // 7 and 8; 9 and 10 are not matched
+  expect(await batch()).toBe(0);
 });
