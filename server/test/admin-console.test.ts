@@ -32,8 +32,10 @@ const fund = (memberId: number, delta: number) =>
 test('vouchers are found by member, code, benefit and status; a cancelled one is found as cancelled', async () => {
   const b = await t.http('POST', '/api/admin/benefits', {
     token: op.token,
-    body: { title: '搜索券', costPoints: 10, stock: 10, validDays: 30 },
+    body: { title: '搜索券', costPoints: 10, stock: 10, validDays: 30, visibleFrom: '2020-01-01T00:00:00.000Z' },
   });
+  // The operator's view carries the start of visibility the editor shows.
+  expect(b.body.visibleFrom).toBe('2020-01-01T00:00:00.000Z');
   const [m1, m2] = [await t.login('ac-v1'), await t.login('ac-v2')];
   await fund(m1.memberId, 100);
   await fund(m2.memberId, 100);

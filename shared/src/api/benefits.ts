@@ -95,6 +95,7 @@ export const PatchBenefit = z
   .refine((p) => Object.keys(p).length > 0, 'Nothing to change');
 export const TopUpStock = z.strictObject({ add: z.int().min(1).max(10_000_000) });
 export const AdminBenefit = BenefitView.omit({ myRemaining: true, locked: true }).extend({
+  visibleFrom: IsoDateTime.nullable().describe('Shown in the mall from then (null: at once)'),
   stockTotal: z.int(),
   status: z.string(),
   issued: z.int(),

@@ -168,6 +168,7 @@ export class CatalogueService {
         ? { code: b.min_tier, name: rules.tiers.find((t) => t.code === b.min_tier)?.name ?? b.min_tier }
         : null,
       validity: { days: Number(b.valid_days) > 0 ? Number(b.valid_days) : null, until: iso(b.valid_until) },
+      visibleFrom: iso(b.visible_from),
       visibleUntil: iso(b.visible_until),
       memberDayOnly: Number(b.member_day_only) === 1,
       imageUrl: imageUrl(b.image_key),
