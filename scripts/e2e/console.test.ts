@@ -181,6 +181,10 @@ const go = async (page: Page, hash: string) => {
       await page.waitForSelector('text=积分明细');
       await page.waitForTimeout(300);
       await shot(page, 'member-detail');
+      await go(page, 'dashboard');
+      await page.waitForSelector('text=积分负债');
+      await page.waitForTimeout(300);
+      await shot(page, 'dashboard-data');
     } finally {
       await b.close();
     }

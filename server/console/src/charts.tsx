@@ -52,6 +52,7 @@ export function TrendChart({
         responsive: true,
         maintainAspectRatio: false,
         plugins: { legend: { position: 'bottom' } },
+        scales: { y: { beginAtZero: true, suggestedMax: 1 } },
       },
     });
     return () => chart.destroy();
