@@ -8,6 +8,7 @@ import { toastError } from '../../utils/feedback';
 import { go, ROUTES } from '../../utils/routes';
 import { Page } from '../../ui';
 import { useBrowse } from './useBrowse';
+import './index.scss';
 
 const PERIOD: Record<string, string> = { once: '一次性', daily: '每日', weekly: '每周' };
 // Where a member goes to do a task the server checks; client-reported tasks are claimed here.
@@ -60,8 +61,8 @@ export default function TasksPage() {
               <Text className="muted">今日还可领取自助类任务 {t.clientReportsLeftToday} 次</Text>
             )}
             {t.tasks.map((task) => (
-              <View key={task.code} className="profile__link-row" data-testid="task">
-                <View>
+              <View key={task.code} className="task-row" data-testid="task">
+                <View className="task-row__main">
                   <Text>{task.title}</Text>
                   <Text className="muted">{` ${PERIOD[task.period]} · ${task.points} 积分${task.kind === 'share' ? '/位好友' : ''}${task.growth ? ` · ${task.growth} 成长值` : ''}`}</Text>
                   {task.kind === 'share' && (
@@ -92,7 +93,7 @@ export default function TasksPage() {
                     <Button
                       size="mini"
                       className="btn-primary"
-                      disabled={busy !== null || browse.browsing !== null}
+                      disabled={busy !== null || browse.browsing !== null || undefined}
                       onClick={() => void browse.start(task.code, () => go(ROUTES.benefits))}
                     >
                       去逛逛
@@ -102,15 +103,15 @@ export default function TasksPage() {
                   <Button
                     size="mini"
                     className="btn-primary"
-                    loading={busy === task.code}
-                    disabled={busy !== null}
+                    loading={busy === task.code || undefined}
+                    disabled={busy !== null || undefined}
                     onClick={() => void claim(task.code)}
                   >
                     领取
                   </Button>
                 ) : (
                   <View>
-                    <Button size="mini" disabled={busy !== null} onClick={() => void claim(task.code)}>
+                    <Button size="mini" disabled={busy !== null || undefined} onClick={() => void claim(task.code)}>
                       领取
                     </Button>
                     <Text className="muted" onClick={() => go(WHERE[task.kind] ?? ROUTES.card)}>
