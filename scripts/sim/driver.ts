@@ -5,6 +5,9 @@
  * so the database can be checked against the model as well as the invariants.
  * The same seed gives the same operation sequence, so a failure replays.
  */
+/** The ledger ref of the share task's credits (the default catalog's share task). */
+const SHARE_TASK_REF = 'task:share_app';
+
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -78,6 +81,7 @@ export async function runSimulation(
     if (!expected.includes(status) || badCode)
       unexpected.push(`seed ${seed}: ${op} -> ${status} ${JSON.stringify(body).slice(0, 200)}`);
   };
+  const sharePaid = new Map<number, number>();
   const add = (id: number, delta: number) => balances.set(id, (balances.get(id) ?? 0) + delta);
   let staff = await target.staffToken();
   let operator = await target.operatorToken();
@@ -232,14 +236,24 @@ export async function runSimulation(
         // Rewards follow the configured rules (caps, milestones): take them from the ledger
         // entries that name this invite, so concurrent operations cannot blur the model.
         const ref = `referral:${inviteeId}`;
-        const sumFor = async (token: string) => {
-          const page = await target.http('GET', '/api/me/points/entries?limit=100', { token });
-          return (page.body.items as { ref: string | null; delta: number }[])
-            .filter((e) => e.ref === ref)
-            .reduce((s, e) => s + e.delta, 0);
-        };
-        balances.set(inviteeId, await sumFor(res.body.token));
-        add(inviter.id, await sumFor(inviter.token));
+        const entriesOf = async (token: string) =>
+          (await target.http('GET', '/api/me/points/entries?limit=100', { token })).body.items as {
+            ref: string | null;
+            delta: number;
+          }[];
+        const sum = (items: { delta: number }[]) => items.reduce((s, e) => s + e.delta, 0);
+        balances.set(inviteeId, sum((await entriesOf(res.body.token)).filter((e) => e.ref === ref)));
+        const inviterEntries = await entriesOf(inviter.token);
+        add(inviter.id, sum(inviterEntries.filter((e) => e.ref === ref)));
+        // The share task pays the inviter too (within its daily cap), keyed by task, not by
+        // invite: count what its entries hold beyond what the model has already taken.
+        const shared = sum(inviterEntries.filter((e) => e.ref === SHARE_TASK_REF));
+        // Reads answered out of order: only ever grow (share entries only accumulate).
+        const before = sharePaid.get(inviter.id) ?? 0;
+        if (shared > before) {
+          add(inviter.id, shared - before);
+          sharePaid.set(inviter.id, shared);
+        }
         members.push({ id: inviteeId, token: res.body.token, identity });
       }
     },
