@@ -71,6 +71,12 @@ export const ERRORS = {
   WECHAT_UNAVAILABLE: { status: 503, message: 'WeChat is not reachable right now, try again' },
   WECHAT_QUOTA_EXCEEDED: { status: 429, message: "WeChat's quota for this call is used up, try again later" },
   WECHAT_REJECTED: { status: 502, message: 'WeChat refused the request; the operator must check the configuration' },
+  // WeChat Pay
+  PAY_UNAVAILABLE: { status: 503, message: 'Payment is not available right now' },
+  PAY_ORDER_NOT_FOUND: { status: 404, message: 'No such payment order' },
+  PAY_ORDER_NOT_PAID: { status: 409, message: 'This order has not been paid, or is fully refunded' },
+  PAY_SIGNATURE_INVALID: { status: 401, message: 'The WeChat Pay signature is not valid' },
+  PAY_REJECTED: { status: 502, message: 'WeChat Pay refused the request' },
   // Images
   IMAGE_TYPE_UNSUPPORTED: { status: 415, message: 'Send a PNG, JPEG or WebP image' },
   IMAGE_INVALID: { status: 400, message: 'The image cannot be read' },
