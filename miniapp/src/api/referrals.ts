@@ -72,7 +72,7 @@ function keepCode(code: string) {
 
 /** The path a share opens (the card page by default), with the member's code as `ref`. */
 export const sharePath = (code: string | null | undefined, page = '/pages/index/index') =>
-  code ? `${page}?ref=${encodeURIComponent(code)}` : page;
+  code ? `${page}${page.includes('?') ? '&' : '?'}ref=${encodeURIComponent(code)}` : page;
 
 /** The query of a Moments (timeline) share, which has no path: the page shared is opened. */
 export const shareQuery = (code: string | null | undefined) => (code ? `ref=${encodeURIComponent(code)}` : '');

@@ -7,7 +7,15 @@ import { myReferralCode, sharePath } from '../api/referrals';
  * invite code as `?ref=`, so a friend who registers from it counts as invited.
  * The page config must set enableShareAppMessage. Returns the code (null until
  * known, or in the browser, which has no share menu) for a timeline share too.
+ * A share button on the page (`openType="share"`) may name what it shares with
+ * `data-share-title` and `data-share-page` (a benefit in the mall, say); the
+ * invite code rides along the same way.
  */
+interface ShareData {
+  shareTitle?: string;
+  sharePage?: string;
+}
+
 export function useReferralShare(title: string, page: string): string | null {
   const [code, setCode] = useState<string | null>(null);
   useEffect(() => {
@@ -22,6 +30,10 @@ export function useReferralShare(title: string, page: string): string | null {
       live = false;
     };
   }, []);
-  useShareAppMessage(() => ({ title, path: sharePath(code, page) }));
+  useShareAppMessage((res) => {
+    const data = res.from === 'button' ? (res.target as { dataset?: ShareData } | undefined)?.dataset : undefined;
+    if (data?.shareTitle && data.sharePage) return { title: data.shareTitle, path: sharePath(code, data.sharePage) };
+    return { title, path: sharePath(code, page) };
+  });
   return code;
 }

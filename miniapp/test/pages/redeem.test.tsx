@@ -2,6 +2,7 @@ import { act, fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ResponseFor } from '@huiyuan/shared';
 import { advanceClock, loggedInMember, serve, settle } from '../http';
+import { callHandler, setRouterParams } from '../taro-mock';
 import BenefitsPage from '../../src/pages/benefits/index';
 
 /**
@@ -121,4 +122,31 @@ it('a refusal keeps the member on the sheet with the reason in their words', asy
   await settle();
   expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已兑完，下次早点来' }));
   expect(Taro.navigateTo).not.toHaveBeenCalled();
+});
+
+it('a shared benefit opens the mall on its sheet; the sheet shares that benefit with the invite code', async () => {
+  setRouterParams({ benefit: '1' });
+  serve({
+    'GET /api/benefits': { items: [benefit] },
+    'GET /api/me/points': summary(1000),
+    'GET /api/me/referrals': { code: 'INV42' },
+  });
+  render(<BenefitsPage />);
+  await settle();
+  expect(screen.getByTestId('redeem-sheet')).toBeTruthy();
+  const share = screen.getByText('分享给好友');
+  const dataset = {
+    shareTitle: share.getAttribute('data-share-title'),
+    sharePage: share.getAttribute('data-share-page'),
+  };
+  expect(dataset.shareTitle).toBe('中杯咖啡兑换券｜300 积分兑');
+  expect(callHandler('share', { from: 'button', target: { dataset } })).toEqual({
+    title: '中杯咖啡兑换券｜300 积分兑',
+    path: '/pages/benefits/index?benefit=1&ref=INV42',
+  });
+  // The menu's share is the mall itself.
+  expect(callHandler('share', { from: 'menu' })).toEqual({
+    title: '积分好礼等你兑换',
+    path: '/pages/benefits/index?ref=INV42',
+  });
 });

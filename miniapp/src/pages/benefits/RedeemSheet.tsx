@@ -1,4 +1,4 @@
-import { Text, View } from '@tarojs/components';
+import { Button, Text, View } from '@tarojs/components';
 import type { Benefit } from '../../api/benefits';
 import { BottomSheet } from '../../ui';
 import { formatPoints } from '../../utils/format';
@@ -16,6 +16,10 @@ export interface RedeemSheetProps {
   onConfirm: () => void;
   onClose: () => void;
 }
+
+/** The mall opened on one benefit: the page opens its sheet (a shared benefit lands here). */
+export const benefitSharePage = (id: string | number) =>
+  `/pages/benefits/index?benefit=${encodeURIComponent(String(id))}`;
 
 /** The price, the balance before and after, and the confirm at the bottom of the screen (disabled when short). */
 export default function RedeemSheet({ benefit: b, balance, pending, onConfirm, onClose }: RedeemSheetProps) {
@@ -60,6 +64,17 @@ export default function RedeemSheet({ benefit: b, balance, pending, onConfirm, o
             )
           )}
           <Text className="redeem__note">兑换后券放入「券包」，到店出示即可使用</Text>
+          {/* The browser build has no share menu; in WeChat this shares the benefit with the invite code. */}
+          {process.env.TARO_ENV !== 'h5' && (
+            <Button
+              className="redeem__share"
+              openType="share"
+              data-share-title={`${b.title}｜${b.costPoints > 0 ? `${formatPoints(b.costPoints)} 积分兑` : '会员免费领'}`}
+              data-share-page={benefitSharePage(b.id)}
+            >
+              分享给好友
+            </Button>
+          )}
         </View>
       )}
     </BottomSheet>

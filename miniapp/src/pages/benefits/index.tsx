@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useShareTimeline } from '@tarojs/taro';
+import { useEffect, useRef, useState } from 'react';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter, useShareTimeline } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { getBenefits, redeemBenefit, type Benefit } from '../../api/benefits';
 import { getPointsSummary } from '../../api/points';
@@ -54,6 +54,18 @@ export default function BenefitsPage() {
   });
 
   const balance = points.data?.balance ?? null;
+
+  // Opened from a shared benefit (?benefit=id): show its sheet once, when the list holds it.
+  const sharedId = useRouter().params.benefit;
+  const openedShared = useRef(false);
+  useEffect(() => {
+    if (!sharedId || openedShared.current) return;
+    const b = list.items.find((x) => String(x.id) === sharedId);
+    if (b) {
+      openedShared.current = true;
+      setChosen(b);
+    }
+  }, [sharedId, list.items]);
 
   const confirmRedeem = () =>
     void flight.run(async () => {
