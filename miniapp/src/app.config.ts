@@ -25,6 +25,7 @@ export default defineAppConfig({
         'tasks/index',
         'privacy/index',
         'settings/index',
+        'confirm/index',
       ],
     },
     {

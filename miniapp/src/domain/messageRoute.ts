@@ -10,6 +10,8 @@ const BY_KIND: Record<string, string> = {
   referral_reward: ROUTES.invite,
   churn_wakeup: ROUTES.benefits,
   checkin_reminder: ROUTES.checkin,
+  lookup_request: ROUTES.confirm,
+  gift_granted: ROUTES.vouchers,
 };
 
 const KNOWN = new Set<string>(Object.values(ROUTES));

@@ -14,6 +14,7 @@ export const ROUTES = {
   tasks: '/member/tasks/index',
   privacy: '/member/privacy/index',
   settings: '/member/settings/index',
+  confirm: '/member/confirm/index',
   staffLogin: '/staff/login/index',
   staffCheckout: '/staff/checkout/index',
   staffVoucher: '/staff/voucher/index',

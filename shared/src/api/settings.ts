@@ -229,6 +229,18 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
       page: 'pages/index/index',
       fields: { thing1: '今天还没签到，别断了连续签到', number2: '{streak}' },
     },
+    gift_granted: {
+      templateId: 'TPL_GIFT_GRANTED',
+      title: '会员礼遇到账通知',
+      page: 'member/vouchers/index',
+      fields: { thing1: '{title}', thing2: '{summary}' },
+    },
+    lookup_request: {
+      templateId: 'TPL_LOOKUP_REQUEST',
+      title: '会员身份确认提醒',
+      page: 'member/confirm/index',
+      fields: { thing1: '{storeName}', thing2: '店员正在查找您的会员身份，请确认' },
+    },
   },
 };
 

@@ -11,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'referral_reward',
   'churn_wakeup',
   'checkin_reminder',
+  'gift_granted',
+  'lookup_request',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

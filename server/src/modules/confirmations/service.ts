@@ -17,6 +17,7 @@ import type { PhoneCrypto } from '../members/phone-crypto';
 import { idsByPhoneHash, nicknameOf, statusOf } from '../members/store';
 import { storeNameOf } from '../staff/store';
 import { audit } from '../audit/audit';
+import { enqueueIn } from '../notifications/outbox';
 import * as store from './store';
 
 type State = ResponseOf<typeof endpoints.staffPhoneLookupState>;
@@ -95,6 +96,21 @@ export class Confirmations {
         },
         new Date(now),
       );
+      // The member may not have the app open: a message (inbox, and WeChat when subscribed) opens the confirm page.
+      if (memberId !== null)
+        await enqueueIn(
+          q,
+          {
+            dedupeKey: `lookup:${id}`,
+            kind: 'lookup_request',
+            memberId,
+            payload: {
+              storeName: (await storeNameOf(q, storeId)) ?? '门店',
+              expiresAt: new Date(expiresAt).toISOString(),
+            },
+          },
+          new Date(now),
+        );
     });
     return { requestId: id, maskedPhone, confirm: rules.confirm, expiresAt: new Date(expiresAt).toISOString() };
   }

@@ -2,8 +2,17 @@ import type { Q } from '../../db/database';
 import type { Ledger, LedgerOp } from '../points/ledger';
 import { benefitIn, type BenefitRow } from '../benefits/store';
 import { issueVoucherIn } from '../benefits/issue';
+import { enqueueManyIn, type OutboxMessage } from '../notifications/outbox';
 import { finishGrantStep, takeGrantsIn, type GrantRow } from './store';
-import { grantStatus, ledgerKeyOf, parseLines, TIER_BIRTHDAY_RULE, voucherKeyOf, type VoucherOutcome } from './rules';
+import {
+  grantMessage,
+  grantStatus,
+  ledgerKeyOf,
+  parseLines,
+  TIER_BIRTHDAY_RULE,
+  voucherKeyOf,
+  type VoucherOutcome,
+} from './rules';
 
 /** A grant given now: its final status, whether its points were credited now (not earlier), each line's outcome. */
 export interface Given {
@@ -21,6 +30,7 @@ export interface Given {
  * module's issue rule (stock, per-member limit, validity). A voucher the rules
  * refuse (sold out, say) is recorded on the grant as skipped, never retried and
  * never an error: the grant ends `partial` or `skipped`, visible to operators.
+ * A grant that gave something writes the member's `gift_granted` message.
  */
 export async function giveGrantsIn(
   q: Q,
@@ -79,6 +89,19 @@ export async function giveGrantsIn(
   await q.script(
     out.map((o) => finishGrantStep(Number(o.grant.id), o.status, JSON.stringify({ vouchers: o.vouchers }))),
   );
+  // The member hears of what was given, once per grant (its id is the dedupe key), with the grant.
+  const messages: OutboxMessage[] = [];
+  for (const o of out) {
+    const m = grantMessage(o.grant, o.status, o.vouchers);
+    if (m)
+      messages.push({
+        dedupeKey: `gift:${o.grant.id}`,
+        kind: 'gift_granted',
+        memberId: Number(o.grant.member_id),
+        payload: m,
+      });
+  }
+  if (messages.length) await enqueueManyIn(q, messages, now);
   return out;
 }
 

@@ -73,3 +73,30 @@ export function reachedBy<R extends { tier_code: string | null }>(
   const rank = (c: string | null) => (c === null ? -1 : tierOrder.indexOf(c));
   return rules.filter((r) => rank(r.tier_code) > rank(from) && rank(r.tier_code) <= rank(to));
 }
+
+const GIFT_TITLES: Record<string, string> = {
+  join: '入会礼已到账',
+  first_order: '首单礼已到账',
+  tier_reached: '升级礼已到账',
+  birthday: '生日礼已到账',
+  monthly_pack: '本月会员礼包已到账',
+  membership: '付费会员月礼包已到账',
+};
+
+/**
+ * The member's message for a grant that gave something: a title by trigger and
+ * what was given (e.g. "200 积分 + 2 张券"); null when nothing was given. The
+ * tier's birthday points keep their own birthday message, so they get none here.
+ */
+export function grantMessage(
+  g: { rule_id: number; trigger_kind: string; points: number },
+  status: 'granted' | 'partial' | 'skipped',
+  vouchers: VoucherOutcome[],
+): { title: string; summary: string; points: number; vouchers: number } | null {
+  if (Number(g.rule_id) === TIER_BIRTHDAY_RULE || status === 'skipped') return null;
+  const points = Number(g.points);
+  const given = vouchers.reduce((n, l) => n + l.given, 0);
+  const parts = [...(points > 0 ? [`${points} 积分`] : []), ...(given > 0 ? [`${given} 张券`] : [])];
+  if (!parts.length) return null;
+  return { title: GIFT_TITLES[g.trigger_kind] ?? '会员礼遇到账', summary: parts.join(' + '), points, vouchers: given };
+}

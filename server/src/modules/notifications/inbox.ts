@@ -60,6 +60,18 @@ export function messageText(
         body: `您已连续签到 ${p.streak} 天，今天还没签到，别让连续记录中断哦。`,
         page: 'pages/index/index',
       };
+    case 'gift_granted':
+      return {
+        title: String(p.title ?? '会员礼遇到账'),
+        body: `${p.summary}${Number(p.vouchers) > 0 ? '，券已放入券包' : '，积分已到账'}。`,
+        page: Number(p.vouchers) > 0 ? 'member/vouchers/index' : 'pages/points/index',
+      };
+    case 'lookup_request':
+      return {
+        title: '会员身份确认',
+        body: `${p.storeName}的店员正在通过手机号查找您的会员身份，如是本人在店，请在 2 分钟内确认。`,
+        page: 'member/confirm/index',
+      };
     default:
       return { title: '会员消息', body: '您有一条新消息', page: null };
   }

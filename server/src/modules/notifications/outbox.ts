@@ -9,7 +9,9 @@ export type OutboxKind =
   | 'voucher_expiring'
   | 'referral_reward'
   | 'churn_wakeup'
-  | 'checkin_reminder';
+  | 'checkin_reminder'
+  | 'gift_granted'
+  | 'lookup_request';
 
 export interface OutboxMessage {
   /** Makes the effect happen once however often the cause is retried or replayed. */

@@ -23,6 +23,8 @@ import type { OutboxRow } from './store';
 const LEASE_MS = 60_000;
 /** Rows of one claimed batch in flight at once (each is a few commits and a WeChat call). */
 const CONCURRENCY = 8;
+/** Kinds that ask the member for something within minutes: sent in quiet hours too, dropped once lapsed. */
+const TIMELY = new Set(['lookup_request']);
 
 export type Outcome = 'sent' | 'inbox' | 'retried' | 'parked' | 'deferred' | 'lost';
 
@@ -163,8 +165,11 @@ export class OutboxWorker {
     const tpl = cfg.templates[row.kind as keyof typeof cfg.templates];
     if (!member || member.status !== 'active' || !tpl) return this.finish(row.id, owner, 'sent', 'inbox', null);
 
+    // A request waiting for the member (a counter lookup) goes out at once, quiet hours or not, and never late.
+    const waitsUntil = typeof payload.expiresAt === 'string' ? Date.parse(payload.expiresAt) : NaN;
+    if (TIMELY.has(row.kind) && !(waitsUntil > now)) return this.finish(row.id, owner, 'sent', 'inbox', 'expired');
     const hour = localParts(new Date(now), this.tz).hour;
-    if (inQuietHours(hour, cfg.quietHours.start, cfg.quietHours.end)) {
+    if (!TIMELY.has(row.kind) && inQuietHours(hour, cfg.quietHours.start, cfg.quietHours.end)) {
       const n = await this.db.tx((q) => store.deferRow(q, row.id, owner, this.quietEnd(now, cfg.quietHours.end)));
       return n === 1 ? 'deferred' : 'lost';
     }

@@ -1,0 +1,99 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import type { ResponseFor } from '@huiyuan/shared';
+import { advanceClock, loggedInMember, serve, settle } from '../http';
+import ConfirmPage from '../../src/member/confirm/index';
+import CardPage from '../../src/pages/index/index';
+import { messageRoute } from '../../src/domain/messageRoute';
+
+const ID = 'a'.repeat(32);
+const ask = (over: Partial<ResponseFor<'listConfirmations'>['items'][number]> = {}) => ({
+  id: ID,
+  storeName: '静安店',
+  confirm: 'member_confirm' as const,
+  code: null,
+  expiresAt: new Date(Date.now() + 100_000).toISOString(),
+  ...over,
+});
+
+beforeEach(loggedInMember);
+
+describe('member confirmation of a counter lookup', () => {
+  it('confirms only through the sheet, after its tap guard, once', async () => {
+    let open = [ask()];
+    const sent = serve({
+      'GET /api/me/confirmations': () => ({ items: open }),
+      [`POST /api/me/confirmations/${ID}/confirm`]: () => {
+        open = [];
+        return { id: ID, status: 'confirmed' };
+      },
+    });
+    render(<ConfirmPage />);
+    await settle();
+    expect(screen.getByTestId('confirm-request').textContent).toContain('静安店');
+    fireEvent.click(screen.getByTestId('confirm-open'));
+    // The tap that opened the sheet (or a second one right after) does not confirm.
+    fireEvent.click(screen.getByTestId('sheet-confirm'));
+    expect(sent.some((s) => s.method === 'POST')).toBe(false);
+    advanceClock(500);
+    fireEvent.click(screen.getByTestId('sheet-confirm'));
+    fireEvent.click(screen.getByTestId('sheet-confirm'));
+    await settle();
+    expect(sent.filter((s) => s.method === 'POST').map((s) => s.path)).toEqual([`/api/me/confirmations/${ID}/confirm`]);
+    expect(screen.getByTestId('confirm-done').textContent).toContain('已确认是本人');
+    expect(screen.queryByTestId('confirm-request')).toBeNull();
+    expect(screen.queryByTestId('confirm-sheet')).toBeNull();
+  });
+
+  it('refuses without a sheet, and shows the code when the clerk types it', async () => {
+    const sent = serve({
+      'GET /api/me/confirmations': { items: [ask({ confirm: 'member_code', code: '042917' })] },
+      [`POST /api/me/confirmations/${ID}/reject`]: { id: ID, status: 'rejected' },
+    });
+    render(<ConfirmPage />);
+    await settle();
+    expect(screen.getByTestId('confirm-code').textContent).toBe('042917');
+    expect(screen.queryByTestId('confirm-open')).toBeNull();
+    fireEvent.click(screen.getByTestId('confirm-reject'));
+    await settle();
+    expect(sent.filter((s) => s.method === 'POST').map((s) => s.path)).toEqual([`/api/me/confirmations/${ID}/reject`]);
+    expect(screen.getByTestId('confirm-done').textContent).toContain('已拒绝');
+  });
+
+  it('a lapsed request says so and the list is asked again', async () => {
+    let calls = 0;
+    serve({
+      'GET /api/me/confirmations': () => ({ items: calls++ === 0 ? [ask()] : [] }),
+      [`POST /api/me/confirmations/${ID}/confirm`]: {
+        status: 404,
+        body: { code: 'LOOKUP_NOT_FOUND', message: 'x' },
+      },
+    });
+    render(<ConfirmPage />);
+    await settle();
+    fireEvent.click(screen.getByTestId('confirm-open'));
+    advanceClock(500);
+    fireEvent.click(screen.getByTestId('sheet-confirm'));
+    await settle();
+    expect(Taro.showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '确认请求不存在或已过期，请重新发起' }),
+    );
+    expect(screen.getByTestId('state-empty').textContent).toContain('暂无待确认的请求');
+  });
+
+  it('the card shows a waiting request and leads to the confirm page; a message does too', async () => {
+    serve({
+      'GET /api/me/confirmations': { items: [ask()] },
+      'GET /api/me/card': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
+      'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
+    });
+    render(<CardPage />);
+    await settle();
+    // Shown even when the card itself fails to load: the member may be at the counter without a code.
+    expect(screen.getByTestId('card-confirm').textContent).toContain('静安店 正在确认您的会员身份');
+    fireEvent.click(screen.getByTestId('card-confirm'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/member/confirm/index' });
+    expect(messageRoute({ kind: 'lookup_request', page: 'member/confirm/index' })).toBe('/member/confirm/index');
+    expect(messageRoute({ kind: 'gift_granted', page: null })).toBe('/member/vouchers/index');
+  });
+});
