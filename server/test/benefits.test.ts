@@ -7,7 +7,9 @@ let op: { token: string };
 let tillA: { token: string };
 let tillB: { token: string };
 beforeAll(async () => {
-  t = await startTestServer();
+  // 1,000 requests race here to prove stock and points, not load shedding (its own tests cover the
+  // 503 OVERLOADED answer): every unit of work waits for a connection however busy the machine is.
+  t = await startTestServer({ env: { DB_QUEUE_LIMIT: '0', DB_ACQUIRE_TIMEOUT_MS: '0' } });
 });
 // Some tests move the clock by days: fresh staff tokens for each test.
 beforeEach(async () => {
@@ -49,7 +51,7 @@ test('1,000 concurrent redemptions of 100 in stock issue exactly 100 vouchers; n
   expect(ok).toHaveLength(100);
   expect(new Set(ok.map((r) => r.body.voucher.code)).size).toBe(100);
   const codes = new Set(all.filter((r) => r.status !== 200).map((r) => r.body.code));
-  expect([...codes].every((c) => ['OUT_OF_STOCK', 'INSUFFICIENT_POINTS', 'RATE_LIMITED'].includes(c))).toBe(true);
+  expect([...codes].filter((c) => !['OUT_OF_STOCK', 'INSUFFICIENT_POINTS', 'RATE_LIMITED'].includes(c))).toEqual([]);
   expect(all.some((r) => r.status >= 500)).toBe(false);
   expect(await count(t, 'SELECT COUNT(*) AS n FROM vouchers WHERE benefit_id = ?', [id])).toBe(100);
   expect(await count(t, 'SELECT stock_left AS n FROM benefits WHERE id = ?', [id])).toBe(0);

@@ -15,6 +15,8 @@ import { ManualClock, type Clock } from '../src/core/clock';
 import type { AppContext } from '../src/http/context';
 import { startFakeWechat, type FakeWechat } from '../../scripts/fake-wechat/server';
 
+const BACKLOG = 2048;
+
 /**
  * A real server on a real port for each test file: SQLite in memory by default,
  * or a fresh MariaDB/MySQL database when DATABASE_URL is set (created here and
@@ -72,8 +74,10 @@ export async function startTestServer(
   const clock = opts.clock ?? new ManualClock(new Date('2026-11-24T04:00:00Z'));
   let ctx = compose(config, ds, logger, clock as Clock);
   markReady(ctx);
+  // Tests open up to ~1,000 connections at once: a backlog past Node's default 511, so a busy
+  // event loop does not overflow the accept queue (connections then reset, not a server answer).
   let server: Server = await new Promise((resolve) => {
-    const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
+    const s = createApp(ctx).listen(0, '127.0.0.1', BACKLOG, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let loginSeq = 0;
@@ -141,7 +145,7 @@ export async function startTestServer(
       ctx = compose(config, ds, logger, clock as Clock);
       markReady(ctx);
       server = await new Promise((resolve) => {
-        const s2 = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s2));
+        const s2 = createApp(ctx).listen(0, '127.0.0.1', BACKLOG, () => resolve(s2));
       });
       t.ctx = ctx;
       t.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
