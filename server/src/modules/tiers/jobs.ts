@@ -2,9 +2,10 @@ import { parseIsoDate, startOfLocalDay } from '@huiyuan/shared';
 import type { JobContext, JobDef } from '../../jobs/runner';
 import type { Services } from '../services';
 import type { Evaluation } from './service';
+import { evaluateChunk } from './evaluation';
 import { dueForEvaluation, duePage } from './store';
 
-const CHUNK = 500;
+const CHUNK = 1000;
 const DAY_MS = 86_400_000;
 /** A change of the tier rules within this long makes the scheduled run a full pass (covers a missed night). */
 const RULES_CHANGED_WITHIN_MS = 2 * DAY_MS;
@@ -16,8 +17,10 @@ type Deps = Pick<Services, 'db' | 'tiers' | 'config' | 'settings'>;
  * change by now (`member_tiers.due_at`: growth leaving the window, a grace period
  * ending, a refund or growth during grace), oldest due first. A run by hand, or
  * the first nights after the tier rules changed, is the full pass: every member
- * not yet evaluated today, in chunks by id. Either way each member is evaluated
- * in a unit of work of its own, and the evaluation sets the member's next due time.
+ * not yet evaluated today, in chunks by id. Either way a chunk is evaluated
+ * set-based (evaluation.ts): one unit of work for the members whose tier stays,
+ * one each for those whose tier moves or grace period starts; the evaluation
+ * sets each member's next due time.
  */
 export function tierEvaluationJob(c: Deps): JobDef {
   return {
@@ -41,7 +44,13 @@ async function duePass(c: Deps, ctx: JobContext) {
   let processed = 0;
   for (let after: { due: number; id: number } | null = null; ;) {
     const page = await c.db.read((q) => duePage(q, ctx.now.getTime(), after, CHUNK));
-    for (const { memberId } of page) tally(actions, await c.db.tx((q) => c.tiers.evaluateIn(q, memberId, ctx.now)));
+    const evaluated = await evaluateChunk(
+      c.db,
+      c.tiers,
+      page.map((p) => p.memberId),
+      ctx.now,
+    );
+    for (const e of evaluated) tally(actions, e);
     processed += page.length;
     if (page.length < CHUNK) break;
     after = { due: page[page.length - 1].due, id: page[page.length - 1].memberId };
@@ -60,7 +69,7 @@ async function fullPass(c: Deps, ctx: JobContext) {
   for (;;) {
     const ids = await c.db.read((q) => dueForEvaluation(q, after, today, CHUNK));
     if (!ids.length) break;
-    for (const id of ids) tally(actions, await c.db.tx((q) => c.tiers.evaluateIn(q, id, ctx.now)));
+    for (const e of await evaluateChunk(c.db, c.tiers, ids, ctx.now)) tally(actions, e);
     processed += ids.length;
     after = ids[ids.length - 1];
     await ctx.checkpoint(String(after), processed);
