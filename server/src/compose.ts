@@ -145,7 +145,7 @@ export function compose(
     referrals,
     tasks,
     confirmations,
-    privacy: new PrivacyService(db, clock, members, referrals),
+    privacy: new PrivacyService(db, clock, members, referrals, pending),
     profiles: new ProfileService(db, clock, settings, new PhoneCrypto(config.phone.encKey, config.phone.hmacKey), wxa),
     posterCodes: new PosterCodes(
       db,

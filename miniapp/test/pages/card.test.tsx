@@ -49,6 +49,7 @@ it('shows the card face, the member code from the card API and the growth progre
   expect(verifyMemberCode(secretFromHex(SECRET), parsed.otp, Date.now()).ok).toBe(true);
   expect(screen.getByTestId('card-code').textContent).toMatch(/[0-9]+秒后自动刷新/);
   expect(screen.getByTestId('growth-hint').textContent).toBe('再获得 3,000 成长值升级为铂金会员');
+  expect(screen.queryByTestId('tier-card-pending')).toBeNull();
 });
 
 it('shows an error with retry when the card cannot be loaded', async () => {

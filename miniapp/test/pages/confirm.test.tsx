@@ -97,3 +97,29 @@ describe('member confirmation of a counter lookup', () => {
     expect(messageRoute({ kind: 'gift_granted', page: null })).toBe('/member/vouchers/index');
   });
 });
+
+it('the card says how many points are pending', async () => {
+  serve({
+    'GET /api/me/confirmations': { items: [] },
+    'GET /api/me/card': {
+      memberId: '7',
+      maskedName: '张*',
+      tier: { code: 'normal', name: '普卡', minGrowth: 0, multiplierPercent: 100, benefits: [] },
+      balance: 500,
+      pendingPoints: 1200,
+      code: {
+        secretHex: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567',
+        stepSeconds: 30,
+        digits: 6,
+        current: '10000000071234567890',
+        expiresAt: new Date(Date.now() + 25_000).toISOString(),
+      },
+      serverTime: new Date().toISOString(),
+    },
+    'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
+  });
+  render(<CardPage />);
+  await settle();
+  expect(screen.getByTestId('tier-card-pending').textContent).toBe('1,200 积分待到账');
+  expect(screen.queryByTestId('card-confirm')).toBeNull();
+});

@@ -55,3 +55,43 @@ it('shows an empty history and an error with retry for the summary', async () =>
   expect(screen.getByTestId('state-error').textContent).toContain('服务维护中');
   expect(screen.getByTestId('state-empty').textContent).toContain('还没有积分记录');
 });
+
+it('shows pending points apart from the balance, each purchase with the day it becomes spendable', async () => {
+  serve({
+    'GET /api/me/points': {
+      balance: 300,
+      expiringSoon: { withinDays: 30, total: 0, lots: [] },
+      pending: {
+        total: 150,
+        items: [
+          { points: 100, releasesAt: '2024-12-01T16:00:00Z' },
+          { points: 50, releasesAt: '2024-12-03T16:00:00Z' },
+        ],
+      },
+    },
+    'GET /api/me/points/entries': { items: [], nextCursor: null },
+  });
+  render(<PointsPage />);
+  await settle();
+  expect(screen.getByTestId('points-balance').textContent).toBe('300');
+  expect(screen.getByTestId('points-pending').textContent).toContain('待到账 150 积分');
+  // Business dates: the start of Dec 2 and Dec 4 in Shanghai.
+  expect(screen.getAllByTestId('points-pending-item').map((e) => e.textContent)).toEqual([
+    '100 积分2024-12-02 到账',
+    '50 积分2024-12-04 到账',
+  ]);
+});
+
+it('no pending block when nothing is held', async () => {
+  serve({
+    'GET /api/me/points': {
+      balance: 300,
+      expiringSoon: { withinDays: 30, total: 0, lots: [] },
+      pending: { total: 0, items: [] },
+    },
+    'GET /api/me/points/entries': { items: [], nextCursor: null },
+  });
+  render(<PointsPage />);
+  await settle();
+  expect(screen.queryByTestId('points-pending')).toBeNull();
+});

@@ -46,6 +46,10 @@ export const CardResponse = z.object({
   maskedName: z.string(),
   tier: TierView,
   balance: z.int(),
+  pendingPoints: z
+    .int()
+    .optional()
+    .describe('Purchase points earned but not yet spendable (pending points); always sent by the server'),
   code: z.object({
     secretHex: z
       .string()

@@ -15,6 +15,8 @@ export interface TierCardProps {
   backgroundUrl?: string | null;
   /** Points that just arrived (a purchase while the code was shown): "+N 积分到账". */
   arrived?: number;
+  /** Purchase points not yet spendable: "N 积分待到账" under the balance. */
+  pending?: number;
 }
 
 /** The card face: brand colour or picture, tier chip, masked member name, points balance. */
@@ -28,6 +30,7 @@ export default function TierCard({
   brandName,
   backgroundUrl,
   arrived = 0,
+  pending = 0,
 }: TierCardProps) {
   // Known tier codes get their chip colour; any new tier falls back to the base chip.
   const face = /^[a-z0-9_-]+$/.test(tierCode) ? `tier-card--${tierCode}` : '';
@@ -58,6 +61,11 @@ export default function TierCard({
             </Text>
           )}
         </View>
+        {pending > 0 && (
+          <Text className="tier-card__pending" data-testid="tier-card-pending">
+            {formatPoints(pending)} 积分待到账
+          </Text>
+        )}
       </View>
     </View>
   );

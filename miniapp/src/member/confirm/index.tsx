@@ -6,13 +6,12 @@ import { usePendingConfirmations } from '../../hooks/usePendingConfirmations';
 import { useSingleFlight } from '../../hooks/useSingleFlight';
 import { BottomSheet, Button, Card, Page, StateView } from '../../ui';
 import { toastError } from '../../utils/feedback';
+import { formatDateTime } from '../../utils/format';
 import { ROUTES, go } from '../../utils/routes';
 import './index.scss';
 
-const hhmm = (iso: string) => {
-  const d = new Date(iso);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-};
+/** HH:mm in business time (the counter's clock, not the phone's zone). */
+const hhmm = (iso: string) => formatDateTime(iso).slice(11);
 
 /**
  * A clerk looked this member up by phone at the counter: the member says it is

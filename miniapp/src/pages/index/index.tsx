@@ -101,6 +101,7 @@ export default function CardPage() {
               maskedName={c.maskedName}
               balance={live.balance ?? c.balance}
               arrived={live.arrived}
+              pending={c.pendingPoints ?? 0}
               multiplierPercent={c.tier.multiplierPercent}
               onBalanceClick={() => go(ROUTES.points)}
               brandName={brand.name}

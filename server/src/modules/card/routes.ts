@@ -4,7 +4,7 @@ import type { AppContext } from '../../http/context';
 import { AppError } from '../../core/errors';
 import { nicknameOf } from '../members/store';
 
-/** The member card: name, tier, balance and the rotating member code with its secret. */
+/** The member card: name, tier, balance, pending points and the rotating member code with its secret. */
 export function cardRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.getCard, async (ctx) => {
     const id = ctx.state.member.id;
@@ -16,11 +16,13 @@ export function cardRoutes(r: Routes, c: AppContext): void {
       row: await nicknameOf(q, id),
     }));
     if (!row) throw new AppError('MEMBER_NOT_FOUND');
+    const points = await c.points.summary(id, now);
     return {
       memberId: String(id),
       maskedName: maskName(row.nickname),
       tier,
-      balance: (await c.points.summary(id, now)).balance,
+      balance: points.balance,
+      pendingPoints: points.pending?.total ?? 0,
       code: {
         secretHex: code.secretHex,
         stepSeconds: MEMBER_CODE_STEP_SECONDS,

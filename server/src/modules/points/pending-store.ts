@@ -105,6 +105,24 @@ export async function cancelPending(q: Q, id: number, points: number, now: numbe
   );
 }
 
+/** A member's rows still held, locked until the commit (the account is being closed). */
+export async function lockHeldOf(q: Q, memberId: number): Promise<PendingRow[]> {
+  const rows = await q.all(
+    `SELECT ${COLS} FROM points_pending WHERE member_id = ? AND state = 'pending' ORDER BY id${forUpdate(q.dialect)}`,
+    [memberId],
+  );
+  return rows.map(decode);
+}
+
+/** Every pending row of a member, for the member's data export. */
+export function pendingForExport(q: Q, memberId: number): Promise<Record<string, unknown>[]> {
+  return q.all(
+    `SELECT id, points, cancelled, released, state, release_at, reason, ref, store_id, created_at, updated_at
+       FROM points_pending WHERE member_id = ? ORDER BY id`,
+    [memberId],
+  );
+}
+
 /** Up to `limit` rows due at `at`, earliest first, locked until the commit (the release job's chunk). */
 export async function lockDuePending(q: Q, at: number, limit: number): Promise<PendingRow[]> {
   const rows = await q.all(

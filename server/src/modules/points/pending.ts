@@ -134,6 +134,33 @@ export class PendingPoints {
     };
   }
 
+  /**
+   * Cancels all a member still holds, when the account is closed: the points
+   * never reach the balance (no credit, no debt), and each row gets its cancel
+   * entry, so the record says what was dropped and why. Returns the points cancelled.
+   */
+  async cancelAllOfIn(q: Q, memberId: number, why: string): Promise<number> {
+    const rows = (await store.lockHeldOf(q, memberId)).filter((r) => r.points - r.cancelled > 0);
+    if (!rows.length) return 0;
+    const now = this.clock.now().getTime();
+    for (const r of rows)
+      if ((await store.cancelPending(q, r.id, r.points - r.cancelled, now)) !== 1)
+        throw new RetryTransaction(`pending ${r.id} changed under the cancel`);
+    await q.exec(
+      ...store.insertPendingEntriesStep(
+        rows.map((r) => ({
+          pendingId: r.id,
+          memberId,
+          delta: -(r.points - r.cancelled),
+          kind: 'cancel' as const,
+          key: `cancel:${why}:${r.id}`,
+        })),
+        now,
+      ),
+    );
+    return rows.reduce((s, r) => s + r.points - r.cancelled, 0);
+  }
+
   /** A member's pending points (total, and the first `limit` by release), for the member's points page. */
   summaryIn(q: Q, memberId: number, limit = 50) {
     return store.pendingOf(q, memberId, limit);

@@ -8,6 +8,8 @@ import { identityHash } from '../referrals/service';
 import { audit } from '../audit/audit';
 import * as members from '../members/store';
 import { exportOf as exportPoints } from '../points/store-reads';
+import { pendingForExport } from '../points/pending-store';
+import type { PendingPoints } from '../points/pending';
 import { exportGrowth, exportTier } from '../tiers/store';
 import { exportOrders } from '../checkout/store';
 import { allDaysOf } from '../checkin/store';
@@ -39,6 +41,7 @@ export class PrivacyService {
     private readonly clock: Clock,
     private readonly members: MemberService,
     private readonly referrals: ReferralService,
+    private readonly pending: PendingPoints,
   ) {}
 
   async export(memberId: number) {
@@ -48,6 +51,7 @@ export class PrivacyService {
       if (!m) throw new AppError('MEMBER_NOT_FOUND');
       const { phone_enc, phone_verified, ...profile } = m;
       const points = await exportPoints(q, memberId);
+      const pending = await pendingForExport(q, memberId);
       const growth = await exportGrowth(q, memberId);
       const tier = await exportTier(q, memberId);
       const orders = await exportOrders(q, memberId);
@@ -64,7 +68,13 @@ export class PrivacyService {
           // Verified: obtained through WeChat's getPhoneNumber; otherwise typed by the member.
           phone_verified: phone_enc !== null && Number(phone_verified) === 1,
         },
-        points: { balance: points.balance, entries: times(points.entries), lots: times(points.lots) },
+        points: {
+          balance: points.balance,
+          entries: times(points.entries),
+          lots: times(points.lots),
+          // Purchase points held for the return window: held, cancelled by refunds, released to the balance.
+          pending: times(pending),
+        },
         growth: times(growth),
         tier: times(tier)[0] ?? null,
         orders: times(orders),
@@ -91,6 +101,8 @@ export class PrivacyService {
       ])
         await members.rememberClosedIdentity(q, h, now.getTime());
       await members.closeAccount(q, memberId, `deleted:${memberId}:${randomBytes(8).toString('hex')}`, now.getTime());
+      // Points still held for a return window are dropped, not credited: a closed account earns nothing more.
+      const pendingCancelled = await this.pending.cancelAllOfIn(q, memberId, 'closed');
       await notifications.forgetMember(q, memberId);
       await deleteCodeOf(q, memberId);
       await deletePosterCodeOf(q, memberId);
@@ -104,6 +116,7 @@ export class PrivacyService {
           action: 'member.delete',
           targetType: 'member',
           targetId: memberId,
+          after: { pendingCancelled },
           requestId,
         },
         now,
