@@ -23,6 +23,7 @@ import {
 import { AlertRulesSchema, ChurnRulesSchema } from './churn';
 import { BrandSettingsSchema } from './brand';
 import { PhoneLookupSchema } from './phone-lookup';
+import { MembershipRefundSettingsSchema } from './membership';
 
 /** Operator API: configuration, stores and staff, member search, rule simulation, audit log. */
 export const SettingUpdate = z.discriminatedUnion('key', [
@@ -46,6 +47,7 @@ export const SettingUpdate = z.discriminatedUnion('key', [
   z.strictObject({ key: z.literal('insights.alerts'), value: AlertRulesSchema }),
   z.strictObject({ key: z.literal('retention'), value: RetentionSchema }),
   z.strictObject({ key: z.literal('brand'), value: BrandSettingsSchema }),
+  z.strictObject({ key: z.literal('membership.refund'), value: MembershipRefundSettingsSchema }),
 ]);
 export type SettingUpdate = z.infer<typeof SettingUpdate>;
 
@@ -152,6 +154,8 @@ export const SimulateRequest = z.strictObject({
       tiers: TierRulesSchema.optional(),
       memberDays: MemberDaysSchema.optional(),
       pointsCash: PointsCashSchema.optional(),
+      pendingDays: PendingDaysSchema.optional(),
+      churn: ChurnRulesSchema.optional(),
     })
     .optional()
     .describe('Draft rules to try; omitted parts use the live configuration'),
@@ -179,6 +183,22 @@ export const SimulateResponse = z.object({
       }),
     )
     .describe("Enabled gift rules this purchase would give: a first order's, and those of the tiers it reaches"),
+  pending: z
+    .object({
+      days: z.int().describe('points.pendingDays in force (or the draft)'),
+      releasesAt: IsoDateTime.nullable().describe('When the purchase points become spendable; null: at once'),
+    })
+    .describe('Pending points: the purchase points are held until then, and a refund before it cancels them'),
+  churn: z
+    .object({
+      lastActiveOn: IsoDate.nullable(),
+      quietDays: z.int().describe('Business days without activity at `at`'),
+      stage: z.string().nullable().describe('The churn stage those quiet days reach (live or draft stages)'),
+      action: z.string().nullable().describe("That stage's action: message, gift or dormant"),
+      recovers: z.boolean().describe('The purchase is activity: a member in a stage counts as recovered'),
+    })
+    .nullable()
+    .describe('With memberId: where the member stands in the staged churn before this purchase'),
 });
 
 export const AuditQuery = PageQuery.extend({

@@ -1,12 +1,6 @@
 import {
   addDaysToIsoDate,
-  businessDate,
   endpoints,
-  earningForCashPart,
-  evaluateTier,
-  MAX_POINTS,
-  maxRedeemablePoints,
-  splitPayment,
   maskName,
   maskPhone,
   parseIsoDate,
@@ -17,11 +11,10 @@ import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
 import { AppError } from '../../core/errors';
 import type { Q } from '../../db/database';
-import { toView } from '../tiers/service';
-import { purchaseRules } from '../checkout/earning';
 import { auditRows } from '../audit/store';
-import { accountsOf, idsByPhoneHash, memberExists } from '../members/store';
+import { accountsOf, idsByPhoneHash } from '../members/store';
 import { balanceOf } from '../points/store';
+import { simulate } from './simulate-routes';
 
 /** Operators: member search (masked), rule simulation (writes nothing), audit log. */
 export function adminMemberRoutes(r: Routes, c: AppContext): void {
@@ -71,58 +64,7 @@ export function adminMemberRoutes(r: Routes, c: AppContext): void {
     }),
   );
 
-  r.add(endpoints.adminSimulate, async (_ctx, { body }) =>
-    c.db.read(async (q) => {
-      const at = body.at ? new Date(body.at) : c.clock.now();
-      // The counter's own rule (checkout/earning.ts), with the draft rules in place of the saved ones.
-      const rules = await purchaseRules(c.settings, c.tiers, body.rules ?? {});
-      const tiers = rules.tiers;
-      let tierCode = body.tierCode ?? tiers.tiers[0].code;
-      let growthBefore = 0;
-      if (body.memberId) {
-        const id = Number(body.memberId);
-        if (!(await memberExists(q, id))) throw new AppError('MEMBER_NOT_FOUND');
-        tierCode = (await c.tiers.tierOfIn(q, id)).code;
-        growthBefore = await c.tiers.growthInWindowIn(q, id, at, tiers);
-      }
-      const tier = tiers.tiers.find((t) => t.code === tierCode);
-      if (!tier) throw new AppError('VALIDATION_FAILED', `Unknown tier ${tierCode}`, { field: 'tierCode' });
-      // Points as cash as the counter splits it, capped by the share of the order (balance and daily cap are the member's).
-      const cash = body.rules?.pointsCash ?? (await c.settings.get('checkout.pointsCash'));
-      const most = maxRedeemablePoints({ amountCents: body.amountCents, balance: MAX_POINTS, redeemedToday: 0 }, cash);
-      const split = splitPayment(body.amountCents, Math.min(body.redeemPoints ?? 0, most), cash.pointsPerYuan);
-      const { points, growth, memberDay, excluded } = earningForCashPart(
-        {
-          cashCents: split.cashCents,
-          orderNo: body.orderNo,
-          businessDate: businessDate(at, c.config.businessTz),
-          tierMultiplierPercent: toView(tier).multiplierPercent,
-        },
-        rules,
-      );
-      const decision = evaluateTier(tiers, tierCode, growthBefore + growth);
-      return {
-        points: points.total,
-        lines: points.lines,
-        growth,
-        memberDay,
-        excluded,
-        tierBefore: tierCode,
-        growthBefore,
-        tierAfter: decision.action === 'upgrade' ? decision.to : tierCode,
-        redeemedPoints: split.points,
-        discountCents: split.discountCents,
-        cashCents: split.cashCents,
-        gifts: await c.gifts.simulateIn(
-          q,
-          body.memberId ? Number(body.memberId) : null,
-          tierCode,
-          decision.action === 'upgrade' ? decision.to : tierCode,
-          tiers.tiers.map((t) => t.code),
-        ),
-      };
-    }),
-  );
+  r.add(endpoints.adminSimulate, async (_ctx, { body }) => simulate(c, body));
 
   r.add(endpoints.adminAudit, async (_ctx, { query }) =>
     c.db.read(async (q) => {
