@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { createLogger, loadConfig, startServer, type RunningServer } from '@huiyuan/server';
+import { startFakeWechat, type FakeWechat } from '../fake-wechat/server';
+import { seedDemo } from '../seed/demo';
+import { hasChromium, launch } from './browser';
+
+/**
+ * Counter lookup by phone, end to end on the H5 build in headless Chromium: a
+ * clerk asks for the member behind a phone number, the card the member holds
+ * shows the waiting request, the member confirms on the confirm page (through
+ * the sheet, after its tap guard), and the clerk's checkout with the member token
+ * credits that member once. Screenshots go to miniapp/artifacts/screens. Run
+ * `npm run build:h5 -w @huiyuan/miniapp` first.
+ */
+const root = path.resolve(__dirname, '../..');
+const h5 = process.env.H5_DIR ?? path.join(root, 'miniapp/dist-h5');
+const SCREENS = path.join(root, 'miniapp/artifacts/screens');
+const enabled = hasChromium && fs.existsSync(path.join(h5, 'index.html'));
+let server: RunningServer;
+let fake: FakeWechat;
+
+beforeAll(async () => {
+  if (!enabled) return;
+  fake = await startFakeWechat({ port: 0 });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    SQLITE_PATH: ':memory:',
+    LOG_LEVEL: 'silent',
+    WECHAT_API_BASE: fake.url,
+    STATIC_DIR: h5,
+    BACKGROUND: 'off',
+  });
+  server = await startServer(config, createLogger('silent'));
+  await seedDemo(server.ctx);
+  // The member types a number in the profile (no WeChat phone button in a browser).
+  await server.ctx.db.tx((q) => server.ctx.settings.set(q, 'members.phoneTyping', true, new Date()));
+  fs.mkdirSync(SCREENS, { recursive: true });
+});
+afterAll(async () => {
+  await server?.close();
+  await fake?.close();
+});
+
+const api = async (method: string, p: string, token?: string, body?: unknown) => {
+  const res = await fetch(server.url + p, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+};
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
+const visible = (page: Page, testid: string) => page.locator(`[data-testid=${testid}]:visible`).first();
+const balanceOf = async (memberId: number) =>
+  Number(
+    (await server.ctx.db.read((q) =>
+      q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]),
+    ))!.balance,
+  );
+
+(enabled ? test : test.skip)(
+  'clerk looks the member up by phone, the member confirms in the app, the checkout credits that member once',
+  async () => {
+    const b = await launch();
+    try {
+      const page = await b.context.newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${server.url}/#/pages/index/index`);
+      const digits = visible(page, 'member-code-digits');
+      await digits.waitFor({ timeout: 20_000 });
+      const memberId = Number((await digits.innerText()).replace(/\s/g, '').slice(0, 10));
+      // The app's own session token (Taro keeps storage as JSON in localStorage).
+      const stored = await page.evaluate(() => localStorage.getItem('hy.member.token') ?? '');
+      const token = /"token\\?":\\?"([^"\\]+)/.exec(stored)?.[1];
+      expect(token).toBeTruthy();
+      const phone = '13912345678';
+      const patched = await api('PATCH', '/api/me', token, { nickname: '陈静', phone, privacyConsentVersion: 'v1' });
+      expect(patched.status).toBe(200);
+
+      const staff = (await api('POST', '/api/staff/login', undefined, { username: 'staff', password: 'staff123' }))
+        .body;
+      const asked = await api('POST', '/api/staff/members/phone-lookup', staff.token, { phone });
+      expect(asked.status).toBe(200);
+      const id = asked.body.requestId as string;
+
+      // The card polls for waiting requests while it is shown.
+      const bar = visible(page, 'card-confirm');
+      await bar.waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(300);
+      await shot(page, '16-card-confirm-request');
+      await bar.click();
+      await visible(page, 'confirm-request').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(300);
+      await shot(page, '17-confirm-request');
+
+      // A double tap on 是我本人 opens the sheet and does not confirm it.
+      await visible(page, 'confirm-open').dblclick();
+      const confirm = visible(page, 'sheet-confirm');
+      await confirm.waitFor();
+      await page.waitForTimeout(100);
+      expect((await api('GET', `/api/staff/members/phone-lookup/${id}`, staff.token)).body.status).toBe('pending');
+      await page.waitForTimeout(350); // past the tap guard, and the sheet's rise has ended for the picture
+      await shot(page, '18-confirm-sheet');
+      await confirm.click({ clickCount: 2, delay: 20 });
+      await visible(page, 'confirm-done').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(300);
+      await shot(page, '19-confirm-done');
+
+      const state = (await api('GET', `/api/staff/members/phone-lookup/${id}`, staff.token)).body;
+      expect(state).toMatchObject({ status: 'confirmed', maskedName: expect.stringContaining('陈') });
+      const before = await balanceOf(memberId);
+      const orderNo = `E2E-PL-${Date.now()}`;
+      const paid = await api('POST', '/api/staff/checkout', staff.token, {
+        memberToken: state.memberToken,
+        orderNo,
+        amountCents: 8_800,
+      });
+      expect(paid.status).toBe(200);
+      expect(paid.body).toMatchObject({ memberId: String(memberId), replayed: false });
+      expect(await balanceOf(memberId)).toBe(before + Number(paid.body.points));
+      // Single use: another order with the same token is refused.
+      const again = await api('POST', '/api/staff/checkout', staff.token, {
+        memberToken: state.memberToken,
+        orderNo: `${orderNo}-2`,
+        amountCents: 100,
+      });
+      expect(again.body.code).toBe('MEMBER_TOKEN_INVALID');
+      const audits = await server.ctx.db.read((q) =>
+        q.all<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'lookup.%' ORDER BY id"),
+      );
+      expect(audits.map((a) => a.action)).toEqual(['lookup.request', 'lookup.confirm']);
+    } finally {
+      await b.close();
+    }
+  },
+  120_000,
+);
