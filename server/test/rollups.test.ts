@@ -148,10 +148,17 @@ test('the dashboard from rollups gives the figures of a direct computation, on r
   expect(wide.members.total).toBe(60);
   expect(wide.sales.repeatBuyers).toBeGreaterThan(0);
 
-  // Writes after the run: today is computed at read time; a late write on a past day shows after the next run.
+  // Writes after the run (each made at its time, after the run's stored span of today): today's
+  // stored rows plus the rest read live; a late write on a past day shows after the next run.
   t.clock.advance(3_600_000);
-  // Within today's business hours so far (members register at the time they join, never in the past).
-  await seed(8, 0.4, 10, stores);
+  await seed(8, 0.04, 10, stores);
+  await compare(today, today, all);
+  await compare(addDaysToIsoDate(today, -6), today, all);
+  // The job's next slot stores today up to a minute ago; later writes are read live on top.
+  t.clock.advance(300_000);
+  expect((await t.ctx.jobs.run('rollups', 'scheduler', true, ':slot-a')).processed).toBe(1);
+  t.clock.advance(1_800_000);
+  await seed(9, 0.02, 6, stores);
   await compare(today, today, all);
   const yesterday = addDaysToIsoDate(today, -1);
   await exec(
@@ -167,16 +174,42 @@ test('the dashboard from rollups gives the figures of a direct computation, on r
   await compare(addDaysToIsoDate(today, -10), today, all);
 });
 
-test('a rerun replaces the days it recomputes, and computes each older day once', async () => {
+test('a rerun replaces the days it recomputes, and computes each older day once a day', async () => {
   const first = await t.ctx.jobs.run('rollups', 'test');
   const again = await t.ctx.jobs.run('rollups', 'test');
   expect(first.status).toBe('done');
-  // Today and the three days before it, every run.
+  // By hand: today and the three days before it, every run.
   expect(again.processed).toBe(4);
+  // On schedule (every 5 minutes): the first run of a day also redoes the day before (now over) and
+  // the three days before that; the day's later runs, today only.
+  t.clock.advance(86_400_000);
+  expect((await t.ctx.jobs.run('rollups', 'scheduler', true, ':a')).processed).toBe(4);
+  t.clock.advance(300_000);
+  expect((await t.ctx.jobs.run('rollups', 'scheduler', true, ':b')).processed).toBe(1);
   const rows = await t.ctx.db.read((q) =>
     q.all<{ d: string; n: number }>(
       'SELECT business_date AS d, COUNT(*) AS n FROM insight_daily WHERE store_id = 0 GROUP BY business_date HAVING COUNT(*) > 1',
     ),
   );
   expect(rows).toEqual([]);
+});
+
+test('the scheduler runs the rollups in every 5-minute slot; the figures of now are those of its last run', async () => {
+  const today = businessDate(t.clock.now(), TZ);
+  const outstanding = async () => (await metrics(t.ctx, today, today, null)).points.outstanding;
+  await t.ctx.jobs.tick();
+  const before = await outstanding();
+  await exec('INSERT INTO points_accounts (member_id, balance, updated_at) VALUES (?, ?, ?)', [
+    990_001,
+    777,
+    t.clock.now().getTime(),
+  ]);
+  expect(await outstanding()).toBe(before);
+  // The same slot again: nothing; the next slot: a run, and the new balance is in.
+  expect(await t.ctx.jobs.tick()).not.toContain('rollups');
+  t.clock.advance(300_000);
+  expect(await t.ctx.jobs.tick()).toContain('rollups');
+  expect(await outstanding()).toBe(before + 777);
+  const direct = await metricsDirect(t.ctx, today, today, null);
+  expect(await metrics(t.ctx, today, today, null)).toEqual(direct);
 });

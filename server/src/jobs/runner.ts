@@ -29,8 +29,10 @@ export interface JobContext {
 
 export interface JobDef {
   name: string;
-  /** Business-time hour and minute of the daily run; null = only by hand. */
+  /** Business-time hour and minute of the daily run; null = only by hand (or `everyMinutes`). */
   at: { hour: number; minute: number } | null;
+  /** Instead of daily: a scheduled run in every slot of this many minutes of the business day. */
+  everyMinutes?: number;
   /** The daily time when it is a setting: read at each scheduler tick instead of `at` (null = not today). */
   when?: () => Promise<{ hour: number; minute: number } | null>;
   run(ctx: JobContext): Promise<{ processed: number; detail?: Record<string, unknown> }>;
@@ -95,14 +97,14 @@ export class JobRunner {
     return this.jobs.map((j) => j.name);
   }
 
-  run(name: string, triggeredBy: string, scheduled = false) {
-    const p = this.runOnce(name, triggeredBy, scheduled);
+  run(name: string, triggeredBy: string, scheduled = false, slot = '') {
+    const p = this.runOnce(name, triggeredBy, scheduled, slot);
     this.active.add(p);
     void p.catch(() => undefined).finally(() => this.active.delete(p));
     return p;
   }
 
-  private async runOnce(name: string, triggeredBy: string, scheduled: boolean) {
+  private async runOnce(name: string, triggeredBy: string, scheduled: boolean, slot: string) {
     const def = this.jobs.find((j) => j.name === name);
     if (!def) throw new AppError('JOB_NOT_FOUND');
     if (this.stopping) throw new AppError('SERVICE_UNAVAILABLE', 'The server is stopping', { job: name });
@@ -113,7 +115,9 @@ export class JobRunner {
       throw new AppError('RATE_LIMITED', 'This job is running right now', { job: name });
     const lease = this.hold(name, owner);
     try {
-      const runKey = scheduled ? `${name}:${date}` : `${name}:${date}:${now.getTime()}:${randomUUID().slice(0, 6)}`;
+      const runKey = scheduled
+        ? `${name}:${date}${slot}`
+        : `${name}:${date}:${now.getTime()}:${randomUUID().slice(0, 6)}`;
       const run = await this.openRun(name, runKey, triggeredBy, now.getTime());
       if (run.status === 'done') return this.view(run.id);
       const started = Date.now();
@@ -211,7 +215,7 @@ export class JobRunner {
     await this.db.tx((q) => store.releaseLease(q, lease.name, lease.owner)).catch(() => undefined);
   }
 
-  /** One scheduler pass: every daily job whose time has come and whose run for today is not done. */
+  /** One scheduler pass: every job whose time has come and whose run for today (or this slot) is not done. */
   async tick(): Promise<string[]> {
     if (this.ticking || this.stopping) return [];
     this.ticking = this.tickOnce().finally(() => {
@@ -227,12 +231,14 @@ export class JobRunner {
     const p = localParts(now, this.tz);
     for (const def of this.jobs) {
       if (this.stopping) break;
-      const at = def.when ? await def.when() : def.at;
-      if (!at || p.hour * 60 + p.minute < at.hour * 60 + at.minute) continue;
-      const done = await this.db.read((q) => store.runEnded(q, `${def.name}:${date}`));
+      const minute = p.hour * 60 + p.minute;
+      const slot = def.everyMinutes ? `:${Math.floor(minute / def.everyMinutes)}` : '';
+      const at = def.everyMinutes ? { hour: 0, minute: 0 } : def.when ? await def.when() : def.at;
+      if (!at || minute < at.hour * 60 + at.minute) continue;
+      const done = await this.db.read((q) => store.runEnded(q, `${def.name}:${date}${slot}`));
       if (done) continue;
       try {
-        await this.run(def.name, 'scheduler', true);
+        await this.run(def.name, 'scheduler', true, slot);
         started.push(def.name);
       } catch (err) {
         if ((err as AppError).code !== 'RATE_LIMITED' && (err as AppError).code !== 'SERVICE_UNAVAILABLE')

@@ -1,10 +1,9 @@
 import { addDaysToIsoDate, businessDate, type MetricsResponse } from '@huiyuan/shared';
 import type { Q } from '../../db/database';
 import type { Services } from '../services';
-import { membersPerTier } from '../tiers/store';
 import { listStores, storeRow } from '../staff/store';
 import { firstRegisteredAt } from '../members/store-activity';
-import { liabilityPoints } from './liability';
+import { nowFigures } from './now-figures';
 import { MemberSet } from './member-set';
 import { computeDay, dayStart } from './rollups';
 import { dailyRows, type DailyRow } from './store-rollups';
@@ -49,7 +48,10 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     const rangeStore = days.filter((r) => inRange(r) && (store === null || r.storeId === store));
     const sum = (rows: DailyRow[], k: keyof DailyRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
 
-    const lastGlobal = global.filter((r) => r.date <= to).sort((a, b) => (a.date < b.date ? 1 : -1))[0];
+    // The last day's total; a day read in parts carries its running total on the later part (the larger).
+    const lastGlobal = global
+      .filter((r) => r.date <= to)
+      .sort((a, b) => (a.date === b.date ? b.membersTotal - a.membersTotal : a.date < b.date ? 1 : -1))[0];
     const total = lastGlobal?.membersTotal ?? 0;
     const dau = union(
       global.filter((r) => r.date === to),
@@ -59,9 +61,8 @@ export async function metrics(c: Services, from: string, to: string, store: numb
       global.filter((r) => r.date >= monthFrom && r.date <= to),
       'activeSet',
     ).size();
-    const perTier = await membersPerTier(q);
-    // Closed accounts keep their ledger but nobody can spend their points: released, not owed.
-    const { outstanding, closedAccounts } = await liabilityPoints(q);
+    // As of the rollups job's last run (now-figures.ts). Closed accounts' points are released, not owed.
+    const { perTier, outstanding, closedAccounts } = await nowFigures(q, today);
     const issued = sum(rangeStore, 'pointsIssued');
     const expired = sum(rangeStore, 'pointsExpired');
 
@@ -133,9 +134,13 @@ export async function metrics(c: Services, from: string, to: string, store: numb
 }
 
 /**
- * The rows of business dates [from, to]: stored ones, and today and any day not
- * computed yet (the job has not reached it) computed now. Days before the
- * first registration and after today have no figures.
+ * The rows of business dates [from, to]: stored ones, and what they do not
+ * cover computed now. A day's stored rows cover it up to their `computedAt`:
+ * the whole day when computed after its end; today (and a day last computed
+ * before it was over) up to then, and the rest of it (the minutes since the
+ * job's last run) is read live as extra rows of the same date. A day never
+ * computed is computed whole. Days before the first registration and after
+ * today have no figures.
  */
 async function rollupDays(
   q: Q,
@@ -150,20 +155,23 @@ async function rollupDays(
   const start = [from, businessDate(new Date(first), tz)].sort()[1];
   const end = to < today ? to : today;
   if (start > end) return [];
-  // Today is still being written: never read from a stored row.
-  const yesterday = addDaysToIsoDate(today, -1);
-  const stored = start <= yesterday ? await dailyRows(q, start, end < today ? end : yesterday, store, READ_MS) : [];
-  // A row computed before its day was over (the job ran that day, not since) is partial.
-  const ends = new Map<string, number>();
-  const endOf = (d: string) => ends.get(d) ?? ends.set(d, dayStart(addDaysToIsoDate(d, 1), tz)).get(d)!;
-  const rows = stored.filter((r) => (r.computedAt ?? 0) >= endOf(r.date));
-  const totals = new Map(rows.filter((r) => r.storeId === 0).map((r) => [r.date, r.membersTotal]));
+  const rows = await dailyRows(q, start, end, store, READ_MS);
+  const mine = (r: DailyRow) => store === null || r.storeId === 0 || r.storeId === store;
+  const byDate = new Map(rows.filter((r) => r.storeId === 0).map((r) => [r.date, r]));
+  const totals = new Map<string, number>();
   for (let d = start; d <= end; d = addDaysToIsoDate(d, 1)) {
-    if (totals.has(d)) continue;
-    const before = totals.get(addDaysToIsoDate(d, -1));
-    const live = await computeDay(q, d, tz, before);
+    const dayEnd = dayStart(addDaysToIsoDate(d, 1), tz);
+    const had = byDate.get(d);
+    if (had && (had.computedAt ?? 0) >= dayEnd) {
+      totals.set(d, had.membersTotal);
+      continue;
+    }
+    // The rest of a day the stored rows stop short of, or a whole day never computed.
+    const span = had ? { from: Math.max(had.computedAt ?? 0, dayStart(d, tz)), to: dayEnd } : undefined;
+    const before = had ? had.membersTotal : totals.get(addDaysToIsoDate(d, -1));
+    const live = await computeDay(q, d, tz, before, span);
     totals.set(d, live.find((r) => r.storeId === 0)!.membersTotal);
-    rows.push(...live.filter((r) => store === null || r.storeId === 0 || r.storeId === store));
+    rows.push(...live.filter(mine).map((r) => ({ ...r, computedAt: 0 })));
   }
   return rows;
 }

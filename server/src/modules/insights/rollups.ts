@@ -11,7 +11,8 @@ import { writtenOffByStore } from '../benefits/store-daily';
 import { checkinMembersOn } from '../checkin/store-daily';
 import { inviteFunnel, inviterIdsIn } from '../referrals/store';
 import { MemberSet } from './member-set';
-import { computedDays, replaceDay, type DailyRow } from './store-rollups';
+import { replaceDay, storedDays, type DailyRow } from './store-rollups';
+import { storeNowFigures } from './now-figures';
 
 /** Days before today recomputed by every run, so refunds, make-up check-ins and first purchases written late are caught. */
 export const RECENT_DAYS = 3;
@@ -49,16 +50,31 @@ const emptyRow = (date: string, storeId: number): DailyRow => ({
 
 const encode = (s: MemberSet): string | null => (s.size() ? s.encode() : null);
 
+/** Part of a business day: rows made in [from, to) (check-ins of the date written then). */
+export interface Span {
+  from: number;
+  to: number;
+}
+
 /**
  * One business day's rows, computed from the source tables through their
- * owners (each read is one day of an index on its time column). Store 0 always
- * has a row, so a computed day is told apart from a day never computed.
- * `totalBefore`: members registered before the day when the caller knows it
- * (saves counting every member).
+ * owners (each read is one day of an index on its time column), or only the
+ * rows of `span` within it (today so far; the rest of a day whose stored rows
+ * stop early). Store 0 always has a row, so a computed day is told apart from
+ * a day never computed. `totalBefore`: members registered before the day (or
+ * the span) when the caller knows it (saves counting every member).
  */
-export async function computeDay(q: Q, date: string, tz: string, totalBefore?: number): Promise<DailyRow[]> {
-  const start = dayStart(date, tz);
-  const end = dayStart(addDaysToIsoDate(date, 1), tz);
+export async function computeDay(
+  q: Q,
+  date: string,
+  tz: string,
+  totalBefore?: number,
+  span?: Span,
+): Promise<DailyRow[]> {
+  const dayFrom = dayStart(date, tz);
+  const dayEnd = dayStart(addDaysToIsoDate(date, 1), tz);
+  const start = span?.from ?? dayFrom;
+  const end = span?.to ?? dayEnd;
   const rows = new Map<number, DailyRow>();
   const row = (s: number) => {
     let r = rows.get(s);
@@ -97,7 +113,8 @@ export async function computeDay(q: Q, date: string, tz: string, totalBefore?: n
 
   all.vouchersIssued = await countIssuedIn(q, start, end);
   for (const [s, n] of await writtenOffByStore(q, start, end)) row(s).writtenOff = n;
-  const checkins = await checkinMembersOn(q, date);
+  // A make-up check-in is written after its date: the last span of a day has no end.
+  const checkins = await checkinMembersOn(q, date, start > dayFrom ? start : null, end < dayEnd ? end : null);
   all.checkins = checkins.length;
   all.checkinSet = encode(MemberSet.of(checkins));
   const funnel = await inviteFunnel(q, start, end);
@@ -107,35 +124,59 @@ export async function computeDay(q: Q, date: string, tz: string, totalBefore?: n
   return [...rows.values()];
 }
 
+/** How far behind now a stored span of today stops: a write committed late still falls in the span read live. */
+export const SETTLE_MS = 60_000;
+
 /**
- * The `rollups` job: recomputes today, the `RECENT_DAYS` before it, and every
- * earlier day since the first registration that has never been computed (the
- * first run fills the history), one day per transaction, checkpointed by date.
- * Recomputing a day replaces its rows, so a rerun or a resumed run is harmless.
+ * The `rollups` job, every 5 minutes. It stores today so far (up to now minus
+ * `SETTLE_MS`; the dashboard reads the rest live) and the figures of now; a day
+ * never computed, or stored before it was over, in full (the first run fills the
+ * history, in date order, each day's member total carried from the day before);
+ * and the `RECENT_DAYS` before today again (refunds, make-up check-ins and
+ * first purchases written late): once a day on schedule, at every run by hand. One day per transaction,
+ * checkpointed by date; recomputing a day replaces its rows, so a rerun or a
+ * resumed run is harmless.
  */
-export function rollupsJob(c: Pick<Services, 'db' | 'config' | 'clock'>): JobDef {
+export function rollupsJob(c: Pick<Services, 'db' | 'config' | 'clock' | 'tiers' | 'settings'>): JobDef {
   return {
     name: 'rollups',
-    at: { hour: 0, minute: 20 },
+    at: null,
+    everyMinutes: 5,
     run: async (ctx) => {
       const tz = c.config.businessTz;
       const first = await c.db.read((q) => firstRegisteredAt(q));
       if (first === null) return { processed: 0 };
+      const now = ctx.now.getTime();
       const today = ctx.date;
+      const todayStart = dayStart(today, tz);
       const recentFrom = addDaysToIsoDate(today, -RECENT_DAYS);
       let day = businessDate(new Date(first), tz);
       if (ctx.resumeFrom && ctx.resumeFrom >= day) day = addDaysToIsoDate(ctx.resumeFrom, 1);
-      const done = await c.db.read((q) => computedDays(q, day, today));
+      const stored = await c.db.read((q) => storedDays(q, addDaysToIsoDate(day, -1), today));
+      let total = stored.get(addDaysToIsoDate(day, -1))?.total;
       let processed = 0;
       for (; day <= today; day = addDaysToIsoDate(day, 1)) {
-        if (day < recentFrom && done.has(day)) continue;
+        const end = dayStart(addDaysToIsoDate(day, 1), tz);
+        const had = stored.get(day);
+        const whole = had !== undefined && had.at >= end;
+        const fresh = had !== undefined && had.at >= todayStart;
+        // A run by hand (an operator catching up) redoes the recent days whenever it runs.
+        if (day < today && whole && (day < recentFrom || (fresh && ctx.scheduled))) {
+          total = had.total;
+          continue;
+        }
         const d = day;
+        // Today up to a moment ago; an earlier day whole (its end is long past the margin).
+        const until = Math.max(dayStart(d, tz), Math.min(end, now - SETTLE_MS));
+        const span = until < end ? { from: dayStart(d, tz), to: until } : undefined;
         // Read outside the write transaction: the day's rows are replaced in one short one.
-        const rows = await c.db.read((q) => computeDay(q, d, tz));
-        await c.db.tx((q) => replaceDay(q, d, rows, c.clock.now().getTime()));
+        const rows = await c.db.read((q) => computeDay(q, d, tz, total, span));
+        await c.db.tx((q) => replaceDay(q, d, rows, span ? until : now));
+        total = rows.find((r) => r.storeId === 0)!.membersTotal;
         processed++;
         await ctx.checkpoint(d, processed);
       }
+      await storeNowFigures(c, today);
       return { processed, detail: { through: today } };
     },
   };

@@ -97,3 +97,17 @@ export function alertKeysAfter(
     after,
   ]);
 }
+
+/** Several figures of a date at once, in the caller's transaction (the last write of the day wins). */
+export async function putSnapshots(q: Q, date: string, values: [string, number][], now: number): Promise<void> {
+  for (const [metric, value] of values) await putSnapshot(q, metric, date, value, now);
+}
+
+/** The figures of a date whose metric starts with `prefix`. */
+export async function snapshotsOn(q: Q, prefix: string, date: string): Promise<Map<string, number>> {
+  const rows = await q.all<{ metric: string; value: number }>(
+    'SELECT metric, value FROM insight_snapshots WHERE business_date = ? AND metric LIKE ?',
+    [date, `${prefix}%`],
+  );
+  return new Map(rows.map((r) => [r.metric, Number(r.value)]));
+}

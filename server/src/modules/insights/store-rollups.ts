@@ -119,3 +119,18 @@ export async function computedDays(q: Q, from: string, to: string): Promise<Set<
   );
   return new Set(rows.map((r) => String(r.business_date)));
 }
+
+/**
+ * Business dates in [from, to] with their store-0 row: when it was computed (a
+ * row computed before its day ended covers the day up to then) and the member
+ * total it carries.
+ */
+export async function storedDays(q: Q, from: string, to: string): Promise<Map<string, { at: number; total: number }>> {
+  const rows = await q.all<{ business_date: string; computed_at: number; members_total: number }>(
+    'SELECT business_date, computed_at, members_total FROM insight_daily WHERE store_id = 0 AND business_date >= ? AND business_date <= ?',
+    [from, to],
+  );
+  return new Map(
+    rows.map((r) => [String(r.business_date), { at: Number(r.computed_at), total: Number(r.members_total) }]),
+  );
+}
