@@ -42,6 +42,7 @@ const OWNERS = {
   'modules/notifications': ['outbox', 'inbox_messages', 'subscription_allowances', 'operator_messages'],
   'modules/wechat': ['wechat_tokens'],
   'modules/gifts': ['gift_rules', 'gift_grants'],
+  'modules/payments': ['pay_orders', 'pay_order_events', 'pay_refunds'],
   'modules/insights': ['member_segments', 'churn_entries', 'alerts', 'insight_snapshots', 'insight_daily'],
   'modules/media': ['images'],
   jobs: ['job_leases', 'job_runs'],

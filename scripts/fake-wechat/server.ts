@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { wxaHandlers, type PhoneCodes } from './wxa';
+import { fakePay, type FakePay } from './pay';
 
 /**
  * A fake of the WeChat server APIs the product calls, as a real HTTP server, for
@@ -12,6 +13,10 @@ import { wxaHandlers, type PhoneCodes } from './wxa';
  * the next N calls to a path answer a given errcode (or hang, or drop).
  * Phone-number codes and mini-program codes: see wxa.ts (`POST /__control/phone-code`
  * issues a code over HTTP, `/__control/phone-code/expire` expires one).
+ * WeChat Pay v3 under /v3/ (pay.ts); `POST /__control/pay/pay` pays an order
+ * ({ out_trade_no, mode: normal | duplicate | delay | bad_signature | none | fail }),
+ * `/__control/pay/refund-mode` ({ mode: async | sync | hold | close | abnormal }),
+ * `/__control/pay/refund-finish` ({ out_refund_no, status }), `/__control/pay/notify-origin` ({ origin }).
  */
 export interface FakeWechat {
   url: string;
@@ -46,6 +51,8 @@ export interface FakeWechat {
   phoneCodes: PhoneCodes;
   /** Calls received on one API path (forced failures included): what the server asked WeChat for. */
   callCount(path: string): number;
+  /** The WeChat Pay sandbox. */
+  pay: FakePay;
 }
 
 export function openidFor(identity: string): string {
@@ -65,6 +72,7 @@ export async function startFakeWechat(
   };
   const sendsPerMessage = new Map<string, number>();
   const wxa = wxaHandlers(opts.appId ?? 'wxfake0000000000');
+  const pay = fakePay();
   const validTokens = new Set<string>();
   let currentToken: string | null = null;
   const readJson = (req: http.IncomingMessage) =>
@@ -128,8 +136,33 @@ export async function startFakeWechat(
             .map((p) => [p, api.callCount(p)]),
         ),
       });
+    if (req.method === 'POST' && url.pathname.startsWith('/__control/pay/')) {
+      void readJson(req).then(async (b) => {
+        const what = url.pathname.slice('/__control/pay/'.length);
+        try {
+          if (what === 'pay') await pay.pay(String(b.out_trade_no), b.mode as never, b as never);
+          else if (what === 'refund-mode') pay.refundMode = b.mode as never;
+          else if (what === 'refund-finish') await pay.finishRefund(String(b.out_refund_no), b.status as never);
+          else if (what === 'notify-origin') pay.notifyOrigin = typeof b.origin === 'string' ? b.origin : null;
+          json(res, { ok: true });
+        } catch (err) {
+          json(res, { ok: false, error: (err as Error).message });
+        }
+      });
+      return;
+    }
     const forced = takeFailure(url.pathname);
     if (forced === 'drop') return void req.socket.destroy();
+    if (url.pathname.startsWith('/v3/')) {
+      if (typeof forced === 'number') {
+        res.writeHead(forced, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ code: 'SYSTEM_ERROR', message: `forced ${forced}` }));
+      }
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => void pay.handle(req, res, url, raw));
+      return;
+    }
     if (forced === 'slow')
       return void setTimeout(() => json(res, { errcode: -1, errmsg: 'system error' }), 30_000).unref();
     if (typeof forced === 'number') return json(res, { errcode: forced, errmsg: `forced ${forced}` });
@@ -230,6 +263,7 @@ export async function startFakeWechat(
       validTokens.clear();
     },
     phoneCodes: wxa.phoneCodes,
+    pay,
     callCount: (path) => state.calls.filter((c) => c.path === path).length,
     failNext(path, errcode, count = 1) {
       failures.set(path, [...(failures.get(path) ?? []), { errcode, count }]);

@@ -43,6 +43,8 @@ import { GiftService } from './modules/gifts/service';
 import { GiftRulesAdmin } from './modules/gifts/admin';
 import { MediaService } from './modules/media/service';
 import { DiskImageStore } from './modules/media/image-store';
+import { PaymentService } from './modules/payments/service';
+import { PaymentsAdmin } from './modules/payments/admin';
 import { businessDate, isMemberDay } from '@huiyuan/shared';
 
 /** Wires services from config and an initialised data source. */
@@ -103,6 +105,8 @@ export function compose(
   // Phone numbers and mini-program codes use the same shared access token as the messages.
   const wxa = new WechatWxa(config.wechat, wechatMessages, metrics);
   const media = new MediaService(db, clock, new DiskImageStore(config.imageDir));
+  // WeChat Pay: purposes (membership) register their onPaid / onRefunded handlers on it.
+  const payments = new PaymentService(db, clock, config.pay, logger);
   const ctx: AppContext = {
     config,
     logger,
@@ -156,6 +160,8 @@ export function compose(
     ),
     wxa,
     gifts,
+    payments,
+    paymentsAdmin: new PaymentsAdmin(db),
     giftRules: new GiftRulesAdmin(db, clock, tiers),
     inbox,
     wechatMessages,

@@ -69,6 +69,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   let outboxRun: Promise<unknown> | null = null;
   let giftTimer: NodeJS.Timeout | null = null;
   let giftRun: Promise<unknown> | null = null;
+  let payTimer: NodeJS.Timeout | null = null;
+  let payRun: Promise<unknown> | null = null;
   if (config.background) {
     ctx.jobs.start(config.backgroundTiming.jobTickMs);
     outboxTimer = setInterval(() => {
@@ -92,6 +94,19 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         });
     }, 2000);
     giftTimer.unref();
+    // Unconfirmed payments are asked about, and past-due ones closed, every 30 s (under a lease).
+    if (ctx.payments.enabled) {
+      payTimer = setInterval(() => {
+        if (payRun) return;
+        payRun = ctx.payments
+          .sweep()
+          .catch((err) => logger.error({ err: (err as Error).message }, 'payment sweep failed'))
+          .finally(() => {
+            payRun = null;
+          });
+      }, 30_000);
+      payTimer.unref();
+    }
   }
 
   /** Stops accepting, lets in-flight requests finish until the deadline, then cuts what is left. */
@@ -127,13 +142,14 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         // No new background work starts from here; what runs now is awaited below.
         if (outboxTimer) clearInterval(outboxTimer);
         if (giftTimer) clearInterval(giftTimer);
+        if (payTimer) clearInterval(payTimer);
         // Both end their current step, hand back leases and claimed rows, and are awaited
         // before the pool closes.
         const stopped = Promise.all([ctx.jobs.stop(), ctx.outbox.stop(), ctx.gifts.stop()]);
         // The load balancer sees /readyz fail and stops routing here while we still serve.
         if (config.shutdown.drainMs > 0) await sleep(config.shutdown.drainMs);
         await closeHttp(config.shutdown.timeoutMs);
-        await Promise.all([stopped, outboxRun, giftRun]);
+        await Promise.all([stopped, outboxRun, giftRun, payRun]);
         // Scraped until the end, so the last figures of a draining instance are seen.
         await metrics?.close();
         await ds.destroy().catch(() => undefined);

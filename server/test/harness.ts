@@ -14,6 +14,7 @@ import { createApp } from '../src/http/app';
 import { ManualClock, type Clock } from '../src/core/clock';
 import type { AppContext } from '../src/http/context';
 import { startFakeWechat, type FakeWechat } from '../../scripts/fake-wechat/server';
+import { payTestEnv } from '../../scripts/fake-wechat/pay-keys';
 
 const BACKLOG = 2048;
 
@@ -55,6 +56,8 @@ export async function startTestServer(
     LOG_LEVEL: 'info',
     WECHAT_API_BASE: fake.url,
     LOGIN_RATE_PER_MINUTE: '100000',
+    // WeChat Pay against the fake's sandbox; its notifications come to this server (notifyOrigin below).
+    ...payTestEnv(fake.url),
     // `persistent` keeps SQLite in a file so restart() finds the data again.
     ...(mysql
       ? { DATABASE_URL: mysql.url, DB_POOL_SIZE: '24' }
@@ -80,6 +83,7 @@ export async function startTestServer(
     const s = createApp(ctx).listen(0, '127.0.0.1', BACKLOG, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.pay.notifyOrigin = url;
   let loginSeq = 0;
   let staffSeq = 0;
   let storeId: number | null = null;
@@ -149,6 +153,7 @@ export async function startTestServer(
       });
       t.ctx = ctx;
       t.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      fake.pay.notifyOrigin = t.url;
     },
     async close() {
       server.closeAllConnections();

@@ -35,4 +35,5 @@ export * from './api/tasks';
 export * from './api/phone-lookup';
 export * from './api/privacy';
 export * from './api/gifts';
+export * from './api/payments';
 export * from './api/brand';

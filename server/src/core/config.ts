@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { DEFAULT_TIMEZONE, isValidTimezone } from '@huiyuan/shared';
+import { loadPayConfig, type PayConfig } from './pay-config';
 
 /**
  * Configuration, parsed once from the environment at start. Everything else
@@ -155,6 +156,8 @@ export interface Config {
     timeoutMs: number;
     miniprogramState: 'developer' | 'trial' | 'formal';
   };
+  /** WeChat Pay; null when not configured (pay endpoints answer 503 PAY_UNAVAILABLE). */
+  pay: PayConfig | null;
   background: boolean;
   /** Lease lengths (unset: the defaults beside the outbox worker and the job runner) and the scheduler's tick. */
   backgroundTiming: { outboxLeaseMs?: number; jobLeaseMs?: number; jobTickMs: number };
@@ -265,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.WECHAT_TIMEOUT_MS,
       miniprogramState: e.WECHAT_MINIPROGRAM_STATE,
     },
+    pay: loadPayConfig(env, e.NODE_ENV, e.WECHAT_APPID ?? DEV_APPID, e.WECHAT_TIMEOUT_MS),
     background: e.BACKGROUND === 'on',
     backgroundTiming: { outboxLeaseMs: e.OUTBOX_LEASE_MS, jobLeaseMs: e.JOB_LEASE_MS, jobTickMs: e.JOB_TICK_MS },
     bodyLimit: e.BODY_LIMIT,

@@ -25,6 +25,7 @@ import { taskRoutes } from '../modules/tasks/routes';
 import { confirmationRoutes } from '../modules/confirmations/routes';
 import { privacyRoutes } from '../modules/privacy/routes';
 import { giftRoutes } from '../modules/gifts/routes';
+import { paymentRoutes } from '../modules/payments/routes';
 import { serveStatic } from './static';
 import { serveImages } from './images';
 import { cacheable } from './cache';
@@ -78,6 +79,7 @@ export function createApp(c: AppContext): Koa<BaseState> {
   confirmationRoutes(routes, c);
   privacyRoutes(routes, c);
   giftRoutes(routes, c);
+  paymentRoutes(routes, c);
   settingsRoutes(routes, c);
   mediaRoutes(routes, c);
   app.use(router.routes());

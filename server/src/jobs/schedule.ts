@@ -12,6 +12,7 @@ import { checkinReminderJob } from '../modules/notifications/reminders';
 import { rateWindowPurgeJob } from '../modules/limits/jobs';
 import { retentionJobs } from './retention';
 import { lookupRetentionJob } from '../modules/confirmations/jobs';
+import { paySweepJob } from '../modules/payments/jobs';
 
 /**
  * Every job the runner knows, in the order a scheduler tick starts them. Each
@@ -38,5 +39,6 @@ export function schedule(c: Services): JobDef[] {
     lookupRetentionJob(c),
     monthlyPackJob(c),
     giftGrantsJob(c),
+    paySweepJob(c),
   ];
 }

@@ -35,6 +35,8 @@ import type { Limits } from './limits/service';
 import type { GiftService } from './gifts/service';
 import type { GiftRulesAdmin } from './gifts/admin';
 import type { MediaService } from './media/service';
+import type { PaymentService } from './payments/service';
+import type { PaymentsAdmin } from './payments/admin';
 
 /**
  * The services every module may call, built once by compose(). Modules receive the
@@ -78,4 +80,6 @@ export interface Services {
   gifts: GiftService;
   giftRules: GiftRulesAdmin;
   media: MediaService;
+  payments: PaymentService;
+  paymentsAdmin: PaymentsAdmin;
 }

@@ -17,6 +17,7 @@ import { taskEndpoints } from './tasks';
 import { phoneLookupEndpoints } from './phone-lookup';
 import { privacyEndpoints } from './privacy';
 import { giftEndpoints } from './gifts';
+import { paymentEndpoints } from './payments';
 import { brandEndpoints } from './brand';
 import { adminConsoleEndpoints } from './admin-console';
 
@@ -170,6 +171,7 @@ export const endpoints = {
   ...phoneLookupEndpoints,
   ...privacyEndpoints,
   ...giftEndpoints,
+  ...paymentEndpoints,
   ...brandEndpoints,
   ...adminConsoleEndpoints,
 

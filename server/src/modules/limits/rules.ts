@@ -67,4 +67,6 @@ export const limits = {
     at(r('phone_lookup_phone', perHour, 60 * MIN), phoneHash),
   /** Redemption attempts per member: a flash sale gets a few a second, not thousands. */
   redemptionsPerMember: (memberId: number) => at(r('redeem', 20, 10_000), memberId),
+  /** A member's "I paid" checks: each asks WeChat Pay about the order. */
+  paySyncsPerMember: (memberId: number) => at(r('pay_sync', 20, MIN), memberId),
 };

@@ -5,13 +5,16 @@ import type { Q } from '../../db/database';
  * payment and what its handlers receive. Money is in fen (integer cents).
  */
 
-/** What a payment is for; each purpose registers its own onPaid / onRefunded handlers. */
-export type PayPurpose = 'membership';
-export const PAY_PURPOSES: readonly PayPurpose[] = ['membership'];
+/**
+ * What a payment is for (`membership`; at most 16 characters). A purpose must
+ * register an onPaid handler before orders are made for it: nothing is sold that
+ * nobody would deliver.
+ */
+export type PayPurpose = string;
 
 export type PayOrderState = 'CREATED' | 'PAID' | 'CLOSED' | 'REFUNDING' | 'REFUNDED' | 'PARTIALLY_REFUNDED';
-/** WeChat Pay's refund statuses, kept as they are. */
-export type RefundState = 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+/** WeChat Pay's refund statuses as they are, and NEW: recorded, WeChat not yet reached. */
+export type RefundState = 'NEW' | 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
 /** What moved an order: WeChat's notification, our query, our close, a refund. */
 export type PayEventSource = 'create' | 'notify' | 'query' | 'close' | 'refund';
 
@@ -76,6 +79,8 @@ export interface RefundInput {
   reason: string;
   /** Unique per order: a retry with the same key returns the same refund. */
   idempotencyKey: string;
+  /** The operator who asked, for the audit row (none: the system, e.g. a purpose's own rule). */
+  by?: { staffId: number; requestId?: string };
 }
 
 export type RefundView = RefundRow;
