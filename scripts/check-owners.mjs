@@ -45,6 +45,15 @@ const OWNERS = {
   'modules/payments': ['pay_orders', 'pay_order_events', 'pay_refunds'],
   'modules/insights': ['member_segments', 'churn_entries', 'alerts', 'insight_snapshots', 'insight_daily'],
   'modules/media': ['images'],
+  'modules/membership': [
+    'membership_plans',
+    'member_subscriptions',
+    'subscription_periods',
+    'membership_purchases',
+    'membership_refunds',
+    'membership_bonus',
+    'membership_caps',
+  ],
   jobs: ['job_leases', 'job_runs'],
 };
 const ownerOf = new Map(Object.entries(OWNERS).flatMap(([m, tables]) => tables.map((t) => [t, m])));

@@ -26,6 +26,7 @@ export default defineAppConfig({
         'privacy/index',
         'settings/index',
         'confirm/index',
+        'membership/index',
       ],
     },
     {

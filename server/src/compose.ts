@@ -45,6 +45,10 @@ import { MediaService } from './modules/media/service';
 import { DiskImageStore } from './modules/media/image-store';
 import { PaymentService } from './modules/payments/service';
 import { PaymentsAdmin } from './modules/payments/admin';
+import { MembershipService } from './modules/membership/service';
+import { MembershipAdmin } from './modules/membership/admin';
+import { MembershipRefunds } from './modules/membership/refunds';
+import { bonusLineIn } from './modules/membership/bonus';
 import { businessDate, isMemberDay } from '@huiyuan/shared';
 
 /** Wires services from config and an initialised data source. */
@@ -107,6 +111,9 @@ export function compose(
   const media = new MediaService(db, clock, new DiskImageStore(config.imageDir));
   // WeChat Pay: purposes (membership) register their onPaid / onRefunded handlers on it.
   const payments = new PaymentService(db, clock, config.pay, logger);
+  // Paid membership: periods are added only in payments' onPaid transaction; a paid plan's floor lifts the tier.
+  const membership = new MembershipService(db, clock, tiers, payments, config.businessTz, logger);
+  tiers.setFloor((q, memberId, now) => membership.tierFloorIn(q, memberId, now));
   const ctx: AppContext = {
     config,
     logger,
@@ -136,12 +143,18 @@ export function compose(
       config.businessTz,
       (q, memberId, now) => referrals.onPurchaseIn(q, memberId, now).then(() => gifts.onPurchaseIn(q, memberId, now)),
       confirmations,
+      (q, p) => settings.get('points.valueCents').then((v) => bonusLineIn(q, p, v)),
     ),
     refunds: new RefundService(db, clock, ledger, pending, tiers),
     segments: new Segments(db, clock),
     checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
-    benefits: new BenefitService(db, clock, ledger, tiers, async (now) =>
-      isMemberDay(businessDate(now, config.businessTz), await settings.get('checkout.memberDays')),
+    benefits: new BenefitService(
+      db,
+      clock,
+      ledger,
+      tiers,
+      async (now) => isMemberDay(businessDate(now, config.businessTz), await settings.get('checkout.memberDays')),
+      async (q, memberId, now) => !!(await membership.paidPlanIn(q, memberId, now)),
     ),
     writeOffs: new WriteOffService(db, clock, limits),
     catalogue: new CatalogueService(db, clock, tiers, media),
@@ -162,6 +175,9 @@ export function compose(
     gifts,
     payments,
     paymentsAdmin: new PaymentsAdmin(db),
+    membership,
+    membershipAdmin: new MembershipAdmin(db, clock, settings, tiers),
+    membershipRefunds: new MembershipRefunds(db, clock, settings, ledger, payments),
     giftRules: new GiftRulesAdmin(db, clock, tiers),
     inbox,
     wechatMessages,

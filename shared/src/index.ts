@@ -36,4 +36,6 @@ export * from './api/phone-lookup';
 export * from './api/privacy';
 export * from './api/gifts';
 export * from './api/payments';
+export * from './api/membership';
+export * from './domain/membership';
 export * from './api/brand';

@@ -12,6 +12,7 @@ const BY_KIND: Record<string, string> = {
   checkin_reminder: ROUTES.checkin,
   lookup_request: ROUTES.confirm,
   gift_granted: ROUTES.vouchers,
+  membership_expired: ROUTES.membership,
 };
 
 const KNOWN = new Set<string>(Object.values(ROUTES));

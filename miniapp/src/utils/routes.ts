@@ -15,6 +15,7 @@ export const ROUTES = {
   privacy: '/member/privacy/index',
   settings: '/member/settings/index',
   confirm: '/member/confirm/index',
+  membership: '/member/membership/index',
   staffLogin: '/staff/login/index',
   staffCheckout: '/staff/checkout/index',
   staffVoucher: '/staff/voucher/index',

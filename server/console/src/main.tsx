@@ -10,6 +10,7 @@ import { Segments } from './pages/Segments';
 import { Audit } from './pages/Audit';
 import { Alerts, InboxBadge } from './pages/Alerts';
 import { Gifts } from './pages/Gifts';
+import { Membership } from './pages/Membership';
 import { Benefits } from './pages/Benefits';
 import { Vouchers } from './pages/Vouchers';
 import { Jobs } from './pages/Jobs';
@@ -24,6 +25,7 @@ const PAGES = {
   vouchers: ['券查询', Vouchers],
   refunds: ['退款', Refunds],
   gifts: ['礼遇规则', Gifts],
+  membership: ['付费会员', Membership],
   segments: ['分群与流失', Segments],
   alerts: ['预警与消息', Alerts],
   simulate: ['规则模拟', Simulate],

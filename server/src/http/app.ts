@@ -26,6 +26,7 @@ import { confirmationRoutes } from '../modules/confirmations/routes';
 import { privacyRoutes } from '../modules/privacy/routes';
 import { giftRoutes } from '../modules/gifts/routes';
 import { paymentRoutes } from '../modules/payments/routes';
+import { membershipRoutes } from '../modules/membership/routes';
 import { serveStatic } from './static';
 import { serveImages } from './images';
 import { cacheable } from './cache';
@@ -80,6 +81,7 @@ export function createApp(c: AppContext): Koa<BaseState> {
   privacyRoutes(routes, c);
   giftRoutes(routes, c);
   paymentRoutes(routes, c);
+  membershipRoutes(routes, c);
   settingsRoutes(routes, c);
   mediaRoutes(routes, c);
   app.use(router.routes());

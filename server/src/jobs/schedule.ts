@@ -12,6 +12,7 @@ import { checkinReminderJob } from '../modules/notifications/reminders';
 import { rateWindowPurgeJob } from '../modules/limits/jobs';
 import { retentionJobs } from './retention';
 import { lookupRetentionJob } from '../modules/confirmations/jobs';
+import { membershipExpiryJob, membershipPackJob } from '../modules/membership/jobs';
 import { paySweepJob } from '../modules/payments/jobs';
 
 /**
@@ -39,6 +40,8 @@ export function schedule(c: Services): JobDef[] {
     lookupRetentionJob(c),
     monthlyPackJob(c),
     giftGrantsJob(c),
+    membershipExpiryJob(c),
+    membershipPackJob(c),
     paySweepJob(c),
   ];
 }

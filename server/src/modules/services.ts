@@ -37,6 +37,9 @@ import type { GiftRulesAdmin } from './gifts/admin';
 import type { MediaService } from './media/service';
 import type { PaymentService } from './payments/service';
 import type { PaymentsAdmin } from './payments/admin';
+import type { MembershipService } from './membership/service';
+import type { MembershipAdmin } from './membership/admin';
+import type { MembershipRefunds } from './membership/refunds';
 
 /**
  * The services every module may call, built once by compose(). Modules receive the
@@ -82,4 +85,7 @@ export interface Services {
   media: MediaService;
   payments: PaymentService;
   paymentsAdmin: PaymentsAdmin;
+  membership: MembershipService;
+  membershipAdmin: MembershipAdmin;
+  membershipRefunds: MembershipRefunds;
 }

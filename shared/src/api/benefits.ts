@@ -24,6 +24,12 @@ export const BenefitView = z.object({
   validity: z.object({ days: z.int().nullable(), until: IsoDateTime.nullable() }),
   visibleUntil: IsoDateTime.nullable(),
   memberDayOnly: z.boolean().describe('Shown and redeemable only on member days'),
+  paidMembersOnly: z
+    .boolean()
+    .optional()
+    .describe(
+      'Redeemable only while a paid membership is active (others get PAID_MEMBERS_ONLY); always sent by the server',
+    ),
   imageUrl: z.string().nullable().describe('The 480 px variant of its image; null = none'),
 });
 export const BenefitList = z.object({ items: z.array(BenefitView) });
@@ -75,6 +81,7 @@ const BenefitFields = {
   validDays: z.int().min(0).max(3650).default(30).describe('Voucher validity in days after issue (0 = use validUntil)'),
   validUntil: IsoDateTime.nullable().default(null),
   memberDayOnly: z.boolean().default(false).describe('Shown in the mall and redeemable only on member days'),
+  paidMembersOnly: z.boolean().default(false).describe('Redeemable only by paid members (shown to all, marked)'),
   imageId: Id.nullable().default(null).describe('An uploaded image (POST /api/admin/images); null = none'),
 };
 export const CreateBenefit = z
@@ -90,6 +97,7 @@ export const PatchBenefit = z
     visibleFrom: IsoDateTime.nullable().optional(),
     visibleUntil: IsoDateTime.nullable().optional(),
     memberDayOnly: z.boolean().optional(),
+    paidMembersOnly: z.boolean().optional(),
     imageId: Id.nullable().optional().describe('null removes the image'),
   })
   .refine((p) => Object.keys(p).length > 0, 'Nothing to change');
@@ -127,6 +135,7 @@ export const benefitEndpoints = {
       'BENEFIT_NOT_FOUND',
       'BENEFIT_NOT_AVAILABLE',
       'MEMBER_DAY_ONLY',
+      'PAID_MEMBERS_ONLY',
       'TIER_TOO_LOW',
       'LIMIT_REACHED',
       'OUT_OF_STOCK',

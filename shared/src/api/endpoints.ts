@@ -18,6 +18,7 @@ import { phoneLookupEndpoints } from './phone-lookup';
 import { privacyEndpoints } from './privacy';
 import { giftEndpoints } from './gifts';
 import { paymentEndpoints } from './payments';
+import { membershipEndpoints } from './membership';
 import { brandEndpoints } from './brand';
 import { adminConsoleEndpoints } from './admin-console';
 
@@ -172,6 +173,7 @@ export const endpoints = {
   ...privacyEndpoints,
   ...giftEndpoints,
   ...paymentEndpoints,
+  ...membershipEndpoints,
   ...brandEndpoints,
   ...adminConsoleEndpoints,
 

@@ -55,6 +55,10 @@ export const ERRORS = {
   LIMIT_REACHED: { status: 409, message: 'You have reached the limit for this benefit' },
   MEMBER_DAY_ONLY: { status: 409, message: 'This benefit can only be redeemed on a member day' },
   GIFT_RULE_NOT_FOUND: { status: 404, message: 'No such gift rule' },
+  // Paid membership
+  PLAN_NOT_FOUND: { status: 404, message: 'No such membership plan on sale' },
+  PLAN_CODE_TAKEN: { status: 409, message: 'A membership plan with this code exists' },
+  PAID_MEMBERS_ONLY: { status: 403, message: 'This benefit is for paid members only' },
   TIER_TOO_LOW: { status: 403, message: 'Your tier cannot redeem this benefit yet' },
   VOUCHER_NOT_FOUND: { status: 404, message: 'No such voucher' },
   VOUCHER_USED: { status: 409, message: 'This voucher was already used' },

@@ -53,6 +53,8 @@ export const JobName = z.enum([
   'gift_monthly_pack',
   'gift_grants',
   'rollups',
+  'membership_expiry',
+  'membership_packs',
 ]);
 export const JobRunView = z.object({
   id: Id,

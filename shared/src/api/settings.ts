@@ -235,6 +235,12 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
       page: 'member/vouchers/index',
       fields: { thing1: '{title}', thing2: '{summary}' },
     },
+    membership_expired: {
+      templateId: 'TPL_MEMBERSHIP_EXPIRED',
+      title: '会员到期提醒',
+      page: 'member/membership/index',
+      fields: { thing1: '{planTitle}', time2: '{endDate}' },
+    },
     lookup_request: {
       templateId: 'TPL_LOOKUP_REQUEST',
       title: '会员身份确认提醒',

@@ -24,6 +24,7 @@ export const LEDGER_REASON_LABELS = {
   referral_invitee: '受邀注册奖励',
   referral_milestone: '邀请里程碑奖励',
   churn_gift: '回归礼',
+  membership_refund: '付费会员退款扣回',
 } as const satisfies Record<string, string>;
 
 export type LedgerReason = keyof typeof LEDGER_REASON_LABELS;

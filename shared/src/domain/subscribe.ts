@@ -13,6 +13,7 @@ export const NOTIFICATION_KINDS = [
   'checkin_reminder',
   'gift_granted',
   'lookup_request',
+  'membership_expired',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

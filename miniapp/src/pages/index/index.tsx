@@ -13,6 +13,7 @@ import { assetUrl } from '../../api/brand';
 import TierCard from '../../components/TierCard';
 import GrowthProgress from '../../components/GrowthProgress';
 import MemberCode from '../../components/MemberCode';
+import PaidMemberBar from '../../components/PaidMemberBar';
 import { ROUTES, go } from '../../utils/routes';
 import { Card, Page, StateView, useBrand } from '../../ui';
 import './index.scss';
@@ -107,6 +108,7 @@ export default function CardPage() {
               brandName={brand.name}
               backgroundUrl={assetUrl(brand.cardBackgroundUrl)}
             />
+            <PaidMemberBar visible={visible} />
             <View className="section card-page__code" data-testid="card-code">
               <Text className="card-page__code-title">向店员出示会员码</Text>
               {code.code ? <MemberCode code={code.code} stale={code.stale} /> : null}

@@ -21,6 +21,8 @@ const NAMES: Record<string, string> = {
   gift_grants: '礼遇发放',
   retention: '数据保留清理',
   rollups: '看板汇总',
+  membership_expiry: '付费会员到期',
+  membership_packs: '付费会员月礼包',
 };
 const FAILED = new Set(['failed', 'lease_lost', 'stopped']);
 

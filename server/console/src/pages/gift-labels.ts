@@ -7,6 +7,7 @@ export const TRIGGERS: Record<GiftTrigger, string> = {
   tier_reached: '升至等级',
   birthday: '生日',
   monthly_pack: '每月礼包',
+  membership: '付费会员月礼包',
 };
 export const STATUS: Record<ResponseFor<'adminGiftGrants'>['items'][number]['status'], string> = {
   pending: '待发放',

@@ -15,6 +15,7 @@ import { Media1733610000000 } from './1733610000000-media';
 import { InsightRollups1733640000000 } from './1733640000000-insight-rollups';
 import { LookupRequests1733700000000 } from './1733700000000-lookup-requests';
 import { Payments1733800000000 } from './1733800000000-payments';
+import { Membership1733900000000 } from './1733900000000-membership';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   InsightRollups1733640000000,
   LookupRequests1733700000000,
   Payments1733800000000,
+  Membership1733900000000,
 ];

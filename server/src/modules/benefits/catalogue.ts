@@ -77,6 +77,7 @@ export class CatalogueService {
           validDays: body.validDays,
           validUntil: ms(body.validUntil),
           memberDayOnly: body.memberDayOnly,
+          paidMembersOnly: body.paidMembersOnly,
           imageKey,
         },
         now,
@@ -100,6 +101,7 @@ export class CatalogueService {
         visibleFrom: body.visibleFrom === undefined ? undefined : ms(body.visibleFrom),
         visibleUntil: body.visibleUntil === undefined ? undefined : ms(body.visibleUntil),
         memberDayOnly: body.memberDayOnly === undefined ? undefined : body.memberDayOnly ? 1 : 0,
+        paidMembersOnly: body.paidMembersOnly === undefined ? undefined : body.paidMembersOnly ? 1 : 0,
         imageKey,
       };
       const now = this.clock.now().getTime();
@@ -171,6 +173,7 @@ export class CatalogueService {
       visibleFrom: iso(b.visible_from),
       visibleUntil: iso(b.visible_until),
       memberDayOnly: Number(b.member_day_only) === 1,
+      paidMembersOnly: Number(b.paid_members_only) === 1,
       imageUrl: imageUrl(b.image_key),
       status: b.status,
       issued: tally?.issued ?? 0,

@@ -32,6 +32,8 @@ export class BenefitService {
     private readonly tiers: TierService,
     /** Whether `now` falls on a member day (business date, the shared member-day rule). */
     private readonly isMemberDay: (now: Date) => Promise<boolean> = async () => false,
+    /** Whether the member's paid membership is active at `now` (paid-members-only benefits). */
+    private readonly isPaidMember: (q: Q, memberId: number, now: Date) => Promise<boolean> = async () => false,
   ) {}
 
   async list(memberId: number) {
@@ -67,6 +69,7 @@ export class BenefitService {
           },
           visibleUntil: b.visible_until ? new Date(Number(b.visible_until)).toISOString() : null,
           memberDayOnly: Number(b.member_day_only) === 1,
+          paidMembersOnly: Number(b.paid_members_only) === 1,
           imageUrl: imageUrl(b.image_key),
         })),
       };
@@ -88,6 +91,8 @@ export class BenefitService {
       if (!visible) throw new AppError('BENEFIT_NOT_AVAILABLE');
       if (Number(b.member_day_only) === 1 && !(await this.isMemberDay(new Date(now))))
         throw new AppError('MEMBER_DAY_ONLY');
+      if (Number(b.paid_members_only) === 1 && !(await this.isPaidMember(q, memberId, new Date(now))))
+        throw new AppError('PAID_MEMBERS_ONLY');
       if (b.min_tier) {
         const tier = await this.tiers.tierOfIn(q, memberId);
         const rank = (c: string) => rules.tiers.findIndex((t) => t.code === c);

@@ -24,6 +24,7 @@ export interface BenefitRow {
   status: string;
   /** 1: shown and redeemable only on member days. */
   member_day_only: number;
+  paid_members_only: number;
   /** `<id>.<ext>` of its uploaded image (media), or null. */
   image_key: string | null;
 }
@@ -58,13 +59,14 @@ export interface BenefitFields {
   validDays: number;
   validUntil: number | null;
   memberDayOnly?: boolean;
+  paidMembersOnly?: boolean;
   imageKey?: string | null;
 }
 
 export async function insertBenefitIn(q: Q, b: BenefitFields, now: number): Promise<number> {
   return q.insert(
-    `INSERT INTO benefits (title, description, kind, cost_points, stock_total, stock_left, per_member_limit, min_tier, visible_from, visible_until, valid_days, valid_until, member_day_only, image_key, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+    `INSERT INTO benefits (title, description, kind, cost_points, stock_total, stock_left, per_member_limit, min_tier, visible_from, visible_until, valid_days, valid_until, member_day_only, paid_members_only, image_key, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
     [
       b.title,
       b.description,
@@ -79,6 +81,7 @@ export async function insertBenefitIn(q: Q, b: BenefitFields, now: number): Prom
       b.validDays,
       b.validUntil,
       b.memberDayOnly ? 1 : 0,
+      b.paidMembersOnly ? 1 : 0,
       b.imageKey ?? null,
       now,
       now,
@@ -96,6 +99,7 @@ export interface BenefitPatch {
   visibleFrom?: number | null;
   visibleUntil?: number | null;
   memberDayOnly?: number;
+  paidMembersOnly?: number;
   imageKey?: string | null;
 }
 
@@ -108,6 +112,7 @@ const PATCH_COLUMNS: Record<keyof BenefitPatch, string> = {
   visibleFrom: 'visible_from',
   visibleUntil: 'visible_until',
   memberDayOnly: 'member_day_only',
+  paidMembersOnly: 'paid_members_only',
   imageKey: 'image_key',
 };
 

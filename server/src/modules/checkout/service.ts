@@ -6,6 +6,7 @@ import {
   parseMemberCode,
   type CheckoutRequest,
   type CheckoutResponse,
+  type PointsLine,
 } from '@huiyuan/shared';
 import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
 import { AppError } from '../../core/errors';
@@ -26,6 +27,7 @@ import { purchaseRules } from './earning';
 import { addWithinCap } from '../caps/service';
 import { confirmRedeem, countRedeemIn, planRedeem, redeemKey, requestedPoints } from './redeem';
 import type { Confirmations } from '../confirmations/service';
+import type { PurchaseForBonus } from '../membership/bonus';
 
 export const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
 const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
@@ -61,6 +63,8 @@ export class CheckoutService {
     private readonly onPurchase: (q: Q, memberId: number, now: Date) => Promise<void> = async () => undefined,
     /** Member tokens of confirmed phone lookups, the alternative to a member code. */
     private readonly lookups?: Pick<Confirmations, 'memberOf' | 'useIn'>,
+    /** A paid membership's extra points on this purchase (cap taken in this unit of work), or null. */
+    private readonly bonus?: (q: Q, p: PurchaseForBonus) => Promise<PointsLine | null>,
   ) {}
 
   async checkout(staff: StaffPrincipal, req: CheckoutRequest, requestId?: string): Promise<CheckoutResponse> {
@@ -114,7 +118,22 @@ export class CheckoutService {
         },
         await purchaseRules(this.settings, this.tiers),
       );
-      const earned = earning.points;
+      // A paid plan's extra points join the purchase credit, so refunds take them back in proportion.
+      const extra =
+        this.bonus && !earning.excluded
+          ? await this.bonus(q, {
+              memberId,
+              storeId,
+              orderNo: req.orderNo,
+              basePoints: earning.points.lines.find((l) => l.code === 'base')?.points ?? 0,
+              cashCents: split.cashCents,
+              date,
+              now,
+            })
+          : null;
+      const earned = extra
+        ? { total: earning.points.total + extra.points, lines: [...earning.points.lines, extra] }
+        : earning.points;
       // Counters before the account: every checkout takes its row locks in this order.
       await countRedeemIn(q, memberId, date, split.points, cashRules);
       const caps = await this.settings.get('checkout.caps');

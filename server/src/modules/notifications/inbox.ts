@@ -66,6 +66,12 @@ export function messageText(
         body: `${p.summary}${Number(p.vouchers) > 0 ? '，券已放入券包' : '，积分已到账'}。`,
         page: Number(p.vouchers) > 0 ? 'member/vouchers/index' : 'pages/points/index',
       };
+    case 'membership_expired':
+      return {
+        title: '付费会员已到期',
+        body: `您的${p.planTitle ?? '付费会员'}已于 ${p.endDate} 到期，会员专享权益已停止。续费后立即恢复。`,
+        page: 'member/membership/index',
+      };
     case 'lookup_request':
       return {
         title: '会员身份确认',

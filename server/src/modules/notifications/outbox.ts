@@ -11,7 +11,8 @@ export type OutboxKind =
   | 'churn_wakeup'
   | 'checkin_reminder'
   | 'gift_granted'
-  | 'lookup_request';
+  | 'lookup_request'
+  | 'membership_expired';
 
 export interface OutboxMessage {
   /** Makes the effect happen once however often the cause is retried or replayed. */

@@ -35,6 +35,8 @@ import {
   DEFAULT_RETENTION,
   BrandSettingsSchema,
   DEFAULT_BRAND,
+  MembershipRefundSettingsSchema,
+  DEFAULT_MEMBERSHIP_REFUND,
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 import * as store from './store';
@@ -71,6 +73,7 @@ export const SETTINGS = {
   retention: { schema: RetentionSchema, default: DEFAULT_RETENTION },
   'checkout.phoneLookup': { schema: PhoneLookupSchema, default: DEFAULT_PHONE_LOOKUP },
   brand: { schema: BrandSettingsSchema, default: DEFAULT_BRAND },
+  'membership.refund': { schema: MembershipRefundSettingsSchema, default: DEFAULT_MEMBERSHIP_REFUND },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

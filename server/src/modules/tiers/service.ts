@@ -20,6 +20,8 @@ export interface TierChange {
   from: string;
   to: string;
 }
+/** A tier a member is held at or above for now whatever their growth (a paid plan's floor), or null. */
+export type TierFloor = (q: Q, memberId: number, now: Date) => Promise<string | null>;
 /** Work other capabilities do in the transaction of an upgrade (gifts for a tier reached). */
 export type UpgradeHook = (q: Q, memberId: number, change: TierChange, now: Date) => Promise<void>;
 export type Evaluation = {
@@ -49,6 +51,7 @@ export function toView(t: TierRules['tiers'][number]): TierView {
  */
 export class TierService {
   private readonly upgradeHooks: UpgradeHook[] = [];
+  private floor: TierFloor | null = null;
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -57,6 +60,22 @@ export class TierService {
 
   onUpgraded(hook: UpgradeHook): void {
     this.upgradeHooks.push(hook);
+  }
+
+  /**
+   * Sets the floor the effective tier never goes below (paid membership). The
+   * stored tier stays what growth earns; the floor only lifts what is read.
+   */
+  setFloor(floor: TierFloor): void {
+    this.floor = floor;
+  }
+
+  /** The higher of a stored tier code and the member's floor now. */
+  private async lifted(q: Q, memberId: number, code: string, rules: TierRules): Promise<string> {
+    if (!this.floor) return code;
+    const floor = await this.floor(q, memberId, this.clock.now());
+    const rank = (c: string) => rules.tiers.findIndex((t) => t.code === c);
+    return floor !== null && rank(floor) > rank(code) ? floor : code;
   }
 
   rules(): Promise<TierRules> {
@@ -73,10 +92,11 @@ export class TierService {
     return Math.max(0, await store.growthSince(q, memberId, windowStart(now, rules.windowMonths).getTime()));
   }
 
-  /** The member's tier for earning (multiplier), read inside the caller's transaction. */
+  /** The member's effective tier (stored, lifted to a paid plan's floor) for earning and gating, in the caller's transaction. */
   async tierOfIn(q: Q, memberId: number): Promise<TierView> {
     const rules = await this.rules();
-    const code = await store.tierCodeOf(q, memberId);
+    const stored = await store.tierCodeOf(q, memberId);
+    const code = stored === undefined ? stored : await this.lifted(q, memberId, stored, rules);
     return toView(rules.tiers.find((t) => t.code === code) ?? rules.tiers[0]);
   }
 
@@ -184,11 +204,13 @@ export class TierService {
     const rules = await this.rules();
     return this.db.read(async (q) => {
       const row = await store.tierRow(q, memberId);
-      const code = row?.tier_code ?? rules.tiers[0].code;
+      const stored = row?.tier_code ?? rules.tiers[0].code;
+      // Shown at the paid floor when above; progress and keeping count from the tier growth earned.
+      const code = await this.lifted(q, memberId, stored, rules);
       const growth = await this.growthInWindowIn(q, memberId, now, rules);
       const from = windowStart(now, rules.windowMonths);
       const entries = await store.recentGrowth(q, memberId, from.getTime(), 100);
-      const p = tierProgress(rules, code, growth);
+      const p = tierProgress(rules, stored, growth);
       const current = rules.tiers.find((t) => t.code === code) ?? rules.tiers[0];
       const next = p.next ? rules.tiers.find((t) => t.code === p.next!.code)! : null;
       return {

@@ -1,0 +1,305 @@
+import { placeholders, type Q } from '../../db/database';
+import { forUpdate, insertIgnore } from '../../db/dialect';
+
+/**
+ * The only SQL on membership_plans, member_subscriptions, subscription_periods and
+ * membership_purchases (refunds, bonus and caps in store-benefits.ts). Every
+ * function takes the caller's unit of work first. Periods are append-only and
+ * unique per paid order; the subscription row is changed only under its lock.
+ */
+
+export interface PlanRow {
+  id: number;
+  code: string;
+  title: string;
+  price_fen: number;
+  period: 'month' | 'quarter' | 'year';
+  benefit_kind: 'multiplier' | 'cashback';
+  benefit_percent: number;
+  yearly_cap_points: number;
+  pack_gift_rule_id: number | null;
+  tier_floor: string | null;
+  status: 'active' | 'inactive';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SubscriptionRow {
+  member_id: number;
+  plan_id: number;
+  status: 'active' | 'expired' | 'refunded';
+  started_at: number;
+  ends_at: number;
+  auto_renew: number;
+  periods: number;
+  updated_at: number;
+}
+
+export interface PeriodRow {
+  id: number;
+  member_id: number;
+  plan_id: number;
+  purchase_id: number;
+  out_trade_no: string;
+  amount_fen: number;
+  starts_at: number;
+  ends_at: number;
+  renewal: number;
+  created_at: number;
+}
+
+export interface PurchaseRow {
+  id: number;
+  member_id: number;
+  plan_id: number;
+  price_fen: number;
+  period: PlanRow['period'];
+  request_key: string;
+  out_trade_no: string | null;
+  created_at: number;
+}
+
+// ---- plans ------------------------------------------------------------------
+
+export async function plansIn(q: Q, onlyActive = false): Promise<PlanRow[]> {
+  return q.all<PlanRow>(
+    `SELECT * FROM membership_plans${onlyActive ? " WHERE status = 'active'" : ''} ORDER BY price_fen, id`,
+  );
+}
+
+export async function planIn(q: Q, id: number): Promise<PlanRow | undefined> {
+  return q.one<PlanRow>('SELECT * FROM membership_plans WHERE id = ?', [id]);
+}
+
+export async function planByCodeIn(q: Q, code: string): Promise<PlanRow | undefined> {
+  return q.one<PlanRow>('SELECT * FROM membership_plans WHERE code = ?', [code]);
+}
+
+export type PlanFields = Omit<PlanRow, 'id' | 'created_at' | 'updated_at'>;
+
+export async function insertPlanIn(q: Q, p: PlanFields, now: number): Promise<number> {
+  return q.insert(
+    `INSERT INTO membership_plans (code, title, price_fen, period, benefit_kind, benefit_percent, yearly_cap_points, pack_gift_rule_id, tier_floor, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      p.code,
+      p.title,
+      p.price_fen,
+      p.period,
+      p.benefit_kind,
+      p.benefit_percent,
+      p.yearly_cap_points,
+      p.pack_gift_rule_id,
+      p.tier_floor,
+      p.status,
+      now,
+      now,
+    ],
+  );
+}
+
+/** The columns an operator may change (code and period are fixed: they name what members bought). */
+const PATCHABLE = [
+  'title',
+  'price_fen',
+  'benefit_kind',
+  'benefit_percent',
+  'yearly_cap_points',
+  'pack_gift_rule_id',
+  'tier_floor',
+  'status',
+] as const;
+export type PlanPatch = Partial<Pick<PlanRow, (typeof PATCHABLE)[number]>>;
+
+export async function updatePlanIn(q: Q, id: number, patch: PlanPatch, now: number): Promise<number> {
+  const cols = PATCHABLE.filter((c) => patch[c] !== undefined);
+  return q.exec(
+    `UPDATE membership_plans SET ${[...cols.map((c) => `${c} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`,
+    [...cols.map((c) => patch[c]), now, id],
+  );
+}
+
+/** plan id -> subscriptions active now. */
+export async function activeByPlanIn(q: Q, now: number): Promise<Map<number, number>> {
+  const rows = await q.all<{ plan_id: number; n: number }>(
+    "SELECT plan_id, COUNT(*) AS n FROM member_subscriptions WHERE status = 'active' AND ends_at > ? GROUP BY plan_id",
+    [now],
+  );
+  return new Map(rows.map((r) => [Number(r.plan_id), Number(r.n)]));
+}
+
+// ---- purchases --------------------------------------------------------------
+
+/** Writes the purchase unless (member, key) exists; returns the row for the key either way. */
+export async function claimPurchaseIn(
+  q: Q,
+  p: Omit<PurchaseRow, 'id' | 'out_trade_no' | 'created_at'>,
+  now: number,
+): Promise<PurchaseRow> {
+  await q.exec(
+    `${insertIgnore(q.dialect)} INTO membership_purchases (member_id, plan_id, price_fen, period, request_key, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    [p.member_id, p.plan_id, p.price_fen, p.period, p.request_key, now],
+  );
+  return (await q.one<PurchaseRow>('SELECT * FROM membership_purchases WHERE member_id = ? AND request_key = ?', [
+    p.member_id,
+    p.request_key,
+  ]))!;
+}
+
+export async function purchaseIn(q: Q, id: number): Promise<PurchaseRow | undefined> {
+  return q.one<PurchaseRow>('SELECT * FROM membership_purchases WHERE id = ?', [id]);
+}
+
+/** Records the payment order of a purchase once (a retry that made the same order writes nothing new). */
+export async function setPurchaseTradeNoIn(q: Q, id: number, outTradeNo: string): Promise<void> {
+  await q.exec('UPDATE membership_purchases SET out_trade_no = ? WHERE id = ? AND out_trade_no IS NULL', [
+    outTradeNo,
+    id,
+  ]);
+}
+
+export async function purchaseByTradeNoIn(q: Q, memberId: number, outTradeNo: string) {
+  return q.one<PurchaseRow>('SELECT * FROM membership_purchases WHERE member_id = ? AND out_trade_no = ?', [
+    memberId,
+    outTradeNo,
+  ]);
+}
+
+// ---- subscriptions ----------------------------------------------------------
+
+export async function subscriptionIn(q: Q, memberId: number, lock = false): Promise<SubscriptionRow | undefined> {
+  return q.one<SubscriptionRow>(
+    `SELECT * FROM member_subscriptions WHERE member_id = ?${lock ? forUpdate(q.dialect) : ''}`,
+    [memberId],
+  );
+}
+
+/** The member's subscription row, created (expired, empty) if missing, and locked for the rest of the unit of work. */
+export async function lockSubscriptionIn(q: Q, memberId: number, planId: number, now: number) {
+  await q.exec(
+    `${insertIgnore(q.dialect)} INTO member_subscriptions (member_id, plan_id, status, started_at, ends_at, auto_renew, periods, updated_at) VALUES (?, ?, 'expired', ?, ?, 0, 0, ?)`,
+    [memberId, planId, now, now, now],
+  );
+  return (await subscriptionIn(q, memberId, true))!;
+}
+
+/** Applies a paid period to the locked row: plan, start (kept on a renewal), end, one more period. */
+export async function applyPeriodIn(
+  q: Q,
+  memberId: number,
+  s: { planId: number; startedAt: number; endsAt: number },
+  now: number,
+) {
+  await q.exec(
+    "UPDATE member_subscriptions SET plan_id = ?, status = 'active', started_at = ?, ends_at = ?, periods = periods + 1, updated_at = ? WHERE member_id = ?",
+    [s.planId, s.startedAt, s.endsAt, now, memberId],
+  );
+}
+
+/**
+ * Moves the end back by `cutMs` (a refund); ends the subscription as refunded when
+ * nothing is left. The status is set from the old end on both engines.
+ */
+export async function cutSubscriptionIn(q: Q, memberId: number, cutMs: number, now: number): Promise<void> {
+  await q.exec(
+    "UPDATE member_subscriptions SET status = CASE WHEN ends_at - ? <= ? THEN 'refunded' ELSE status END, ends_at = ends_at - ?, updated_at = ? WHERE member_id = ?",
+    [cutMs, now, cutMs, now, memberId],
+  );
+}
+
+export async function setAutoRenewIn(q: Q, memberId: number, on: boolean, now: number): Promise<number> {
+  return q.exec('UPDATE member_subscriptions SET auto_renew = ?, updated_at = ? WHERE member_id = ?', [
+    on ? 1 : 0,
+    now,
+    memberId,
+  ]);
+}
+
+/** The plan of a subscription paid up to after `now` (the benefits in force), or undefined. */
+export async function paidPlanIn(q: Q, memberId: number, now: number) {
+  return q.one<PlanRow & { ends_at: number; started_at: number }>(
+    "SELECT p.*, s.started_at, s.ends_at FROM member_subscriptions s JOIN membership_plans p ON p.id = s.plan_id WHERE s.member_id = ? AND s.status = 'active' AND s.ends_at > ?",
+    [memberId, now],
+  );
+}
+
+/** Active subscriptions whose end has passed, a chunk at a time, locked for the flip. */
+export async function dueToExpireIn(q: Q, now: number, limit: number): Promise<SubscriptionRow[]> {
+  return q.all<SubscriptionRow>(
+    `SELECT * FROM member_subscriptions WHERE status = 'active' AND ends_at <= ? ORDER BY status, ends_at LIMIT ${Math.floor(limit)}${forUpdate(q.dialect)}`,
+    [now],
+  );
+}
+
+export async function markExpiredIn(q: Q, memberIds: number[], now: number): Promise<number> {
+  if (!memberIds.length) return 0;
+  return q.exec(
+    `UPDATE member_subscriptions SET status = 'expired', updated_at = ? WHERE status = 'active' AND ends_at <= ? AND member_id IN (${placeholders(memberIds.length)})`,
+    [now, now, ...memberIds],
+  );
+}
+
+/** Members paid up now whose plan names a pack rule, by member id after `after` (the monthly pack job). */
+export async function packMembersAfterIn(q: Q, after: number, now: number, limit: number) {
+  return q.all<{ member_id: number; rule_id: number }>(
+    `SELECT s.member_id, p.pack_gift_rule_id AS rule_id FROM member_subscriptions s JOIN membership_plans p ON p.id = s.plan_id
+     WHERE s.member_id > ? AND s.status = 'active' AND s.ends_at > ? AND p.pack_gift_rule_id IS NOT NULL ORDER BY s.member_id LIMIT ${Math.floor(limit)}`,
+    [after, now],
+  );
+}
+
+export async function subscribersPageIn(
+  q: Q,
+  f: { planId?: number; status?: string; memberId?: number; beforeId?: number; limit: number },
+) {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  for (const [cond, v] of [
+    ['s.plan_id = ?', f.planId],
+    ['s.status = ?', f.status],
+    ['s.member_id = ?', f.memberId],
+    ['s.member_id < ?', f.beforeId],
+  ] as [string, unknown][]) {
+    if (v === undefined) continue;
+    where.push(cond);
+    args.push(v);
+  }
+  return q.all<SubscriptionRow & { title: string; paid_fen: number }>(
+    `SELECT s.*, p.title, (SELECT COALESCE(SUM(amount_fen), 0) FROM subscription_periods x WHERE x.member_id = s.member_id) AS paid_fen
+     FROM member_subscriptions s JOIN membership_plans p ON p.id = s.plan_id${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY s.member_id DESC LIMIT ${Math.floor(f.limit) + 1}`,
+    args,
+  );
+}
+
+// ---- periods ----------------------------------------------------------------
+
+/** One period per paid order (unique out_trade_no): 1 when written, 0 when the order already added one. */
+export async function insertPeriodIn(q: Q, p: Omit<PeriodRow, 'id' | 'created_at'>, now: number): Promise<number> {
+  return q.exec(
+    `${insertIgnore(q.dialect)} INTO subscription_periods (member_id, plan_id, purchase_id, out_trade_no, amount_fen, starts_at, ends_at, renewal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [p.member_id, p.plan_id, p.purchase_id, p.out_trade_no, p.amount_fen, p.starts_at, p.ends_at, p.renewal, now],
+  );
+}
+
+export async function periodByTradeNoIn(q: Q, outTradeNo: string): Promise<PeriodRow | undefined> {
+  return q.one<PeriodRow>('SELECT * FROM subscription_periods WHERE out_trade_no = ?', [outTradeNo]);
+}
+
+export async function periodIn(q: Q, id: number): Promise<PeriodRow | undefined> {
+  return q.one<PeriodRow>('SELECT * FROM subscription_periods WHERE id = ?', [id]);
+}
+
+/** The member's last-ending period with no refund: the one a refund takes back. */
+export async function refundablePeriodIn(q: Q, memberId: number): Promise<PeriodRow | undefined> {
+  return q.one<PeriodRow>(
+    'SELECT * FROM subscription_periods p WHERE p.member_id = ? AND NOT EXISTS (SELECT 1 FROM membership_refunds r WHERE r.period_id = p.id) ORDER BY p.ends_at DESC, p.id DESC LIMIT 1',
+    [memberId],
+  );
+}
+
+export async function periodsAfterIn(q: Q, after: number, limit: number): Promise<PeriodRow[]> {
+  return q.all<PeriodRow>(`SELECT * FROM subscription_periods WHERE id > ? ORDER BY id LIMIT ${Math.floor(limit)}`, [
+    after,
+  ]);
+}
