@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger, loadConfig, startServer } from '@huiyuan/server';
 import { startFakeWechat } from '../fake-wechat/server';
+import { payTestEnv } from '../fake-wechat/pay-keys';
 import { DEMO_ACCOUNTS, seedDemo } from '../seed/demo';
 
 /**
@@ -16,8 +17,12 @@ async function main(): Promise<void> {
   const fake = await startFakeWechat({ port: fakePort }).catch(() => startFakeWechat({ port: 0 }));
   const h5 = path.join(root, 'miniapp/dist-h5');
   const consoleDir = path.join(root, 'server/console/dist');
+  // WeChat Pay against the fake's sandbox with its TEST-ONLY keys, unless a merchant is configured.
+  const port = process.env.PORT ?? '3000';
+  const pay = process.env.WXPAY_MCHID ? {} : payTestEnv(fake.url, `http://127.0.0.1:${port}/api/pay/notify`);
   const config = loadConfig({
     ...process.env,
+    ...pay,
     WECHAT_API_BASE: fake.url,
     // The newcomer path: `npm start` migrates whatever database it is given.
     MIGRATE_ON_START: process.env.MIGRATE_ON_START ?? '1',
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
     `  operator console:  ${config.consoleDir ? `${running.url}/admin/` : 'not built (npm run build:console)'}`,
     `  API description:   ${running.url}/api/openapi.json`,
     `  fake WeChat API:   ${fake.url}`,
+    `  WeChat Pay:        ${config.pay ? (process.env.WXPAY_MCHID ? config.pay.base : `sandbox ${fake.url}/v3 (pay an order: POST ${fake.url}/__control/pay/pay)`) : 'off'}`,
     `  demo logins:       ${DEMO_ACCOUNTS.map((a) => `${a.username}/${a.password} (${a.role})`).join(', ')}`,
     '',
   ];

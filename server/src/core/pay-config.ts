@@ -53,7 +53,7 @@ const TEST_KEY_FINGERPRINTS = new Set([
 ]);
 const fingerprint = (k: KeyObject) =>
   createHash('sha256')
-    .update(createPublicKey(k).export({ type: 'spki', format: 'der' }))
+    .update((k.type === 'public' ? k : createPublicKey(k)).export({ type: 'spki', format: 'der' }))
     .digest('hex');
 
 const pem = (value: string | undefined, file: string | undefined, name: string): string | undefined => {

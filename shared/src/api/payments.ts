@@ -45,8 +45,12 @@ export const AdminPayOrderView = PayOrderView.extend({
 });
 export const PayOrderParams = z.strictObject({ outTradeNo: OutTradeNo });
 
-/** What WeChat Pay POSTs: the encrypted resource is checked and read on the server. */
-export const PayNotification = z.looseObject({
+/**
+ * What WeChat Pay POSTs (its documented fields); the encrypted resource is
+ * checked and read on the server. A notification refused here is sent again by
+ * WeChat Pay, and the sweep's query confirms the payment meanwhile.
+ */
+export const PayNotification = z.strictObject({
   id: z.string().max(64).optional(),
   create_time: z.string().max(40).optional(),
   event_type: z.string().max(64),
