@@ -99,7 +99,7 @@ export function fakePay(): FakePay {
       create_time: rfc3339(),
       resource_type: 'encrypt-resource',
       event_type: event,
-      summary: event,
+      summary: event.startsWith('REFUND') ? '退款结果' : '支付成功',
       resource: encrypt(resource, type),
     });
     let status = 0;

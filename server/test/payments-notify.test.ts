@@ -167,3 +167,15 @@ test('WeChat Pay unreachable when ordering: 503 PAY_UNAVAILABLE; the order is le
   await t.ctx.payments.sweep();
   expect((await order(t, row!.out_trade_no))!.state).toBe('CLOSED');
 });
+
+test('sweeps on several instances at once: one holds the lease, each order is confirmed once', async () => {
+  const orders = await Promise.all(Array.from({ length: 5 }, () => newOrder(t, memberId)));
+  for (const o of orders) await t.fake.pay.pay(o.outTradeNo, 'none');
+  t.clock.advance(61_000);
+  const runs = await Promise.all(Array.from({ length: 4 }, () => t.ctx.payments.sweep()));
+  expect(runs.filter((r) => r.synced > 0)).toHaveLength(1);
+  for (const o of orders) {
+    expect((await order(t, o.outTradeNo))!.state).toBe('PAID');
+    expect(paidCount(o.outTradeNo)).toBe(1);
+  }
+});

@@ -142,3 +142,19 @@ test('refund input errors are 4xx and change nothing', async () => {
   expect(list.status).toBe(200);
   expect(list.body.items.length).toBeLessThanOrEqual(2);
 });
+
+test('an ABNORMAL refund stays set aside until WeChat Pay reports its end', async () => {
+  t.fake.pay.refundMode = 'abnormal';
+  const no = await paidOrder(500);
+  const r = await refund(no, 200);
+  await until(async () => t.fake.pay.refunds.get(r.body.outRefundNo)!.status === 'ABNORMAL');
+  await until(
+    async () =>
+      (await t.http('GET', `/api/admin/pay/refunds?outTradeNo=${no}`, { token: op })).body.items[0].state ===
+      'ABNORMAL',
+  );
+  expect(await order(t, no)).toMatchObject({ state: 'REFUNDING', refund_reserved_fen: 200, refunded_fen: 0 });
+  expect((await refund(no, 301)).body.code).toBe('REFUND_EXCEEDS_ORDER');
+  await t.fake.pay.finishRefund(r.body.outRefundNo, 'SUCCESS');
+  expect(await order(t, no)).toMatchObject({ state: 'PARTIALLY_REFUNDED', refunded_fen: 200 });
+});
