@@ -68,7 +68,17 @@ test('confirmed in the app: a single-use token for one checkout at the asking st
   expect((await state(other.token, id)).body.code).toBe('LOOKUP_NOT_FOUND');
   const list = await pending(m.token);
   expect(list).toEqual([
-    { id, storeName: 'Test store', confirm: 'member_confirm', code: null, expiresAt: expect.any(String) },
+    {
+      id,
+      storeName: 'Test store',
+      confirm: 'member_confirm',
+      code: null,
+      expiresAt: expect.any(String),
+      purpose: 'lookup',
+      points: null,
+      discountCents: null,
+      amountCents: null,
+    },
   ]);
   expect((await answer(m.token, id, 'confirm')).body).toEqual({ id, status: 'confirmed' });
   expect(await pending(m.token)).toEqual([]);

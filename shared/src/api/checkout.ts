@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { Id, MAX_POINTS } from './common';
-import { MemberCode } from './tiers';
+import { Id, IsoDateTime, MAX_POINTS } from './common';
+import { AmountCents, MemberCode, OrderNo } from './tiers';
+import { MemberToken } from './phone-lookup';
 import { MAX_PURCHASE_CENTS } from '../domain/points';
 import { validatePointsCash } from '../domain/points-cash';
 
@@ -13,8 +14,10 @@ export const PointsCashSchema = z
     maxSharePercent: z.int().describe('At most this share of an order may be paid with points'),
     perMemberDailyPoints: z.int().describe('Points a member may redeem at tills per business day; 0 = no limit'),
     confirm: z
-      .enum(['scan', 'second_scan'])
-      .describe('scan: the code scanned for the checkout confirms; second_scan: a second, fresh code must be scanned'),
+      .enum(['scan', 'second_scan', 'phone'])
+      .describe(
+        'scan: the code scanned for the checkout confirms; second_scan: a second, fresh code must be scanned; phone: the member confirms the points in the app (a redeem confirmation), and the checkout sends its token',
+      ),
   })
   .superRefine((r, ctx) => {
     const err = validatePointsCash(r);
@@ -52,14 +55,60 @@ export const QuoteResponse = z.object({
     pointsPerYuan: z.int(),
     maxSharePercent: z.int(),
     perMemberDailyPoints: z.int(),
-    confirm: z.enum(['scan', 'second_scan']),
+    confirm: z.enum(['scan', 'second_scan', 'phone']),
   }),
   split: Split.describe('The requested points (at most maxPoints), or maxPoints: discount and cash'),
   earnPoints: z.int().describe('Points the cash part of this split earns'),
 });
 export type QuoteResponse = z.infer<typeof QuoteResponse>;
 
+/** The member confirms in the app that these points pay part of this order (setting `confirm: phone`). */
+export const RedeemConfirmationRequest = z.strictObject({
+  memberCode: MemberCode.describe('The code scanned for the order (checked, not used up)'),
+  orderNo: OrderNo,
+  amountCents: AmountCents,
+  redeemPoints: z.int().min(1).max(MAX_POINTS),
+});
+export const RedeemConfirmationCreated = z.object({
+  requestId: z.string(),
+  points: z.int().describe('The points asked, trimmed to the fewest buying the same discount: send these'),
+  discountCents: z.int(),
+  cashCents: z.int(),
+  expiresAt: IsoDateTime,
+});
+export const RedeemConfirmationState = z.object({
+  requestId: z.string(),
+  status: z.enum(['pending', 'confirmed', 'used', 'expired']).describe('A refusal stays pending to the clerk'),
+  memberToken: MemberToken.nullable().describe(
+    'Once confirmed: memberToken of the one checkout of this order, with these points and this amount',
+  ),
+  tokenExpiresAt: IsoDateTime.nullable(),
+});
+const RedeemIdParams = z.strictObject({ id: z.string().regex(/^[a-f0-9]{32}$/) });
+
 export const checkoutEndpoints = {
+  staffRedeemConfirmation: endpoint({
+    method: 'post',
+    path: '/api/staff/checkout/redeem-confirmations',
+    tag: 'staff',
+    auth: 'staff',
+    summary:
+      'Ask the member to confirm in the app that points pay part of this order (operator setting confirm: phone). Lives 2 minutes; the member sees store, points, discount and amount. Audited.',
+    body: RedeemConfirmationRequest,
+    response: RedeemConfirmationCreated,
+    errors: ['VALIDATION_FAILED', 'MEMBER_CODE_INVALID', 'STORE_REQUIRED', 'RATE_LIMITED', 'REDEEM_LIMIT_EXCEEDED'],
+  }),
+  staffRedeemConfirmationState: endpoint({
+    method: 'get',
+    path: '/api/staff/checkout/redeem-confirmations/:id',
+    tag: 'staff',
+    auth: 'staff',
+    params: RedeemIdParams,
+    summary:
+      "A redeem confirmation of this store: pending until the member confirms; then the token for the order's one checkout",
+    response: RedeemConfirmationState,
+    errors: ['VALIDATION_FAILED', 'STORE_REQUIRED', 'LOOKUP_NOT_FOUND'],
+  }),
   staffCheckoutQuote: endpoint({
     method: 'get',
     path: '/api/staff/checkout/quote',

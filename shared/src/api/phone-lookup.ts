@@ -69,6 +69,12 @@ export const ConfirmationList = z.object({
       confirm: z.enum(['member_confirm', 'member_code']),
       code: z.string().nullable().describe('member_code: the 6 digits to read to the clerk'),
       expiresAt: IsoDateTime,
+      purpose: z
+        .enum(['lookup', 'redeem'])
+        .describe('lookup: a clerk looks the member up by phone; redeem: points pay part of an order'),
+      points: z.int().nullable().describe('redeem: the points the order uses'),
+      discountCents: z.int().nullable().describe('redeem: what they pay'),
+      amountCents: z.int().nullable().describe('redeem: the order amount'),
     }),
   ),
 });
@@ -116,7 +122,8 @@ export const phoneLookupEndpoints = {
     path: '/api/me/confirmations',
     tag: 'member',
     auth: 'member',
-    summary: 'Pending counter lookups of this member (store name; the 6-digit code when the clerk types it)',
+    summary:
+      'Pending counter requests of this member: lookups by phone (store name; the 6-digit code when the clerk types it) and points to pay part of an order (points, discount, amount)',
     response: ConfirmationList,
   }),
   confirmConfirmation: endpoint({

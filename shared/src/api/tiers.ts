@@ -88,7 +88,7 @@ export const CheckoutRequest = z
   .strictObject({
     memberCode: MemberCode.optional().describe('The scanned member code; required unless memberToken is sent'),
     memberToken: MemberToken.optional().describe(
-      'Instead of memberCode: the single-use token of a confirmed phone lookup of this store (no points as cash with it)',
+      'Instead of memberCode: the single-use token of a confirmed phone lookup of this store (no points as cash with it), or of a confirmed redeem confirmation (exactly its order, amount and points)',
     ),
     orderNo: OrderNo,
     amountCents: AmountCents,

@@ -4,7 +4,8 @@
  * 0.01 yuan); at most `maxSharePercent` of the order may be paid so, and at most
  * `perMemberDailyPoints` points a business day per member (0 = no daily cap).
  * `confirm` says how the member agrees: `scan` (the code scanned for the checkout)
- * or `second_scan` (a second, fresh code scanned for the redemption).
+ * , `second_scan` (a second, fresh code scanned for the redemption) or `phone`
+ * (the member confirms the points and the order amount in the app).
  * No imports: the mini-program's counter page uses these rules as they are.
  */
 export interface PointsCashRules {
@@ -12,7 +13,7 @@ export interface PointsCashRules {
   pointsPerYuan: number;
   maxSharePercent: number;
   perMemberDailyPoints: number;
-  confirm: 'scan' | 'second_scan';
+  confirm: 'scan' | 'second_scan' | 'phone';
 }
 
 export const DEFAULT_POINTS_CASH: PointsCashRules = {

@@ -41,6 +41,8 @@ export function planRedeem(req: CheckoutRequest, rules: PointsCashRules): CashSp
  * checkout (checked and used up by the checkout). `second_scan`: a second code of
  * the same member, of another 30 s step than the first, checked here and used up
  * in the checkout's unit of work (so a code seen before is refused there).
+ * `phone`: the member confirmed in the app (`confirmations`), and the checkout
+ * comes with that confirmation's token instead of a code.
  * Returns the second code's step, or null when none is needed.
  */
 export async function confirmRedeem(
@@ -49,7 +51,13 @@ export async function confirmRedeem(
   storeId: number,
   now: Date,
 ): Promise<number | null> {
-  if (p.split.points === 0 || p.rules.confirm !== 'second_scan') return null;
+  if (p.split.points === 0 || p.rules.confirm === 'scan') return null;
+  // `phone`: only a redeem confirmation's token pays with points (that path has no code step and comes not here).
+  if (p.rules.confirm === 'phone')
+    throw new AppError(
+      'REDEEM_CODE_REQUIRED',
+      'The member confirms the points in the app: ask for a redeem confirmation',
+    );
   if (!p.req.redeemCode || p.req.redeemCode === p.req.memberCode) throw new AppError('REDEEM_CODE_REQUIRED');
   const second = await codes.verify(p.req.redeemCode, storeId, now, 'caller');
   if (second.memberId !== p.memberId) throw new AppError('MEMBER_CODE_INVALID');

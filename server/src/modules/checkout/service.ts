@@ -62,7 +62,7 @@ export class CheckoutService {
     /** Runs in the checkout transaction after the credit (referrals' first purchase). */
     private readonly onPurchase: (q: Q, memberId: number, now: Date) => Promise<void> = async () => undefined,
     /** Member tokens of confirmed phone lookups, the alternative to a member code. */
-    private readonly lookups?: Pick<Confirmations, 'memberOf' | 'useIn'>,
+    private readonly lookups?: Pick<Confirmations, 'memberOf' | 'useIn' | 'allowsToken'>,
     /** A paid membership's extra points on this purchase (cap taken in this unit of work), or null. */
     private readonly bonus?: (q: Q, p: PurchaseForBonus) => Promise<PointsLine | null>,
   ) {}
@@ -71,8 +71,8 @@ export class CheckoutService {
     const storeId = requireStore(staff);
     const now = this.clock.now();
     const token = req.memberToken;
-    if (token && (!this.lookups || requestedPoints(req)))
-      // The phone confirmation names the member; paying with points still asks for their code.
+    if (token && (!this.lookups || !(await this.lookups.allowsToken(token, storeId, req))))
+      // A lookup's token names the member, no points; a redeem confirmation's pays its own order with its points.
       throw new AppError('VALIDATION_FAILED', 'Points as cash need the member code', { field: 'redeemPoints' });
     const claimed = req.memberCode ? parseMemberCode(req.memberCode)?.memberId : undefined;
     const byToken = token ? String(await this.lookups!.memberOf(token, storeId, true)) : undefined;

@@ -1,12 +1,17 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   LOOKUP_REQUEST_SECONDS,
   MEMBER_TOKEN_SECONDS,
   maskName,
   maskPhone,
+  splitPayment,
+  type BodyFor,
+  type CheckoutRequest,
   type endpoints,
   type ResponseOf,
 } from '@huiyuan/shared';
+import type { MemberCodes } from '../card/service';
+import { matchesRedeem, redeemState, requestRedeem, type RedeemDeps } from './redeem';
 import type { Database, Q } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
@@ -19,16 +24,11 @@ import { storeNameOf } from '../staff/store';
 import { audit } from '../audit/audit';
 import { enqueueIn } from '../notifications/outbox';
 import * as store from './store';
+import { RequestKeys, same } from './keys';
 
 type State = ResponseOf<typeof endpoints.staffPhoneLookupState>;
 /** Wrong codes a clerk may type before the request closes (10^6 codes: guessing is hopeless). */
 const MAX_CODE_ATTEMPTS = 5;
-
-const same = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 function requireStore(staff: StaffPrincipal): number {
   if (staff.storeId === null) throw new AppError('STORE_REQUIRED');
@@ -44,7 +44,7 @@ function requireStore(staff: StaffPrincipal): number {
  * the same answer, the same rate limits, a refusal that looks like silence.
  */
 export class Confirmations {
-  private readonly key: Buffer;
+  readonly keys: RequestKeys;
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -53,7 +53,7 @@ export class Confirmations {
     private readonly phones: PhoneCrypto,
     serverSecret: string,
   ) {
-    this.key = createHmac('sha256', serverSecret).update('counter-lookup').digest();
+    this.keys = new RequestKeys(serverSecret);
   }
 
   async request(staff: StaffPrincipal, phone: string, requestId?: string) {
@@ -119,7 +119,7 @@ export class Confirmations {
     const storeId = requireStore(staff);
     const now = this.clock.now().getTime();
     const row = await this.db.read((q) => store.requestOf(q, id));
-    if (!row || row.store_id !== storeId) throw new AppError('LOOKUP_NOT_FOUND');
+    if (!row || row.store_id !== storeId || row.purpose !== 'lookup') throw new AppError('LOOKUP_NOT_FOUND');
     return this.db.read((q) => this.view(q, row, now));
   }
 
@@ -132,7 +132,7 @@ export class Confirmations {
     const row = await this.db.read((q) => store.requestOf(q, id));
     if (!row || row.store_id !== storeId) throw new AppError('LOOKUP_NOT_FOUND');
     const right =
-      counted === 1 && row.member_id !== null && row.confirm_mode === 'member_code' && same(code, this.codeOf(id));
+      counted === 1 && row.member_id !== null && row.confirm_mode === 'member_code' && same(code, this.keys.codeOf(id));
     return this.db
       .tx(async (q) => {
         const done =
@@ -160,9 +160,10 @@ export class Confirmations {
       });
   }
 
-  /** The member's open requests, with the store's name and, when the clerk types it, the code. */
+  /** The member's open requests, with the store's name and, when the clerk types it, the code; a redeem's points. */
   async pending(memberId: number) {
     const now = this.clock.now().getTime();
+    const cash = await this.settings.get('checkout.pointsCash');
     return this.db.read(async (q) => {
       const rows = await store.pendingOf(q, memberId, now);
       const items = [];
@@ -171,8 +172,13 @@ export class Confirmations {
           id: r.id,
           storeName: (await storeNameOf(q, r.store_id)) ?? '门店',
           confirm: r.confirm_mode,
-          code: r.confirm_mode === 'member_code' ? this.codeOf(r.id) : null,
+          code: r.confirm_mode === 'member_code' ? this.keys.codeOf(r.id) : null,
           expiresAt: new Date(r.expires_at).toISOString(),
+          purpose: r.purpose,
+          points: r.points,
+          discountCents:
+            r.points === null ? null : splitPayment(r.amount_cents!, r.points, cash.pointsPerYuan).discountCents,
+          amountCents: r.amount_cents,
         });
       return { items };
     });
@@ -215,7 +221,7 @@ export class Confirmations {
    * `used` also answers for a used one (a checkout's retry is answered from its order).
    */
   async memberOf(token: string, storeId: number, allowUsed = false): Promise<number> {
-    const id = this.idOf(token);
+    const id = this.keys.idOf(token);
     const row = id ? await this.db.read((q) => store.requestOf(q, id)) : undefined;
     const now = this.clock.now().getTime();
     const live = row?.status === 'confirmed' && (row.token_expires_at ?? 0) > now;
@@ -224,9 +230,40 @@ export class Confirmations {
     return row.member_id;
   }
 
+  /** Points as cash confirmed on the phone: the clerk's request (the code checked, not used) and its state. */
+  requestRedeem(codes: MemberCodes, staff: StaffPrincipal, body: BodyFor<'staffRedeemConfirmation'>, rid?: string) {
+    return requestRedeem(this.redeemDeps(), codes, staff, body, rid);
+  }
+
+  redeemState(staff: StaffPrincipal, id: string) {
+    return redeemState(this.redeemDeps(), staff, id);
+  }
+
+  /**
+   * Whether a checkout may go with this token: a lookup's token only without
+   * points; a redeem confirmation's only for its own order, amount and points.
+   * An unknown token passes here without points, to be refused by `memberOf`.
+   */
+  async allowsToken(token: string, storeId: number, req: CheckoutRequest): Promise<boolean> {
+    const id = this.keys.idOf(token);
+    const row = id ? await this.db.read((q) => store.requestOf(q, id)) : undefined;
+    if (row?.purpose === 'redeem') return matchesRedeem(row, storeId, req);
+    return (req.redeemPoints ?? 0) === 0;
+  }
+
+  private redeemDeps(): RedeemDeps {
+    return {
+      db: this.db,
+      now: () => this.clock.now().getTime(),
+      settings: this.settings,
+      limits: this.limits,
+      keys: this.keys,
+    };
+  }
+
   /** Uses the token up inside the checkout's unit of work: once, at its store, in its window. */
   async useIn(q: Q, token: string, storeId: number, orderNo: string, now: Date): Promise<void> {
-    const id = this.idOf(token);
+    const id = this.keys.idOf(token);
     if (!id || (await store.markUsed(q, id, storeId, orderNo, now.getTime())) !== 1)
       throw new AppError('MEMBER_TOKEN_INVALID');
   }
@@ -246,7 +283,7 @@ export class Confirmations {
     return {
       requestId: row.id,
       status,
-      memberToken: confirmed ? `${row.id}.${this.mac(`token:${row.id}`)}` : null,
+      memberToken: confirmed ? this.keys.tokenOf(row.id) : null,
       tokenExpiresAt: confirmed ? new Date(row.token_expires_at!).toISOString() : null,
       maskedName: confirmed ? maskName(name?.nickname ?? null) : null,
       maskedPhone: row.masked_phone,
@@ -258,22 +295,5 @@ export class Confirmations {
     const ids = await idsByPhoneHash(q, hash);
     if (ids.length !== 1) return null;
     return (await statusOf(q, ids[0]))?.status === 'active' ? ids[0] : null;
-  }
-
-  private idOf(token: string): string | null {
-    const m = /^([a-f0-9]{32})\.([A-Za-z0-9_-]{43})$/.exec(token);
-    return m && same(m[2], this.mac(`token:${m[1]}`)) ? m[1] : null;
-  }
-
-  /** The 6 digits the member reads to the clerk, derived from the request id and the server key. */
-  private codeOf(id: string): string {
-    return String(createHmac('sha256', this.key).update(`code:${id}`).digest().readUInt32BE(0) % 1_000_000).padStart(
-      6,
-      '0',
-    );
-  }
-
-  private mac(v: string): string {
-    return createHmac('sha256', this.key).update(v).digest('base64url');
   }
 }

@@ -17,10 +17,15 @@ export interface LookupRow {
   attempts: number;
   expires_at: number;
   token_expires_at: number | null;
+  /** lookup: find the member by phone; redeem: pay `points` of the order `order_no` (`amount_cents`) with points. */
+  purpose: 'lookup' | 'redeem';
+  points: number | null;
+  amount_cents: number | null;
+  order_no: string | null;
 }
 
 const COLUMNS =
-  'id, store_id, staff_id, member_id, masked_phone, confirm_mode, status, attempts, expires_at, token_expires_at';
+  'id, store_id, staff_id, member_id, masked_phone, confirm_mode, status, attempts, expires_at, token_expires_at, purpose, points, amount_cents, order_no';
 
 const typed = (r: LookupRow): LookupRow => ({
   ...r,
@@ -30,18 +35,41 @@ const typed = (r: LookupRow): LookupRow => ({
   attempts: Number(r.attempts),
   expires_at: Number(r.expires_at),
   token_expires_at: r.token_expires_at === null ? null : Number(r.token_expires_at),
+  points: r.points === null ? null : Number(r.points),
+  amount_cents: r.amount_cents === null ? null : Number(r.amount_cents),
 });
 
 export async function insertRequest(
   q: Q,
-  r: { id: string; storeId: number; staffId: number; memberId: number | null; maskedPhone: string; mode: string },
+  r: {
+    id: string;
+    storeId: number;
+    staffId: number;
+    memberId: number | null;
+    maskedPhone: string;
+    mode: string;
+    redeem?: { points: number; amountCents: number; orderNo: string };
+  },
   now: number,
   expiresAt: number,
 ): Promise<void> {
   await q.exec(
-    `INSERT INTO lookup_requests (id, store_id, staff_id, member_id, masked_phone, confirm_mode, status, attempts, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-    [r.id, r.storeId, r.staffId, r.memberId, r.maskedPhone, r.mode, now, expiresAt],
+    `INSERT INTO lookup_requests (id, store_id, staff_id, member_id, masked_phone, confirm_mode, status, attempts, created_at, expires_at, purpose, points, amount_cents, order_no)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
+    [
+      r.id,
+      r.storeId,
+      r.staffId,
+      r.memberId,
+      r.maskedPhone,
+      r.mode,
+      now,
+      expiresAt,
+      r.redeem ? 'redeem' : 'lookup',
+      r.redeem?.points ?? null,
+      r.redeem?.amountCents ?? null,
+      r.redeem?.orderNo ?? null,
+    ],
   );
 }
 
@@ -92,12 +120,12 @@ export function markRejected(q: Q, id: string, memberId: number, now: number): P
   );
 }
 
-/** confirmed -> used, once, at the store that asked, inside the token's window. */
+/** confirmed -> used, once, at the store that asked, inside the token's window (a redeem request: for its order). */
 export function markUsed(q: Q, id: string, storeId: number, orderNo: string, now: number): Promise<number> {
   return q.exec(
     `UPDATE lookup_requests SET status = 'used', used_at = ?, order_no = ?
-     WHERE id = ? AND store_id = ? AND status = 'confirmed' AND token_expires_at > ?`,
-    [now, orderNo, id, storeId, now],
+     WHERE id = ? AND store_id = ? AND status = 'confirmed' AND token_expires_at > ? AND (order_no IS NULL OR order_no = ?)`,
+    [now, orderNo, id, storeId, now, orderNo],
   );
 }
 
