@@ -14,6 +14,8 @@ import { RetentionIndexes1733600000000 } from './1733600000000-retention-indexes
 import { Media1733610000000 } from './1733610000000-media';
 import { InsightRollups1733640000000 } from './1733640000000-insight-rollups';
 import { LookupRequests1733700000000 } from './1733700000000-lookup-requests';
+import { Payments1733800000000 } from './1733800000000-payments';
+import { Membership1733900000000 } from './1733900000000-membership';
 import { RedeemConfirmations1734000000000 } from './1734000000000-redeem-confirmations';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
@@ -34,5 +36,7 @@ export const migrations = [
   Media1733610000000,
   InsightRollups1733640000000,
   LookupRequests1733700000000,
+  Payments1733800000000,
+  Membership1733900000000,
   RedeemConfirmations1734000000000,
 ];
