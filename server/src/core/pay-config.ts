@@ -27,9 +27,10 @@ const PayEnv = z.object({
     .number()
     .int()
     .min(5)
-    .max(7 * 24 * 60)
+    // A prepay_id lasts two hours: a replayed order must not hand out a dead one.
+    .max(120)
     .default(15)
-    .describe('How long a member may pay an order before it is closed'),
+    .describe('How long a member may pay an order before it is closed (at most 120)'),
 });
 
 export interface PayConfig {
