@@ -256,6 +256,20 @@ test('extra points: multiplier within the yearly cap, also under concurrent chec
   expect(await count(t, 'SELECT SUM(points) AS n FROM membership_bonus WHERE member_id = ?', [n.memberId])).toBe(150);
 });
 
+test('cash-back: a share of the cash part as points; a replayed checkout gives it once', async () => {
+  await setup('cashback', { benefitKind: 'cashback', benefitPercent: 5, yearlyCapPoints: 0, tierFloor: null });
+  const m = await t.login('member-cashback');
+  await buy(m.token, 'cashback');
+  // 5 % of 199.99 yuan = 999.95 fen: 999 points at the default 1 fen per point.
+  const orderNo = `cb-${process.pid}`;
+  const a = await checkout(t, staff, m.memberId, 19_999, orderNo);
+  expect(a.body.lines).toContainEqual({ code: 'membership', points: 999 });
+  const again = await checkout(t, staff, m.memberId, 19_999, orderNo);
+  expect(again.body.replayed).toBe(true);
+  expect(await count(t, 'SELECT SUM(points) AS n FROM membership_bonus WHERE member_id = ?', [m.memberId])).toBe(999);
+  expect((await mine(m.token)).thisYear.bonusPoints).toBe(999);
+});
+
 test('refund after partial use: pro rata less vouchers used, unused pack vouchers cancelled, extra points taken back', async () => {
   await setup('refund', { yearlyCapPoints: 0 });
   const m = await t.login('member-refund');
@@ -318,6 +332,34 @@ test('refund after partial use: pro rata less vouchers used, unused pack voucher
   ).toBe(404);
   const metrics = await t.http('GET', '/api/admin/membership/metrics', { token: op });
   expect(metrics.body.refundedFen).toBeGreaterThanOrEqual(p.refundFen);
+});
+
+test('a refund within the full-refund window with nothing used is the full price and ends the membership now', async () => {
+  await setup('full', { tierFloor: null });
+  const m = await t.login('member-full');
+  await buy(m.token, 'full');
+  await jump(2 * DAY);
+  const p = (await t.http('GET', `/api/admin/membership/refund-preview?memberId=${m.memberId}`, { token: op })).body;
+  expect(p).toMatchObject({ full: true, refundFen: 3000, bonusPoints: 0, usedValueFen: 0 });
+  t.fake.pay.refundMode = 'sync';
+  try {
+    const r = await admin('POST', '/api/admin/membership/refunds', {
+      memberId: String(m.memberId),
+      periodId: p.periodId,
+      reason: '七天内退款',
+    });
+    expect(r.body).toMatchObject({ refundFen: 3000, replayed: false });
+  } finally {
+    t.fake.pay.refundMode = 'async';
+  }
+  const after = await mine((await t.login('member-full')).token);
+  expect(after.status).toBe('refunded');
+  expect(Date.parse(after.endsAt)).toBe(t.clock.now().getTime());
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM membership_refunds WHERE member_id = ? AND status = 'done'", [
+      m.memberId,
+    ]),
+  ).toBe(1);
 });
 
 test('bad input is a stable 4xx and changes nothing', async () => {

@@ -23,6 +23,11 @@ export function Dashboard() {
   const [cur, setCur] = useState<M | null>(null);
   const [prev, setPrev] = useState<M | null>(null);
   const [error, setError] = useState('');
+  // Paid membership figures (all time, now): separate from the range, read once.
+  const [paid, setPaid] = useState<ResponseFor<'adminMembershipMetrics'> | null>(null);
+  useEffect(() => {
+    api<ResponseFor<'adminMembershipMetrics'>>('GET', '/api/admin/membership/metrics').then(setPaid, () => undefined);
+  }, []);
 
   useEffect(() => {
     api<ResponseFor<'adminListStores'>>('GET', '/api/admin/stores').then(
@@ -109,6 +114,9 @@ export function Dashboard() {
             />
             <Stat k="订单数" v={cur.sales.orders} delta={ratio(cur.sales.orders, prev.sales.orders)} />
             <Stat k="复购率" v={pct(cur.sales.repeatPurchaseRate)} />
+            {paid && <Stat k="付费会员（当前）" v={paid.paidMembers} />}
+            {paid && <Stat k="会员费收入（累计）" v={yuan(paid.revenueFen)} />}
+            {paid && <Stat k="付费会员续费率" v={pct(paid.renewalRate)} />}
           </div>
           <div className="two">
             <div className="card">

@@ -8,9 +8,9 @@ import { activeWithoutPeriodIn } from './store-benefits';
 const PAGE = 500;
 const PAID = new Set(['PAID', 'REFUNDING', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 
-/** Every membership active now has a period (a paid order) reaching its end. */
+/** Every active membership has a period (a paid order) reaching its end. */
 async function activeWithoutPaidOrder(q: Q, limit: number) {
-  const rows = await activeWithoutPeriodIn(q, Date.now(), limit);
+  const rows = await activeWithoutPeriodIn(q, limit);
   return rows.map((r) => ({ memberId: Number(r.member_id), endsAt: Number(r.ends_at) }));
 }
 

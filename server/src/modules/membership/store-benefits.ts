@@ -1,5 +1,5 @@
 import type { Q } from '../../db/database';
-import { forUpdate, insertIgnore } from '../../db/dialect';
+import { forUpdate, insertIgnore, onConflictAdd } from '../../db/dialect';
 
 /**
  * The only SQL on membership_bonus (extra points a plan gave, one row per order),
@@ -34,10 +34,11 @@ export interface RefundRow {
  */
 export async function takeFromCapIn(q: Q, memberId: number, year: string, want: number, cap: number): Promise<number> {
   if (want <= 0) return 0;
-  await q.exec(`${insertIgnore(q.dialect)} INTO membership_caps (member_id, year, points) VALUES (?, ?, 0)`, [
-    memberId,
-    year,
-  ]);
+  // Adding 0 by upsert takes the counter row's exclusive lock at once (insert-ignore-then-lock deadlocks).
+  await q.exec(
+    `INSERT INTO membership_caps (member_id, year, points) VALUES (?, ?, 0)${onConflictAdd(q.dialect, ['member_id', 'year'], 'points')}`,
+    [memberId, year],
+  );
   if (cap <= 0) {
     await q.exec('UPDATE membership_caps SET points = points + ? WHERE member_id = ? AND year = ?', [
       want,
@@ -183,12 +184,11 @@ export async function membershipFiguresIn(q: Q, now: number) {
   };
 }
 
-/** Subscriptions active now with no period reaching their end (reconcile: no membership without a paid order). */
-export async function activeWithoutPeriodIn(q: Q, now: number, limit: number) {
+/** Active subscriptions with no period reaching their end (reconcile: no membership without a paid order). */
+export async function activeWithoutPeriodIn(q: Q, limit: number) {
   return q.all<{ member_id: number; ends_at: number }>(
-    `SELECT s.member_id, s.ends_at FROM member_subscriptions s WHERE s.status = 'active' AND s.ends_at > ?
+    `SELECT s.member_id, s.ends_at FROM member_subscriptions s WHERE s.status = 'active'
      AND NOT EXISTS (SELECT 1 FROM subscription_periods p WHERE p.member_id = s.member_id AND p.ends_at >= s.ends_at)
      ORDER BY s.member_id LIMIT ${Math.floor(limit)}`,
-    [now],
   );
 }

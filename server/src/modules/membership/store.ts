@@ -1,5 +1,5 @@
 import { placeholders, type Q } from '../../db/database';
-import { forUpdate, insertIgnore } from '../../db/dialect';
+import { forUpdate, insertIgnore, onConflictSet } from '../../db/dialect';
 
 /**
  * The only SQL on membership_plans, member_subscriptions, subscription_periods and
@@ -174,10 +174,15 @@ export async function subscriptionIn(q: Q, memberId: number, lock = false): Prom
   );
 }
 
-/** The member's subscription row, created (expired, empty) if missing, and locked for the rest of the unit of work. */
+/**
+ * The member's subscription row, created (expired, empty) if missing, and locked
+ * for the rest of the unit of work. The upsert takes the row's exclusive lock at
+ * once: "insert ignore, then lock" takes a shared lock first, and two deliveries
+ * doing that together deadlock.
+ */
 export async function lockSubscriptionIn(q: Q, memberId: number, planId: number, now: number) {
   await q.exec(
-    `${insertIgnore(q.dialect)} INTO member_subscriptions (member_id, plan_id, status, started_at, ends_at, auto_renew, periods, updated_at) VALUES (?, ?, 'expired', ?, ?, 0, 0, ?)`,
+    `INSERT INTO member_subscriptions (member_id, plan_id, status, started_at, ends_at, auto_renew, periods, updated_at) VALUES (?, ?, 'expired', ?, ?, 0, 0, ?)${onConflictSet(q.dialect, ['member_id'], ['updated_at'])}`,
     [memberId, planId, now, now, now],
   );
   return (await subscriptionIn(q, memberId, true))!;
