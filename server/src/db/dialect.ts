@@ -83,6 +83,14 @@ export const boundedSelect = (d: Dialect, ms: number, select: string): string =>
 };
 
 /** The helpers above as one namespace: `sql.insertIgnore(q.dialect)`. */
+/**
+ * The whole number of `stepMs` steps from a bound base (one `?`) to a time
+ * column, for grouping rows by day in one pass. SQLite may bind the base as a
+ * real number: its quotient is cast back to an integer.
+ */
+export const stepsFrom = (d: Dialect, column: string, stepMs: number): string =>
+  d === 'mysql' ? `(${column} - ?) DIV ${stepMs}` : `CAST((${column} - ?) / ${stepMs} AS INTEGER)`;
+
 export const sql = {
   insertIgnore,
   onConflictAdd,

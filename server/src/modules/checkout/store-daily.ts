@@ -1,4 +1,5 @@
 import type { Q } from '../../db/database';
+import { stepsFrom } from '../../db/dialect';
 
 /** A member's orders at one store made in a range: what the dashboard's daily rollup keeps. */
 export interface MemberStoreOrders {
@@ -30,6 +31,30 @@ export async function ordersByStoreAndMember(q: Q, startMs: number, endMs: numbe
     [startMs, endMs],
   );
   return rows.map((r) => ({
+    storeId: Number(r.store_id),
+    memberId: Number(r.member_id),
+    orders: Number(r.n),
+    amountCents: Number(r.amount),
+    refundedCents: Number(r.refunded),
+    points: Number(r.points),
+  }));
+}
+
+/**
+ * `ordersByStoreAndMember` for a range of whole business days in one pass (a
+ * backfill of the rollups): days numbered from `base` in steps of 24 h, so only
+ * for a range whose every day is 24 h long.
+ */
+export async function ordersByDay(q: Q, base: number, end: number): Promise<(MemberStoreOrders & { day: number })[]> {
+  const day = stepsFrom(q.dialect, 'created_at', 86_400_000);
+  const rows = await q.all<Record<string, unknown>>(
+    `SELECT ${day} AS d, store_id, member_id, COUNT(*) AS n, COALESCE(SUM(amount_cents), 0) AS amount,
+            COALESCE(SUM(refunded_cents), 0) AS refunded, COALESCE(SUM(points), 0) AS points
+       FROM orders WHERE created_at >= ? AND created_at < ? GROUP BY d, store_id, member_id`,
+    [base, base, end],
+  );
+  return rows.map((r) => ({
+    day: Number(r.d),
     storeId: Number(r.store_id),
     memberId: Number(r.member_id),
     orders: Number(r.n),

@@ -5,7 +5,7 @@ import type { Services } from '../services';
 import { countRegistered } from '../members/store';
 import { firstRegisteredAt } from '../members/store-activity';
 import { activeMemberIds, movementsByStore } from '../points/store-reads';
-import { ordersByStoreAndMember } from '../checkout/store-daily';
+import { ordersByStoreAndMember, type MemberStoreOrders } from '../checkout/store-daily';
 import { countIssuedIn } from '../benefits/store-vouchers';
 import { writtenOffByStore } from '../benefits/store-daily';
 import { checkinMembersOn } from '../checkin/store-daily';
@@ -13,6 +13,7 @@ import { inviteFunnel, inviterIdsIn } from '../referrals/store';
 import { MemberSet } from './member-set';
 import { replaceDay, storedDays, type DailyRow } from './store-rollups';
 import { storeNowFigures } from './now-figures';
+import { RANGE_DAYS, ledgerDays } from './rollups-range';
 
 /** Days before today recomputed by every run, so refunds, make-up check-ins and first purchases written late are caught. */
 export const RECENT_DAYS = 3;
@@ -56,6 +57,13 @@ export interface Span {
   to: number;
 }
 
+/** A whole day's share of a backfill's range reads (rollups-range.ts). */
+export interface LedgerDay {
+  movements: Map<number, { issued: number; redeemed: number; expired: number; reversed: number }>;
+  active: number[];
+  orders: MemberStoreOrders[];
+}
+
 /**
  * One business day's rows, computed from the source tables through their
  * owners (each read is one day of an index on its time column), or only the
@@ -70,6 +78,7 @@ export async function computeDay(
   tz: string,
   totalBefore?: number,
   span?: Span,
+  ledger?: LedgerDay,
 ): Promise<DailyRow[]> {
   const dayFrom = dayStart(date, tz);
   const dayEnd = dayStart(addDaysToIsoDate(date, 1), tz);
@@ -84,18 +93,19 @@ export async function computeDay(
   const all = row(0);
   all.newMembers = await countRegistered(q, start, end);
   all.membersTotal = totalBefore === undefined ? await countRegistered(q, null, end) : totalBefore + all.newMembers;
-  for (const [s, m] of await movementsByStore(q, start, end)) {
+  // A backfill passes the day's part of its range reads of the ledger and orders.
+  for (const [s, m] of ledger?.movements ?? (await movementsByStore(q, start, end))) {
     const r = row(s);
     r.pointsIssued = m.issued;
     r.pointsRedeemed = m.redeemed;
     r.pointsExpired = m.expired;
     r.pointsReversed = m.reversed;
   }
-  all.activeSet = encode(MemberSet.of(await activeMemberIds(q, start, end)));
+  all.activeSet = encode(MemberSet.of(ledger?.active ?? (await activeMemberIds(q, start, end))));
 
   // Buyers and members with two orders or more that day, per store.
   const buyers = new Map<number, { all: MemberSet; repeat: MemberSet }>();
-  for (const o of await ordersByStoreAndMember(q, start, end)) {
+  for (const o of ledger?.orders ?? (await ordersByStoreAndMember(q, start, end))) {
     const r = row(o.storeId);
     r.orders += o.orders;
     r.amountCents += o.amountCents;
@@ -153,24 +163,35 @@ export function rollupsJob(c: Pick<Services, 'db' | 'config' | 'clock' | 'tiers'
       let day = businessDate(new Date(first), tz);
       if (ctx.resumeFrom && ctx.resumeFrom >= day) day = addDaysToIsoDate(ctx.resumeFrom, 1);
       const stored = await c.db.read((q) => storedDays(q, addDaysToIsoDate(day, -1), today));
-      let total = stored.get(addDaysToIsoDate(day, -1))?.total;
-      let processed = 0;
+      let total: number | undefined;
+      // The days to compute, in date order, each with the part of it to store (today: up to a moment ago).
+      const todo: { d: string; span?: Span; until: number }[] = [];
       for (; day <= today; day = addDaysToIsoDate(day, 1)) {
         const end = dayStart(addDaysToIsoDate(day, 1), tz);
         const had = stored.get(day);
         const whole = had !== undefined && had.at >= end;
         const fresh = had !== undefined && had.at >= todayStart;
         // A run by hand (an operator catching up) redoes the recent days whenever it runs.
-        if (day < today && whole && (day < recentFrom || (fresh && ctx.scheduled))) {
-          total = had.total;
-          continue;
+        if (day < today && whole && (day < recentFrom || (fresh && ctx.scheduled))) continue;
+        const until = Math.max(dayStart(day, tz), Math.min(end, now - SETTLE_MS));
+        todo.push({ d: day, until, span: until < end ? { from: dayStart(day, tz), to: until } : undefined });
+      }
+      let ledger = new Map<string, LedgerDay>();
+      let processed = 0;
+      for (const [i, { d, span, until }] of todo.entries()) {
+        if (!span && !ledger.has(d)) {
+          // A run of whole consecutive days (a backfill): the ledger and orders read once for the run.
+          const run = [d];
+          for (let j = i + 1; j < todo.length && run.length < RANGE_DAYS; j++) {
+            if (todo[j].span || todo[j].d !== addDaysToIsoDate(run[run.length - 1], 1)) break;
+            run.push(todo[j].d);
+          }
+          ledger = run.length > 1 ? ((await c.db.read((q) => ledgerDays(q, run, tz))) ?? new Map()) : new Map();
         }
-        const d = day;
-        // Today up to a moment ago; an earlier day whole (its end is long past the margin).
-        const until = Math.max(dayStart(d, tz), Math.min(end, now - SETTLE_MS));
-        const span = until < end ? { from: dayStart(d, tz), to: until } : undefined;
+        // The member total carries from the day before: just computed, or as stored (undefined: counted).
+        if (i === 0 || todo[i - 1].d !== addDaysToIsoDate(d, -1)) total = stored.get(addDaysToIsoDate(d, -1))?.total;
         // Read outside the write transaction: the day's rows are replaced in one short one.
-        const rows = await c.db.read((q) => computeDay(q, d, tz, total, span));
+        const rows = await c.db.read((q) => computeDay(q, d, tz, total, span, span ? undefined : ledger.get(d)));
         await c.db.tx((q) => replaceDay(q, d, rows, span ? until : now));
         total = rows.find((r) => r.storeId === 0)!.membersTotal;
         processed++;
