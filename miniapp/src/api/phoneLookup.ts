@@ -22,3 +22,15 @@ export const verifyLookupCode = (id: string, code: string) =>
     { code } satisfies BodyFor<'staffPhoneLookupVerify'>,
     staff,
   );
+
+export type RedeemAsked = ResponseFor<'staffRedeemConfirmation'>;
+export type RedeemState = ResponseFor<'staffRedeemConfirmationState'>;
+
+/** Points as cash the member confirms on the phone (operator setting `phone`): the order, its amount and points. */
+export const askRedeemConfirmation = (body: BodyFor<'staffRedeemConfirmation'>) =>
+  // Changes no points (a new request each time): nothing to replay.
+  api.post<RedeemAsked>('/api/staff/checkout/redeem-confirmations', body, { ...staff, idempotent: false });
+
+/** Pending until the member confirms; then the token that pays exactly that order with those points. */
+export const redeemConfirmationState = (id: string) =>
+  api.get<RedeemState>(`/api/staff/checkout/redeem-confirmations/${encodeURIComponent(id)}`, undefined, staff);

@@ -13,6 +13,10 @@ const ask = (over: Partial<ResponseFor<'listConfirmations'>['items'][number]> = 
   confirm: 'member_confirm' as const,
   code: null,
   expiresAt: new Date(Date.now() + 100_000).toISOString(),
+  purpose: 'lookup' as 'lookup' | 'redeem',
+  points: null as number | null,
+  discountCents: null as number | null,
+  amountCents: null as number | null,
   ...over,
 });
 
@@ -122,4 +126,26 @@ it('the card says how many points are pending', async () => {
   await settle();
   expect(screen.getByTestId('tier-card-pending').textContent).toBe('1,200 积分待到账');
   expect(screen.queryByTestId('card-confirm')).toBeNull();
+});
+
+it('a redeem request shows the points, the discount and the amount, and is agreed to through the sheet', async () => {
+  const sent = serve({
+    'GET /api/me/confirmations': {
+      items: [ask({ purpose: 'redeem', points: 1500, discountCents: 1500, amountCents: 8800 })],
+    },
+    [`POST /api/me/confirmations/${ID}/confirm`]: { id: ID, status: 'confirmed' },
+  });
+  render(<ConfirmPage />);
+  await settle();
+  const text = screen.getByTestId('confirm-redeem').textContent;
+  expect(text).toContain('1,500');
+  expect(text).toContain('¥15.00');
+  expect(text).toContain('¥88.00');
+  fireEvent.click(screen.getByTestId('confirm-open'));
+  expect(screen.getByTestId('confirm-sheet').textContent).toContain('使用 1,500 积分抵扣 ¥15.00');
+  advanceClock(500);
+  fireEvent.click(screen.getByTestId('sheet-confirm'));
+  await settle();
+  expect(sent.filter((s) => s.method === 'POST')).toHaveLength(1);
+  expect(screen.getByTestId('confirm-done').textContent).toContain('已同意使用积分');
 });

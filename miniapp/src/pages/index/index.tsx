@@ -15,6 +15,7 @@ import GrowthProgress from '../../components/GrowthProgress';
 import MemberCode from '../../components/MemberCode';
 import PaidMemberBar from '../../components/PaidMemberBar';
 import { ROUTES, go } from '../../utils/routes';
+import { formatPoints } from '../../utils/format';
 import { Card, Page, StateView, useBrand } from '../../ui';
 import './index.scss';
 
@@ -84,7 +85,11 @@ export default function CardPage() {
     <Page className="card-page">
       {asks.items.length > 0 && (
         <View className="card-page__ask" onClick={() => go(ROUTES.confirm)} data-testid="card-confirm">
-          <Text className="card-page__ask-text">{asks.items[0].storeName} 正在确认您的会员身份</Text>
+          <Text className="card-page__ask-text">
+            {asks.items[0].purpose === 'redeem'
+              ? `${asks.items[0].storeName} 请求使用 ${formatPoints(asks.items[0].points ?? 0)} 积分`
+              : `${asks.items[0].storeName} 正在确认您的会员身份`}
+          </Text>
           <Text className="card-page__ask-go">去确认 ›</Text>
         </View>
       )}

@@ -6,15 +6,21 @@ import { quoteCheckout, type CheckoutQuote } from '../../api/staff';
 import ScanInput from '../../components/ScanInput';
 import { formatCents, formatPoints } from '../../utils/format';
 import { handleStaffError } from '../guard';
+import RedeemOnPhone from './RedeemOnPhone';
 
 export interface Redeem {
   points: number;
   /** The second, fresh member code, when the operator asks for one. */
   redeemCode?: string;
+  /** Confirmed on the member's phone: the token the checkout sends in place of the code. */
+  memberToken?: string;
+  /** Waiting for the member's confirmation on the phone: no checkout yet. */
+  waiting?: boolean;
 }
 
 export interface PointsCashProps {
   code: string;
+  orderNo: string;
   amountCents: number | null;
   self: string;
   disabled?: boolean;
@@ -27,14 +33,15 @@ const MEMBER_CODE = /^[0-9]{8,32}$/;
 /**
  * Points as cash at the counter: a switch, the member's balance and the most
  * this order may use (the server's quote), the points to use (at most that),
- * the split into points discount and cash, and the second scan when the
- * operator asks for one. The server decides again at checkout; this is a preview.
+ * the split into points discount and cash, and the second scan or the
+ * member's confirmation on the phone when the operator asks for one. The server decides again at checkout; this is a preview.
  */
-export default function PointsCash({ code, amountCents, self, disabled, onChange }: PointsCashProps) {
+export default function PointsCash({ code, orderNo, amountCents, self, disabled, onChange }: PointsCashProps) {
   const [on, setOn] = useState(false);
   const [quote, setQuote] = useState<CheckoutQuote | null>(null);
   const [pointsText, setPointsText] = useState('');
   const [secondCode, setSecondCode] = useState<string | null>(null);
+  const [phoneToken, setPhoneToken] = useState<string | null>(null);
 
   // The quote follows the amount (after typing settles); it reads only, the code is not used up.
   useEffect(() => {
@@ -62,10 +69,13 @@ export default function PointsCash({ code, amountCents, self, disabled, onChange
   const asked = Math.min(Number(pointsText) || 0, quote?.maxPoints ?? 0);
   const split = quote && amountCents !== null ? splitPayment(amountCents, asked, quote.rules.pointsPerYuan) : null;
   const needsSecond = quote?.rules.confirm === 'second_scan' && !!split?.points;
+  const onPhone = quote?.rules.confirm === 'phone' && !!split?.points;
 
   useEffect(() => {
-    onChange(on && split && split.points > 0 ? { points: split.points, redeemCode: secondCode ?? undefined } : null);
-  }, [on, split?.points, secondCode]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (!on || !split || split.points === 0) onChange(null);
+    else if (onPhone) onChange({ points: split.points, memberToken: phoneToken ?? undefined, waiting: !phoneToken });
+    else onChange({ points: split.points, redeemCode: secondCode ?? undefined });
+  }, [on, split?.points, secondCode, onPhone, phoneToken]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <View className="staff-checkout__cash" data-testid="points-cash">
@@ -103,6 +113,17 @@ export default function PointsCash({ code, amountCents, self, disabled, onChange
           </View>
           {split.points === quote.split.points && (
             <Text className="muted">现金部分可得 {formatPoints(quote.earnPoints)} 积分</Text>
+          )}
+          {onPhone && amountCents !== null && (
+            <RedeemOnPhone
+              code={code}
+              orderNo={orderNo}
+              amountCents={amountCents}
+              points={split.points}
+              self={self}
+              disabled={disabled}
+              onToken={setPhoneToken}
+            />
           )}
           {needsSecond &&
             (secondCode ? (

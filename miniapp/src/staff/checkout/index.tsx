@@ -67,13 +67,20 @@ export default function StaffCheckoutPage() {
     (step.name === 'confirm' || step.name === 'token') &&
     amountCents !== null &&
     ORDER_NO.test(orderNo.trim()) &&
+    !redeem?.waiting &&
     !busy;
   const body = () =>
     redeem ? { redeemPoints: redeem.points, ...(redeem.redeemCode ? { redeemCode: redeem.redeemCode } : {}) } : {};
+  // Points the member confirmed on the phone: that confirmation's token names the member instead of the code.
 
   const submit = async () => {
     if ((step.name !== 'confirm' && step.name !== 'token') || amountCents === null) return;
-    const who = step.name === 'token' ? { memberToken: step.token } : { memberCode: step.code };
+    const who =
+      step.name === 'token'
+        ? { memberToken: step.token }
+        : redeem?.memberToken
+          ? { memberToken: redeem.memberToken }
+          : { memberCode: step.code };
     setBusy(true);
     try {
       const result = await checkout({ ...who, orderNo: orderNo.trim(), amountCents, ...body() });
@@ -149,7 +156,14 @@ export default function StaffCheckoutPage() {
             data-testid="checkout-order"
           />
           {step.name === 'confirm' && (
-            <PointsCash code={step.code} amountCents={amountCents} self={SELF} disabled={busy} onChange={setRedeem} />
+            <PointsCash
+              code={step.code}
+              orderNo={ORDER_NO.test(orderNo.trim()) ? orderNo.trim() : ''}
+              amountCents={amountCents}
+              self={SELF}
+              disabled={busy}
+              onChange={setRedeem}
+            />
           )}
           <Button
             className="btn-primary"
