@@ -9,6 +9,7 @@ import { benchCard } from './card';
 import { benchEmbedded } from './embedded';
 import { benchOutbox } from './outbox';
 import { benchScale } from './scale';
+import { profileWorkload } from './profile';
 
 /**
  * `npm run bench`: every workload on MariaDB, each against its raw-SQL baseline
@@ -30,7 +31,17 @@ const workloads: { name: string; run: () => Promise<Row | Row[]>; onlyByName?: b
 ];
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  if (args[0] === 'profile') {
+    // `npm run bench -- profile checkout card`: each named workload with the server under --cpu-prof.
+    for (const name of args.slice(1)) {
+      const w = workloads.find((x) => x.name === name);
+      if (!w) throw new Error(`no workload ${name}`);
+      await profileWorkload(name, w.run);
+    }
+    return;
+  }
+  const only = args;
   const rows: Row[] = [];
   for (const w of workloads) {
     if (only.length ? !only.includes(w.name) : w.onlyByName) continue;

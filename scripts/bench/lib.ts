@@ -349,11 +349,9 @@ export function jsonClient(baseUrl: string, maxSockets: number) {
 
 import jwt from 'jsonwebtoken';
 
-export const BENCH_TOKEN_SECRET = 'bench-token-secret-0123456789abcdef';
-
 /** Member tokens signed with the bench server's secret: thousands of members without thousands of logins. */
 export function memberToken(memberId: number): string {
-  return jwt.sign({ sub: String(memberId), ver: 0 }, BENCH_TOKEN_SECRET, {
+  return jwt.sign({ sub: String(memberId), ver: 0 }, BENCH_SECRETS.TOKEN_SECRET, {
     algorithm: 'HS256',
     audience: 'member',
     issuer: 'huiyuan',
