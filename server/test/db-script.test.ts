@@ -89,3 +89,50 @@ test('deferred writes go with the next statement or the commit; an error in them
   ).rejects.toThrow();
   expect((await rows()).map((r) => Number(r.id))).toEqual([1, 2, 20, 21]);
 });
+
+test('statements issued together answer each its own, alongside deferred writes and scripts', async () => {
+  const [a, b, s, n] = await t.ctx.db.tx(async (q) => {
+    await q.defer([['INSERT INTO script_probe (id, v) VALUES (?, ?)', [40, 'ahead']]]);
+    return Promise.all([
+      q.one<{ v: string }>('SELECT v FROM script_probe WHERE id = ?', [40]),
+      q.all<{ id: number }>('SELECT id FROM script_probe WHERE id IN (?, ?) ORDER BY id', [1, 2]),
+      q.script([
+        ['UPDATE script_probe SET v = ? WHERE id = ?', ['together', 97]],
+        ['SELECT COUNT(*) AS n FROM script_probe WHERE id = ?', [2]],
+      ]),
+      q.exec('UPDATE script_probe SET v = ? WHERE id IN (?, ?)', ['x', 98, 99]),
+    ]);
+  });
+  expect(a?.v).toBe('ahead');
+  expect(b.map((r) => Number(r.id))).toEqual([1, 2]);
+  expect(s.map((r) => r.affected)).toEqual([0, 0]);
+  expect(Number(s[1].rows[0].n)).toBe(1);
+  expect(n).toBe(0);
+  // Reads outside a transaction too.
+  const [one, two] = await t.ctx.db.read((q) =>
+    Promise.all([
+      q.one<{ v: string }>('SELECT v FROM script_probe WHERE id = ?', [1]),
+      q.one<{ v: string }>('SELECT v FROM script_probe WHERE id = ?', [2]),
+    ]),
+  );
+  expect([one?.v, two?.v]).toEqual(["x'); DELETE FROM script_probe; SELECT ('?", '?']);
+});
+
+test('statements issued together fail together, and the unit of work rolls back', async () => {
+  const before = (await rows()).map((r) => Number(r.id));
+  const outcome = await t.ctx.db
+    .tx(
+      (q) =>
+        Promise.allSettled([
+          q.exec('INSERT INTO script_probe (id, v) VALUES (?, ?)', [50, 'first']),
+          q.exec('INSERT INTO script_probe (id, v) VALUES (?, ?)', [1, 'duplicate']),
+        ]).then((r) => {
+          if (r.some((x) => x.status === 'rejected')) throw new Error(r.map((x) => x.status).join(','));
+        }),
+      { maxAttempts: 1 },
+    )
+    .catch((err: Error) => err.message);
+  // On MySQL both went in one round trip and both reject; on SQLite only the duplicate does.
+  expect(outcome).toBe(t.dialect === 'mysql' ? 'rejected,rejected' : 'fulfilled,rejected');
+  expect((await rows()).map((r) => Number(r.id))).toEqual(before);
+});

@@ -59,10 +59,21 @@ interface Pending {
   deferred?: string;
 }
 
+/** A statement (or a script of `statements`) waiting for the end of the current microtask turn. */
+interface Waiting {
+  sql: string;
+  params: unknown[];
+  statements: number;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
 class ConnQ implements Q {
   readonly dialect = 'mysql' as const;
   /** Statements waiting to go ahead of the next one, in the same round trip (START TRANSACTION, deferred writes). */
   private pending: Pending[];
+  /** Statements issued in this turn of the event loop, sent together when it ends. */
+  private waiting: Waiting[] = [];
   constructor(
     private readonly conn: Conn,
     lead: string | null = null,
@@ -70,14 +81,43 @@ class ConnQ implements Q {
     this.pending = lead === null ? [] : [{ text: lead }];
   }
 
-  /** Sends `statements` statements (more than one: a script), with the pending ones ahead. */
-  private async send<R>(sql: string, params: unknown[], statements = 1): Promise<R> {
-    if (!this.pending.length) return run<R>(this.conn, sql, params);
+  /**
+   * Sends `statements` statements (more than one: a script), with the pending ones
+   * ahead. Statements issued together (reads started with Promise.all) go in one
+   * round trip: independent reads cost one round trip, not one each. They also
+   * fail together: when one fails, each of them rejects with its error.
+   */
+  private send<R>(sql: string, params: unknown[], statements = 1): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ sql, params, statements, resolve: resolve as (v: unknown) => void, reject });
+      if (this.waiting.length === 1) queueMicrotask(() => this.flushWaiting());
+    });
+  }
+
+  private flushWaiting(): void {
+    const batch = this.waiting;
+    this.waiting = [];
+    if (batch.length === 1 && !this.pending.length) {
+      const w = batch[0];
+      run(this.conn, w.sql, w.params).then(w.resolve, w.reject);
+      return;
+    }
     const ahead = this.pending;
     this.pending = [];
-    const text = `${ahead.map((p) => p.text).join(';\n')};\n${this.conn.format(sql, params)}`;
-    const res = await run<unknown[]>(this.conn, text).catch((err: unknown) => Promise.reject(blame(err, ahead)));
-    return (statements === 1 ? res[ahead.length] : res.slice(ahead.length)) as R;
+    const text = [...ahead.map((p) => p.text), ...batch.map((w) => this.conn.format(w.sql, w.params))].join(';\n');
+    run<unknown[]>(this.conn, text).then(
+      (res) => {
+        let at = ahead.length;
+        for (const w of batch) {
+          w.resolve(w.statements === 1 ? res[at] : res.slice(at, at + w.statements));
+          at += w.statements;
+        }
+      },
+      (err: unknown) => {
+        const e = blame(err, ahead);
+        for (const w of batch) w.reject(e);
+      },
+    );
   }
 
   defer(steps: Step[]): Promise<void> {

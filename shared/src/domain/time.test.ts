@@ -73,3 +73,50 @@ describe('isValidTimezone', () => {
     ['', false],
   ])('%p -> %p', (tz, ok) => expect(isValidTimezone(tz)).toBe(ok));
 });
+
+describe('localParts with remembered offsets', () => {
+  const zones = [
+    'Asia/Shanghai',
+    'America/New_York',
+    'Europe/London',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'America/St_Johns',
+  ];
+  const viaIntl = (t: number, tz: string) => {
+    const f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    const p: Record<string, number> = {};
+    for (const part of f.formatToParts(new Date(t))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second };
+  };
+
+  test('match Intl at random instants and around daylight-saving changes', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const instants: number[] = [];
+    for (let i = 0; i < 2000; i++) instants.push(Date.UTC(2000, 0, 1) + Math.floor(rand() * 40 * 365 * 864e5));
+    // Either side of changes: New York 2026-03-08 07:00Z and 2026-11-01 06:00Z, London 2026-03-29 01:00Z, Lord Howe 2026-04-04 15:00Z.
+    for (const at of [
+      Date.UTC(2026, 2, 8, 7),
+      Date.UTC(2026, 10, 1, 6),
+      Date.UTC(2026, 2, 29, 1),
+      Date.UTC(2026, 3, 4, 15),
+    ])
+      for (let d = -2000; d <= 2000; d += 250) instants.push(at + d, at + d * 1000);
+    for (const tz of zones)
+      for (const t of instants) expect([tz, t, localParts(new Date(t), tz)]).toEqual([tz, t, viaIntl(t, tz)]);
+  });
+
+  test('an invalid date still throws', () => {
+    expect(() => localParts(new Date(NaN), 'Asia/Shanghai')).toThrow(RangeError);
+  });
+});

@@ -33,13 +33,51 @@ export interface LocalParts {
   second: number;
 }
 
-/** Wall-clock parts of an instant in a timezone (month 1-12). */
-export function localParts(instant: Date, tz: string): LocalParts {
+function intlParts(instant: Date, tz: string): LocalParts {
   const p: Record<string, number> = {};
   for (const part of formatter(tz).formatToParts(instant)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
   return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second };
+}
+
+/** The zone's offset from UTC at `t` (ms; whole seconds), from Intl. */
+function intlOffset(t: number, tz: string): number {
+  const p = intlParts(new Date(t), tz);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (t - (((t % 1000) + 1000) % 1000));
+}
+
+/**
+ * Intl formatting costs microseconds and the server calls this several times per
+ * request, so each zone remembers its offset for one 15-minute span of UTC (zone
+ * changes fall on quarter hours). The offset is taken only when it is the same at
+ * both ends of the span; a span with a change in it always asks Intl.
+ */
+const SPAN_MS = 15 * 60 * 1000;
+const spans = new Map<string, { span: number; offset: number | null }>();
+
+/** Wall-clock parts of an instant in a timezone (month 1-12). */
+export function localParts(instant: Date, tz: string): LocalParts {
+  const t = instant.getTime();
+  if (!Number.isFinite(t)) return intlParts(instant, tz); // Intl's RangeError, as before
+  const span = Math.floor(t / SPAN_MS);
+  let known = spans.get(tz);
+  if (!known || known.span !== span) {
+    const start = intlOffset(span * SPAN_MS, tz);
+    known = { span, offset: start === intlOffset(span * SPAN_MS + SPAN_MS - 1, tz) ? start : null };
+    if (spans.size > 64) spans.clear(); // a handful of zones in practice
+    spans.set(tz, known);
+  }
+  if (known.offset === null) return intlParts(instant, tz);
+  const d = new Date(t + known.offset);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

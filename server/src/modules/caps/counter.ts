@@ -22,13 +22,13 @@ export async function incrementIn(
 ): Promise<number> {
   const keyCols = Object.keys(key);
   const cols = [...keyCols, ...Object.keys(insertOnly), column];
-  await q.exec(
-    `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders(cols.length)})${onConflictAdd(q.dialect, keyCols, column)}`,
-    [...Object.values(key), ...Object.values(insertOnly), delta],
-  );
-  const row = await q.one<{ v: number }>(
-    `SELECT ${column} AS v FROM ${table} WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`,
-    Object.values(key),
-  );
-  return Number(row?.v ?? 0);
+  // The upsert and the read back in one script: one round trip on MySQL.
+  const [, read] = await q.script([
+    [
+      `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${placeholders(cols.length)})${onConflictAdd(q.dialect, keyCols, column)}`,
+      [...Object.values(key), ...Object.values(insertOnly), delta],
+    ],
+    [`SELECT ${column} AS v FROM ${table} WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`, Object.values(key)],
+  ]);
+  return Number(read.rows[0]?.v ?? 0);
 }

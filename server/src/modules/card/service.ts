@@ -60,15 +60,23 @@ export class MemberCodes {
     const perStore = limits.codeFailuresPerStore(storeId);
     const perMember = parsed && limits.codeFailuresPerStoreMember(storeId, parsed.memberId);
     const failures = perMember ? [perStore, perMember] : [perStore];
-    // Hot path (every scan at the till), before any secret is touched.
-    if (scanCountedBy === 'verify') await this.limits.check([scans], failures, now.getTime());
-    else await this.limits.check([], [scans, ...failures], now.getTime());
+    // Hot path (every scan at the till): the budget is judged before the secret is used.
+    const check = () =>
+      scanCountedBy === 'verify'
+        ? this.limits.check([scans], failures, now.getTime())
+        : this.limits.check([], [scans, ...failures], now.getTime());
     const fail = async () => {
       await this.limits.count(perMember ? [perStore, perMember] : [perStore], now.getTime());
       return new AppError('MEMBER_CODE_INVALID');
     };
-    if (!parsed) throw await fail();
-    const secretHex = await this.db.read((q) => store.activeSecretOf(q, Number(parsed.memberId)));
+    if (!parsed) {
+      await check();
+      throw await fail();
+    }
+    // Issued together on one connection: the budget and the secret in one round trip on MySQL.
+    const [, secretHex] = await this.db.read((q) =>
+      Promise.all([check(), store.activeSecretOf(q, Number(parsed.memberId))]),
+    );
     if (!secretHex) throw await fail();
     const v = verifyMemberCode(secretBytes(secretHex), parsed.otp, now.getTime(), { acceptPrevious: true });
     if (!v.ok) throw await fail();

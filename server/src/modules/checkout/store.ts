@@ -55,7 +55,10 @@ export async function insertOrder(q: Q, o: NewOrder, now: Date): Promise<number>
   );
 }
 
-/** Records what the order earned and its answer for replays. */
+/**
+ * Records what the order earned and its answer for replays. Deferred (it rides in
+ * the next round trip or the COMMIT): a replay reads it only after the commit.
+ */
 export async function finishOrder(
   q: Q,
   orderId: number,
@@ -64,12 +67,11 @@ export async function finishOrder(
   resultJson: string,
   now: Date,
 ): Promise<void> {
-  await q.exec('UPDATE orders SET points = ?, growth = ?, result_json = ?, updated_at = ? WHERE id = ?', [
-    points,
-    growth,
-    resultJson,
-    now.getTime(),
-    orderId,
+  await q.defer([
+    [
+      'UPDATE orders SET points = ?, growth = ?, result_json = ?, updated_at = ? WHERE id = ?',
+      [points, growth, resultJson, now.getTime(), orderId],
+    ],
   ]);
 }
 

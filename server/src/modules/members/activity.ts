@@ -1,6 +1,6 @@
 import { businessDate } from '@huiyuan/shared';
 import type { Q, Step } from '../../db/database';
-import { touchActive, touchActiveStep, touchOrder } from './store-activity';
+import { touchActive, touchActiveStep, touchOrderStep } from './store-activity';
 
 /**
  * Last activity: the business date a member last logged in, checked in, ordered
@@ -13,9 +13,12 @@ export async function recordActivityIn(q: Q, memberId: number, now: Date | numbe
   await touchActive(q, memberId, businessDate(new Date(now), tz));
 }
 
-/** The same for an order, which also remembers its store (the store's churn call list). */
+/**
+ * The same for an order, which also remembers its store (the store's churn call
+ * list). Deferred: nothing reads its result, so it rides in the checkout's next round trip.
+ */
 export async function recordOrderIn(q: Q, memberId: number, storeId: number, date: string): Promise<void> {
-  await touchOrder(q, memberId, date, storeId);
+  await q.defer([touchOrderStep(memberId, date, storeId)]);
 }
 
 /** The same for a batch (check-ins of one business date), as a step for the batch's round trip. */

@@ -25,12 +25,17 @@ export function touchActive(q: Q, memberId: number, date: string): Promise<numbe
 }
 
 /** An order: active on `date` and the order's store, written only when one of them changes. */
-export function touchOrder(q: Q, memberId: number, date: string, storeId: number): Promise<number> {
-  return q.exec(
+export function touchOrderStep(memberId: number, date: string, storeId: number): Step {
+  return [
     `UPDATE members SET last_active_on = ?, last_order_store_id = ? WHERE id = ?
        AND (last_active_on IS NULL OR last_active_on < ? OR last_order_store_id IS NULL OR last_order_store_id <> ?)`,
     [date, storeId, memberId, date, storeId],
-  );
+  ];
+}
+
+/** The same as one statement; 1 when written. */
+export function touchOrder(q: Q, memberId: number, date: string, storeId: number): Promise<number> {
+  return q.exec(...touchOrderStep(memberId, date, storeId));
 }
 
 export interface ActivityRow {

@@ -15,13 +15,16 @@ export class PointsQueries {
   async summary(memberId: number, now: Date): Promise<PointsSummary> {
     const t = now.getTime();
     return this.db.read(async (q) => {
-      const balance = await store.balanceOf(q, memberId);
+      // Independent reads issued together: one round trip on MySQL.
+      const [balance, lots, pending] = await Promise.all([
+        store.balanceOf(q, memberId),
+        reads.lotsExpiringBy(q, memberId, t + EXPIRING_WINDOW_DAYS * DAY_MS),
+        pendingOf(q, memberId, 50),
+      ]);
       if (balance === null) throw new AppError('MEMBER_NOT_FOUND');
-      const lots = await reads.lotsExpiringBy(q, memberId, t + EXPIRING_WINDOW_DAYS * DAY_MS);
       // Lots already past their time but not yet swept by the expiry job are not spendable.
       const overdue = lots.filter((l) => l.expiresAt <= t).reduce((s, l) => s + l.remaining, 0);
       const soon = lots.filter((l) => l.expiresAt > t);
-      const pending = await pendingOf(q, memberId, 50);
       return {
         balance: balance - overdue,
         expiringSoon: {

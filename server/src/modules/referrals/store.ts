@@ -84,13 +84,19 @@ export async function inviterOf(q: Q, inviteeId: number): Promise<number | undef
   return row ? Number(row.inviter_id) : undefined;
 }
 
-/** Records the invitee's first purchase (kept for the funnel whatever the trigger); a waiting invite becomes 'purchased'. */
+/**
+ * Records the invitee's first purchase (kept for the funnel whatever the trigger); a
+ * waiting invite becomes 'purchased'. Deferred: every checkout runs it and nothing
+ * reads its result, so it rides in the checkout's next round trip.
+ */
 export async function markPurchased(q: Q, inviteeId: number, now: Date): Promise<void> {
-  await q.exec('UPDATE referrals SET first_purchase_at = ? WHERE invitee_id = ? AND first_purchase_at IS NULL', [
-    now.getTime(),
-    inviteeId,
+  await q.defer([
+    [
+      'UPDATE referrals SET first_purchase_at = ? WHERE invitee_id = ? AND first_purchase_at IS NULL',
+      [now.getTime(), inviteeId],
+    ],
+    ["UPDATE referrals SET status = 'purchased' WHERE invitee_id = ? AND status = 'registered'", [inviteeId]],
   ]);
-  await q.exec("UPDATE referrals SET status = 'purchased' WHERE invitee_id = ? AND status = 'registered'", [inviteeId]);
 }
 
 /** Invitees whose first purchase was at or before `before`, oldest first. */
