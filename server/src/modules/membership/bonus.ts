@@ -1,6 +1,6 @@
 import { planBonusPoints, type PointsLine } from '@huiyuan/shared';
 import type { Q } from '../../db/database';
-import { paidPlanIn } from './store';
+import { paidPlanOnceIn } from './paid';
 import { insertBonusIn, takeFromCapIn } from './store-benefits';
 
 export interface PurchaseForBonus {
@@ -27,7 +27,7 @@ export const BONUS_LINE = 'membership';
  * the extra back in proportion like the rest.
  */
 export async function bonusLineIn(q: Q, p: PurchaseForBonus, pointValueCents: number): Promise<PointsLine | null> {
-  const plan = await paidPlanIn(q, p.memberId, p.now.getTime());
+  const plan = await paidPlanOnceIn(q, p.memberId, p.now.getTime());
   if (!plan) return null;
   const want = planBonusPoints(plan.benefit_kind, Number(plan.benefit_percent), {
     basePoints: p.basePoints,

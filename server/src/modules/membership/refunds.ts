@@ -8,6 +8,7 @@ import type { PaidOrder, RefundRow as PayRefund } from '../payments/service';
 import { audit } from '../audit/audit';
 import type { Payments } from './service';
 import { cancelPackVouchersIn, packUseIn } from './pack';
+import { forgetPaidIn } from './paid';
 import * as store from './store';
 import * as benefits from './store-benefits';
 
@@ -194,6 +195,7 @@ export class MembershipRefunds {
     if ((await benefits.finishRefundIn(q, Number(row.id), 'done', { vouchers: 0, points: 0 }, now)) !== 1) return;
     const use = await this.useIn(q, period, now);
     await store.cutSubscriptionIn(q, memberId, Number(row.cut_ms), now);
+    forgetPaidIn(q, memberId);
     const vouchers = await cancelPackVouchersIn(q, use.pack.unused, memberId, now);
     if (use.bonus > 0)
       await this.ledger.reverseIn(q, {

@@ -8,6 +8,7 @@ import { openidOf } from '../members/store';
 import type { PaidOrder, PaymentService } from '../payments/service';
 import { writePackGrantIn, packVouchersOfYearIn } from './pack';
 import { planViews } from './views';
+import { forgetPaidIn, paidPlanOnceIn } from './paid';
 import * as store from './store';
 import { bonusOfYearIn } from './store-benefits';
 import './invariants';
@@ -124,6 +125,7 @@ export class MembershipService {
       },
       now,
     );
+    forgetPaidIn(q, order.memberId);
     const plan = await store.planIn(q, Number(purchase.plan_id));
     if (plan?.pack_gift_rule_id)
       await writePackGrantIn(
@@ -189,11 +191,11 @@ export class MembershipService {
 
   /** The plan whose benefits the member has now (paid up to after `now`), read in the caller's unit of work. */
   paidPlanIn(q: Q, memberId: number, now: Date) {
-    return store.paidPlanIn(q, memberId, now.getTime());
+    return paidPlanOnceIn(q, memberId, now.getTime());
   }
 
   /** The tier floor of the member's paid plan now, or null (the tiers module's floor hook). */
   async tierFloorIn(q: Q, memberId: number, now: Date): Promise<string | null> {
-    return (await store.paidPlanIn(q, memberId, now.getTime()))?.tier_floor ?? null;
+    return (await paidPlanOnceIn(q, memberId, now.getTime()))?.tier_floor ?? null;
   }
 }
