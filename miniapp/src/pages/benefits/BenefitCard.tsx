@@ -35,6 +35,7 @@ export default function BenefitCard({ benefit: b, blocked, busy, onRedeem }: Ben
         {b.description ? <Text className="benefit__desc">{b.description}</Text> : null}
         <View className="benefit__meta">
           {b.minTier && <Badge tone="neutral" text={`${b.minTier.name}及以上`} />}
+          {b.paidMembersOnly && <Badge tone="accent" text="付费会员专享" />}
           <Text className="benefit__stock">剩余 {b.stockLeft}</Text>
         </View>
         <View className="benefit__foot">
