@@ -39,7 +39,7 @@ const mockPayment = (impl: () => Promise<unknown>) =>
 
 beforeEach(loggedInMember);
 afterEach(() => {
-  delete process.env.TARO_ENV;
+  Reflect.deleteProperty(process.env, 'TARO_ENV');
 });
 
 it('shows the plans; buying pays in WeChat, then polls until the server confirmed, then shows the end date', async () => {
