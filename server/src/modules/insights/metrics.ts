@@ -66,8 +66,9 @@ export async function metrics(c: Services, from: string, to: string, store: numb
     const issued = sum(rangeStore, 'pointsIssued');
     const expired = sum(rangeStore, 'pointsExpired');
 
-    const buyers = union(rangeStore, 'buyerSet').size();
-    const repeatBuyers = repeatBuyersOf(rangeStore, buyers);
+    const buyerUnion = union(rangeStore, 'buyerSet');
+    const buyers = buyerUnion.size();
+    const repeatBuyers = repeatBuyersOf(rangeStore, buyers, buyerUnion.exact);
     const amountCents = sum(rangeStore, 'amountCents');
     const refundedCents = sum(rangeStore, 'refundedCents');
     const storeRows = store === null ? await listStores(q) : [await storeRow(q, store)].filter((s) => !!s);
@@ -178,13 +179,14 @@ async function rollupDays(
 
 /**
  * Members with two orders or more in the rows: in a day's repeat set, or a buyer
- * on two rows (days or stores). Exact while every set is exact; past that, the
+ * on two rows (days or stores). Exact while every set and their union are; past that, the
  * extra appearances (sum of the rows' buyers minus the distinct buyers) stand in
  * for members buying on several rows, an estimate from above.
  */
-function repeatBuyersOf(rows: DailyRow[], buyers: number): number {
+function repeatBuyersOf(rows: DailyRow[], buyers: number, exact: boolean): number {
   const sets = rows.map((r) => ({ b: setOf(r, 'buyerSet'), r: setOf(r, 'repeatSet') }));
-  if (sets.every((s) => s.b.exact && s.r.exact)) {
+  // Counted id by id only while the buyers' union is exact (a few thousand ids), as every distinct count.
+  if (exact && sets.every((s) => s.b.exact && s.r.exact)) {
     const seen = new Map<number, number>();
     for (const s of sets) {
       for (const id of s.b.members()) seen.set(id, (seen.get(id) ?? 0) + (s.r.has(id) ? 2 : 1));
