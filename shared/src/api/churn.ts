@@ -18,6 +18,11 @@ const ChurnStageRule = z.object({
     .enum(['message', 'gift', 'dormant'])
     .describe('message: a nudge; gift: a voucher and a message; dormant: mark the member dormant, no message'),
   benefitId: Id.nullable().describe('Benefit of the gift voucher (gift action); null: the notifications gift, if any'),
+  giftRuleId: Id.nullable()
+    .optional()
+    .describe(
+      "gift action: a gift rule with the trigger 'churn' to give (its points and vouchers, once per stage and quiet episode) instead of the voucher",
+    ),
   callList: z.boolean().describe("Members in this stage are on their last order's store call list"),
 });
 

@@ -8,11 +8,19 @@ import { IdParams } from './admin';
  * occurrence (once ever, once per tier, once per month, once per birthday year).
  * Operators configure them; grants are listed with what was given or skipped.
  */
-export const GIFT_TRIGGERS = ['join', 'first_order', 'tier_reached', 'birthday', 'monthly_pack', 'membership'] as const;
+export const GIFT_TRIGGERS = [
+  'join',
+  'first_order',
+  'tier_reached',
+  'birthday',
+  'monthly_pack',
+  'membership',
+  'churn',
+] as const;
 export const GiftTrigger = z
   .enum(GIFT_TRIGGERS)
   .describe(
-    'join: registration; first_order: first checkout; tier_reached: first time the member reaches tierCode; birthday: the birthday job; monthly_pack: the 1st of each month, to members of tierCode; membership: the monthly pack of a paid membership plan naming the rule (given by the membership module only)',
+    'join: registration; first_order: first checkout; tier_reached: first time the member reaches tierCode; birthday: the birthday job; monthly_pack: the 1st of each month, to members of tierCode; membership: the monthly pack of a paid membership plan naming the rule (given by the membership module only); churn: the gift of a churn stage naming the rule (given by the churn job only)',
   );
 export type GiftTrigger = z.infer<typeof GiftTrigger>;
 export const GiftGrantStatus = z

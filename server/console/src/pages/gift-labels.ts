@@ -8,6 +8,7 @@ export const TRIGGERS: Record<GiftTrigger, string> = {
   birthday: '生日',
   monthly_pack: '每月礼包',
   membership: '付费会员月礼包',
+  churn: '流失挽回礼',
 };
 export const STATUS: Record<ResponseFor<'adminGiftGrants'>['items'][number]['status'], string> = {
   pending: '待发放',

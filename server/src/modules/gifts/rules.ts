@@ -81,6 +81,7 @@ const GIFT_TITLES: Record<string, string> = {
   birthday: '生日礼已到账',
   monthly_pack: '本月会员礼包已到账',
   membership: '付费会员月礼包已到账',
+  churn: '回归礼已到账',
 };
 
 /**

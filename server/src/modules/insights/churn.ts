@@ -4,6 +4,7 @@ import { isDuplicateKey, RetryTransaction, type Q } from '../../db/database';
 import type { Services } from '../services';
 import { addToCounter, counterValue } from '../caps/service';
 import { giftVoucherIn } from '../benefits/issue';
+import { insertGrantsIn, ruleIn, type RuleRow } from '../gifts/store';
 import { enqueueIn } from '../notifications/outbox';
 import { activityAfter, fillLastActive, lastActiveOf, type ActivityRow } from '../members/store-activity';
 import { lastActivity } from '../points/store-reads';
@@ -19,6 +20,15 @@ import {
 
 const CHUNK = 500;
 
+/** The gift rule a stage names, when it is enabled and meant for churn; otherwise the stage's voucher applies. */
+async function churnRuleIn(q: Q, id: string, seen: Map<string, RuleRow | null>) {
+  if (!seen.has(id)) {
+    const rule = await ruleIn(q, Number(id));
+    seen.set(id, rule && rule.status === 'enabled' && rule.trigger_kind === 'churn' ? rule : null);
+  }
+  return seen.get(id)!;
+}
+
 type Deps = Pick<Services, 'db' | 'settings' | 'config'>;
 
 /**
@@ -30,7 +40,8 @@ type Deps = Pick<Services, 'db' | 'settings' | 'config'>;
  *    this episode is entered (one multi-row insert per chunk; the unique key means
  *    a concurrent run that inserted first makes this chunk run again and see its
  *    rows), and its action happens in the same unit of work: a nudge message, a gift
- *    voucher with a message, or the dormant mark. Messages stay within the weekly cap.
+ *    (a gift rule's pending grant when the stage names one, else a voucher) with a
+ *    message, or the dormant mark. Messages stay within the weekly cap.
  */
 export function churnJob(c: Deps): JobDef {
   return {
@@ -145,12 +156,32 @@ async function enterStagesIn(
   }
   const tally: Record<string, number> = {};
   const week = weekOf(today);
+  const seen = new Map<string, RuleRow | null>();
   for (const { r, stage } of fresh) {
     tally[stage.code] = (tally[stage.code] ?? 0) + 1;
     if (stage.action === 'dormant') continue;
     let voucher: string | null = null;
-    const benefitId = stage.action === 'gift' ? (stage.benefitId ?? cfg.churnBenefitId) : null;
-    if (benefitId) {
+    const rule = stage.action === 'gift' && stage.giftRuleId ? await churnRuleIn(q, stage.giftRuleId, seen) : null;
+    const benefitId = stage.action === 'gift' && !rule ? (stage.benefitId ?? cfg.churnBenefitId) : null;
+    if (rule) {
+      // A gift rule's grant, given by the gift worker (stock and the member's message are the gifts module's).
+      await insertGrantsIn(
+        q,
+        [
+          {
+            ruleId: Number(rule.id),
+            memberId: r.id,
+            occurrence: `${stage.code}:${r.lastActiveOn}`,
+            trigger: 'churn',
+            points: Number(rule.points),
+            vouchersJson: rule.vouchers_json,
+          },
+        ],
+        now.getTime(),
+      );
+      await setDetail(q, r.id, r.lastActiveOn, stage.code, `gift_rule:${rule.id}`);
+      tally.gifted = (tally.gifted ?? 0) + 1;
+    } else if (benefitId) {
       const gift = await giftVoucherIn(q, {
         benefitId: Number(benefitId),
         memberId: r.id,
