@@ -40,7 +40,7 @@ export async function storeNowFigures(c: Pick<Services, 'db' | 'tiers' | 'clock'
 
 /** The figures the job stored today; computed from the owners when it has not run today. */
 export async function nowFigures(q: Q, today: string): Promise<NowFigures> {
-  const stored = await snapshotsOn(q, PREFIX, today);
+  const stored = await snapshotsOn(q, PREFIX, today, 5_000);
   const outstanding = stored.get(`${PREFIX}outstanding`);
   if (outstanding === undefined) return computeNowFigures(q);
   const perTier = new Map(

@@ -1,5 +1,5 @@
 import type { Q } from '../../db/database';
-import { sql } from '../../db/dialect';
+import { boundedSelect, sql } from '../../db/dialect';
 
 /**
  * All SQL on `alerts` and `insight_snapshots`. An alert is unique per (rule,
@@ -103,10 +103,14 @@ export async function putSnapshots(q: Q, date: string, values: [string, number][
   for (const [metric, value] of values) await putSnapshot(q, metric, date, value, now);
 }
 
-/** The figures of a date whose metric starts with `prefix`. */
-export async function snapshotsOn(q: Q, prefix: string, date: string): Promise<Map<string, number>> {
+/** The figures of a date whose metric starts with `prefix` (an operator read, bounded to `ms`). */
+export async function snapshotsOn(q: Q, prefix: string, date: string, ms: number): Promise<Map<string, number>> {
   const rows = await q.all<{ metric: string; value: number }>(
-    'SELECT metric, value FROM insight_snapshots WHERE business_date = ? AND metric LIKE ?',
+    boundedSelect(
+      q.dialect,
+      ms,
+      'SELECT metric, value FROM insight_snapshots WHERE business_date = ? AND metric LIKE ?',
+    ),
     [date, `${prefix}%`],
   );
   return new Map(rows.map((r) => [r.metric, Number(r.value)]));
