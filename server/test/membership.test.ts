@@ -362,6 +362,35 @@ test('a refund within the full-refund window with nothing used is the full price
   ).toBe(1);
 });
 
+test('refunding a renewal paid early takes back only that period: full price, the current one and its pack untouched', async () => {
+  await setup('early', { tierFloor: null });
+  const m = await t.login('member-early');
+  await buy(m.token, 'early');
+  await t.ctx.gifts.drain();
+  const firstEnd = (await mine(m.token)).endsAt;
+  await buy(m.token, 'early');
+  const p = (await t.http('GET', `/api/admin/membership/refund-preview?memberId=${m.memberId}`, { token: op })).body;
+  expect(p).toMatchObject({ full: true, refundFen: 3000, unusedVouchers: 0, endsAt: firstEnd });
+  const r = await admin('POST', '/api/admin/membership/refunds', {
+    memberId: String(m.memberId),
+    periodId: p.periodId,
+    reason: '多付了一期',
+  });
+  expect(r.status).toBe(200);
+  const done = () =>
+    count(t, "SELECT COUNT(*) AS n FROM membership_refunds WHERE status = 'done' AND member_id = ?", [m.memberId]);
+  for (let i = 0; i < 50 && (await done()) === 0; i++) await new Promise((res) => setTimeout(res, 50));
+  const after = await mine(m.token);
+  expect(after).toMatchObject({ status: 'active', endsAt: firstEnd });
+  expect(
+    await count(t, "SELECT COUNT(*) AS n FROM vouchers WHERE member_id = ? AND status = 'cancelled'", [m.memberId]),
+  ).toBe(0);
+  // Once ended, a period has nothing left to refund.
+  await setClock(Date.parse(firstEnd) + 1000);
+  const ended = await t.http('GET', `/api/admin/membership/refund-preview?memberId=${m.memberId}`, { token: op });
+  expect([ended.status, ended.body.code]).toEqual([404, 'NOT_FOUND']);
+});
+
 test('bad input is a stable 4xx and changes nothing', async () => {
   const m = await t.login('member-bad');
   const unknown = await t.http('POST', '/api/membership/purchase', {

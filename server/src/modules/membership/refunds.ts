@@ -43,7 +43,8 @@ export class MembershipRefunds {
   private async quoteIn(q: Q, memberId: number, now: number) {
     const period = await store.refundablePeriodIn(q, memberId);
     const sub = await store.subscriptionIn(q, memberId);
-    if (!period || !sub) throw new AppError('NOT_FOUND', 'Nothing to refund');
+    // A period already over has nothing unused to give back.
+    if (!period || !sub || Number(period.ends_at) <= now) throw new AppError('NOT_FOUND', 'Nothing to refund');
     const use = await this.useIn(q, period, now);
     const { fullRefundDays } = await this.settings.get('membership.refund');
     const quote = refundQuote({
@@ -86,7 +87,8 @@ export class MembershipRefunds {
           q,
           Number(plan.pack_gift_rule_id),
           Number(period.member_id),
-          Number(period.created_at),
+          // Packs given since this period began (a renewal paid early starts later: the current period's packs are not its).
+          Math.max(Number(period.created_at), Number(period.starts_at)),
           now,
           valueCents,
         )
