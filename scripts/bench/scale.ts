@@ -97,7 +97,8 @@ export async function benchScale(): Promise<Row[]> {
       const [, rerunSeconds] = await timed(() => job('rollups'));
       note('rollups job, rerun by hand', rerunSeconds, 'today and 3 days');
       // What the scheduler does every 5 minutes once the day's first run is done: today so far.
-      const slot = () => ctx.jobs.run('rollups', 'scheduler', true, `:bench-${Date.now()}`);
+      const slot = () =>
+        ctx.jobs.run('rollups', 'scheduler', true, `:bench-${Date.now()}`) as Promise<{ processed: number }>;
       const [slotRun, slotSeconds] = await timed(slot);
       note('rollups job, a 5-minute slot', slotSeconds, `${slotRun.processed} day (today so far)`);
     }
