@@ -138,3 +138,71 @@ const balanceOf = async (memberId: number) =>
   },
   120_000,
 );
+
+(enabled ? test : test.skip)(
+  'points as cash confirmed on the phone: the member agrees to the points in the app, the checkout pays with them once',
+  async () => {
+    await server.ctx.db.tx(async (q) =>
+      server.ctx.settings.set(
+        q,
+        'checkout.pointsCash',
+        { ...(await server.ctx.settings.get('checkout.pointsCash')), confirm: 'phone', maxSharePercent: 100 },
+        new Date(),
+      ),
+    );
+    const op = (await api('POST', '/api/staff/login', undefined, { username: 'operator', password: 'operator123' }))
+      .body;
+    const staff = (await api('POST', '/api/staff/login', undefined, { username: 'staff', password: 'staff123' })).body;
+    const b = await launch();
+    try {
+      const page = await b.context.newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${server.url}/#/pages/index/index`);
+      const digits = visible(page, 'member-code-digits');
+      await digits.waitFor({ timeout: 20_000 });
+      const code = (await digits.innerText()).replace(/\s/g, '');
+      const memberId = Number(code.slice(0, 10));
+      const credited = await api('POST', '/api/admin/points/adjustments', op.token, {
+        memberId: String(memberId),
+        delta: 2_000,
+        reason: '开卡赠送',
+        idempotencyKey: `e2e-redeem-phone-${memberId}`,
+      });
+      expect(credited.status).toBe(200);
+      const orderNo = `E2E-RP-${Date.now()}`;
+      const asked = await api('POST', '/api/staff/checkout/redeem-confirmations', staff.token, {
+        memberCode: code,
+        orderNo,
+        amountCents: 5_000,
+        redeemPoints: 1_200,
+      });
+      expect(asked.status).toBe(200);
+      const id = asked.body.requestId as string;
+
+      const bar = visible(page, 'card-confirm');
+      await bar.waitFor({ timeout: 15_000 });
+      expect(await bar.innerText()).toContain('请求使用 1,200 积分');
+      await bar.click();
+      await visible(page, 'confirm-redeem').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(300);
+      await shot(page, '20-confirm-redeem');
+      await visible(page, 'confirm-open').click();
+      await page.waitForTimeout(450);
+      await visible(page, 'sheet-confirm').click();
+      await visible(page, 'confirm-done').waitFor({ timeout: 15_000 });
+
+      const state = (await api('GET', `/api/staff/checkout/redeem-confirmations/${id}`, staff.token)).body;
+      expect(state.status).toBe('confirmed');
+      const before = await balanceOf(memberId);
+      const body = { memberToken: state.memberToken, orderNo, amountCents: 5_000, redeemPoints: 1_200 };
+      const paid = await api('POST', '/api/staff/checkout', staff.token, body);
+      expect(paid.status).toBe(200);
+      expect(paid.body).toMatchObject({ memberId: String(memberId), redeemedPoints: 1_200, cashCents: 3_800 });
+      expect(await balanceOf(memberId)).toBe(before - 1_200 + Number(paid.body.points));
+      expect((await api('POST', '/api/staff/checkout', staff.token, body)).body.replayed).toBe(true);
+    } finally {
+      await b.close();
+    }
+  },
+  120_000,
+);
