@@ -391,6 +391,40 @@ test('refunding a renewal paid early takes back only that period: full price, th
   expect([ended.status, ended.body.code]).toEqual([404, 'NOT_FOUND']);
 });
 
+test('a refund WeChat Pay closed changes nothing; the operator retrying asks again under a new key and then it takes effect', async () => {
+  await setup('closed', { tierFloor: null });
+  const m = await t.login('member-closed');
+  const outTradeNo = await buy(m.token, 'closed');
+  const p = (await t.http('GET', `/api/admin/membership/refund-preview?memberId=${m.memberId}`, { token: op })).body;
+  const k = key();
+  const ask = () =>
+    t.http('POST', '/api/admin/membership/refunds', {
+      token: op,
+      body: { memberId: String(m.memberId), periodId: p.periodId, reason: '退款' },
+      headers: { 'Idempotency-Key': k },
+    });
+  const refunds = (state: string) =>
+    count(t, 'SELECT COUNT(*) AS n FROM pay_refunds WHERE out_trade_no = ? AND state = ?', [outTradeNo, state]);
+  const until = async (f: () => Promise<boolean>) => {
+    for (let i = 0; i < 60 && !(await f()); i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  t.fake.pay.refundMode = 'close';
+  try {
+    expect((await ask()).body.status).toBe('requested');
+    await until(async () => (await refunds('CLOSED')) === 1);
+  } finally {
+    t.fake.pay.refundMode = 'async';
+  }
+  expect(await refunds('CLOSED')).toBe(1);
+  expect((await mine(m.token)).status).toBe('active');
+  const retried = await ask();
+  expect(retried.body.replayed).toBe(true);
+  await until(async () => (await mine(m.token)).status === 'refunded');
+  expect((await mine(m.token)).status).toBe('refunded');
+  expect(await refunds('SUCCESS')).toBe(1);
+  expect(await count(t, 'SELECT attempts AS n FROM membership_refunds WHERE member_id = ?', [m.memberId])).toBe(1);
+});
+
 test('bad input is a stable 4xx and changes nothing', async () => {
   const m = await t.login('member-bad');
   const unknown = await t.http('POST', '/api/membership/purchase', {

@@ -17,6 +17,7 @@ import { LookupRequests1733700000000 } from './1733700000000-lookup-requests';
 import { Payments1733800000000 } from './1733800000000-payments';
 import { Membership1733900000000 } from './1733900000000-membership';
 import { RedeemConfirmations1734000000000 } from './1734000000000-redeem-confirmations';
+import { MembershipRefundAttempts1734100000000 } from './1734100000000-membership-refund-attempts';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   Payments1733800000000,
   Membership1733900000000,
   RedeemConfirmations1734000000000,
+  MembershipRefundAttempts1734100000000,
 ];

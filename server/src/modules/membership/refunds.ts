@@ -144,16 +144,29 @@ export class MembershipRefunds {
       if (quote.refundFen === 0) await this.applyIn(q, row);
       return { row, replayed: false };
     });
-    if (first.row.status === 'requested' && Number(first.row.amount_fen) > 0) {
-      // A retry of a refund still in flight asks payments again under the same key (idempotent there).
-      await this.payments.refund({
-        outTradeNo: first.row.out_trade_no,
-        amountFen: Number(first.row.amount_fen),
-        reason: first.row.reason,
-        idempotencyKey: `membership-refund:${first.row.id}`,
-      });
-    }
+    if (first.row.status === 'requested' && Number(first.row.amount_fen) > 0)
+      await this.payBack(first.row, first.replayed);
     return this.viewOf(Number(first.row.id), first.replayed);
+  }
+
+  /**
+   * Asks payments for the money back. A retry of a refund still in flight asks
+   * again under the same key (idempotent there); when WeChat Pay closed that
+   * attempt (nothing was paid out) the retry asks once more under a new key. An
+   * ABNORMAL refund is left to the merchant platform: asking again could pay twice.
+   */
+  private async payBack(row: benefits.RefundRow, retry: boolean): Promise<void> {
+    const ask = (attempt: number) =>
+      this.payments.refund({
+        outTradeNo: row.out_trade_no,
+        amountFen: Number(row.amount_fen),
+        reason: row.reason,
+        idempotencyKey: attempt === 0 ? `membership-refund:${row.id}` : `membership-refund:${row.id}:${attempt}`,
+      });
+    const seen = Number(row.attempts);
+    const view = await ask(seen);
+    if (!retry || view.state !== 'CLOSED') return;
+    if ((await this.db.tx((q) => benefits.nextAttemptIn(q, Number(row.id), seen))) === 1) await ask(seen + 1);
   }
 
   private async viewOf(id: number, replayed: boolean) {

@@ -19,6 +19,8 @@ export interface RefundRow {
   status: 'requested' | 'done' | 'failed';
   vouchers_cancelled: number;
   points_clawed: number;
+  /** Refunds WeChat Pay closed before this one was asked (each attempt has its own key). */
+  attempts: number;
   reason: string;
   staff_id: number;
   created_at: number;
@@ -132,7 +134,7 @@ export async function requestedRefundOfOrderIn(q: Q, outTradeNo: string): Promis
 /** One refund per period (unique): 1 when written, 0 when the period already has one. */
 export async function insertRefundIn(
   q: Q,
-  r: Omit<RefundRow, 'id' | 'status' | 'done_at' | 'vouchers_cancelled' | 'points_clawed'>,
+  r: Omit<RefundRow, 'id' | 'status' | 'done_at' | 'vouchers_cancelled' | 'points_clawed' | 'attempts'>,
 ) {
   return q.exec(
     `${insertIgnore(q.dialect)} INTO membership_refunds (period_id, member_id, request_key, out_trade_no, amount_fen, used_value_fen, cut_ms, status, vouchers_cancelled, points_clawed, reason, staff_id, created_at)
@@ -149,6 +151,14 @@ export async function insertRefundIn(
       r.staff_id,
       r.created_at,
     ],
+  );
+}
+
+/** One more attempt at WeChat Pay, once per closed attempt (guarded on the count seen): 1 for the caller that moved it. */
+export async function nextAttemptIn(q: Q, id: number, seen: number): Promise<number> {
+  return q.exec(
+    "UPDATE membership_refunds SET attempts = attempts + 1 WHERE id = ? AND attempts = ? AND status = 'requested'",
+    [id, seen],
   );
 }
 
