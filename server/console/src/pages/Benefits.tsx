@@ -31,6 +31,7 @@ export function Benefits() {
       visibleFrom: toLocal(b.visibleFrom),
       visibleUntil: toLocal(b.visibleUntil),
       memberDayOnly: b.memberDayOnly,
+      paidMembersOnly: b.paidMembersOnly ?? false,
       imageUrl: b.imageUrl ?? null,
     };
     setErrors({});
@@ -144,6 +145,15 @@ export function Benefits() {
               />
               <span>仅会员日可兑</span>
             </label>
+            <label className="field check">
+              <input
+                type="checkbox"
+                name="paidMembersOnly"
+                checked={draft.paidMembersOnly}
+                onChange={(e) => setDraft({ ...draft, paidMembersOnly: e.target.checked })}
+              />
+              <span>付费会员专享</span>
+            </label>
             <label className="field">
               <span>图片（PNG/JPEG/WebP，≤5 MB）</span>
               <input
@@ -199,6 +209,7 @@ export function Benefits() {
                 <td>
                   {b.title}
                   {b.memberDayOnly && <span className="tag">会员日</span>}
+                  {b.paidMembersOnly && <span className="tag">付费会员</span>}
                   {b.minTier && <span className="tag">{b.minTier.name}+</span>}
                 </td>
                 <td>{b.costPoints}</td>

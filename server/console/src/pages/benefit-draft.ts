@@ -18,6 +18,7 @@ export interface Draft {
   visibleFrom: string;
   visibleUntil: string;
   memberDayOnly: boolean;
+  paidMembersOnly: boolean;
   /** undefined: unchanged; null: remove the image; an id: the uploaded one. */
   imageId?: string | null;
   imageUrl: string | null;
@@ -34,6 +35,7 @@ export const EMPTY: Draft = {
   visibleFrom: '',
   visibleUntil: '',
   memberDayOnly: false,
+  paidMembersOnly: false,
   imageUrl: null,
 };
 
@@ -51,6 +53,7 @@ export function fieldsOf(d: Draft): Record<string, unknown> {
     visibleFrom: toIso(d.visibleFrom),
     visibleUntil: toIso(d.visibleUntil),
     memberDayOnly: d.memberDayOnly,
+    paidMembersOnly: d.paidMembersOnly,
     ...(d.imageId !== undefined ? { imageId: d.imageId } : {}),
   };
 }
