@@ -71,11 +71,11 @@ it('shares the card and the timeline with the invite code, fetched once per memb
   });
   const { unmount } = render(<CardPage />);
   await settle();
-  expect(callHandler('share')).toMatchObject({ path: '/pages/index/index?ref=INV42' });
+  expect(callHandler('share', { from: 'menu' })).toMatchObject({ path: '/pages/index/index?ref=INV42' });
   expect(callHandler('shareTimeline')).toMatchObject({ query: 'ref=INV42' });
   unmount();
   render(<CardPage />);
   await settle();
-  expect(callHandler('share')).toMatchObject({ path: '/pages/index/index?ref=INV42' });
+  expect(callHandler('share', { from: 'menu' })).toMatchObject({ path: '/pages/index/index?ref=INV42' });
   expect(sent.filter((s) => s.path === '/api/me/referrals')).toHaveLength(1);
 });
