@@ -48,7 +48,7 @@ import { PaymentsAdmin } from './modules/payments/admin';
 import { MembershipService } from './modules/membership/service';
 import { MembershipAdmin } from './modules/membership/admin';
 import { MembershipRefunds } from './modules/membership/refunds';
-import { bonusLineIn } from './modules/membership/bonus';
+import { bonusLineIn, returnCapIn } from './modules/membership/bonus';
 import { businessDate, isMemberDay } from '@huiyuan/shared';
 
 /** Wires services from config and an initialised data source. */
@@ -145,7 +145,7 @@ export function compose(
       confirmations,
       (q, p) => settings.get('points.valueCents').then((v) => bonusLineIn(q, p, v)),
     ),
-    refunds: new RefundService(db, clock, ledger, pending, tiers),
+    refunds: new RefundService(db, clock, ledger, pending, tiers, returnCapIn),
     segments: new Segments(db, clock),
     checkins: new CheckinService(db, clock, settings, ledger, tiers, config.businessTz),
     benefits: new BenefitService(

@@ -226,6 +226,16 @@ test('extra points: multiplier within the yearly cap, also under concurrent chec
   expect(b.body.lines).toContainEqual({ code: 'membership', points: 50 });
   const c = await checkout(t, staff, m.memberId, 10_000);
   expect(c.body.lines.some((l: { code: string }) => l.code === 'membership')).toBe(false);
+  // Refunding half of the first order takes half its extra points back and gives that share of the cap back.
+  const refund = await t.http('POST', '/api/staff/refunds', {
+    token: staff,
+    body: { orderNo: a.body.orderNo, amountCents: 5_000 },
+    headers: { 'Idempotency-Key': key() },
+  });
+  expect(refund.status).toBe(200);
+  expect(await count(t, 'SELECT points AS n FROM membership_caps WHERE member_id = ?', [m.memberId])).toBe(100);
+  const d = await checkout(t, staff, m.memberId, 10_000);
+  expect(d.body.lines).toContainEqual({ code: 'membership', points: 50 });
 
   // A second member, 20 purchases at once straight through the checkout's hook: never past the cap.
   const n = await t.login('member-cap-2');

@@ -15,6 +15,17 @@ import * as orderStore from './store';
 import { redeemBackKey } from './redeem';
 
 type Refund = z.infer<typeof RefundResponse>;
+
+/** What a refund took back of an order, for other capabilities' hooks. */
+export interface RefundedShare {
+  memberId: number;
+  storeId: number;
+  orderNo: string;
+  amountCents: number;
+  /** Refunded before and after this refund, in cents. */
+  refundedBefore: number;
+  refundedAfter: number;
+}
 const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 /**
@@ -43,6 +54,8 @@ export class RefundService {
     private readonly ledger: Ledger,
     private readonly pending: PendingPoints,
     private readonly tiers: TierService,
+    /** Runs in the refund's unit of work (paid membership gives back the yearly cap its extra points took). */
+    private readonly onRefund?: (q: Q, r: RefundedShare) => Promise<void>,
   ) {}
 
   async refund(
@@ -72,6 +85,14 @@ export class RefundService {
         redeemedBack(Number(order.redeemed_points), refundedTotal, amount) - Number(order.redeem_returned);
       await orderStore.addClawedBack(q, Number(order.id), points, growth, returned);
       const memberId = Number(order.member_id);
+      await this.onRefund?.(q, {
+        memberId,
+        storeId,
+        orderNo: req.orderNo,
+        amountCents: amount,
+        refundedBefore: Number(order.refunded_cents),
+        refundedAfter: refundedTotal,
+      });
       // Still pending: cancelled there, never reaching the balance. The pending row is locked before the account.
       const held =
         points > 0 &&

@@ -1,7 +1,8 @@
 import { planBonusPoints, type PointsLine } from '@huiyuan/shared';
 import type { Q } from '../../db/database';
 import { paidPlanOnceIn } from './paid';
-import { insertBonusIn, takeFromCapIn } from './store-benefits';
+import type { RefundedShare } from '../checkout/refunds';
+import { bonusOfOrderIn, giveBackCapIn, insertBonusIn, takeFromCapIn } from './store-benefits';
 
 export interface PurchaseForBonus {
   memberId: number;
@@ -50,4 +51,22 @@ export async function bonusLineIn(q: Q, p: PurchaseForBonus, pointValueCents: nu
     p.now.getTime(),
   );
   return { code: BONUS_LINE, points };
+}
+
+/** ceil(total x part / whole), as the checkout's claw-back rounds. */
+const share = (total: number, part: number, whole: number) =>
+  Number((BigInt(total) * BigInt(part) + BigInt(whole) - 1n) / BigInt(whole));
+
+/**
+ * A refund of an order takes its extra points back in proportion (they are part of
+ * the purchase credit); this gives the same share back to the yearly cap, in the
+ * refund's unit of work, so a refunded purchase does not use up the cap. The
+ * refund runs once per key, so the share is counted once.
+ */
+export async function returnCapIn(q: Q, r: RefundedShare): Promise<void> {
+  const bonus = await bonusOfOrderIn(q, `checkout:${r.storeId}:${r.orderNo}`);
+  if (!bonus || Number(bonus.member_id) !== r.memberId) return;
+  const points = Number(bonus.points);
+  const back = share(points, r.refundedAfter, r.amountCents) - share(points, r.refundedBefore, r.amountCents);
+  await giveBackCapIn(q, r.memberId, bonus.year, back);
 }

@@ -84,6 +84,25 @@ export async function insertBonusIn(
   );
 }
 
+/** The extra points one order gave, if any. */
+export async function bonusOfOrderIn(q: Q, orderKey: string) {
+  return q.one<{ member_id: number; points: number; year: string }>(
+    'SELECT member_id, points, year FROM membership_bonus WHERE order_key = ?',
+    [orderKey],
+  );
+}
+
+/** Gives `n` points of a year's cap back (never below 0). */
+export async function giveBackCapIn(q: Q, memberId: number, year: string, n: number): Promise<void> {
+  if (n <= 0) return;
+  await q.exec('UPDATE membership_caps SET points = points - ? WHERE member_id = ? AND year = ? AND points >= ?', [
+    n,
+    memberId,
+    year,
+    n,
+  ]);
+}
+
 /** Extra points a member got in [from, to). */
 export async function bonusBetweenIn(q: Q, memberId: number, from: number, to: number): Promise<number> {
   const r = await q.one<{ n: number }>(
