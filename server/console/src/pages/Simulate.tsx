@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { BodyFor, ResponseFor } from '@huiyuan/shared';
 import { api, ApiError, fieldErrors, yuan } from '../api';
 
-/** What a purchase would earn under the live rules, for a member or a tier; writes nothing. */
+/** What a purchase would earn under the live rules, for a member or a tier (when its points become spendable, the member's churn stage); writes nothing. */
 export function Simulate() {
   const [f, setF] = useState({ yuan: '100', memberId: '', tierCode: '', at: '', redeemPoints: '' });
   const [r, setR] = useState<ResponseFor<'adminSimulate'> | null>(null);
@@ -81,6 +81,24 @@ export function Simulate() {
               <div className="k">现金部分</div>
               <div className="v small">{yuan(r.cashCents)}</div>
             </div>
+            <div className="stat" data-stat="pending">
+              <div className="k">积分到账</div>
+              <div className="v small">
+                {r.pending.releasesAt
+                  ? `${new Date(r.pending.releasesAt).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 到账（冻结 ${r.pending.days} 天）`
+                  : '立即到账'}
+              </div>
+            </div>
+            {r.churn && (
+              <div className="stat" data-stat="churn">
+                <div className="k">流失阶段（消费前）</div>
+                <div className="v small">
+                  {r.churn.stage
+                    ? `${r.churn.stage} · ${r.churn.action} · 沉默 ${r.churn.quietDays} 天${r.churn.recovers ? ' · 本次消费即挽回' : ''}`
+                    : `活跃（沉默 ${r.churn.quietDays} 天）`}
+                </div>
+              </div>
+            )}
           </div>
           <h3>明细</h3>
           <table>
