@@ -176,7 +176,7 @@ export function compose(
     payments,
     paymentsAdmin: new PaymentsAdmin(db),
     membership,
-    membershipAdmin: new MembershipAdmin(db, clock, settings, tiers),
+    membershipAdmin: new MembershipAdmin(db, clock, settings, tiers, () => membership.plansChanged()),
     membershipRefunds: new MembershipRefunds(db, clock, settings, ledger, payments),
     giftRules: new GiftRulesAdmin(db, clock, tiers),
     inbox,

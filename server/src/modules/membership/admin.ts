@@ -31,6 +31,8 @@ export class MembershipAdmin {
     private readonly clock: Clock,
     private readonly settings: Settings,
     private readonly tiers: TierService,
+    /** Called after a plan is created or changed (the service's floor cache). */
+    private readonly changed: () => void = () => undefined,
   ) {}
 
   async list() {
@@ -95,6 +97,7 @@ export class MembershipAdmin {
       );
       return id;
     });
+    this.changed();
     return this.one(id);
   }
 
@@ -135,6 +138,7 @@ export class MembershipAdmin {
         now,
       );
     });
+    this.changed();
     return this.one(id);
   }
 

@@ -13,6 +13,9 @@ import * as store from './store';
 import { bonusOfYearIn } from './store-benefits';
 import './invariants';
 
+/** How long an instance trusts its "does any plan have a tier floor" answer (as settings are cached). */
+const FLOOR_TTL_MS = 5000;
+
 /** What membership needs of the payments module. */
 export type Payments = Pick<
   PaymentService,
@@ -194,8 +197,28 @@ export class MembershipService {
     return paidPlanOnceIn(q, memberId, now.getTime());
   }
 
-  /** The tier floor of the member's paid plan now, or null (the tiers module's floor hook). */
+  /**
+   * The tier floor of the member's paid plan now, or null (the tiers module's floor
+   * hook, read by every card and checkout). While no plan has a floor, the member's
+   * plan is not read at all: whether one has is cached for FLOOR_TTL_MS per
+   * instance (dropped at once here when an operator changes a plan; another
+   * instance applies a floor just added within that time).
+   */
   async tierFloorIn(q: Q, memberId: number, now: Date): Promise<string | null> {
+    if (!(await this.floorsInUse(q))) return null;
     return (await paidPlanOnceIn(q, memberId, now.getTime()))?.tier_floor ?? null;
+  }
+
+  private floors: { any: boolean; at: number } | null = null;
+  private async floorsInUse(q: Q): Promise<boolean> {
+    if (this.floors && Date.now() - this.floors.at < FLOOR_TTL_MS) return this.floors.any;
+    const any = await store.anyTierFloorIn(q);
+    this.floors = { any, at: Date.now() };
+    return any;
+  }
+
+  /** An operator changed a plan: the floor cache is read again. */
+  plansChanged(): void {
+    this.floors = null;
   }
 }

@@ -119,6 +119,11 @@ export async function updatePlanIn(q: Q, id: number, patch: PlanPatch, now: numb
   );
 }
 
+/** Whether any plan, on sale or not, holds its members at a tier floor. */
+export async function anyTierFloorIn(q: Q): Promise<boolean> {
+  return !!(await q.one('SELECT 1 AS x FROM membership_plans WHERE tier_floor IS NOT NULL LIMIT 1'));
+}
+
 /** plan id -> subscriptions active now. */
 export async function activeByPlanIn(q: Q, now: number): Promise<Map<number, number>> {
   const rows = await q.all<{ plan_id: number; n: number }>(
