@@ -95,6 +95,26 @@ test('concurrent purchases that cross a threshold together upgrade the member', 
   expect([a.body.tierChanged, b.body.tierChanged].filter(Boolean)).toHaveLength(1);
 });
 
+test('concurrent growth of a member without a tier row yet counts each other', async () => {
+  const m = await t.login('tier-race-norow');
+  await checkout(t, staff.token, m.memberId, 280_000); // 2800 growth
+  // Members from an import may have no tier row: the first growth creates and locks it.
+  await t.ctx.db.tx((q) => q.exec('DELETE FROM member_tiers WHERE member_id = ?', [m.memberId]));
+  // Two units of work at once, 100 growth each: together they cross silver (3000).
+  const add = (key: string) =>
+    t.ctx.db.tx((q) =>
+      t.ctx.tiers.addGrowthIn(
+        q,
+        { key, memberId: m.memberId, delta: 100, source: 'purchase', label: 'race', storeId: null },
+        t.clock.now(),
+      ),
+    );
+  const results = await Promise.all([add('race-norow-a'), add('race-norow-b')]);
+  expect(results.map((r) => r.applied)).toEqual([true, true]);
+  expect(results.filter((r) => r.change)).toHaveLength(1);
+  expect((await tierOf('tier-race-norow')).current.code).toBe('silver');
+});
+
 test('reconcile catches a stored tier below what the growth earns', async () => {
   const m = await t.login('tier-reconcile');
   await checkout(t, staff.token, m.memberId, 300_000); // silver

@@ -286,3 +286,19 @@ export class Database {
 
 /** `?, ?, ?` for an `IN (...)` or `VALUES (...)` list of n values. */
 export const placeholders = (n: number): string => Array(n).fill('?').join(', ');
+
+/**
+ * Promise.all for work on one unit of work: waits for every promise, then throws
+ * the first error. Promise.all would give up at the first error while the others
+ * still have statements to send, and the unit of work would end under them. On
+ * MySQL, statements issued together this way share round trips (mysql-pool.ts).
+ */
+export async function allOf<T extends readonly unknown[] | []>(
+  work: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = (await Promise.allSettled(work)) as PromiseSettledResult<unknown>[];
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}

@@ -74,6 +74,8 @@ class ConnQ implements Q {
   private pending: Pending[];
   /** Statements issued in this turn of the event loop, sent together when it ends. */
   private waiting: Waiting[] = [];
+  /** Set when the unit of work ended: a statement issued after that must not reach a connection back in the pool. */
+  private ended = false;
   constructor(
     private readonly conn: Conn,
     lead: string | null = null,
@@ -83,18 +85,22 @@ class ConnQ implements Q {
 
   /**
    * Sends `statements` statements (more than one: a script), with the pending ones
-   * ahead. Statements issued together (reads started with Promise.all) go in one
-   * round trip: independent reads cost one round trip, not one each. They also
+   * ahead. Statements issued together (reads started with `allOf`) go in one round
+   * trip: independent reads cost one round trip, not one each. The batch is sent
+   * once the promise jobs that are ready have run (process.nextTick), so reads
+   * a step or two down a chain of awaits still join it. Statements of one batch
    * fail together: when one fails, each of them rejects with its error.
    */
   private send<R>(sql: string, params: unknown[], statements = 1): Promise<R> {
+    if (this.ended) return Promise.reject(new Error('statement issued after its unit of work ended'));
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ sql, params, statements, resolve: resolve as (v: unknown) => void, reject });
-      if (this.waiting.length === 1) queueMicrotask(() => this.flushWaiting());
+      if (this.waiting.length === 1) process.nextTick(() => this.flushWaiting());
     });
   }
 
   private flushWaiting(): void {
+    if (!this.waiting.length) return;
     const batch = this.waiting;
     this.waiting = [];
     if (batch.length === 1 && !this.pending.length) {
@@ -125,8 +131,18 @@ class ConnQ implements Q {
     return Promise.resolve();
   }
 
+  /** After a failed unit of work: statements not sent yet are refused, never sent after its ROLLBACK. */
+  close(): void {
+    this.ended = true;
+    const left = this.waiting;
+    this.waiting = [];
+    for (const w of left) w.reject(new Error('statement issued after its unit of work ended'));
+  }
+
   /** Ends the unit of work: the pending statements, then `last` (COMMIT) when given, in one round trip. */
   async finish(last: string | null): Promise<void> {
+    this.flushWaiting(); // a statement issued but not awaited still goes before the COMMIT
+    this.ended = true;
     if (last !== null) this.pending.push({ text: last });
     if (!this.pending.length) return;
     const ahead = this.pending;
@@ -242,6 +258,7 @@ export async function onConnection<T>(
   const u = usageOf(pool);
   u.inUse++;
   let broken = false;
+  let q: ConnQ | null = null;
   try {
     if (tx && !prepared.has(conn)) {
       // READ COMMITTED: every statement sees the latest committed rows, so state read
@@ -250,18 +267,19 @@ export async function onConnection<T>(
       prepared.add(conn);
     }
     if (!tx) {
-      const q = new ConnQ(conn);
+      q = new ConnQ(conn);
       const result = await work(q);
       await q.finish(null);
       return result;
     }
     try {
       // A unit of work that sends nothing never starts its transaction; its COMMIT is a no-op.
-      const q = new ConnQ(conn, 'START TRANSACTION');
+      q = new ConnQ(conn, 'START TRANSACTION');
       const result = await work(q);
       await q.finish('COMMIT');
       return result;
     } catch (err) {
+      q?.close();
       await run(conn, 'ROLLBACK').catch(() => {
         broken = true;
       });
@@ -272,6 +290,7 @@ export async function onConnection<T>(
     if (fatal) broken = true;
     throw err;
   } finally {
+    q?.close();
     u.inUse--;
     // A connection that lost its transaction state is not handed to the next caller.
     if (broken) conn.destroy();

@@ -3,6 +3,7 @@ import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
 import { AppError } from '../../core/errors';
 import { nicknameOf } from '../members/store';
+import { allOf } from '../../db/database';
 
 /** The member card: name, tier, balance, pending points and the rotating member code with its secret. */
 export function cardRoutes(r: Routes, c: AppContext): void {
@@ -11,7 +12,7 @@ export function cardRoutes(r: Routes, c: AppContext): void {
     const now = c.clock.now();
     // One connection, and the independent reads issued together: on MySQL they share round trips.
     const [code, tier, row, points] = await c.db.read((q) =>
-      Promise.all([c.codes.card(id, now), c.tiers.tierOfIn(q, id), nicknameOf(q, id), c.points.summary(id, now)]),
+      allOf([c.codes.card(id, now), c.tiers.tierOfIn(q, id), nicknameOf(q, id), c.points.summary(id, now)]),
     );
     if (!row) throw new AppError('MEMBER_NOT_FOUND');
     return {

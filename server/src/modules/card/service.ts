@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { MEMBER_CODE_STEP_SECONDS, memberCode, parseMemberCode, verifyMemberCode } from '@huiyuan/shared';
-import { isDuplicateKey, type Database, type Q } from '../../db/database';
+import { allOf, isDuplicateKey, type Database, type Q } from '../../db/database';
 import { AppError } from '../../core/errors';
-import { limits, type Limits } from '../limits/service';
+import { limits, type Counter, type Limits } from '../limits/service';
 import * as store from './store';
 
 const secretBytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
+
+/** A scan's reads (see `MemberCodes.readScan`), judged by `verify`. */
+export interface ScanRead {
+  parsed: ReturnType<typeof parseMemberCode>;
+  hits: Counter[];
+  watch: Counter[];
+  seen: number[];
+  secretHex: string | undefined;
+}
 
 /**
  * The rotating member code (TOTP, RFC 6238, 30 s steps, secret per member). The
@@ -47,40 +56,51 @@ export class MemberCodes {
    * Checks a scanned code without using it up; returns the member and the TOTP step it matched.
    * `scanCountedBy: 'caller'` (checkout): the scan budget is only read here, one SELECT, and the
    * caller counts the scan with `countScanIn` at the end of its transaction; otherwise
-   * (a lookup) the scan is counted here, in the same round trip as the read.
+   * (a lookup) the scan is counted here, in the same round trip as the read. `read`: what
+   * `readScan` returned, when the caller read it together with its own reads.
    */
   async verify(
     code: string,
     storeId: number,
     now: Date,
     scanCountedBy: 'verify' | 'caller' = 'verify',
+    read?: ScanRead,
   ): Promise<{ memberId: number; step: number }> {
+    const { parsed, hits, watch, seen, secretHex } = read ?? (await this.readScan(code, storeId, now, scanCountedBy));
+    // Hot path (every scan at the till): the budget is judged before the secret is used.
+    this.limits.judge(hits, watch, seen, now.getTime());
+    const perStore = limits.codeFailuresPerStore(storeId);
+    const perMember = parsed && limits.codeFailuresPerStoreMember(storeId, parsed.memberId);
+    const fail = async () => {
+      await this.limits.count(perMember ? [perStore, perMember] : [perStore], now.getTime());
+      return new AppError('MEMBER_CODE_INVALID');
+    };
+    if (!parsed || !secretHex) throw await fail();
+    const v = verifyMemberCode(secretBytes(secretHex), parsed.otp, now.getTime(), { acceptPrevious: true });
+    if (!v.ok) throw await fail();
+    return { memberId: Number(parsed.memberId), step: Number(v.step) };
+  }
+
+  /**
+   * What judging a scan needs, read together (one round trip on MySQL) and judging
+   * nothing: the store's scan budget and failure counters (the scan counted here
+   * unless the caller counts it) and the member's secret when the code names a member.
+   */
+  async readScan(code: string, storeId: number, now: Date, scanCountedBy: 'verify' | 'caller'): Promise<ScanRead> {
     const parsed = parseMemberCode(code);
     const scans = limits.codeScansPerStore(this.scansPerStorePerMinute, storeId);
     const perStore = limits.codeFailuresPerStore(storeId);
     const perMember = parsed && limits.codeFailuresPerStoreMember(storeId, parsed.memberId);
     const failures = perMember ? [perStore, perMember] : [perStore];
-    // Hot path (every scan at the till): the budget is judged before the secret is used.
-    const check = () =>
-      scanCountedBy === 'verify'
-        ? this.limits.check([scans], failures, now.getTime())
-        : this.limits.check([], [scans, ...failures], now.getTime());
-    const fail = async () => {
-      await this.limits.count(perMember ? [perStore, perMember] : [perStore], now.getTime());
-      return new AppError('MEMBER_CODE_INVALID');
-    };
-    if (!parsed) {
-      await check();
-      throw await fail();
-    }
-    // Issued together on one connection: the budget and the secret in one round trip on MySQL.
-    const [, secretHex] = await this.db.read((q) =>
-      Promise.all([check(), store.activeSecretOf(q, Number(parsed.memberId))]),
+    const hits = scanCountedBy === 'verify' ? [scans] : [];
+    const watch = scanCountedBy === 'verify' ? failures : [scans, ...failures];
+    const [seen, secretHex] = await this.db.read((q) =>
+      allOf([
+        this.limits.seen(hits, watch, now.getTime()),
+        parsed ? store.activeSecretOf(q, Number(parsed.memberId)) : undefined,
+      ]),
     );
-    if (!secretHex) throw await fail();
-    const v = verifyMemberCode(secretBytes(secretHex), parsed.otp, now.getTime(), { acceptPrevious: true });
-    if (!v.ok) throw await fail();
-    return { memberId: Number(parsed.memberId), step: Number(v.step) };
+    return { parsed, hits, watch, seen, secretHex };
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   type CheckoutResponse,
   type PointsLine,
 } from '@huiyuan/shared';
-import { isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
+import { allOf, isDuplicateKey, RetryTransaction, type Database, type Q } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { StaffPrincipal } from '../../core/principals';
 import type { Clock } from '../../core/clock';
@@ -76,13 +76,18 @@ export class CheckoutService {
       throw new AppError('VALIDATION_FAILED', 'Points as cash need the member code', { field: 'redeemPoints' });
     const claimed = req.memberCode ? parseMemberCode(req.memberCode)?.memberId : undefined;
     const byToken = token ? String(await this.lookups!.memberOf(token, storeId, true)) : undefined;
-    // A retry of a finished checkout is answered from the order, even after its code expired.
-    const first = await this.db.read((q) => this.replay(q, storeId, req, claimed ?? byToken));
+    // A retry of a finished checkout is answered from the order, even after its code expired. What
+    // judging the code needs is read in the same round trip (read only: the scan is counted in the COMMIT below).
+    const [first, scan] = await this.db.read((q) =>
+      allOf([
+        this.replay(q, storeId, req, claimed ?? byToken),
+        token ? undefined : this.codes.readScan(req.memberCode!, storeId, now, 'caller'),
+      ]),
+    );
     if (first) return first;
-    // The code is checked with one read-only statement; the scan is counted in the COMMIT below.
     const { memberId, step } = token
       ? { memberId: await this.lookups!.memberOf(token, storeId), step: null }
-      : await this.codes.verify(req.memberCode!, storeId, now, 'caller');
+      : await this.codes.verify(req.memberCode!, storeId, now, 'caller', scan);
     const cashRules = await this.settings.get('checkout.pointsCash');
     const split = planRedeem(req, cashRules);
     const secondStep =
@@ -91,9 +96,16 @@ export class CheckoutService {
         : await confirmRedeem(this.codes, { req, rules: cashRules, split, memberId, step }, storeId, now);
     const pendingDays = await this.settings.get('points.pendingDays');
     return this.db.tx(async (q) => {
-      const again = await this.replay(q, storeId, req, String(memberId));
+      // Independent reads together, one round trip on MySQL (tier, store and name are used further down).
+      const [again, ownMember, tier, storeName, member] = await allOf([
+        this.replay(q, storeId, req, String(memberId)),
+        isStaffOfMember(q, staff.id, memberId),
+        this.tiers.tierOfIn(q, memberId),
+        storeNameOf(q, storeId),
+        nicknameOf(q, memberId),
+      ]);
       if (again) return again;
-      if (await isStaffOfMember(q, staff.id, memberId)) throw new AppError('SELF_CREDIT_FORBIDDEN');
+      if (ownMember) throw new AppError('SELF_CREDIT_FORBIDDEN');
       const date = businessDate(now, this.tz);
       const orderId = await this.claimOrder(q, storeId, req, memberId, staff.id, date, now, split);
       if (step === null) await this.lookups!.useIn(q, token!, storeId, req.orderNo, now);
@@ -107,7 +119,6 @@ export class CheckoutService {
           now,
         );
 
-      const tier = await this.tiers.tierOfIn(q, memberId);
       // Excluded order types (gift cards, deposits...) are recorded but earn nothing; what points paid earns nothing.
       const earning = earningForCashPart(
         {
@@ -142,7 +153,6 @@ export class CheckoutService {
       });
       await addWithinCap(q, 'member_credit', memberId, date, earned.total, caps.perMemberDailyPoints, {});
 
-      const storeName = await storeNameOf(q, storeId);
       const note = `${storeName ?? ''} ${req.orderNo}`.trim();
       let balance: number | null = null;
       if (split.points > 0) {
@@ -192,7 +202,6 @@ export class CheckoutService {
             )
           : { change: null };
       const tierAfter = change ? await this.tiers.tierOfIn(q, memberId) : tier;
-      const member = await nicknameOf(q, memberId);
       const result: CheckoutResponse = {
         orderNo: req.orderNo,
         memberId: String(memberId),

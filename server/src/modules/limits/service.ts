@@ -40,10 +40,21 @@ export class Limits {
    * counter named, in order (`hits` then `watch`).
    */
   async check(hits: Counter[], watch: Counter[] = [], now = this.clock.now().getTime()): Promise<number[]> {
+    return this.judge(hits, watch, await this.seen(hits, watch, now), now);
+  }
+
+  /** The first half of `check`: counts `hits` and reads every counter named, judging nothing. */
+  seen(hits: Counter[], watch: Counter[] = [], now = this.clock.now().getTime()): Promise<number[]> {
     const hitKeys = hits.map((c) => windowOf(c, now));
     const watchKeys = watch.map((c) => windowOf(c, now));
     // An autocommit statement on MySQL; `read` only because it runs outside a transaction.
-    const seen = await this.db.read((q) => store.addAndRead(q, hitKeys, watchKeys));
+    return this.db.read((q) => store.addAndRead(q, hitKeys, watchKeys));
+  }
+
+  /** The second half of `check`: RATE_LIMITED when what `seen` returned is over a limit; else `seen`. */
+  judge(hits: Counter[], watch: Counter[], seen: number[], now = this.clock.now().getTime()): number[] {
+    const hitKeys = hits.map((c) => windowOf(c, now));
+    const watchKeys = watch.map((c) => windowOf(c, now));
     const over = [
       ...hits.flatMap((c, i) => (seen[i] > c.rule.limit ? [hitKeys[i]] : [])),
       ...watch.flatMap((c, i) => (seen[hits.length + i] >= c.rule.limit ? [watchKeys[i]] : [])),

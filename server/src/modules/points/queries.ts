@@ -1,5 +1,5 @@
 import type { PointsEntriesPage, PointsSummary, EntryType } from '@huiyuan/shared';
-import type { Database } from '../../db/database';
+import { allOf, type Database } from '../../db/database';
 import { AppError } from '../../core/errors';
 import * as store from './store';
 import * as reads from './store-reads';
@@ -16,7 +16,7 @@ export class PointsQueries {
     const t = now.getTime();
     return this.db.read(async (q) => {
       // Independent reads issued together: one round trip on MySQL.
-      const [balance, lots, pending] = await Promise.all([
+      const [balance, lots, pending] = await allOf([
         store.balanceOf(q, memberId),
         reads.lotsExpiringBy(q, memberId, t + EXPIRING_WINDOW_DAYS * DAY_MS),
         pendingOf(q, memberId, 50),

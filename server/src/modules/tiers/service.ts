@@ -1,5 +1,5 @@
 import { evaluateTier, tierFor, tierProgress, type TierResponse, type TierRules, type TierView } from '@huiyuan/shared';
-import type { Database, Q } from '../../db/database';
+import { allOf, type Database, type Q } from '../../db/database';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import { enqueueIn } from '../notifications/outbox';
@@ -118,9 +118,20 @@ export class TierService {
   async addGrowthIn(q: Q, op: GrowthOp, now: Date): Promise<{ applied: boolean; change: TierChange | null }> {
     const rules = await this.rules();
     // The tier row lock serialises growth per member, so two concurrent purchases
-    // that cross a threshold together are both counted by the second.
-    const current = await this.lockIn(q, op.memberId, now, rules);
-    const inserted = await store.insertGrowth(q, { ...op, ref: op.ref ?? null, storeId: op.storeId ?? null }, now);
+    // that cross a threshold together are both counted by the second. The lock, the
+    // entry and the sum are sent together, in this order (one round trip on MySQL).
+    const [locked, inserted, summed] = await allOf([
+      store.tierRow(q, op.memberId, true),
+      store.insertGrowth(q, { ...op, ref: op.ref ?? null, storeId: op.storeId ?? null }, now),
+      op.delta > 0 ? this.growthInWindowIn(q, op.memberId, now, rules) : 0,
+    ]);
+    let current = locked;
+    let growth = summed;
+    if (!current) {
+      // No tier row yet, so nothing was locked: create and lock it, then sum again under the lock.
+      current = await this.lockIn(q, op.memberId, now, rules);
+      if (op.delta > 0) growth = await this.growthInWindowIn(q, op.memberId, now, rules);
+    }
     if (inserted !== 1) return { applied: false, change: null };
     // The nightly evaluation visits only due members: a refund, or growth during a
     // grace period, is looked at tonight; any growth at the latest when it leaves the window.
@@ -129,7 +140,6 @@ export class TierService {
       await q.defer([store.dueByStep(op.memberId, due)]);
     }
     if (op.delta <= 0) return { applied: true, change: null };
-    const growth = await this.growthInWindowIn(q, op.memberId, now, rules);
     const target = tierFor(rules, growth);
     if (evaluateTier(rules, current.tier_code, growth).action !== 'upgrade') return { applied: true, change: null };
     const change = await this.moveIn(q, op.memberId, current.tier_code, target.code, now, rules, `growth:${op.key}`);
