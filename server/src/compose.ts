@@ -48,7 +48,7 @@ import { PaymentsAdmin } from './modules/payments/admin';
 import { MembershipService } from './modules/membership/service';
 import { MembershipAdmin } from './modules/membership/admin';
 import { MembershipRefunds } from './modules/membership/refunds';
-import { bonusLineIn, returnCapIn } from './modules/membership/bonus';
+import { returnCapIn } from './modules/membership/bonus';
 import { businessDate, isMemberDay } from '@huiyuan/shared';
 
 /** Wires services from config and an initialised data source. */
@@ -143,7 +143,7 @@ export function compose(
       config.businessTz,
       (q, memberId, now) => referrals.onPurchaseIn(q, memberId, now).then(() => gifts.onPurchaseIn(q, memberId, now)),
       confirmations,
-      (q, p) => settings.get('points.valueCents').then((v) => bonusLineIn(q, p, v)),
+      (q, p) => settings.get('points.valueCents').then((v) => membership.bonusIn(q, p, v)),
     ),
     refunds: new RefundService(db, clock, ledger, pending, tiers, returnCapIn),
     segments: new Segments(db, clock),

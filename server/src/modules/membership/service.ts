@@ -1,4 +1,4 @@
-import { businessDate, nextPeriod, type MyMembership } from '@huiyuan/shared';
+import { businessDate, nextPeriod, type MyMembership, type PointsLine } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
@@ -9,12 +9,13 @@ import type { PaidOrder, PaymentService } from '../payments/service';
 import { writePackGrantIn, packVouchersOfYearIn } from './pack';
 import { planViews } from './views';
 import { forgetPaidIn, paidPlanOnceIn } from './paid';
+import { bonusLineIn, type PurchaseForBonus } from './bonus';
 import * as store from './store';
 import { bonusOfYearIn } from './store-benefits';
 import './invariants';
 
-/** How long an instance trusts its "does any plan have a tier floor" answer (as settings are cached). */
-const FLOOR_TTL_MS = 5000;
+/** How long an instance trusts its plan counts (as settings are cached). */
+const PLANS_TTL_MS = 5000;
 
 /** What membership needs of the payments module. */
 export type Payments = Pick<
@@ -200,25 +201,36 @@ export class MembershipService {
   /**
    * The tier floor of the member's paid plan now, or null (the tiers module's floor
    * hook, read by every card and checkout). While no plan has a floor, the member's
-   * plan is not read at all: whether one has is cached for FLOOR_TTL_MS per
-   * instance (dropped at once here when an operator changes a plan; another
-   * instance applies a floor just added within that time).
+   * plan is not read for it (see `counts`).
    */
   async tierFloorIn(q: Q, memberId: number, now: Date): Promise<string | null> {
-    if (!(await this.floorsInUse(q))) return null;
+    if (!(await this.counts(q)).floors) return null;
     return (await paidPlanOnceIn(q, memberId, now.getTime()))?.tier_floor ?? null;
   }
 
-  private floors: { any: boolean; at: number } | null = null;
-  private async floorsInUse(q: Q): Promise<boolean> {
-    if (this.floors && Date.now() - this.floors.at < FLOOR_TTL_MS) return this.floors.any;
-    const any = await store.anyTierFloorIn(q);
-    this.floors = { any, at: Date.now() };
-    return any;
+  /** The checkout's extra points hook; while there is no plan at all nothing is read. */
+  async bonusIn(q: Q, p: PurchaseForBonus, pointValueCents: number): Promise<PointsLine | null> {
+    if (!(await this.counts(q)).plans) return null;
+    return bonusLineIn(q, p, pointValueCents);
   }
 
-  /** An operator changed a plan: the floor cache is read again. */
+  /**
+   * Whether any plan exists and any has a tier floor, cached for PLANS_TTL_MS per
+   * instance: most programmes sell no plan, and then cards and checkouts read
+   * nothing of membership. Dropped at once here when an operator changes a plan;
+   * another instance sees a first plan or floor within that time (long before a
+   * member can have paid for it and come to a till).
+   */
+  private cached: { plans: number; floors: number; at: number } | null = null;
+  private async counts(q: Q): Promise<{ plans: number; floors: number }> {
+    if (this.cached && Date.now() - this.cached.at < PLANS_TTL_MS) return this.cached;
+    const c = await store.planCountsIn(q);
+    this.cached = { ...c, at: Date.now() };
+    return c;
+  }
+
+  /** An operator changed a plan: the cached counts are read again. */
   plansChanged(): void {
-    this.floors = null;
+    this.cached = null;
   }
 }

@@ -119,9 +119,12 @@ export async function updatePlanIn(q: Q, id: number, patch: PlanPatch, now: numb
   );
 }
 
-/** Whether any plan, on sale or not, holds its members at a tier floor. */
-export async function anyTierFloorIn(q: Q): Promise<boolean> {
-  return !!(await q.one('SELECT 1 AS x FROM membership_plans WHERE tier_floor IS NOT NULL LIMIT 1'));
+/** How many plans there are (on sale or not), and how many hold their members at a tier floor. */
+export async function planCountsIn(q: Q): Promise<{ plans: number; floors: number }> {
+  const r = await q.one<{ plans: number; floors: number | null }>(
+    'SELECT COUNT(*) AS plans, SUM(CASE WHEN tier_floor IS NOT NULL THEN 1 ELSE 0 END) AS floors FROM membership_plans',
+  );
+  return { plans: Number(r?.plans ?? 0), floors: Number(r?.floors ?? 0) };
 }
 
 /** plan id -> subscriptions active now. */
