@@ -148,10 +148,13 @@ export class CheckoutService {
       // Counters before the account: every checkout takes its row locks in this order.
       await countRedeemIn(q, memberId, date, split.points, cashRules);
       const caps = await this.settings.get('checkout.caps');
-      await addWithinCap(q, 'staff_credit', staff.id, date, earned.total, caps.perStaffDailyPoints, {
-        staffId: String(staff.id),
-      });
-      await addWithinCap(q, 'member_credit', memberId, date, earned.total, caps.perMemberDailyPoints, {});
+      // Both counters in one round trip, staff first (the lock order); either over its cap fails the unit.
+      await allOf([
+        addWithinCap(q, 'staff_credit', staff.id, date, earned.total, caps.perStaffDailyPoints, {
+          staffId: String(staff.id),
+        }),
+        addWithinCap(q, 'member_credit', memberId, date, earned.total, caps.perMemberDailyPoints, {}),
+      ]);
 
       const note = `${storeName ?? ''} ${req.orderNo}`.trim();
       let balance: number | null = null;
