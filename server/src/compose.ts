@@ -113,7 +113,10 @@ export function compose(
   const payments = new PaymentService(db, clock, config.pay, logger);
   // Paid membership: periods are added only in payments' onPaid transaction; a paid plan's floor lifts the tier.
   const membership = new MembershipService(db, clock, tiers, payments, config.businessTz, logger);
-  tiers.setFloor((q, memberId, now) => membership.tierFloorIn(q, memberId, now));
+  tiers.setFloor(
+    (q, memberId, now) => membership.tierFloorIn(q, memberId, now),
+    (q, memberIds, now) => membership.tierFloorsIn(q, memberIds, now),
+  );
   const ctx: AppContext = {
     config,
     logger,

@@ -107,6 +107,10 @@ test('only a confirmed payment activates; 20 duplicate notifications add one per
 
   // The tier floor: a new member shows gold while paid.
   expect((await t.http('GET', '/api/me/tier', { token: m.token })).body.current.code).toBe('gold');
+  // Check-in batches read the floor too: gold's 150 % for the paid member, the lowest tier's 100 % for another.
+  const other = await t.login('member-renew-friend');
+  const multipliers = await t.ctx.db.read((q) => t.ctx.tiers.multipliersOfIn(q, [m.memberId, other.memberId]));
+  expect([multipliers.get(m.memberId), multipliers.get(other.memberId)]).toEqual([150, 100]);
 
   // Renewal ten days in: the new month starts at the old end, not today.
   await jump(10 * DAY);

@@ -208,6 +208,12 @@ export class MembershipService {
     return (await paidPlanOnceIn(q, memberId, now.getTime()))?.tier_floor ?? null;
   }
 
+  /** The tier floors of several members (check-in batches); nothing is read while no plan has a floor. */
+  async tierFloorsIn(q: Q, memberIds: number[], now: Date): Promise<Map<number, string>> {
+    if (!(await this.counts(q)).floors) return new Map();
+    return store.paidFloorsIn(q, memberIds, now.getTime());
+  }
+
   /** The checkout's extra points hook; while there is no plan at all nothing is read. */
   async bonusIn(q: Q, p: PurchaseForBonus, pointValueCents: number): Promise<PointsLine | null> {
     if (!(await this.counts(q)).plans) return null;

@@ -1,9 +1,11 @@
 import { placeholders, type Q } from '../../db/database';
-import { forUpdate, insertIgnore, onConflictSet } from '../../db/dialect';
+import { forUpdate, onConflictSet } from '../../db/dialect';
+
+export * from './store-periods';
 
 /**
- * The only SQL on membership_plans, member_subscriptions, subscription_periods and
- * membership_purchases (refunds, bonus and caps in store-benefits.ts). Every
+ * The only SQL on membership_plans and member_subscriptions (periods and purchases
+ * in store-periods.ts; refunds, bonus and caps in store-benefits.ts). Every
  * function takes the caller's unit of work first. Periods are append-only and
  * unique per paid order; the subscription row is changed only under its lock.
  */
@@ -33,30 +35,6 @@ export interface SubscriptionRow {
   auto_renew: number;
   periods: number;
   updated_at: number;
-}
-
-export interface PeriodRow {
-  id: number;
-  member_id: number;
-  plan_id: number;
-  purchase_id: number;
-  out_trade_no: string;
-  amount_fen: number;
-  starts_at: number;
-  ends_at: number;
-  renewal: number;
-  created_at: number;
-}
-
-export interface PurchaseRow {
-  id: number;
-  member_id: number;
-  plan_id: number;
-  price_fen: number;
-  period: PlanRow['period'];
-  request_key: string;
-  out_trade_no: string | null;
-  created_at: number;
 }
 
 // ---- plans ------------------------------------------------------------------
@@ -136,43 +114,6 @@ export async function activeByPlanIn(q: Q, now: number): Promise<Map<number, num
   return new Map(rows.map((r) => [Number(r.plan_id), Number(r.n)]));
 }
 
-// ---- purchases --------------------------------------------------------------
-
-/** Writes the purchase unless (member, key) exists; returns the row for the key either way. */
-export async function claimPurchaseIn(
-  q: Q,
-  p: Omit<PurchaseRow, 'id' | 'out_trade_no' | 'created_at'>,
-  now: number,
-): Promise<PurchaseRow> {
-  await q.exec(
-    `${insertIgnore(q.dialect)} INTO membership_purchases (member_id, plan_id, price_fen, period, request_key, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    [p.member_id, p.plan_id, p.price_fen, p.period, p.request_key, now],
-  );
-  return (await q.one<PurchaseRow>('SELECT * FROM membership_purchases WHERE member_id = ? AND request_key = ?', [
-    p.member_id,
-    p.request_key,
-  ]))!;
-}
-
-export async function purchaseIn(q: Q, id: number): Promise<PurchaseRow | undefined> {
-  return q.one<PurchaseRow>('SELECT * FROM membership_purchases WHERE id = ?', [id]);
-}
-
-/** Records the payment order of a purchase once (a retry that made the same order writes nothing new). */
-export async function setPurchaseTradeNoIn(q: Q, id: number, outTradeNo: string): Promise<void> {
-  await q.exec('UPDATE membership_purchases SET out_trade_no = ? WHERE id = ? AND out_trade_no IS NULL', [
-    outTradeNo,
-    id,
-  ]);
-}
-
-export async function purchaseByTradeNoIn(q: Q, memberId: number, outTradeNo: string) {
-  return q.one<PurchaseRow>('SELECT * FROM membership_purchases WHERE member_id = ? AND out_trade_no = ?', [
-    memberId,
-    outTradeNo,
-  ]);
-}
-
 // ---- subscriptions ----------------------------------------------------------
 
 export async function subscriptionIn(q: Q, memberId: number, lock = false): Promise<SubscriptionRow | undefined> {
@@ -236,6 +177,17 @@ export async function paidPlanIn(q: Q, memberId: number, now: number) {
   );
 }
 
+/** member id -> tier floor of the plans paid up to after `now`, for several members (a check-in batch). */
+export async function paidFloorsIn(q: Q, memberIds: number[], now: number): Promise<Map<number, string>> {
+  if (!memberIds.length) return new Map();
+  const rows = await q.all<{ member_id: number; tier_floor: string }>(
+    `SELECT s.member_id, p.tier_floor FROM member_subscriptions s JOIN membership_plans p ON p.id = s.plan_id
+     WHERE s.member_id IN (${placeholders(memberIds.length)}) AND s.status = 'active' AND s.ends_at > ? AND p.tier_floor IS NOT NULL`,
+    [...memberIds, now],
+  );
+  return new Map(rows.map((r) => [Number(r.member_id), r.tier_floor]));
+}
+
 /** Active subscriptions whose end has passed, a chunk at a time, locked for the flip. */
 export async function dueToExpireIn(q: Q, now: number, limit: number): Promise<SubscriptionRow[]> {
   return q.all<SubscriptionRow>(
@@ -283,36 +235,4 @@ export async function subscribersPageIn(
      ORDER BY s.member_id DESC LIMIT ${Math.floor(f.limit) + 1}`,
     args,
   );
-}
-
-// ---- periods ----------------------------------------------------------------
-
-/** One period per paid order (unique out_trade_no): 1 when written, 0 when the order already added one. */
-export async function insertPeriodIn(q: Q, p: Omit<PeriodRow, 'id' | 'created_at'>, now: number): Promise<number> {
-  return q.exec(
-    `${insertIgnore(q.dialect)} INTO subscription_periods (member_id, plan_id, purchase_id, out_trade_no, amount_fen, starts_at, ends_at, renewal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [p.member_id, p.plan_id, p.purchase_id, p.out_trade_no, p.amount_fen, p.starts_at, p.ends_at, p.renewal, now],
-  );
-}
-
-export async function periodByTradeNoIn(q: Q, outTradeNo: string): Promise<PeriodRow | undefined> {
-  return q.one<PeriodRow>('SELECT * FROM subscription_periods WHERE out_trade_no = ?', [outTradeNo]);
-}
-
-export async function periodIn(q: Q, id: number): Promise<PeriodRow | undefined> {
-  return q.one<PeriodRow>('SELECT * FROM subscription_periods WHERE id = ?', [id]);
-}
-
-/** The member's last-ending period with no refund: the one a refund takes back. */
-export async function refundablePeriodIn(q: Q, memberId: number): Promise<PeriodRow | undefined> {
-  return q.one<PeriodRow>(
-    'SELECT * FROM subscription_periods p WHERE p.member_id = ? AND NOT EXISTS (SELECT 1 FROM membership_refunds r WHERE r.period_id = p.id) ORDER BY p.ends_at DESC, p.id DESC LIMIT 1',
-    [memberId],
-  );
-}
-
-export async function periodsAfterIn(q: Q, after: number, limit: number): Promise<PeriodRow[]> {
-  return q.all<PeriodRow>(`SELECT * FROM subscription_periods WHERE id > ? ORDER BY id LIMIT ${Math.floor(limit)}`, [
-    after,
-  ]);
 }

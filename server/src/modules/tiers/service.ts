@@ -22,6 +22,8 @@ export interface TierChange {
 }
 /** A tier a member is held at or above for now whatever their growth (a paid plan's floor), or null. */
 export type TierFloor = (q: Q, memberId: number, now: Date) => Promise<string | null>;
+/** The floors of several members at once (a check-in batch); members without one are absent. */
+export type TierFloors = (q: Q, memberIds: number[], now: Date) => Promise<Map<number, string>>;
 /** Work other capabilities do in the transaction of an upgrade (gifts for a tier reached). */
 export type UpgradeHook = (q: Q, memberId: number, change: TierChange, now: Date) => Promise<void>;
 export type Evaluation = {
@@ -52,6 +54,7 @@ export function toView(t: TierRules['tiers'][number]): TierView {
 export class TierService {
   private readonly upgradeHooks: UpgradeHook[] = [];
   private floor: TierFloor | null = null;
+  private floors: TierFloors | null = null;
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -66,8 +69,9 @@ export class TierService {
    * Sets the floor the effective tier never goes below (paid membership). The
    * stored tier stays what growth earns; the floor only lifts what is read.
    */
-  setFloor(floor: TierFloor): void {
+  setFloor(floor: TierFloor, floors?: TierFloors): void {
     this.floor = floor;
+    this.floors = floors ?? null;
   }
 
   /** The higher of a stored tier code and the member's floor now. */
@@ -109,8 +113,14 @@ export class TierService {
     const codes = await store.tierCodesOf(q, memberIds);
     const byCode = new Map(rules.tiers.map((t) => [t.code, toView(t).multiplierPercent]));
     const lowest = toView(rules.tiers[0]).multiplierPercent;
+    const floors = this.floors ? await this.floors(q, memberIds, this.clock.now()) : new Map<number, string>();
+    const rank = (c: string | undefined) => (c === undefined ? -1 : rules.tiers.findIndex((t) => t.code === c));
     const out = new Map<number, number>();
-    for (const [memberId, code] of codes) out.set(memberId, byCode.get(code) ?? lowest);
+    for (const [memberId, stored] of codes) {
+      const floor = floors.get(memberId);
+      const code = rank(floor) > rank(stored) ? floor! : stored;
+      out.set(memberId, byCode.get(code) ?? lowest);
+    }
     return out;
   }
 
