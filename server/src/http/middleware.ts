@@ -18,7 +18,13 @@ export function errorAndLog(logger: Logger, metrics: Metrics = noMetrics) {
     const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('x-request-id', requestId);
-    ctx.state.log = logger.child({ requestId });
+    // The request's logger is made when first used: most requests log nothing at the production level.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', {
+      get: () => (log ??= logger.child({ requestId })),
+      enumerable: true,
+      configurable: true,
+    });
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined)
@@ -48,17 +54,18 @@ export function errorAndLog(logger: Logger, metrics: Metrics = noMetrics) {
       // The route's template, never the URL: unmatched paths share one label.
       metrics.httpRequest(ctx.method, (ctx as { _matchedRoute?: string })._matchedRoute, ctx.status, ms / 1000);
       // The path only: query strings may carry codes.
-      ctx.state.log.info(
-        {
-          method: ctx.method,
-          path: ctx.path,
-          status: ctx.status,
-          ms: Math.round(ms * 10) / 10,
-          member: ctx.state.member?.id,
-          staff: ctx.state.staff?.id,
-        },
-        'request',
-      );
+      if (logger.isLevelEnabled('info'))
+        ctx.state.log.info(
+          {
+            method: ctx.method,
+            path: ctx.path,
+            status: ctx.status,
+            ms: Math.round(ms * 10) / 10,
+            member: ctx.state.member?.id,
+            staff: ctx.state.staff?.id,
+          },
+          'request',
+        );
     }
   };
 }
