@@ -344,6 +344,11 @@ test('refund after partial use: pro rata less vouchers used, unused pack voucher
   expect(
     (await t.http('GET', `/api/admin/membership/refund-preview?memberId=${m.memberId}`, { token: op })).status,
   ).toBe(404);
+  // The member's data export carries the membership: the period and its refund.
+  const exported = (await t.http('GET', '/api/me/export', { token: (await t.login('member-refund')).token })).body;
+  expect(exported.membership.subscription.status).toBe('refunded');
+  expect(exported.membership.periods).toHaveLength(1);
+  expect(exported.membership.refunds).toMatchObject([{ status: 'done', points_clawed: 50, vouchers_cancelled: 1 }]);
   const metrics = await t.http('GET', '/api/admin/membership/metrics', { token: op });
   expect(metrics.body.refundedFen).toBeGreaterThanOrEqual(p.refundFen);
 });

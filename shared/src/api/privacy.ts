@@ -18,6 +18,13 @@ export const DataExport = z.object({
   tasks: z.array(z.record(z.string(), z.unknown())),
   vouchers: z.array(z.record(z.string(), z.unknown())),
   gifts: z.array(z.record(z.string(), z.unknown())).describe('Gift grants: what each rule gave or could not give'),
+  membership: z
+    .object({
+      subscription: z.record(z.string(), z.unknown()).nullable(),
+      periods: z.array(z.record(z.string(), z.unknown())),
+      refunds: z.array(z.record(z.string(), z.unknown())),
+    })
+    .describe('Paid membership: the subscription, each period paid and each refund'),
   referrals: z.record(z.string(), z.unknown()),
   messages: z.array(z.record(z.string(), z.unknown())),
   subscriptions: z.array(z.record(z.string(), z.unknown())),

@@ -100,3 +100,20 @@ export async function periodsAfterIn(q: Q, after: number, limit: number): Promis
     after,
   ]);
 }
+
+/** A member's paid membership for the data export: the subscription, every period and every refund (raw columns). */
+export async function membershipForExportIn(q: Q, memberId: number) {
+  const subscription = await q.one<Record<string, unknown>>(
+    'SELECT plan_id, status, started_at, ends_at, auto_renew, periods, updated_at FROM member_subscriptions WHERE member_id = ?',
+    [memberId],
+  );
+  const periods = await q.all<Record<string, unknown>>(
+    'SELECT id, plan_id, out_trade_no, amount_fen, starts_at, ends_at, renewal, created_at FROM subscription_periods WHERE member_id = ? ORDER BY id',
+    [memberId],
+  );
+  const refunds = await q.all<Record<string, unknown>>(
+    'SELECT id, period_id, amount_fen, used_value_fen, status, vouchers_cancelled, points_clawed, reason, created_at, done_at FROM membership_refunds WHERE member_id = ? ORDER BY id',
+    [memberId],
+  );
+  return { subscription: subscription ?? null, periods, refunds };
+}

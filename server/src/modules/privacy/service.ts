@@ -17,6 +17,7 @@ import { completionsOf } from '../tasks/store';
 import { deleteCodeOf, deletePosterCodeOf } from '../referrals/store';
 import { vouchersForExportIn } from '../benefits/store-vouchers';
 import { grantsForExportIn } from '../gifts/store';
+import { membershipForExportIn } from '../membership/store-periods';
 import { deleteSecret } from '../card/store';
 import { unlinkMember } from '../staff/store';
 import * as notifications from '../notifications/store';
@@ -59,6 +60,7 @@ export class PrivacyService {
       const tasks = (await completionsOf(q, memberId)) as Row[];
       const vouchers = await vouchersForExportIn(q, memberId);
       const gifts = await grantsForExportIn(q, memberId);
+      const paid = await membershipForExportIn(q, memberId);
       const { messages, subscriptions } = await notifications.exportMember(q, memberId);
       return {
         exportedAt: this.clock.now().toISOString(),
@@ -82,6 +84,11 @@ export class PrivacyService {
         tasks: times(tasks),
         vouchers: times(vouchers),
         gifts: times(gifts),
+        membership: {
+          subscription: paid.subscription ? times([paid.subscription])[0] : null,
+          periods: times(paid.periods),
+          refunds: times(paid.refunds),
+        },
         referrals: { code: view.code, invitees: view.invitees, invitedBy: view.invitedBy },
         messages: times(messages),
         subscriptions,
