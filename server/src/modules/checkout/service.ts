@@ -185,7 +185,8 @@ export class CheckoutService {
       };
       const releaseAt = earned.total > 0 && pendingDays > 0 ? releaseAtFor(now, pendingDays, this.tz) : null;
       if (releaseAt) await this.pending.holdIn(q, credit, releaseAt);
-      else if (earned.total > 0) balance = (await this.ledger.creditIn(q, credit)).balanceAfter;
+      // The order claimed above is the natural key of this credit's key: no replay read.
+      else if (earned.total > 0) balance = (await this.ledger.creditIn(q, credit, { keyIsNew: true })).balanceAfter;
       balance ??= (await balanceOf(q, memberId)) ?? 0;
       const growth = earning.growth;
       const { change } =

@@ -48,11 +48,16 @@ export class Ledger {
   /**
    * Credit inside the caller's transaction (checkout, referral...): the batch's
    * rule for one credit, with its replay answered and its entry id read back.
+   * `keyIsNew`: the caller's own natural key, claimed in this unit of work, makes
+   * the ledger key new (a checkout's order): no replay read; a taken key fails the
+   * unit on the entry's unique key, as in `creditBatchIn`.
    */
-  async creditIn(q: Q, op: LedgerOp): Promise<LedgerResult> {
+  async creditIn(q: Q, op: LedgerOp, opts: { keyIsNew?: boolean } = {}): Promise<LedgerResult> {
     checkOp(op);
-    const prior = await this.replay(q, op.key, inputHash(op, 1));
-    if (prior) return prior;
+    if (!opts.keyIsNew) {
+      const prior = await this.replay(q, op.key, inputHash(op, 1));
+      if (prior) return prior;
+    }
     const { planned, lots } = await this.addCredits(q, [op], []);
     const entryId = await this.insertEntry(q, planned[0].entry);
     // The lot reads its entry by key: nothing needs its result, so it rides in the next round trip.
