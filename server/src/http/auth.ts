@@ -3,7 +3,7 @@ import type { AppKoaContext } from './state';
 import type { StaffRole } from '@huiyuan/shared';
 import type { Database } from '../db/database';
 import { accountStates } from '../modules/members/store';
-import { staffAuthRow } from '../modules/staff/store';
+import { staffAuthRows, type StaffAuthRow } from '../modules/staff/store';
 import { Batcher } from '../db/batcher';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
@@ -34,6 +34,8 @@ export class Auth {
    * its request arrived (nothing is cached), the database sees far fewer round trips.
    */
   private readonly members: Batcher<number, MemberRow | undefined>;
+  /** The same for staff calls (a busy store's tills). */
+  private readonly staffRows: Batcher<number, StaffAuthRow | undefined>;
 
   constructor(
     private readonly db: Database,
@@ -43,6 +45,14 @@ export class Auth {
     this.members = new Batcher(
       (ids) => this.memberRows(ids),
       async (id) => (await this.memberRows([id]))[0],
+      { maxBatch: 100, maxInFlight: 4 },
+    );
+    this.staffRows = new Batcher(
+      async (ids) => {
+        const rows = await this.db.read((q) => staffAuthRows(q, ids));
+        return ids.map((id) => rows.get(id));
+      },
+      async (id) => (await this.db.read((q) => staffAuthRows(q, [id]))).get(id),
       { maxBatch: 100, maxInFlight: 4 },
     );
   }
@@ -71,7 +81,8 @@ export class Auth {
     return async (ctx: AppKoaContext, next: Next) => {
       const claims = this.tokens.verifyStaff(bearer(ctx), this.clock.now());
       const id = Number(claims.sub);
-      const row = await this.db.read((q) => staffAuthRow(q, id));
+      if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('TOKEN_INVALID');
+      const row = await this.staffRows.submit(id);
       if (!row || row.status !== 'active' || Number(row.token_version) !== claims.ver)
         throw new AppError('TOKEN_INVALID');
       // Role and store come from the row, not the token: a demotion takes effect at once.

@@ -112,6 +112,19 @@ export class MemberCodes {
     await this.limits.countIn(q, [limits.codeScansPerStore(this.scansPerStorePerMinute, storeId)], now.getTime());
   }
 
+  /**
+   * The same without an error of its own: false when the step was used before. A
+   * caller can send it together with another insert whose duplicate key it answers
+   * (statements sent together fail together, so only one of them may fail on a key).
+   */
+  async tryUseIn(
+    q: Q,
+    use: { memberId: number; step: number; storeId: number; staffId: number; orderNo: string },
+    now: Date,
+  ): Promise<boolean> {
+    return (await store.insertCodeUseIgnore(q, use, now.getTime())) === 1;
+  }
+
   /** Uses the code's step up inside the checkout transaction; a second use is a replay. */
   async useIn(
     q: Q,

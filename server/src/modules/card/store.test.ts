@@ -48,4 +48,7 @@ test('a code step is used once per member', async () => {
   await t.db.tx((q) => card.insertCodeUse(q, { ...use, step: 43, orderNo: 'A2' }, NOW));
   const err = await t.db.tx((q) => card.insertCodeUse(q, { ...use, orderNo: 'A3' }, NOW)).catch((e: unknown) => e);
   expect(isDuplicateKey(err)).toBe(true);
+  // The variant a checkout sends with its order claim: no error, 0 when the step was used.
+  expect(await t.db.tx((q) => card.insertCodeUseIgnore(q, { ...use, orderNo: 'A4' }, NOW))).toBe(0);
+  expect(await t.db.tx((q) => card.insertCodeUseIgnore(q, { ...use, step: 44, orderNo: 'A5' }, NOW))).toBe(1);
 });

@@ -48,6 +48,18 @@ export async function insertCodeUse(
   );
 }
 
+/** Records a used step unless it was used before: 1 when recorded, 0 when the step was already used. */
+export function insertCodeUseIgnore(
+  q: Q,
+  u: { memberId: number; step: number; storeId: number; staffId: number; orderNo: string },
+  now: number,
+): Promise<number> {
+  return q.exec(
+    `${insertIgnore(q.dialect)} INTO member_code_uses (member_id, step, store_id, staff_id, order_no, used_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    [u.memberId, u.step, u.storeId, u.staffId, u.orderNo, now],
+  );
+}
+
 /**
  * Retention: deletes at most `limit` code uses older than `before`, oldest first
  * (by the used_at index). A code is accepted for a minute at most, so a use kept

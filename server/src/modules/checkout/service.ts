@@ -107,9 +107,14 @@ export class CheckoutService {
       if (again) return again;
       if (ownMember) throw new AppError('SELF_CREDIT_FORBIDDEN');
       const date = businessDate(now, this.tz);
-      const orderId = await this.claimOrder(q, storeId, req, memberId, staff.id, date, now, split);
+      // The order's claim and the code's use in one round trip; only the claim can fail on its key.
+      const use = { memberId, step: step ?? 0, storeId, staffId: staff.id, orderNo: req.orderNo };
+      const [orderId, used] = await allOf([
+        this.claimOrder(q, storeId, req, memberId, staff.id, date, now, split),
+        step === null ? true : this.codes.tryUseIn(q, use, now),
+      ]);
       if (step === null) await this.lookups!.useIn(q, token!, storeId, req.orderNo, now);
-      else await this.codes.useIn(q, { memberId, step, storeId, staffId: staff.id, orderNo: req.orderNo }, now);
+      else if (!used) throw new AppError('MEMBER_CODE_REPLAYED');
       // An order is activity (churn) and names the member's store for its call list; written once a day per store.
       await recordOrderIn(q, memberId, storeId, date);
       if (secondStep !== null)

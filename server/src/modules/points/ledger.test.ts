@@ -185,6 +185,28 @@ test('a batch of credits = the same credits one by one (balances, entries, lots,
   expect(final.lots.some((l) => Number(l.remaining) < Number(l.earned))).toBe(true);
 });
 
+test('a credit whose key is new (one round trip) writes what creditIn writes, debts included', async () => {
+  // After the history above some members are in debt: the entry's balance after and the lot's remainder follow it.
+  const before = await balances(a);
+  expect([...before.values()].some((v) => v < 0) || [...before.values()].some((v) => v > 0)).toBe(true);
+  for (let m = 1; m <= MEMBERS; m++) {
+    const op: LedgerOp = { key: `new-key:${m}`, memberId: m, points: 3 + m * 7, type: 'credit', reason: 'purchase' };
+    const x = await a.t.db.tx((q) => a.ledger.creditIn(q, op, { keyIsNew: true }));
+    const y = await b.t.db.tx((q) => b.ledger.creditIn(q, op));
+    expect({ m, ...x }).toEqual({ m, ...y });
+  }
+  expect(await snapshot(a)).toEqual(await snapshot(b));
+  // A taken key is refused (the unit of work runs again and its caller's replay answers), not written twice.
+  const taken: LedgerOp = { key: 'new-key:1', memberId: 1, points: 10, type: 'credit', reason: 'purchase' };
+  await expect(a.t.db.tx((q) => a.ledger.creditIn(q, taken, { keyIsNew: true }), { maxAttempts: 1 })).rejects.toThrow(
+    /taken/,
+  );
+  await expect(
+    a.t.db.tx((q) => a.ledger.creditIn(q, { ...taken, key: 'new-key:nobody', memberId: 999 }, { keyIsNew: true })),
+  ).rejects.toMatchObject({ code: 'MEMBER_NOT_FOUND' });
+  expect(await snapshot(a)).toEqual(await snapshot(b));
+});
+
 test('planCredits: a credit pays off a debt first, and its lot keeps only the rest', () => {
   const now = new Date('2026-03-01T00:00:00Z');
   const ops: LedgerOp[] = [

@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import * as store from './store';
+import { newCreditIn } from './ledger-new-credit';
 import { checkOp, inputHash, newEntry, planCredits, type LedgerOp, type PlannedCredit } from './ledger-rules';
 
 export type { LedgerOp } from './ledger-rules';
@@ -54,10 +55,12 @@ export class Ledger {
    */
   async creditIn(q: Q, op: LedgerOp, opts: { keyIsNew?: boolean } = {}): Promise<LedgerResult> {
     checkOp(op);
-    if (!opts.keyIsNew) {
-      const prior = await this.replay(q, op.key, inputHash(op, 1));
-      if (prior) return prior;
+    if (opts.keyIsNew) {
+      const now = this.clock.now();
+      return newCreditIn(q, op, now, expiresAt(now, await this.settings.get('points.expiry'), this.tz));
     }
+    const prior = await this.replay(q, op.key, inputHash(op, 1));
+    if (prior) return prior;
     const { planned, lots } = await this.addCredits(q, [op], []);
     const entryId = await this.insertEntry(q, planned[0].entry);
     // The lot reads its entry by key: nothing needs its result, so it rides in the next round trip.

@@ -175,6 +175,24 @@ export function insertEntriesStep(entries: NewEntry[]): Step {
   ];
 }
 
+/**
+ * One entry whose balance_after is the member's balance as it stands in this unit
+ * of work (sent right after the balance update, in the same script): no read of
+ * the balance between the two. Writes nothing when the member has no account.
+ */
+export function insertEntryAtBalanceStep(e: NewEntry): Step {
+  return [
+    `INSERT INTO points_entries (member_id, delta, type, reason, ref, idem_key, input_hash, balance_after, operator_id, store_id, note, created_at)
+       SELECT member_id, ?, ?, ?, ?, ?, ?, balance, ?, ?, ?, ? FROM points_accounts WHERE member_id = ?`,
+    [e.delta, e.type, e.reason, e.ref, e.key, e.inputHash, e.operatorId, e.storeId, e.note, e.createdAt, e.memberId],
+  ];
+}
+
+/** The id and balance after of the entry with this key (a step, for the script that wrote it). */
+export function entryOfKeyStep(key: string): Step {
+  return ['SELECT id, balance_after FROM points_entries WHERE idem_key = ?', [key]];
+}
+
 /** Writes one entry and returns its id. */
 export async function insertEntry(q: Q, entry: NewEntry): Promise<number> {
   const [sql, params] = insertEntriesStep([entry]);

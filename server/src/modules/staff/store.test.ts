@@ -56,6 +56,9 @@ test('staff accounts: create, auth row, update and password bump the token versi
       2,
       'active',
     ]);
+    const many = await s.staffAuthRows(q, [id, 987_654, id]);
+    expect([...many.keys()]).toEqual([id]);
+    expect(many.get(id)!.role).toBe('manager');
     await s.unlinkMember(q, 7);
     expect((await s.staffRow(q, id))!.member_id).toBeNull();
     await s.setStaffMember(q, id, 9);

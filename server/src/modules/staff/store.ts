@@ -1,5 +1,5 @@
 import type { StaffRole } from '@huiyuan/shared';
-import type { Q } from '../../db/database';
+import { placeholders, type Q } from '../../db/database';
 
 /** All SQL on `stores` and `staff_accounts`. */
 
@@ -49,10 +49,25 @@ export async function staffIdByUsername(q: Q, username: string): Promise<number 
 
 /** What staff auth checks on every call: the row, not the token, decides role, store and validity. */
 export function staffAuthRow(q: Q, id: number) {
-  return q.one<{ status: string; token_version: number; role: StaffRole; store_id: number | null }>(
-    'SELECT status, token_version, role, store_id FROM staff_accounts WHERE id = ?',
-    [id],
+  return q.one<StaffAuthRow>('SELECT status, token_version, role, store_id FROM staff_accounts WHERE id = ?', [id]);
+}
+
+export interface StaffAuthRow {
+  status: string;
+  token_version: number;
+  role: StaffRole;
+  store_id: number | null;
+}
+
+/** The same for several accounts in one statement (calls that arrive together); ids without a row are absent. */
+export async function staffAuthRows(q: Q, ids: number[]): Promise<Map<number, StaffAuthRow>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await q.all<StaffAuthRow & { id: number }>(
+    `SELECT id, status, token_version, role, store_id FROM staff_accounts WHERE id IN (${placeholders(unique.length)})`,
+    unique,
   );
+  return new Map(rows.map(({ id, ...r }) => [Number(id), r]));
 }
 
 export function staffRow(q: Q, id: number): Promise<StaffRow | undefined> {
