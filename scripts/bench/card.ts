@@ -8,6 +8,7 @@ import {
   startBenchServer,
   writeResults,
   type Row,
+  API_ONLY,
 } from './lib';
 
 /**
@@ -20,7 +21,7 @@ const MEMBERS = 20_000;
 
 export async function benchCard(): Promise<Row> {
   const db = await freshDatabase('card', CONCURRENCY);
-  const server = await startBenchServer(db.url, { DB_POOL_SIZE: String(CONCURRENCY) });
+  const server = await startBenchServer(db.url, { DB_POOL_SIZE: String(CONCURRENCY), ...API_ONLY });
   try {
     const now = Date.now();
     const members = await seedMembers(db.pool, MEMBERS, now);

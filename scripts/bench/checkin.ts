@@ -9,6 +9,7 @@ import {
   startBenchServer,
   writeResults,
   type Row,
+  API_ONLY,
 } from './lib';
 
 /**
@@ -34,7 +35,7 @@ export async function benchCheckin(): Promise<Row[]> {
 
 async function benchCheckinAt(concurrency: number): Promise<Row> {
   const db = await freshDatabase('checkin', concurrency);
-  const server = await startBenchServer(db.url, { DB_POOL_SIZE: String(concurrency) });
+  const server = await startBenchServer(db.url, { DB_POOL_SIZE: String(concurrency), ...API_ONLY });
   try {
     const now = Date.now();
     const members = await seedMembers(db.pool, MEMBERS, now);

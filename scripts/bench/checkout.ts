@@ -12,6 +12,7 @@ import {
   writeResults,
   type Row,
   rawTx,
+  API_ONLY,
 } from './lib';
 
 /**
@@ -32,6 +33,7 @@ export async function benchCheckout(): Promise<Row[]> {
   const server = await startBenchServer(db.url, {
     DB_POOL_SIZE: String(maxC),
     SCANS_PER_STORE_PER_MINUTE: '100000000',
+    ...API_ONLY,
   });
   try {
     const now = Date.now();

@@ -79,6 +79,15 @@ const BENCH_SECRETS = {
   WECHAT_SECRET: randomBytes(16).toString('hex'),
 };
 
+/**
+ * For the per-request benches: an API-only instance (no outbox worker, no daily
+ * jobs). On a database seeded a moment ago the daily jobs (churn stages, RFM
+ * segments) walk every member at once, and their CPU would be counted as the
+ * requests'; what they cost is `npm run bench -- scale`'s to measure.
+ * BENCH_BACKGROUND=on keeps them.
+ */
+export const API_ONLY: Record<string, string> = { BACKGROUND: process.env.BENCH_BACKGROUND ?? 'off' };
+
 /** Runs the compiled server (server/dist/main.js) on the given database; it migrates on start (MIGRATE_ON_START). */
 export async function startBenchServer(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const main = path.join(root, 'server/dist/main.js');
