@@ -17,3 +17,21 @@ it('hides a x1 multiplier and ignores odd tier codes for the colour class', () =
   expect(card.className).not.toContain('tier-card--');
   expect(card.textContent).not.toContain('积分 x');
 });
+
+it("shows the brand's logo beside its name, and none without one", () => {
+  const { unmount } = render(
+    <TierCard
+      tierCode="gold"
+      tierName="金卡会员"
+      maskedName="张*"
+      balance={0}
+      brandName="Mocha"
+      logoUrl="https://cdn.example.com/logo.png"
+    />,
+  );
+  expect(screen.getByTestId('tier-card-logo').getAttribute('src')).toBe('https://cdn.example.com/logo.png');
+  expect(screen.getByTestId('tier-card').textContent).toContain('Mocha');
+  unmount();
+  render(<TierCard tierCode="gold" tierName="金卡会员" maskedName="张*" balance={0} logoUrl={null} />);
+  expect(screen.queryByTestId('tier-card-logo')).toBeNull();
+});

@@ -1,4 +1,4 @@
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
 import { formatPoints } from '../../utils/format';
 import './index.scss';
 
@@ -13,6 +13,8 @@ export interface TierCardProps {
   /** The brand's name and card background (GET /api/brand); the face is the brand colour without one. */
   brandName?: string;
   backgroundUrl?: string | null;
+  /** The brand's logo, beside its name at the top left of the card. */
+  logoUrl?: string | null;
   /** Points that just arrived (a purchase while the code was shown): "+N 积分到账". */
   arrived?: number;
   /** Purchase points not yet spendable: "N 积分待到账" under the balance. */
@@ -29,6 +31,7 @@ export default function TierCard({
   onBalanceClick,
   brandName,
   backgroundUrl,
+  logoUrl,
   arrived = 0,
   pending = 0,
 }: TierCardProps) {
@@ -38,7 +41,10 @@ export default function TierCard({
   return (
     <View className={`tier-card ${face}${backgroundUrl ? ' has-image' : ''}`} style={style} data-testid="tier-card">
       <View className="tier-card__top">
-        <Text className="tier-card__brand">{brandName ?? '会员'}</Text>
+        <View className="tier-card__brandline">
+          {logoUrl && <Image className="tier-card__logo" src={logoUrl} mode="aspectFit" data-testid="tier-card-logo" />}
+          <Text className="tier-card__brand">{brandName ?? '会员'}</Text>
+        </View>
         <View className="tier-card__chips">
           {multiplierPercent !== undefined && multiplierPercent > 100 && (
             <Text className="tier-card__mult">

@@ -111,6 +111,7 @@ export default function CardPage() {
               multiplierPercent={c.tier.multiplierPercent}
               onBalanceClick={() => go(ROUTES.points)}
               brandName={brand.name}
+              logoUrl={assetUrl(brand.logoUrl)}
               backgroundUrl={assetUrl(brand.cardBackgroundUrl)}
             />
             <PaidMemberBar visible={visible} />
