@@ -104,6 +104,28 @@ test('every helper table loses exactly the rows past its window, and nothing els
   expect((await run('retention_outbox_sent')).processed).toBe(0);
 });
 
+test('finished job runs past their window go; running ones and newer ones stay', async () => {
+  clock.set('2026-11-24T04:00:00Z');
+  await setRetention({});
+  const now = clock.now().getTime();
+  const days = DEFAULT_RETENTION.jobRunsDays;
+  const runRow = (key: string, status: string, startedAt: number) =>
+    exec(
+      "INSERT INTO job_runs (job, run_key, status, processed, triggered_by, started_at) VALUES ('probe', ?, ?, 0, 'test', ?)",
+      [key, status, startedAt],
+    );
+  await runRow('probe:old-done', 'done', now - days * DAY - 1);
+  await runRow('probe:old-failed', 'failed', now - days * DAY - 1);
+  await runRow('probe:old-running', 'running', now - days * DAY - 1);
+  await runRow('probe:new-done', 'done', now - days * DAY + 1000);
+  expect((await run('retention_job_runs')).processed).toBe(2);
+  expect(
+    await t.ctx.db.read((q) => q.all("SELECT run_key FROM job_runs WHERE job = 'probe' ORDER BY run_key")),
+  ).toEqual([{ run_key: 'probe:new-done' }, { run_key: 'probe:old-running' }]);
+  // The run just recorded for the retention job itself is kept.
+  expect(await n("SELECT COUNT(*) AS n FROM job_runs WHERE job = 'retention_job_runs'")).toBeGreaterThan(0);
+});
+
 test('a large backlog goes in bounded batches, oldest first, in one run', async () => {
   clock.set('2026-11-24T04:00:00Z');
   await setRetention({});

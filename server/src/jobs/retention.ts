@@ -7,6 +7,7 @@ import { purgeCodeUsesBefore } from '../modules/card/store';
 import { purgeCountersBefore } from '../modules/caps/store';
 import { purgeCompletionsBefore } from '../modules/tasks/store';
 import { purgeEndedBefore, purgeInboxBefore } from '../modules/notifications/store';
+import { purgeRunsBefore } from './store';
 
 /** Rows per delete statement: each is its own short transaction, so no long lock and no huge undo log. */
 export const RETENTION_BATCH = 1000;
@@ -63,6 +64,12 @@ const PURGES: Purge[] = [
     at: { hour: 4, minute: 22 },
     days: (r) => r.inboxDays,
     batch: (q, c, n) => purgeInboxBefore(q, c.ms, n),
+  },
+  {
+    name: 'retention_job_runs',
+    at: { hour: 4, minute: 24 },
+    days: (r) => r.jobRunsDays,
+    batch: (q, c, n) => purgeRunsBefore(q, c.ms, n),
   },
 ];
 

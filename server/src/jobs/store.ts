@@ -126,3 +126,11 @@ export async function lastFinishedStart(q: Q, job: string): Promise<number | nul
   );
   return row ? Number(row.started_at) : null;
 }
+
+/** Deletes at most `limit` finished runs started before `before` (epoch ms), oldest first; running ones stay. */
+export function purgeRunsBefore(q: Q, before: number, limit: number): Promise<number> {
+  return q.exec(
+    sql.deleteBatch(q.dialect, 'job_runs', "started_at < ? AND status IN ('done', 'failed')", 'started_at', limit),
+    [before],
+  );
+}

@@ -289,6 +289,14 @@ export const RetentionSchema = z.strictObject({
   outboxSentDays: z.int().min(1).max(3650).describe('Outbox messages sent'),
   outboxParkedDays: z.int().min(7).max(3650).describe('Outbox messages given up on (parked)'),
   inboxDays: z.int().min(30).max(3650).describe('In-app inbox messages'),
+  // Optional so settings saved before it still parse. A run's key names its date, and the
+  // incremental reconcile falls back to a full pass when its marker has gone.
+  jobRunsDays: z
+    .int()
+    .min(30)
+    .max(3650)
+    .default(90)
+    .describe('Finished background job runs (jobs run every few minutes add a row per run)'),
 });
 export type Retention = z.infer<typeof RetentionSchema>;
 
@@ -300,4 +308,5 @@ export const DEFAULT_RETENTION: Retention = {
   outboxSentDays: 30,
   outboxParkedDays: 90,
   inboxDays: 180,
+  jobRunsDays: 90,
 };
