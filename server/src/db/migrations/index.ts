@@ -18,6 +18,7 @@ import { Payments1733800000000 } from './1733800000000-payments';
 import { Membership1733900000000 } from './1733900000000-membership';
 import { RedeemConfirmations1734000000000 } from './1734000000000-redeem-confirmations';
 import { MembershipRefundAttempts1734100000000 } from './1734100000000-membership-refund-attempts';
+import { CheckinDayTime1734200000000 } from './1734200000000-checkin-day-time';
 
 /** Every migration, in order. Each one is written once and works on MySQL and SQLite. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   Membership1733900000000,
   RedeemConfirmations1734000000000,
   MembershipRefundAttempts1734100000000,
+  CheckinDayTime1734200000000,
 ];
