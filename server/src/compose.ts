@@ -110,7 +110,7 @@ export function compose(
   const wxa = new WechatWxa(config.wechat, wechatMessages, metrics);
   const media = new MediaService(db, clock, new DiskImageStore(config.imageDir));
   // WeChat Pay: purposes (membership) register their onPaid / onRefunded handlers on it.
-  const payments = new PaymentService(db, clock, config.pay, logger);
+  const payments = new PaymentService(db, clock, config.pay, logger, metrics);
   // Paid membership: periods are added only in payments' onPaid transaction; a paid plan's floor lifts the tier.
   const membership = new MembershipService(db, clock, tiers, payments, config.businessTz, logger);
   tiers.setFloor(

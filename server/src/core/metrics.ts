@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createPayMetrics, noPayMetrics, type PayMetrics } from './metrics-pay';
 
 /**
  * Prometheus metrics. One `Metrics` per composed app (compose.ts), each with its
@@ -27,7 +28,7 @@ export type JobOutcome = 'done' | 'failed' | 'stopped' | 'lease_lost';
 /** The WeChat API called, named after its path's last segment (a constant at each call site). */
 export type WechatApi = string;
 
-export interface Metrics {
+export interface Metrics extends PayMetrics {
   httpRequest(method: string, route: string | undefined, status: number, seconds: number): void;
   /** A unit of work refused a connection (503 OVERLOADED). */
   dbOverloaded(): void;
@@ -226,8 +227,14 @@ export function createMetrics(opts: { outboxCacheMs?: number } = {}): Metrics {
     registers,
   });
 
+  const pay = createPayMetrics(registers, p);
+
   let processMetrics = false;
   return {
+    payOrder: safe(pay.payOrder),
+    payRefund: safe(pay.payRefund),
+    payNotifyRefused: safe(pay.payNotifyRefused),
+    payApiError: safe(pay.payApiError),
     httpRequest: safe((method: string, route: string | undefined, status: number, seconds: number) => {
       const s = status >= 100 && status < 600 ? status : 500;
       http
@@ -272,6 +279,7 @@ export function createMetrics(opts: { outboxCacheMs?: number } = {}): Metrics {
 const nothing = () => undefined;
 /** Records nothing: for services built outside compose (unit tests, scripts). */
 export const noMetrics: Metrics = {
+  ...noPayMetrics,
   httpRequest: nothing,
   dbOverloaded: nothing,
   dbRetry: nothing,

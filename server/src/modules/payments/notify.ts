@@ -1,10 +1,8 @@
-import type { Database } from '../../db/database';
-import type { Clock } from '../../core/clock';
-import type { Logger } from '../../core/logger';
 import { AppError } from '../../core/errors';
 import type { PayConfig } from '../../core/pay-config';
 import { decryptResource, verifySigned, type EncryptedResource } from './crypto';
-import { applyRefundIn, confirmPaidIn, type PayHooks } from './settle';
+import { confirmPaidIn } from './settle';
+import { applyRefund, type RefundDeps } from './refunds';
 import type { WxTransaction } from './wxpay';
 
 export interface NotifyHeaders {
@@ -39,7 +37,7 @@ interface RefundResource {
  * answered like the first. Notifications of another merchant are ignored.
  */
 export async function handleNotify(
-  d: { db: Database; clock: Clock; hooks: PayHooks; logger: Logger; cfg: PayConfig },
+  d: RefundDeps & { cfg: PayConfig },
   h: NotifyHeaders,
   rawBody: string,
   nowS = Math.floor(Date.now() / 1000),
@@ -47,6 +45,7 @@ export async function handleNotify(
   const verdict = verifySigned(h, rawBody, { serial: d.cfg.platformSerial, publicKey: d.cfg.platformPublicKey }, nowS);
   if (verdict !== 'ok') {
     d.logger.warn({ verdict }, 'pay: notification refused');
+    d.metrics.payNotifyRefused(verdict);
     throw new AppError('PAY_SIGNATURE_INVALID');
   }
   let env: Envelope;
@@ -56,6 +55,7 @@ export async function handleNotify(
     plain = decryptResource(d.cfg.apiV3Key, env.resource!);
   } catch {
     d.logger.warn({ verdict: 'resource' }, 'pay: notification refused');
+    d.metrics.payNotifyRefused('resource');
     throw new AppError('PAY_SIGNATURE_INVALID');
   }
   const now = d.clock.now().getTime();
@@ -64,6 +64,7 @@ export async function handleNotify(
     const txn = JSON.parse(plain) as WxTransaction;
     if (txn.mchid && txn.mchid !== d.cfg.mchid) return;
     const outcome = await d.db.tx((q) => confirmPaidIn(q, d.hooks, txn, 'notify', now, d.logger));
+    if (outcome === 'paid') d.metrics.payOrder('paid', 'notify');
     if (outcome === 'unknown')
       d.logger.warn({ outTradeNo: txn.out_trade_no }, 'pay: notification for an unknown order');
     return;
@@ -77,6 +78,6 @@ export async function handleNotify(
       status: r.refund_status,
       successTime: r.success_time,
     };
-    await d.db.tx((q) => applyRefundIn(q, d.hooks, news, 'notify', now));
+    await applyRefund(d, news, 'notify');
   }
 }

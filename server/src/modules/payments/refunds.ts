@@ -1,11 +1,12 @@
 import type { Q, Database } from '../../db/database';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
+import type { PayMetrics } from '../../core/metrics-pay';
 import { AppError } from '../../core/errors';
 import { audit } from '../audit/audit';
-import { applyRefundIn, stateAfter, type PayHooks } from './settle';
+import { applyRefundIn, stateAfter, type PayHooks, type RefundNews } from './settle';
 import * as store from './store';
-import type { RefundInput } from './types';
+import type { PayEventSource, RefundInput } from './types';
 import { WxPayError, type WxPayClient } from './wxpay';
 
 export interface RefundDeps {
@@ -13,6 +14,13 @@ export interface RefundDeps {
   clock: Clock;
   hooks: PayHooks;
   logger: Logger;
+  metrics: PayMetrics;
+}
+
+/** Records what WeChat said of a refund and counts the state it reached (when it moved: a replay counts nothing). */
+export async function applyRefund(d: RefundDeps, news: RefundNews, via: PayEventSource): Promise<void> {
+  const moved = await d.db.tx((q) => applyRefundIn(q, d.hooks, news, via, d.clock.now().getTime()));
+  if (moved && news.status !== 'PROCESSING') d.metrics.payRefund(news.status);
 }
 
 /**
@@ -74,7 +82,6 @@ export async function sendRefund(
   r: store.RefundDbRow,
   totalFen: number,
 ): Promise<void> {
-  const now = () => d.clock.now().getTime();
   try {
     const res = await wx.refund({
       outTradeNo: r.out_trade_no,
@@ -89,7 +96,7 @@ export async function sendRefund(
       status: res.status,
       successTime: res.success_time,
     };
-    await d.db.tx((q) => applyRefundIn(q, d.hooks, news, 'refund', now()));
+    await applyRefund(d, news, 'refund');
   } catch (err) {
     if (!(err instanceof WxPayError)) {
       // Not reached or no answer: the refund stays NEW and the sweep asks again.
@@ -98,7 +105,7 @@ export async function sendRefund(
     }
     // Refused: WeChat made no refund, so the amount is no longer set aside.
     const news = { outRefundNo: r.out_refund_no, refundId: null, status: 'CLOSED' as const };
-    await d.db.tx((q) => applyRefundIn(q, d.hooks, news, 'refund', now()));
+    await applyRefund(d, news, 'refund');
     throw new AppError('PAY_REJECTED', undefined, { wxpayCode: err.code });
   }
 }
@@ -115,5 +122,5 @@ export async function syncRefund(d: RefundDeps, wx: WxPayClient, r: store.Refund
     status: res.status,
     successTime: res.success_time,
   };
-  await d.db.tx((q) => applyRefundIn(q, d.hooks, news, 'query', d.clock.now().getTime()));
+  await applyRefund(d, news, 'query');
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import { AppError } from '../../core/errors';
 import type { PayConfig } from '../../core/pay-config';
+import { noPayMetrics, type PayMetrics } from '../../core/metrics-pay';
 import { nonce, paySign } from './crypto';
 import { WxPayClient, WxPayError } from './wxpay';
 import { closeIn, confirmPaidIn, PayHooks, refundRowOf } from './settle';
@@ -60,9 +61,10 @@ export class PaymentService {
     private readonly clock: Clock,
     private readonly cfg: PayConfig | null,
     private readonly logger: Logger,
+    private readonly metrics: PayMetrics = noPayMetrics,
     wallNowS?: () => number,
   ) {
-    this.wx = cfg ? new WxPayClient(cfg, wallNowS) : null;
+    this.wx = cfg ? new WxPayClient(cfg, wallNowS, metrics) : null;
   }
 
   get enabled(): boolean {
@@ -96,8 +98,9 @@ export class PaymentService {
       throw new AppError('VALIDATION_FAILED', 'amountFen must be a whole number of fen, 1 to 1,000,000 yuan');
     const now = this.clock.now().getTime();
     const hash = sha([input.purpose, input.purposeRef, input.amountFen, input.openid]);
+    let made = false;
     const row = await this.db.tx(async (q) => {
-      const made = await store.insertOrderIn(
+      made = await store.insertOrderIn(
         q,
         {
           outTradeNo: tradeNo('HY', now),
@@ -118,6 +121,7 @@ export class PaymentService {
       if (made) await store.insertEventIn(q, r.out_trade_no, null, 'CREATED', 'create', null, now);
       return r;
     });
+    if (made) this.metrics.payOrder('created', 'create');
     if (row.state !== 'CREATED') throw new AppError('PAY_ORDER_NOT_PAID', 'This order is no longer open for payment');
     let prepayId = row.prepay_id;
     if (prepayId === null) {
@@ -174,23 +178,28 @@ export class PaymentService {
     try {
       const txn = await wx.query(outTradeNo);
       if (txn.trade_state === 'SUCCESS' || txn.trade_state === 'REFUND') {
-        await this.db.tx((q) => confirmPaidIn(q, this.hooks, txn, 'query', now(), this.logger));
+        const outcome = await this.db.tx((q) => confirmPaidIn(q, this.hooks, txn, 'query', now(), this.logger));
+        if (outcome === 'paid') this.metrics.payOrder('paid', 'query');
       } else if (txn.trade_state === 'CLOSED' || txn.trade_state === 'REVOKED') {
-        await this.db.tx((q) => closeIn(q, outTradeNo, `wechat ${txn.trade_state}`, now()));
+        await this.close(outTradeNo, `wechat ${txn.trade_state}`);
       } else if (opts.closeIfDue && now() >= Number(row.expires_at)) {
         await wx.close(outTradeNo);
-        await this.db.tx((q) => closeIn(q, outTradeNo, 'timeout', now()));
+        await this.close(outTradeNo, 'timeout');
       }
     } catch (err) {
       // Never reached WeChat (the prepay call failed): nothing to close there.
       if (err instanceof WxPayError && err.code === 'ORDER_NOT_EXIST') {
-        if (opts.closeIfDue && now() >= Number(row.expires_at))
-          await this.db.tx((q) => closeIn(q, outTradeNo, 'not at wechat', now()));
+        if (opts.closeIfDue && now() >= Number(row.expires_at)) await this.close(outTradeNo, 'not at wechat');
       } else if (!(err instanceof WxPayError)) throw err;
       else this.logger.warn({ outTradeNo, code: err.code }, 'pay: query or close refused');
     }
     const after = await this.db.read((q) => store.orderIn(q, outTradeNo));
     return orderViewOf(after!);
+  }
+
+  private async close(outTradeNo: string, detail: string): Promise<void> {
+    const closed = await this.db.tx((q) => closeIn(q, outTradeNo, detail, this.clock.now().getTime()));
+    if (closed) this.metrics.payOrder('closed', 'close');
   }
 
   /**
@@ -221,17 +230,13 @@ export class PaymentService {
   }
 
   private deps(): RefundDeps {
-    return { db: this.db, clock: this.clock, hooks: this.hooks, logger: this.logger };
+    return { db: this.db, clock: this.clock, hooks: this.hooks, logger: this.logger, metrics: this.metrics };
   }
 
   /** POST /api/pay/notify: see notify.ts. */
   notify(headers: NotifyHeaders, rawBody: string): Promise<void> {
     const { cfg } = this.client();
-    return handleNotify(
-      { db: this.db, clock: this.clock, hooks: this.hooks, logger: this.logger, cfg },
-      headers,
-      rawBody,
-    );
+    return handleNotify({ ...this.deps(), cfg }, headers, rawBody);
   }
 
   /** One pass of the background sync/close (see sweep.ts); every instance may call it. */

@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors';
 import type { PayConfig } from '../../core/pay-config';
+import { noPayMetrics, type PayMetrics } from '../../core/metrics-pay';
 import { authorization, nonce, verifySigned } from './crypto';
 
 /**
@@ -49,6 +50,7 @@ export class WxPayClient {
     private readonly cfg: PayConfig,
     /** Wall time in seconds for signatures: real time, not the business clock tests move. */
     private readonly nowS: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly metrics: PayMetrics = noPayMetrics,
   ) {}
 
   jsapi(order: {
@@ -58,7 +60,7 @@ export class WxPayClient {
     openid: string;
     timeExpire: string;
   }): Promise<{ prepay_id: string }> {
-    return this.call('POST', '/v3/pay/transactions/jsapi', {
+    return this.call('jsapi', 'POST', '/v3/pay/transactions/jsapi', {
       appid: this.cfg.appId,
       mchid: this.cfg.mchid,
       description: order.description,
@@ -73,19 +75,20 @@ export class WxPayClient {
   query(outTradeNo: string): Promise<WxTransaction> {
     const q = new URLSearchParams({ mchid: this.cfg.mchid });
     return this.call(
+      'query',
       'GET',
       `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}?${q}`,
     ) as Promise<WxTransaction>;
   }
 
   async close(outTradeNo: string): Promise<void> {
-    await this.call('POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/close`, {
+    await this.call('close', 'POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/close`, {
       mchid: this.cfg.mchid,
     });
   }
 
   refund(r: { outTradeNo: string; outRefundNo: string; reason: string; refundFen: number; totalFen: number }) {
-    return this.call('POST', '/v3/refund/domestic/refunds', {
+    return this.call('refund', 'POST', '/v3/refund/domestic/refunds', {
       out_trade_no: r.outTradeNo,
       out_refund_no: r.outRefundNo,
       reason: r.reason,
@@ -95,10 +98,15 @@ export class WxPayClient {
   }
 
   queryRefund(outRefundNo: string): Promise<WxRefund> {
-    return this.call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`) as Promise<WxRefund>;
+    return this.call(
+      'query_refund',
+      'GET',
+      `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`,
+    ) as Promise<WxRefund>;
   }
 
-  private async call(method: 'GET' | 'POST', pathAndQuery: string, payload?: unknown): Promise<unknown> {
+  /** `api` names the call in metrics (a constant: paths carry order numbers). */
+  private async call(api: string, method: 'GET' | 'POST', pathAndQuery: string, payload?: unknown): Promise<unknown> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -117,9 +125,13 @@ export class WxPayClient {
       });
       text = await res.text();
     } catch {
+      this.metrics.payApiError(api, 'network');
       throw new AppError('PAY_UNAVAILABLE');
     }
-    if (res.status >= 500) throw new AppError('PAY_UNAVAILABLE', undefined, { wxpayStatus: res.status });
+    if (res.status >= 500) {
+      this.metrics.payApiError(api, 'http_5xx');
+      throw new AppError('PAY_UNAVAILABLE', undefined, { wxpayStatus: res.status });
+    }
     // Error answers are signed too; an unsigned or badly signed answer is not WeChat Pay's.
     const verdict = verifySigned(
       {
@@ -132,7 +144,10 @@ export class WxPayClient {
       { serial: this.cfg.platformSerial, publicKey: this.cfg.platformPublicKey },
       this.nowS(),
     );
-    if (verdict !== 'ok') throw new AppError('PAY_UNAVAILABLE', 'The WeChat Pay answer is not signed by WeChat Pay');
+    if (verdict !== 'ok') {
+      this.metrics.payApiError(api, 'bad_signature');
+      throw new AppError('PAY_UNAVAILABLE', 'The WeChat Pay answer is not signed by WeChat Pay');
+    }
     if (res.status >= 400) {
       let err: { code?: string; message?: string } = {};
       try {
@@ -140,6 +155,7 @@ export class WxPayClient {
       } catch {
         /* not JSON */
       }
+      this.metrics.payApiError(api, err.code ?? 'UNKNOWN');
       throw new WxPayError(res.status, err.code ?? 'UNKNOWN', err.message ?? '');
     }
     return text ? JSON.parse(text) : {};
