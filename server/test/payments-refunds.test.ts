@@ -158,3 +158,30 @@ test('an ABNORMAL refund stays set aside until WeChat Pay reports its end', asyn
   await t.fake.pay.finishRefund(r.body.outRefundNo, 'SUCCESS');
   expect(await order(t, no)).toMatchObject({ state: 'PARTIALLY_REFUNDED', refunded_fen: 200 });
 });
+
+test("the member's data export lists their orders and refunds: amounts, states, times; no payment credentials", async () => {
+  const m = await t.login('pay-exporter');
+  t.fake.pay.refundMode = 'sync';
+  const o = await newOrder(t, m.memberId, 1_000);
+  await t.fake.pay.pay(o.outTradeNo);
+  const r = await refund(o.outTradeNo, 400);
+  expect(r.status).toBe(200);
+  const unpaid = await newOrder(t, m.memberId, 50);
+  await paidOrder(70); // another member's order is not in this export
+  const res = await t.http('GET', '/api/me/export', { token: m.token });
+  expect(res.status).toBe(200);
+  const { orders, refunds } = res.body.payments;
+  expect(orders).toMatchObject([
+    { out_trade_no: o.outTradeNo, amount_fen: 1_000, refunded_fen: 400, state: 'PARTIALLY_REFUNDED' },
+    { out_trade_no: unpaid.outTradeNo, amount_fen: 50, state: 'CREATED', paid_at: null },
+  ]);
+  expect(orders[0].paid_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+  expect(refunds).toMatchObject([
+    { out_refund_no: r.body.outRefundNo, out_trade_no: o.outTradeNo, amount_fen: 400, state: 'SUCCESS' },
+  ]);
+  expect(refunds[0].finished_at).toMatch(/^\d{4}-/);
+  const text = JSON.stringify(res.body.payments);
+  for (const secret of ['openid', 'prepay', 'transaction_id', 'refund_id', 'idem_key', 'input_hash'])
+    expect(text).not.toContain(secret);
+  expect(text).not.toContain(o.prepayId);
+});

@@ -25,6 +25,12 @@ export const DataExport = z.object({
       refunds: z.array(z.record(z.string(), z.unknown())),
     })
     .describe('Paid membership: the subscription, each period paid and each refund'),
+  payments: z
+    .object({
+      orders: z.array(z.record(z.string(), z.unknown())),
+      refunds: z.array(z.record(z.string(), z.unknown())),
+    })
+    .describe('WeChat Pay orders and their refunds: amounts in fen, states and times (no payment credentials)'),
   referrals: z.record(z.string(), z.unknown()),
   messages: z.array(z.record(z.string(), z.unknown())),
   subscriptions: z.array(z.record(z.string(), z.unknown())),

@@ -105,3 +105,22 @@ export async function statesOffAmountsIn(q: Q, limit: number) {
      LIMIT ${Math.floor(limit)}`,
   );
 }
+
+/**
+ * A member's orders and refunds for their data export: amounts, states and times.
+ * Not the openid, prepay, WeChat's transaction and refund ids or the idempotency
+ * keys: they are payment credentials or WeChat's references, not the member's data.
+ */
+export async function paymentsForExportIn(q: Q, memberId: number) {
+  const orders = await q.all<Record<string, unknown>>(
+    `SELECT out_trade_no, purpose, description, amount_fen, refunded_fen, state, created_at, paid_at, closed_at
+     FROM pay_orders WHERE member_id = ? ORDER BY id`,
+    [memberId],
+  );
+  const refunds = await q.all<Record<string, unknown>>(
+    `SELECT r.out_refund_no, r.out_trade_no, r.amount_fen, r.state, r.reason, r.created_at, r.finished_at
+     FROM pay_refunds r JOIN pay_orders o ON o.out_trade_no = r.out_trade_no WHERE o.member_id = ? ORDER BY r.id`,
+    [memberId],
+  );
+  return { orders, refunds };
+}

@@ -18,6 +18,7 @@ import { deleteCodeOf, deletePosterCodeOf } from '../referrals/store';
 import { vouchersForExportIn } from '../benefits/store-vouchers';
 import { grantsForExportIn } from '../gifts/store';
 import { membershipForExportIn } from '../membership/store-periods';
+import { paymentsForExportIn } from '../payments/store-reads';
 import { deleteSecret } from '../card/store';
 import { unlinkMember } from '../staff/store';
 import * as notifications from '../notifications/store';
@@ -61,6 +62,7 @@ export class PrivacyService {
       const vouchers = await vouchersForExportIn(q, memberId);
       const gifts = await grantsForExportIn(q, memberId);
       const paid = await membershipForExportIn(q, memberId);
+      const pay = await paymentsForExportIn(q, memberId);
       const { messages, subscriptions } = await notifications.exportMember(q, memberId);
       return {
         exportedAt: this.clock.now().toISOString(),
@@ -89,6 +91,7 @@ export class PrivacyService {
           periods: times(paid.periods),
           refunds: times(paid.refunds),
         },
+        payments: { orders: times(pay.orders), refunds: times(pay.refunds) },
         referrals: { code: view.code, invitees: view.invitees, invitedBy: view.invitedBy },
         messages: times(messages),
         subscriptions,
