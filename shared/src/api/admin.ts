@@ -23,6 +23,7 @@ import {
 import { AlertRulesSchema, ChurnRulesSchema } from './churn';
 import { BrandSettingsSchema } from './brand';
 import { PhoneLookupSchema } from './phone-lookup';
+import { PlanBenefitDraft, SimulatedPlanBonus } from './membership';
 import { MembershipRefundSettingsSchema } from './membership';
 
 /** Operator API: configuration, stores and staff, member search, rule simulation, audit log. */
@@ -156,6 +157,9 @@ export const SimulateRequest = z.strictObject({
       pointsCash: PointsCashSchema.optional(),
       pendingDays: PendingDaysSchema.optional(),
       churn: ChurnRulesSchema.optional(),
+      membershipPlan: PlanBenefitDraft.optional().describe(
+        "A draft plan's earning benefit, in place of the member's paid plan (or for a member without one)",
+      ),
     })
     .optional()
     .describe('Draft rules to try; omitted parts use the live configuration'),
@@ -199,6 +203,9 @@ export const SimulateResponse = z.object({
     })
     .nullable()
     .describe('With memberId: where the member stands in the staged churn before this purchase'),
+  membership: SimulatedPlanBonus.nullable().describe(
+    "Paid membership's extra points (included in points and lines): the member's paid plan, or the draft one",
+  ),
 });
 
 export const AuditQuery = PageQuery.extend({

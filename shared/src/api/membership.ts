@@ -35,6 +35,23 @@ const PlanFields = {
   tierFloor: TierCode.nullable().describe('While paid, the member is treated as at least this tier'),
   active: z.boolean().describe('Inactive plans are not sold; running subscriptions keep their benefits'),
 };
+/** A plan's earning benefit alone: a draft for the operator's simulation. */
+export const PlanBenefitDraft = z.strictObject({
+  benefitKind: PlanFields.benefitKind,
+  benefitPercent: PlanFields.benefitPercent,
+  yearlyCapPoints: PlanFields.yearlyCapPoints.default(0),
+});
+/** The simulation's extra points of a paid plan (or a draft one) on a purchase. */
+export const SimulatedPlanBonus = z.object({
+  planCode: z.string().nullable().describe("The member's paid plan; null for the draft"),
+  benefitKind: PlanBenefitKind,
+  benefitPercent: z.int(),
+  yearlyCapPoints: z.int(),
+  wanted: z.int().describe('Extra points by the benefit before the cap'),
+  capUsed: z.int().describe('Extra points the member already had this business year (0 without a member)'),
+  capLeft: z.int().nullable().describe('What is left of the yearly cap before this purchase; null: no cap'),
+  points: z.int().describe('Extra points this purchase would add (the `membership` line)'),
+});
 export const CreatePlan = z.strictObject({
   code: PlanCode,
   ...PlanFields,

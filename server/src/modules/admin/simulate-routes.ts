@@ -18,12 +18,15 @@ import { lastActivity } from '../points/store-reads';
 import { accountsOf, memberExists } from '../members/store';
 import { lastActiveOf } from '../members/store-activity';
 import { daysBetween, fallbackLastActive, stageFor } from '../insights/churn-rules';
+import { simulateBonusIn } from '../membership/simulate';
+import { BONUS_LINE } from '../membership/bonus';
 
 /**
  * The operator's simulation of one purchase under the live or draft rules, by
  * the rules the counter and the jobs use: earning on the cash part after points
  * as cash, the tier it reaches and the gift rules that gives, when pending points
- * become spendable, and where the member stands in the staged churn. Reads only.
+ * become spendable, where the member stands in the staged churn, and a paid
+ * plan's extra points (the member's plan or a draft one, within the yearly cap). Reads only.
  */
 export function simulate(c: AppContext, body: BodyFor<'adminSimulate'>) {
   return c.db.read(async (q) => {
@@ -55,13 +58,29 @@ export function simulate(c: AppContext, body: BodyFor<'adminSimulate'>) {
       },
       rules,
     );
+    // A paid plan's extra points join the purchase's points as at the counter (none on an excluded purchase).
+    const extra = excluded
+      ? null
+      : await simulateBonusIn(
+          q,
+          memberId,
+          body.rules?.membershipPlan ?? null,
+          {
+            basePoints: points.lines.find((l) => l.code === 'base')?.points ?? 0,
+            cashCents: split.cashCents,
+            date: businessDate(at, tz),
+            now: at.getTime(),
+          },
+          await c.settings.get('points.valueCents'),
+        );
+    const withExtra = extra && extra.points > 0;
     const decision = evaluateTier(tiers, tierCode, growthBefore + growth);
     const tierAfter = decision.action === 'upgrade' ? decision.to : tierCode;
     const pendingDays = body.rules?.pendingDays ?? (await c.settings.get('points.pendingDays'));
     const churnRules = body.rules?.churn ?? (await c.settings.get('insights.churn'));
     return {
-      points: points.total,
-      lines: points.lines,
+      points: points.total + (withExtra ? extra.points : 0),
+      lines: withExtra ? [...points.lines, { code: BONUS_LINE, points: extra.points }] : points.lines,
       growth,
       memberDay,
       excluded,
@@ -83,6 +102,7 @@ export function simulate(c: AppContext, body: BodyFor<'adminSimulate'>) {
         releasesAt: pendingDays > 0 && points.total > 0 ? releaseAtFor(at, pendingDays, tz).toISOString() : null,
       },
       churn: memberId === null ? null : await churnOf(q, memberId, at, tz, churnRules),
+      membership: extra,
     };
   });
 }
