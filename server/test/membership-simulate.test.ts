@@ -1,7 +1,10 @@
 import { startTestServer, type TestServer } from './harness';
 import { checkout, count } from './checkout-helpers';
 
-/** The operator's simulation shows a paid plan's extra points (the member's plan or a draft), within the yearly cap. */
+/**
+ * The operator's simulation shows a paid plan's extra points (the member's plan or a draft), within the yearly
+ * cap; the membership figures count extra points less what refunds of their purchases took back.
+ */
 let t: TestServer;
 let op: string;
 let staff: string;
@@ -15,6 +18,7 @@ afterAll(async () => {
 });
 
 let seq = 0;
+let firstOrder = '';
 const key = () => `ms-${process.pid}-${++seq}-abcdef`;
 const sim = (body: Record<string, unknown>) => t.http('POST', '/api/admin/simulate', { token: op, body });
 const line = (body: { lines: { code: string; points: number }[] }) => body.lines.find((l) => l.code === 'membership');
@@ -65,6 +69,7 @@ test("a member's paid plan: its extra points within what is left of the yearly c
   expect(before.body.points).toBe(plain.body.points + 100);
   expect(await count(t, 'SELECT COUNT(*) AS n FROM membership_caps')).toBe(0);
   const real = await checkout(t, staff, m.memberId, 10_000);
+  firstOrder = real.body.orderNo;
   expect(real.body.points).toBe(before.body.points);
   expect(real.body.lines).toEqual(before.body.lines);
 
@@ -122,4 +127,20 @@ test("a member's paid plan: its extra points within what is left of the yearly c
   });
   expect(bad.status).toBe(400);
   expect(await count(t, 'SELECT points AS n FROM membership_caps WHERE member_id = ?', [m.memberId])).toBe(150);
+});
+
+test('membership figures: extra points less the share refunds of their purchases took back', async () => {
+  const figures = async () => (await t.http('GET', '/api/admin/membership/metrics', { token: op })).body;
+  const valueCents = await t.ctx.settings.get('points.valueCents');
+  expect(await figures()).toMatchObject({ bonusPoints: 150, bonusRefundedPoints: 0 });
+  // Half the first purchase (100 extra points) refunded: half its extra points go back.
+  const refund = await t.http('POST', '/api/staff/refunds', {
+    token: staff,
+    body: { orderNo: firstOrder, amountCents: 5_000 },
+    headers: { 'Idempotency-Key': key() },
+  });
+  expect(refund.status).toBe(200);
+  const after = await figures();
+  expect(after).toMatchObject({ bonusPoints: 100, bonusRefundedPoints: 50 });
+  expect(after.bonusCostFen).toBe(Math.round(100 * valueCents));
 });

@@ -195,8 +195,11 @@ export const MembershipMetrics = z.object({
   renewalRate: z
     .number()
     .describe('Of the subscriptions that reached an end or were renewed, the share renewed (0..1)'),
-  bonusPoints: z.int().describe('Extra points given by plans (cost of benefits)'),
-  bonusCostFen: z.int().describe('Those points at the configured point value'),
+  bonusPoints: z
+    .int()
+    .describe('Extra points given by plans (cost of benefits), less the share taken back by refunds of their orders'),
+  bonusRefundedPoints: z.int().describe('Extra points taken back by refunds of the purchases that earned them'),
+  bonusCostFen: z.int().describe('bonusPoints at the configured point value'),
   packVouchers: z.int().describe('Monthly pack vouchers given'),
 });
 

@@ -113,8 +113,9 @@ export function Membership() {
             已退款 <b>{yuan(metrics.refundedFen)}</b>
           </div>
           <div>
-            权益成本 <b>{yuan(metrics.bonusCostFen)}</b>（多得 {metrics.bonusPoints} 分，礼包券 {metrics.packVouchers}{' '}
-            张）
+            权益成本 <b>{yuan(metrics.bonusCostFen)}</b>（多得 {metrics.bonusPoints} 分
+            {metrics.bonusRefundedPoints > 0 ? `，已随消费退款扣回 ${metrics.bonusRefundedPoints} 分` : ''}，礼包券{' '}
+            {metrics.packVouchers} 张）
           </div>
         </div>
       )}

@@ -192,8 +192,9 @@ export class MembershipAdmin {
         refundedFen: f.refundedFen,
         periods: f.periods,
         renewalRate: ended > 0 ? f.renewals / ended : 0,
-        bonusPoints: f.bonusPoints,
-        bonusCostFen: f.bonusPoints * valueCents,
+        bonusPoints: f.bonusKept,
+        bonusRefundedPoints: Math.max(0, f.bonusPoints - f.bonusKept),
+        bonusCostFen: Math.round(f.bonusKept * valueCents),
         packVouchers: await packVouchersGivenIn(
           q,
           (await store.plansIn(q)).map((p) => p.pack_gift_rule_id),

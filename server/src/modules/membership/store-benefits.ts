@@ -210,6 +210,9 @@ export async function membershipFiguresIn(q: Q, now: number) {
     lapsed: await one("SELECT COUNT(*) AS n FROM member_subscriptions WHERE status = 'expired' AND periods > 0"),
     refundedFen: await one("SELECT COALESCE(SUM(amount_fen), 0) AS n FROM membership_refunds WHERE status = 'done'"),
     bonusPoints: await one('SELECT COALESCE(SUM(points), 0) AS n FROM membership_bonus'),
+    // The cap counters grow by each order's extra points and shrink by its refunds' share (returnCapIn), in
+    // the same units of work, with or without a cap: their sum is what purchases kept.
+    bonusKept: await one('SELECT COALESCE(SUM(points), 0) AS n FROM membership_caps'),
   };
 }
 
