@@ -206,6 +206,7 @@ export function compose(
   // Read when scraped: the pool now, the outbox backlog (cached in metrics.ts), the leases held here.
   metrics.watchPool(() => db.poolStats());
   metrics.watchOutbox(() => ctx.outbox.due());
+  metrics.watchPaidMembers(() => membership.paidMembers());
   metrics.watchLeases(() => ctx.jobs.heldLeases());
   metrics.watchLeases(() => [['outbox', ctx.outbox.claims()]]);
   (ctx as { markReady?: () => void }).markReady = () => {

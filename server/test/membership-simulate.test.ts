@@ -132,7 +132,9 @@ test("a member's paid plan: its extra points within what is left of the yearly c
 test('membership figures: extra points less the share refunds of their purchases took back', async () => {
   const figures = async () => (await t.http('GET', '/api/admin/membership/metrics', { token: op })).body;
   const valueCents = await t.ctx.settings.get('points.valueCents');
-  expect(await figures()).toMatchObject({ bonusPoints: 150, bonusRefundedPoints: 0 });
+  expect(await figures()).toMatchObject({ paidMembers: 1, bonusPoints: 150, bonusRefundedPoints: 0 });
+  // The same count as a gauge in the scrape.
+  expect((await t.ctx.metrics.scrape()).body).toMatch(/^huiyuan_membership_paid_members 1$/m);
   // Half the first purchase (100 extra points) refunded: half its extra points go back.
   const refund = await t.http('POST', '/api/staff/refunds', {
     token: staff,

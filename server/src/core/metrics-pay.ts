@@ -1,4 +1,4 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /**
  * WeChat Pay's series, apart from metrics.ts to keep each file small. Recorded
@@ -18,7 +18,12 @@ export interface PayMetrics {
   payNotifyRefused(reason: string): void;
   /** A WeChat Pay call that failed: WeChat's code for a 4xx, `http_5xx`, `network` or `bad_signature`. */
   payApiError(api: string, code: string): void;
+  /** Members with a paid membership now, read when scraped (reused for PAID_MEMBERS_CACHE_MS). */
+  watchPaidMembers(read: () => Promise<number>): void;
 }
+
+/** A scrape storm costs the database one count per interval; the figure moves slowly. */
+export const PAID_MEMBERS_CACHE_MS = 30_000;
 
 /** WeChat's codes are upper-case words; anything else (a proxy's page) is one label. */
 const codeLabel = (code: string) => (/^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'other');
@@ -50,7 +55,26 @@ export function createPayMetrics(registers: Registry[], p: string): PayMetrics {
     labelNames: ['api', 'code'] as const,
     registers,
   });
+  let paidRead: (() => Promise<number>) | null = null;
+  let paidCache: { at: number; n: number } | null = null;
+  new Gauge({
+    name: `${p}membership_paid_members`,
+    help: 'Members whose paid membership is active now (the same figure on every instance)',
+    registers,
+    async collect() {
+      if (!paidRead) return;
+      if (!paidCache || Date.now() - paidCache.at >= PAID_MEMBERS_CACHE_MS) {
+        // A failed count leaves the last figure rather than failing the scrape.
+        const n = await paidRead().catch(() => null);
+        if (n !== null) paidCache = { at: Date.now(), n };
+      }
+      if (paidCache) this.set(paidCache.n);
+    },
+  });
   return {
+    watchPaidMembers: (read) => {
+      paidRead = read;
+    },
     payOrder: (event, source) => orders.labels(event, source).inc(),
     payRefund: (state) => refunds.labels(codeLabel(state)).inc(),
     payNotifyRefused: (reason) => refused.labels(REASONS.has(reason) ? reason : 'other').inc(),
@@ -63,4 +87,5 @@ export const noPayMetrics: PayMetrics = {
   payRefund: () => undefined,
   payNotifyRefused: () => undefined,
   payApiError: () => undefined,
+  watchPaidMembers: () => undefined,
 };

@@ -235,6 +235,7 @@ export function createMetrics(opts: { outboxCacheMs?: number } = {}): Metrics {
     payRefund: safe(pay.payRefund),
     payNotifyRefused: safe(pay.payNotifyRefused),
     payApiError: safe(pay.payApiError),
+    watchPaidMembers: pay.watchPaidMembers,
     httpRequest: safe((method: string, route: string | undefined, status: number, seconds: number) => {
       const s = status >= 100 && status < 600 ? status : 500;
       http

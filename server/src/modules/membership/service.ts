@@ -11,7 +11,7 @@ import { planViews } from './views';
 import { forgetPaidIn, paidPlanOnceIn } from './paid';
 import { bonusLineIn, type PurchaseForBonus } from './bonus';
 import * as store from './store';
-import { bonusOfYearIn } from './store-benefits';
+import { bonusOfYearIn, paidMembersIn } from './store-benefits';
 import './invariants';
 
 /** How long an instance trusts its plan counts (as settings are cached). */
@@ -212,6 +212,11 @@ export class MembershipService {
   async tierFloorsIn(q: Q, memberIds: number[], now: Date): Promise<Map<number, string>> {
     if (!(await this.counts(q)).floors) return new Map();
     return store.paidFloorsIn(q, memberIds, now.getTime());
+  }
+
+  /** Members paid now, for the metrics gauge (read when scraped, cached there). */
+  paidMembers(): Promise<number> {
+    return this.db.read((q) => paidMembersIn(q, this.clock.now().getTime()));
   }
 
   /** The checkout's extra points hook; while there is no plan at all nothing is read. */

@@ -197,12 +197,19 @@ export async function finishRefundIn(
 
 // ---- figures ----------------------------------------------------------------
 
+/** Members paid up to after `now` (the figure and the metrics gauge). */
+export async function paidMembersIn(q: Q, now: number): Promise<number> {
+  const r = await q.one<{ n: number }>(
+    "SELECT COUNT(*) AS n FROM member_subscriptions WHERE status = 'active' AND ends_at > ?",
+    [now],
+  );
+  return Number(r?.n ?? 0);
+}
+
 export async function membershipFiguresIn(q: Q, now: number) {
   const one = async (sql: string, args: unknown[] = []) => Number((await q.one<{ n: number }>(sql, args))?.n ?? 0);
   return {
-    paidMembers: await one("SELECT COUNT(*) AS n FROM member_subscriptions WHERE status = 'active' AND ends_at > ?", [
-      now,
-    ]),
+    paidMembers: await paidMembersIn(q, now),
     paidFen: await one('SELECT COALESCE(SUM(amount_fen), 0) AS n FROM subscription_periods'),
     periods: await one('SELECT COUNT(*) AS n FROM subscription_periods'),
     renewals: await one('SELECT COUNT(*) AS n FROM subscription_periods WHERE renewal = 1'),
