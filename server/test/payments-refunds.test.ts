@@ -185,3 +185,24 @@ test("the member's data export lists their orders and refunds: amounts, states, 
     expect(text).not.toContain(secret);
   expect(text).not.toContain(o.prepayId);
 });
+
+test("closing the account forgets the payer's openid on their orders; the orders and their refunds stay", async () => {
+  const m = await t.login('pay-closer');
+  const o = await newOrder(t, m.memberId, 300);
+  await t.fake.pay.pay(o.outTradeNo);
+  const row = () =>
+    t.ctx.db.read((q) =>
+      q.one<{ openid: string; state: string; amount_fen: number }>(
+        'SELECT openid, state, amount_fen FROM pay_orders WHERE out_trade_no = ?',
+        [o.outTradeNo],
+      ),
+    );
+  expect((await row())!.openid).not.toBe('');
+  const res = await t.http('POST', '/api/me/delete', { token: m.token, body: { confirm: 'DELETE' } });
+  expect(res.status).toBe(200);
+  expect(await row()).toMatchObject({ openid: '', state: 'PAID', amount_fen: 300 });
+  // WeChat Pay still answers by order number: an operator's refund goes through.
+  t.fake.pay.refundMode = 'sync';
+  expect((await refund(o.outTradeNo, 300)).status).toBe(200);
+  await until(async () => (await order(t, o.outTradeNo))!.state === 'REFUNDED');
+});

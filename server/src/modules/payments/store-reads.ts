@@ -124,3 +124,11 @@ export async function paymentsForExportIn(q: Q, memberId: number) {
   );
   return { orders, refunds };
 }
+
+/**
+ * A closed account's payer id goes; the orders stay (money records, and WeChat Pay
+ * is queried, closed and refunded by order number, never by openid).
+ */
+export function forgetPayerIn(q: Q, memberId: number): Promise<number> {
+  return q.exec("UPDATE pay_orders SET openid = '' WHERE member_id = ? AND openid <> ''", [memberId]);
+}

@@ -18,7 +18,7 @@ import { deleteCodeOf, deletePosterCodeOf } from '../referrals/store';
 import { vouchersForExportIn } from '../benefits/store-vouchers';
 import { grantsForExportIn } from '../gifts/store';
 import { membershipForExportIn } from '../membership/store-periods';
-import { paymentsForExportIn } from '../payments/store-reads';
+import { forgetPayerIn, paymentsForExportIn } from '../payments/store-reads';
 import { deleteSecret } from '../card/store';
 import { unlinkMember } from '../staff/store';
 import * as notifications from '../notifications/store';
@@ -116,6 +116,7 @@ export class PrivacyService {
       await notifications.forgetMember(q, memberId);
       await deleteCodeOf(q, memberId);
       await deletePosterCodeOf(q, memberId);
+      await forgetPayerIn(q, memberId);
       await deleteSecret(q, memberId);
       await unlinkMember(q, memberId);
       await audit(
