@@ -1,10 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { createLogger, loadConfig, startServer, type RunningServer } from '@huiyuan/server';
-import { startFakeWechat, type FakeWechat } from '../fake-wechat/server';
-import { seedDemo } from '../seed/demo';
-import { hasChromium, launch } from './browser';
+import type { RunningServer } from '@huiyuan/server';
+import { launch } from './browser';
+import { callApi, h5Enabled, SCREENS, startH5Stack, visible, type H5Stack } from './stack';
 
 /**
  * Counter lookup by phone, end to end on the H5 build in headless Chromium: a
@@ -14,46 +12,23 @@ import { hasChromium, launch } from './browser';
  * credits that member once. Screenshots go to miniapp/artifacts/screens. Run
  * `npm run build:h5 -w @huiyuan/miniapp` first.
  */
-const root = path.resolve(__dirname, '../..');
-const h5 = process.env.H5_DIR ?? path.join(root, 'miniapp/dist-h5');
-const SCREENS = path.join(root, 'miniapp/artifacts/screens');
-const enabled = hasChromium && fs.existsSync(path.join(h5, 'index.html'));
+const enabled = h5Enabled;
+let stack: H5Stack;
 let server: RunningServer;
-let fake: FakeWechat;
 
 beforeAll(async () => {
   if (!enabled) return;
-  fake = await startFakeWechat({ port: 0 });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    SQLITE_PATH: ':memory:',
-    LOG_LEVEL: 'silent',
-    WECHAT_API_BASE: fake.url,
-    STATIC_DIR: h5,
-    BACKGROUND: 'off',
-  });
-  server = await startServer(config, createLogger('silent'));
-  await seedDemo(server.ctx);
+  stack = await startH5Stack();
+  ({ server } = stack);
   // The member types a number in the profile (no WeChat phone button in a browser).
   await server.ctx.db.tx((q) => server.ctx.settings.set(q, 'members.phoneTyping', true, new Date()));
-  fs.mkdirSync(SCREENS, { recursive: true });
 });
 afterAll(async () => {
-  await server?.close();
-  await fake?.close();
+  await stack?.close();
 });
 
-const api = async (method: string, p: string, token?: string, body?: unknown) => {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const api = (method: string, p: string, token?: string, body?: unknown) => callApi(server.url, method, p, token, body);
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
-const visible = (page: Page, testid: string) => page.locator(`[data-testid=${testid}]:visible`).first();
 const balanceOf = async (memberId: number) =>
   Number(
     (await server.ctx.db.read((q) =>

@@ -1,10 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { createLogger, loadConfig, startServer, type RunningServer } from '@huiyuan/server';
-import { startFakeWechat, type FakeWechat } from '../fake-wechat/server';
-import { seedDemo } from '../seed/demo';
-import { hasChromium, launch } from './browser';
+import type { RunningServer } from '@huiyuan/server';
+import { launch } from './browser';
+import { callApi, h5Enabled, SCREENS, startH5Stack, type H5Stack } from './stack';
 
 /**
  * The member pages of the H5 build in headless Chromium at phone size, against
@@ -14,42 +12,21 @@ import { hasChromium, launch } from './browser';
  * Every member page is photographed into miniapp/artifacts/screens. Run
  * `npm run build:h5 -w @huiyuan/miniapp` first.
  */
-const root = path.resolve(__dirname, '../..');
-const h5 = path.join(root, 'miniapp/dist-h5');
-const SCREENS = path.join(root, 'miniapp/artifacts/screens');
-const enabled = hasChromium && fs.existsSync(path.join(h5, 'index.html'));
+const enabled = h5Enabled;
+let stack: H5Stack;
 let server: RunningServer;
-let fake: FakeWechat;
 
 beforeAll(async () => {
   if (!enabled) return;
-  fake = await startFakeWechat({ port: 0 });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    SQLITE_PATH: ':memory:',
-    LOG_LEVEL: 'silent',
-    WECHAT_API_BASE: fake.url,
-    STATIC_DIR: h5,
-    BACKGROUND: 'off',
-  });
-  server = await startServer(config, createLogger('silent'));
-  await seedDemo(server.ctx);
-  fs.mkdirSync(SCREENS, { recursive: true });
+  stack = await startH5Stack();
+  ({ server } = stack);
 });
 afterAll(async () => {
-  await server?.close();
-  await fake?.close();
+  await stack?.close();
 });
 
-const api = async (method: string, p: string, token?: string, body?: unknown) => {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as any;
-};
+const api = async (method: string, p: string, token?: string, body?: unknown) =>
+  (await callApi(server.url, method, p, token, body)).body;
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
 const balanceOf = async (memberId: number) =>
   Number(

@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { createLogger, loadConfig, startServer, type RunningServer } from '@huiyuan/server';
-import { startFakeWechat, type FakeWechat } from '../fake-wechat/server';
-import { payTestEnv } from '../fake-wechat/pay-keys';
-import { seedDemo } from '../seed/demo';
-import { hasChromium, launch } from './browser';
+import type { RunningServer } from '@huiyuan/server';
+import type { FakeWechat } from '../fake-wechat/server';
+import { launch } from './browser';
+import { callApi, h5Enabled, SCREENS, startH5Stack, visible, type H5Stack } from './stack';
 
 /**
  * Paid membership on the H5 build in headless Chromium: the plan page offers the
@@ -14,50 +12,23 @@ import { hasChromium, launch } from './browser';
  * polled) the card shows the badge and end date and the page shows the membership.
  * Screenshots go to miniapp/artifacts/screens. Run `npm run build:h5 -w @huiyuan/miniapp` first.
  */
-const root = path.resolve(__dirname, '../..');
-const h5 = process.env.H5_DIR ?? path.join(root, 'miniapp/dist-h5');
-const SCREENS = path.join(root, 'miniapp/artifacts/screens');
-const enabled = hasChromium && fs.existsSync(path.join(h5, 'index.html'));
+const enabled = h5Enabled;
+let stack: H5Stack;
 let server: RunningServer;
 let fake: FakeWechat;
 
 beforeAll(async () => {
   if (!enabled) return;
-  fake = await startFakeWechat({ port: 0 });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    SQLITE_PATH: ':memory:',
-    LOG_LEVEL: 'silent',
-    WECHAT_API_BASE: fake.url,
-    STATIC_DIR: h5,
-    BACKGROUND: 'off',
-    ...payTestEnv(fake.url),
-  });
-  server = await startServer(config, createLogger('silent'));
-  fake.pay.notifyOrigin = server.url;
-  await seedDemo(server.ctx);
-  fs.mkdirSync(SCREENS, { recursive: true });
+  stack = await startH5Stack({ pay: true });
+  ({ server, fake } = stack);
 });
 afterAll(async () => {
-  await server?.close();
-  await fake?.close();
+  await stack?.close();
 });
 
-const api = async (method: string, p: string, token?: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const api = (method: string, p: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
+  callApi(server.url, method, p, token, body, headers);
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
-const visible = (page: Page, testid: string) => page.locator(`[data-testid=${testid}]:visible`).first();
 
 (enabled ? test : test.skip)(
   'the plan page says to buy in WeChat; after a confirmed payment the card and the page show the membership',

@@ -1,10 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { createLogger, loadConfig, startServer, type RunningServer } from '@huiyuan/server';
-import { startFakeWechat, type FakeWechat } from '../fake-wechat/server';
-import { seedDemo } from '../seed/demo';
-import { ARTIFACTS, hasChromium, launch } from './browser';
+import type { RunningServer } from '@huiyuan/server';
+import { ARTIFACTS, launch } from './browser';
+import { callApi, h5Enabled, startH5Stack, typeInto, visible, type H5Stack } from './stack';
 
 /**
  * The clerk's pages of the H5 build in headless Chromium against a real server: a
@@ -14,47 +12,21 @@ import { ARTIFACTS, hasChromium, launch } from './browser';
  * summary counts both. Run `npm run build:h5 -w @huiyuan/miniapp` first (or point
  * H5_DIR at a build).
  */
-const root = path.resolve(__dirname, '../..');
-const h5 = process.env.H5_DIR ?? path.join(root, 'miniapp/dist-h5');
-const enabled = hasChromium && fs.existsSync(path.join(h5, 'index.html'));
+const enabled = h5Enabled;
+let stack: H5Stack;
 let server: RunningServer;
-let fake: FakeWechat;
 
 beforeAll(async () => {
   if (!enabled) return;
-  fake = await startFakeWechat({ port: 0 });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    SQLITE_PATH: ':memory:',
-    LOG_LEVEL: 'silent',
-    WECHAT_API_BASE: fake.url,
-    STATIC_DIR: h5,
-    BACKGROUND: 'off',
-  });
-  server = await startServer(config, createLogger('silent'));
-  await seedDemo(server.ctx);
+  stack = await startH5Stack();
+  ({ server } = stack);
 });
 afterAll(async () => {
-  await server?.close();
-  await fake?.close();
+  await stack?.close();
 });
 
-const api = async (method: string, p: string, token?: string, body?: unknown) => {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as any;
-};
-// Taro's H5 router keeps earlier pages in the DOM, hidden: always act on the visible one.
-const visible = (page: Page, testid: string) => page.locator(`[data-testid=${testid}]:visible`).first();
-const typeInto = async (page: Page, testid: string, value: string) => {
-  const box = page.locator(`[data-testid=${testid}] input:visible, input[data-testid=${testid}]:visible`).first();
-  await box.fill(value);
-  await box.dispatchEvent('input');
-};
+const api = async (method: string, p: string, token?: string, body?: unknown) =>
+  (await callApi(server.url, method, p, token, body)).body;
 const centre = async (l: Locator) => {
   const b = (await l.boundingBox())!;
   return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
