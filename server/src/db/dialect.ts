@@ -82,7 +82,6 @@ export const boundedSelect = (d: Dialect, ms: number, select: string): string =>
   return `/*M!100108 SET STATEMENT max_statement_time=${n / 1000} FOR */ ${select.replace(/^\s*SELECT\b/i, `SELECT /*+ MAX_EXECUTION_TIME(${n}) */`)}`;
 };
 
-/** The helpers above as one namespace: `sql.insertIgnore(q.dialect)`. */
 /**
  * The whole number of `stepMs` steps from a bound base (one `?`) to a time
  * column, for grouping rows by day in one pass. SQLite may bind the base as a
@@ -91,6 +90,7 @@ export const boundedSelect = (d: Dialect, ms: number, select: string): string =>
 export const stepsFrom = (d: Dialect, column: string, stepMs: number): string =>
   d === 'mysql' ? `(${column} - ?) DIV ${stepMs}` : `CAST((${column} - ?) / ${stepMs} AS INTEGER)`;
 
+/** The helpers above as one namespace: `sql.insertIgnore(q.dialect)`. */
 export const sql = {
   insertIgnore,
   onConflictAdd,
