@@ -30,3 +30,20 @@ export async function checkout(
   const memberCode = await codeFor(t, memberId);
   return t.http('POST', '/api/staff/checkout', { token, body: { memberCode, orderNo, amountCents } });
 }
+
+let adjustSeq = 0;
+/** A member signed in as `identity` with `points` to spend (an operator's adjustment). */
+export async function memberWithPoints(t: TestServer, operatorToken: string, identity: string, points: number) {
+  const m = await t.login(identity);
+  const res = await t.http('POST', '/api/admin/points/adjustments', {
+    token: operatorToken,
+    body: {
+      memberId: String(m.memberId),
+      delta: points,
+      reason: 'opening balance',
+      idempotencyKey: `opening-${identity}-${++adjustSeq}`,
+    },
+  });
+  expect(res.status).toBe(200);
+  return m;
+}

@@ -1,6 +1,6 @@
 import { DEFAULT_POINTS_CASH, type PointsCashRules } from '@huiyuan/shared';
 import { startTestServer, type TestServer } from './harness';
-import { codeFor, count, nextOrderNo } from './checkout-helpers';
+import { codeFor, count, memberWithPoints, nextOrderNo } from './checkout-helpers';
 import { invariant1Violations, scalar } from './ledger-invariants';
 import { checkInvariants } from '../src/modules/reconcile/invariants';
 
@@ -25,22 +25,8 @@ const setCash = (r: Partial<PointsCashRules>) =>
   t.ctx.db.tx((q) => t.ctx.settings.set(q, 'checkout.pointsCash', { ...DEFAULT_POINTS_CASH, ...r }, t.clock.now()));
 beforeEach(() => setCash({ perMemberDailyPoints: 0 }));
 
-let adjSeq = 0;
 /** A member with `points` to spend (an operator's adjustment). */
-async function memberWith(identity: string, points: number) {
-  const m = await t.login(identity);
-  const res = await t.http('POST', '/api/admin/points/adjustments', {
-    token: op.token,
-    body: {
-      memberId: String(m.memberId),
-      delta: points,
-      reason: 'opening balance',
-      idempotencyKey: `cp-adj-${++adjSeq}`,
-    },
-  });
-  expect(res.status).toBe(200);
-  return m;
-}
+const memberWith = (identity: string, points: number) => memberWithPoints(t, op.token, identity, points);
 
 const pay = (body: Record<string, unknown>) => t.http('POST', '/api/staff/checkout', { token: staff.token, body });
 async function payWithPoints(memberId: number, amountCents: number, redeemPoints: number, orderNo = nextOrderNo()) {

@@ -1,6 +1,6 @@
 import { DEFAULT_POINTS_CASH } from '@huiyuan/shared';
 import { startTestServer, type TestServer } from './harness';
-import { codeFor, count, nextOrderNo } from './checkout-helpers';
+import { codeFor, count, memberWithPoints, nextOrderNo } from './checkout-helpers';
 import { invariant1Violations } from './ledger-invariants';
 import { checkInvariants } from '../src/modules/reconcile/invariants';
 
@@ -29,21 +29,7 @@ afterEach(async () => {
   expect(await invariant1Violations(t)).toEqual([]);
 });
 
-let seq = 0;
-async function memberWith(identity: string, points: number) {
-  const m = await t.login(identity);
-  const res = await t.http('POST', '/api/admin/points/adjustments', {
-    token: op.token,
-    body: {
-      memberId: String(m.memberId),
-      delta: points,
-      reason: 'opening balance',
-      idempotencyKey: `rp-adjust-${++seq}`,
-    },
-  });
-  expect(res.status).toBe(200);
-  return m;
-}
+const memberWith = (identity: string, points: number) => memberWithPoints(t, op.token, identity, points);
 const ask = async (memberId: number, body: Record<string, unknown>, token = staff.token) => {
   t.clock.advance(30_000);
   return t.http('POST', '/api/staff/checkout/redeem-confirmations', {
