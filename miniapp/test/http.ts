@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import { act } from '@testing-library/react';
-import { saveMemberSession } from '../src/api/session';
+import { saveMemberSession, saveStaffSession } from '../src/api/session';
 
 export interface Sent {
   method: string;
@@ -36,6 +36,17 @@ export function serve(routes: Record<string, Handler | object>): Sent[] {
 }
 
 export const loggedInMember = () => saveMemberSession({ token: 'T', expiresAt: '2030-01-01T00:00:00Z', memberId: '7' });
+
+/** A clerk of store 1 signed in on the staff side. */
+export const loggedInClerk = () =>
+  saveStaffSession({
+    token: 'S',
+    expiresAt: '2030-01-01T00:00:00Z',
+    staffId: '3',
+    role: 'staff',
+    storeId: '1',
+    displayName: '小王',
+  });
 
 /** Lets pending promises and the React updates they cause settle. */
 export const settle = () =>

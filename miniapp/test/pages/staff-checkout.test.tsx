@@ -1,7 +1,6 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { saveStaffSession } from '../../src/api/session';
-import { serve, settle, typeInto } from '../http';
+import { loggedInClerk, serve, settle, typeInto } from '../http';
 import StaffCheckoutPage from '../../src/staff/checkout/index';
 
 const tier = { code: 'gold', name: '金卡', minGrowth: 1000, multiplierPercent: 150, benefits: [] };
@@ -23,16 +22,7 @@ it('sends a clerk without a staff session to the staff login', async () => {
 });
 
 describe('with a staff session', () => {
-  beforeEach(() =>
-    saveStaffSession({
-      token: 'S',
-      expiresAt: '2030-01-01T00:00:00Z',
-      staffId: '3',
-      role: 'staff',
-      storeId: '1',
-      displayName: '小王',
-    }),
-  );
+  beforeEach(loggedInClerk);
 
   const scanMember = async () => {
     (Taro.scanCode as unknown as jest.Mock).mockResolvedValueOnce({ result: '10000000071234567890' });

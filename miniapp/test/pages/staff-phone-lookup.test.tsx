@@ -1,7 +1,6 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import type { ResponseFor } from '@huiyuan/shared';
-import { saveStaffSession } from '../../src/api/session';
-import { serve, settle, typeInto } from '../http';
+import { loggedInClerk, serve, settle, typeInto } from '../http';
 import StaffCheckoutPage from '../../src/staff/checkout/index';
 
 const tier = { code: 'gold', name: '金卡', minGrowth: 1000, multiplierPercent: 150, benefits: [] };
@@ -50,14 +49,7 @@ beforeEach(() => {
   jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
     if (!String(a[0]).includes("reading 'value'")) real(...a);
   });
-  saveStaffSession({
-    token: 'S',
-    expiresAt: '2030-01-01T00:00:00Z',
-    staffId: '3',
-    role: 'staff',
-    storeId: '1',
-    displayName: '小王',
-  });
+  loggedInClerk();
 });
 afterEach(() => {
   jest.useRealTimers();

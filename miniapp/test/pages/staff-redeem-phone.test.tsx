@@ -1,7 +1,6 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { saveStaffSession } from '../../src/api/session';
-import { serve, settle, typeInto } from '../http';
+import { loggedInClerk, serve, settle, typeInto } from '../http';
 import StaffCheckoutPage from '../../src/staff/checkout/index';
 
 /** Points as cash the member confirms on the phone (operator setting `phone`), at the till. */
@@ -15,14 +14,7 @@ beforeEach(() => {
   jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
     if (!String(a[0]).includes("reading 'value'")) real(...a);
   });
-  saveStaffSession({
-    token: 'S',
-    expiresAt: '2030-01-01T00:00:00Z',
-    staffId: '3',
-    role: 'staff',
-    storeId: '1',
-    displayName: '小王',
-  });
+  loggedInClerk();
 });
 afterEach(() => jest.restoreAllMocks());
 

@@ -1,8 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ResponseFor } from '@huiyuan/shared';
-import { saveStaffSession } from '../../src/api/session';
-import { serve, settle } from '../http';
+import { loggedInClerk, serve, settle } from '../http';
 import StaffVoucherPage from '../../src/staff/voucher/index';
 
 const CODE = 'ABCDEFGH23456789';
@@ -16,16 +15,7 @@ const preview = (status: ResponseFor<'previewVoucher'>['status']): ResponseFor<'
   reason: status === 'unused' ? null : status,
 });
 
-beforeEach(() =>
-  saveStaffSession({
-    token: 'S',
-    expiresAt: '2030-01-01T00:00:00Z',
-    staffId: '3',
-    role: 'staff',
-    storeId: '1',
-    displayName: '小王',
-  }),
-);
+beforeEach(loggedInClerk);
 
 const scan = async () => {
   (Taro.scanCode as unknown as jest.Mock).mockResolvedValueOnce({ result: CODE });
