@@ -69,6 +69,12 @@ export interface RefundInput {
   anyUsed: boolean;
 }
 
+/** A period's length in whole days (at least 1) and the whole days of `unusedMs` in it, as a refund shows them. */
+export function refundDays(startsAt: number, endsAt: number, unusedMs: number) {
+  const totalDays = Math.max(1, Math.round((endsAt - startsAt) / DAY_MS));
+  return { totalDays, unusedDays: Math.min(totalDays, Math.floor(unusedMs / DAY_MS)) };
+}
+
 /**
  * The refund of one period: full within the window when no benefit was used; else
  * the price for the whole days not yet used, less the value of what was used,
@@ -77,9 +83,8 @@ export interface RefundInput {
  */
 export function refundQuote(r: RefundInput) {
   const length = Math.max(1, r.endsAt - r.startsAt);
-  const totalDays = Math.max(1, Math.round(length / DAY_MS));
   const unusedMs = Math.min(length, Math.max(0, r.endsAt - Math.max(r.now, r.startsAt)));
-  const unusedDays = Math.min(totalDays, Math.floor(unusedMs / DAY_MS));
+  const { totalDays, unusedDays } = refundDays(r.startsAt, r.endsAt, unusedMs);
   const full = !r.anyUsed && r.now < r.startsAt + r.fullRefundDays * DAY_MS;
   const refundFen = full
     ? r.paidFen

@@ -1,4 +1,4 @@
-import { refundQuote } from '@huiyuan/shared';
+import { refundDays, refundQuote } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
@@ -174,7 +174,11 @@ export class MembershipRefunds {
       const row = (await benefits.refundIn(q, id))!;
       const period = (await store.periodIn(q, Number(row.period_id)))!;
       const sub = (await store.subscriptionIn(q, Number(row.member_id)))!;
-      const totalDays = Math.max(1, Math.round((Number(period.ends_at) - Number(period.starts_at)) / 86_400_000));
+      const { totalDays, unusedDays } = refundDays(
+        Number(period.starts_at),
+        Number(period.ends_at),
+        Number(row.cut_ms),
+      );
       return {
         refundId: String(row.id),
         status: row.status,
@@ -184,7 +188,7 @@ export class MembershipRefunds {
         outTradeNo: row.out_trade_no,
         paidFen: Number(period.amount_fen),
         totalDays,
-        unusedDays: Math.min(totalDays, Math.floor(Number(row.cut_ms) / 86_400_000)),
+        unusedDays,
         full: Number(row.amount_fen) === Number(period.amount_fen),
         usedValueFen: Number(row.used_value_fen),
         refundFen: Number(row.amount_fen),
