@@ -35,6 +35,12 @@ export type Evaluation = {
 
 const DAY_MS = 86_400_000;
 
+/** The higher of a stored tier code and a floor (none: the stored code). */
+function higherOf(rules: TierRules, code: string, floor: string | null | undefined): string {
+  const rank = (c: string) => rules.tiers.findIndex((t) => t.code === c);
+  return floor != null && rank(floor) > rank(code) ? floor : code;
+}
+
 export function toView(t: TierRules['tiers'][number]): TierView {
   return {
     code: t.code,
@@ -77,9 +83,7 @@ export class TierService {
   /** The higher of a stored tier code and the member's floor now. */
   private async lifted(q: Q, memberId: number, code: string, rules: TierRules): Promise<string> {
     if (!this.floor) return code;
-    const floor = await this.floor(q, memberId, this.clock.now());
-    const rank = (c: string) => rules.tiers.findIndex((t) => t.code === c);
-    return floor !== null && rank(floor) > rank(code) ? floor : code;
+    return higherOf(rules, code, await this.floor(q, memberId, this.clock.now()));
   }
 
   rules(): Promise<TierRules> {
@@ -114,13 +118,9 @@ export class TierService {
     const byCode = new Map(rules.tiers.map((t) => [t.code, toView(t).multiplierPercent]));
     const lowest = toView(rules.tiers[0]).multiplierPercent;
     const floors = this.floors ? await this.floors(q, memberIds, this.clock.now()) : new Map<number, string>();
-    const rank = (c: string | undefined) => (c === undefined ? -1 : rules.tiers.findIndex((t) => t.code === c));
     const out = new Map<number, number>();
-    for (const [memberId, stored] of codes) {
-      const floor = floors.get(memberId);
-      const code = rank(floor) > rank(stored) ? floor! : stored;
-      out.set(memberId, byCode.get(code) ?? lowest);
-    }
+    for (const [memberId, stored] of codes)
+      out.set(memberId, byCode.get(higherOf(rules, stored, floors.get(memberId))) ?? lowest);
     return out;
   }
 
