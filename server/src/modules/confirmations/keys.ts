@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { LookupRow } from './store';
 
 /** Constant-time string comparison (codes and token MACs). */
 export const same = (a: string, b: string) => {
@@ -39,4 +40,27 @@ export class RequestKeys {
   private mac(v: string): string {
     return createHmac('sha256', this.key).update(v).digest('base64url');
   }
+}
+
+/**
+ * What the clerk who asked sees of a request (a lookup or a redeem): its state
+ * and, once confirmed and inside its window, the member token. Rejected and
+ * unreached requests look pending until they expire.
+ */
+export function clerkState(keys: RequestKeys, row: LookupRow, now: number) {
+  const confirmed = row.status === 'confirmed' && (row.token_expires_at ?? 0) > now;
+  const status: 'pending' | 'confirmed' | 'used' | 'expired' =
+    row.status === 'used'
+      ? 'used'
+      : confirmed
+        ? 'confirmed'
+        : row.status !== 'confirmed' && row.expires_at > now
+          ? 'pending'
+          : 'expired';
+  return {
+    requestId: row.id,
+    status,
+    memberToken: confirmed ? keys.tokenOf(row.id) : null,
+    tokenExpiresAt: confirmed ? new Date(row.token_expires_at!).toISOString() : null,
+  };
 }

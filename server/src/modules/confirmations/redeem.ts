@@ -13,7 +13,7 @@ import type { Settings } from '../settings/settings';
 import { limits, type Limits } from '../limits/service';
 import type { MemberCodes } from '../card/service';
 import { audit } from '../audit/audit';
-import type { RequestKeys } from './keys';
+import { clerkState, type RequestKeys } from './keys';
 import * as store from './store';
 
 /**
@@ -96,22 +96,7 @@ export async function redeemState(
   if (staff.storeId === null) throw new AppError('STORE_REQUIRED');
   const row = await d.db.read((q) => store.requestOf(q, id));
   if (!row || row.store_id !== staff.storeId || row.purpose !== 'redeem') throw new AppError('LOOKUP_NOT_FOUND');
-  const now = d.now();
-  const confirmed = row.status === 'confirmed' && (row.token_expires_at ?? 0) > now;
-  const status =
-    row.status === 'used'
-      ? 'used'
-      : confirmed
-        ? 'confirmed'
-        : row.status !== 'confirmed' && row.expires_at > now
-          ? 'pending'
-          : 'expired';
-  return {
-    requestId: id,
-    status,
-    memberToken: confirmed ? d.keys.tokenOf(id) : null,
-    tokenExpiresAt: confirmed ? new Date(row.token_expires_at!).toISOString() : null,
-  };
+  return clerkState(d.keys, row, d.now());
 }
 
 /** Whether a token is a redeem confirmation of exactly this order, amount and points (at this store). */

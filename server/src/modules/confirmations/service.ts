@@ -24,7 +24,7 @@ import { storeNameOf } from '../staff/store';
 import { audit } from '../audit/audit';
 import { enqueueIn } from '../notifications/outbox';
 import * as store from './store';
-import { RequestKeys, same } from './keys';
+import { clerkState, RequestKeys, same } from './keys';
 
 type State = ResponseOf<typeof endpoints.staffPhoneLookupState>;
 /** Wrong codes a clerk may type before the request closes (10^6 codes: guessing is hopeless). */
@@ -269,22 +269,11 @@ export class Confirmations {
   }
 
   private async view(q: Q, row: store.LookupRow, now: number): Promise<State> {
-    const confirmed = row.status === 'confirmed' && (row.token_expires_at ?? 0) > now;
-    // Rejected and unreached requests look pending to the clerk until they expire.
-    const status: State['status'] =
-      row.status === 'used'
-        ? 'used'
-        : confirmed
-          ? 'confirmed'
-          : row.status !== 'confirmed' && row.expires_at > now
-            ? 'pending'
-            : 'expired';
+    const state = clerkState(this.keys, row, now);
+    const confirmed = state.status === 'confirmed';
     const name = confirmed && row.member_id !== null ? await nicknameOf(q, row.member_id) : undefined;
     return {
-      requestId: row.id,
-      status,
-      memberToken: confirmed ? this.keys.tokenOf(row.id) : null,
-      tokenExpiresAt: confirmed ? new Date(row.token_expires_at!).toISOString() : null,
+      ...state,
       maskedName: confirmed ? maskName(name?.nickname ?? null) : null,
       maskedPhone: row.masked_phone,
     };
