@@ -7,7 +7,7 @@ import { audit } from '../audit/audit';
 import { applyRefundIn, stateAfter, type PayHooks, type RefundNews } from './settle';
 import * as store from './store';
 import type { PayEventSource, RefundInput } from './types';
-import { WxPayError, type WxPayClient } from './wxpay';
+import { WxPayError, type WxPayClient, type WxRefund } from './wxpay';
 
 export interface RefundDeps {
   db: Database;
@@ -75,6 +75,14 @@ export async function reserveRefundIn(q: Q, input: RefundInput, outRefundNo: str
   return { refund: (await store.refundIn(q, outRefundNo))!, order: o };
 }
 
+/** WeChat's answer about a refund (to the request or a query), as settle reads it. */
+const newsOf = (r: store.RefundDbRow, res: WxRefund): RefundNews => ({
+  outRefundNo: r.out_refund_no,
+  refundId: res.refund_id,
+  status: res.status,
+  successTime: res.success_time,
+});
+
 /** Asks WeChat Pay for a NEW refund (again: WeChat keys it on out_refund_no) and records its answer. */
 export async function sendRefund(
   d: RefundDeps,
@@ -90,13 +98,7 @@ export async function sendRefund(
       refundFen: Number(r.amount_fen),
       totalFen,
     });
-    const news = {
-      outRefundNo: r.out_refund_no,
-      refundId: res.refund_id,
-      status: res.status,
-      successTime: res.success_time,
-    };
-    await applyRefund(d, news, 'refund');
+    await applyRefund(d, newsOf(r, res), 'refund');
   } catch (err) {
     if (!(err instanceof WxPayError)) {
       // Not reached or no answer: the refund stays NEW and the sweep asks again.
@@ -116,11 +118,5 @@ export async function syncRefund(d: RefundDeps, wx: WxPayClient, r: store.Refund
   if (!order) return;
   if (r.state === 'NEW') return sendRefund(d, wx, r, Number(order.amount_fen));
   const res = await wx.queryRefund(r.out_refund_no);
-  const news = {
-    outRefundNo: r.out_refund_no,
-    refundId: res.refund_id,
-    status: res.status,
-    successTime: res.success_time,
-  };
-  await applyRefund(d, news, 'query');
+  await applyRefund(d, newsOf(r, res), 'query');
 }
