@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { askByPhone, lookupState, verifyLookupCode, type LookupCreated } from '../../api/phoneLookup';
+import { usePollUntil } from '../../hooks/usePollUntil';
 import { handleStaffError } from '../guard';
 
 const PHONE = /^1[3-9][0-9]{9}$/;
@@ -49,23 +50,7 @@ export default function PhoneLookup({
     return false;
   };
 
-  useEffect(() => {
-    if (!asked || asked.confirm !== 'member_confirm') return;
-    let stop = false;
-    const timer = setInterval(() => {
-      void lookupState(asked.requestId).then(
-        (s) => {
-          if (!stop && confirmed(s)) clearInterval(timer);
-        },
-        () => undefined,
-      );
-    }, POLL_MS);
-    return () => {
-      stop = true;
-      clearInterval(timer);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [asked]);
+  usePollUntil(asked?.confirm === 'member_confirm' ? asked.requestId : null, lookupState, confirmed, POLL_MS);
 
   const ask = async () => {
     setBusy(true);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import { askRedeemConfirmation, redeemConfirmationState, type RedeemAsked } from '../../api/phoneLookup';
+import { usePollUntil } from '../../hooks/usePollUntil';
 import { formatCents, formatPoints } from '../../utils/format';
 import { handleStaffError } from '../guard';
 
@@ -46,28 +47,19 @@ export default function RedeemOnPhone({
   }, [code, orderNo, amountCents, points]);
   useEffect(() => onToken(token), [token]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  useEffect(() => {
-    if (!asked || token) return;
-    let stop = false;
-    const timer = setInterval(() => {
-      void redeemConfirmationState(asked.requestId).then(
-        (s) => {
-          if (stop) return;
-          if (s.status === 'confirmed' && s.memberToken) setToken(s.memberToken);
-          else if (s.status !== 'pending') {
-            setAsked(null);
-            setNote('会员未确认，请求已过期，可重新发起');
-          } else return;
-          clearInterval(timer);
-        },
-        () => undefined,
-      );
-    }, POLL_MS);
-    return () => {
-      stop = true;
-      clearInterval(timer);
-    };
-  }, [asked, token]);
+  usePollUntil(
+    asked && !token ? asked.requestId : null,
+    redeemConfirmationState,
+    (s) => {
+      if (s.status === 'confirmed' && s.memberToken) setToken(s.memberToken);
+      else if (s.status !== 'pending') {
+        setAsked(null);
+        setNote('会员未确认，请求已过期，可重新发起');
+      } else return false;
+      return true;
+    },
+    POLL_MS,
+  );
 
   const ask = async () => {
     setBusy(true);
