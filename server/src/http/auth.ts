@@ -3,7 +3,7 @@ import type { AppKoaContext } from './state';
 import type { StaffRole } from '@huiyuan/shared';
 import type { Database } from '../db/database';
 import { accountStates } from '../modules/members/store';
-import { staffAuthRows, type StaffAuthRow } from '../modules/staff/store';
+import { staffAuthRow, staffAuthRows, type StaffAuthRow } from '../modules/staff/store';
 import { Batcher } from '../db/batcher';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
@@ -52,7 +52,7 @@ export class Auth {
         const rows = await this.db.read((q) => staffAuthRows(q, ids));
         return ids.map((id) => rows.get(id));
       },
-      async (id) => (await this.db.read((q) => staffAuthRows(q, [id]))).get(id),
+      (id) => this.db.read((q) => staffAuthRow(q, id)),
       { maxBatch: 100, maxInFlight: 4 },
     );
   }
