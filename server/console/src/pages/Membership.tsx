@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { BodyFor, ResponseFor, TierRules } from '@huiyuan/shared';
-import { api, yuan } from '../api';
+import { api, pct, yuan } from '../api';
 import { MembershipSubscribers } from './MembershipSubscribers';
 
 type Plan = ResponseFor<'adminListMembershipPlans'>['items'][number];
@@ -104,7 +104,7 @@ export function Membership() {
             付费会员 <b>{metrics.paidMembers}</b>
           </div>
           <div>
-            续费率 <b>{(metrics.renewalRate * 100).toFixed(1)}%</b>
+            续费率 <b>{pct(metrics.renewalRate)}</b>
           </div>
           <div>
             收入（扣退款） <b>{yuan(metrics.revenueFen)}</b>
