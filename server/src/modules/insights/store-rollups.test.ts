@@ -1,5 +1,5 @@
 import { openTestDb, type TestDb } from '../../../test/db';
-import { computedDays, dailyRows, replaceDay, type DailyRow } from './store-rollups';
+import { dailyRows, replaceDay, storedDays, type DailyRow } from './store-rollups';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -55,7 +55,7 @@ describe('daily rollup rows', () => {
     );
     const one = await t.db.read((q) => dailyRows(q, '2026-11-03', '2026-11-03', 8, 1000));
     expect(one.map((r) => r.storeId).sort()).toEqual([0, 8]);
-    expect([...(await t.db.read((q) => computedDays(q, '2026-10-31', '2026-11-04')))].sort()).toEqual([
+    expect([...(await t.db.read((q) => storedDays(q, '2026-10-31', '2026-11-04'))).keys()].sort()).toEqual([
       '2026-11-01',
       '2026-11-02',
       '2026-11-03',

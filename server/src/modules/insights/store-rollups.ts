@@ -111,15 +111,6 @@ export async function dailyRows(
   });
 }
 
-/** Business dates in [from, to] that have their store-0 row (computed at least once). */
-export async function computedDays(q: Q, from: string, to: string): Promise<Set<string>> {
-  const rows = await q.all<{ business_date: string }>(
-    'SELECT business_date FROM insight_daily WHERE store_id = 0 AND business_date >= ? AND business_date <= ?',
-    [from, to],
-  );
-  return new Set(rows.map((r) => String(r.business_date)));
-}
-
 /**
  * Business dates in [from, to] with their store-0 row: when it was computed (a
  * row computed before its day ended covers the day up to then) and the member
