@@ -1,3 +1,5 @@
+import type { ResponseFor, TierRules } from '@huiyuan/shared';
+
 /** The console's only HTTP caller: operator token, JSON, and readable errors. */
 const MESSAGES: Record<string, string> = {
   BAD_CREDENTIALS: '用户名或密码错误',
@@ -85,6 +87,12 @@ export async function api<T = unknown>(
     );
   }
   return data as T;
+}
+
+/** The tier ladder from the settings (empty until set), for pickers that name a tier. */
+export async function loadTiers(): Promise<TierRules['tiers']> {
+  const settings = await api<ResponseFor<'adminListSettings'>>('GET', '/api/admin/settings');
+  return (settings.items.find((s) => s.key === 'tiers.rules')?.value as TierRules | undefined)?.tiers ?? [];
 }
 
 export const yuan = (cents: number) =>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { BodyFor, GiftTrigger, ResponseFor, TierRules } from '@huiyuan/shared';
-import { api } from '../api';
+import { api, loadTiers } from '../api';
 import { SKIPPED, STATUS, TRIGGERS } from './gift-labels';
 
 type Rule = ResponseFor<'adminListGiftRules'>['items'][number];
@@ -32,8 +32,7 @@ export function Gifts() {
   const load = async () => {
     setRules((await api<ResponseFor<'adminListGiftRules'>>('GET', '/api/admin/gift-rules')).items);
     setBenefits((await api<ResponseFor<'adminListBenefits'>>('GET', '/api/admin/benefits')).items);
-    const settings = await api<ResponseFor<'adminListSettings'>>('GET', '/api/admin/settings');
-    setTiers((settings.items.find((s) => s.key === 'tiers.rules')?.value as TierRules | undefined)?.tiers ?? []);
+    setTiers(await loadTiers());
   };
   const loadGrants = async (more: string | null) => {
     const q = new URLSearchParams({ limit: '50' });

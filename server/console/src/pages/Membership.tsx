@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { BodyFor, ResponseFor, TierRules } from '@huiyuan/shared';
-import { api, pct, yuan } from '../api';
+import { api, loadTiers, pct, yuan } from '../api';
 import { MembershipSubscribers } from './MembershipSubscribers';
 
 type Plan = ResponseFor<'adminListMembershipPlans'>['items'][number];
@@ -51,8 +51,7 @@ export function Membership() {
     setMetrics(await api<Metrics>('GET', '/api/admin/membership/metrics'));
     const all = (await api<ResponseFor<'adminListGiftRules'>>('GET', '/api/admin/gift-rules')).items;
     setRules(all.filter((r) => r.trigger === 'membership'));
-    const settings = await api<ResponseFor<'adminListSettings'>>('GET', '/api/admin/settings');
-    setTiers((settings.items.find((s) => s.key === 'tiers.rules')?.value as TierRules | undefined)?.tiers ?? []);
+    setTiers(await loadTiers());
   };
   useEffect(() => {
     load().catch((e) => setMsg(e.message));
