@@ -1,7 +1,7 @@
 import { planBonusPoints, type PointsLine } from '@huiyuan/shared';
 import type { Q } from '../../db/database';
 import { paidPlanOnceIn } from './paid';
-import type { RefundedShare } from '../checkout/refunds';
+import { owedBack, type RefundedShare } from '../checkout/refunds';
 import { bonusOfOrderIn, giveBackCapIn, insertBonusIn, takeFromCapIn } from './store-benefits';
 
 export interface PurchaseForBonus {
@@ -53,10 +53,6 @@ export async function bonusLineIn(q: Q, p: PurchaseForBonus, pointValueCents: nu
   return { code: BONUS_LINE, points };
 }
 
-/** ceil(total x part / whole), as the checkout's claw-back rounds. */
-const share = (total: number, part: number, whole: number) =>
-  Number((BigInt(total) * BigInt(part) + BigInt(whole) - 1n) / BigInt(whole));
-
 /**
  * A refund of an order takes its extra points back in proportion (they are part of
  * the purchase credit); this gives the same share back to the yearly cap, in the
@@ -67,6 +63,7 @@ export async function returnCapIn(q: Q, r: RefundedShare): Promise<void> {
   const bonus = await bonusOfOrderIn(q, `checkout:${r.storeId}:${r.orderNo}`);
   if (!bonus || Number(bonus.member_id) !== r.memberId) return;
   const points = Number(bonus.points);
-  const back = share(points, r.refundedAfter, r.amountCents) - share(points, r.refundedBefore, r.amountCents);
+  // The checkout's claw-back rounding, so the cap gets back exactly the share the refund took.
+  const back = owedBack(points, r.refundedAfter, r.amountCents) - owedBack(points, r.refundedBefore, r.amountCents);
   await giveBackCapIn(q, r.memberId, bonus.year, back);
 }
