@@ -23,8 +23,7 @@ import {
 import { AlertRulesSchema, ChurnRulesSchema } from './churn';
 import { BrandSettingsSchema } from './brand';
 import { PhoneLookupSchema } from './phone-lookup';
-import { PlanBenefitDraft, SimulatedPlanBonus } from './membership';
-import { MembershipRefundSettingsSchema } from './membership';
+import { MembershipRefundSettingsSchema, PlanBenefitDraft, SimulatedPlanBonus } from './membership';
 
 /** Operator API: configuration, stores and staff, member search, rule simulation, audit log. */
 export const SettingUpdate = z.discriminatedUnion('key', [

@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { Id, IsoDateTime, MAX_POINTS } from './common';
 import { AmountCents, MemberCode, OrderNo } from './tiers';
-import { MemberToken } from './phone-lookup';
+import { MemberToken, RequestIdParams } from './phone-lookup';
 import { MAX_PURCHASE_CENTS } from '../domain/points';
 import { validatePointsCash } from '../domain/points-cash';
+
+/** How the member confirms the points a checkout uses (the rule and the quote's copy of it). */
+const PointsCashConfirm = z.enum(['scan', 'second_scan', 'phone']);
 
 /** Points as cash at the till: the operator's rules, and the counter's preview of an order. */
 export const PointsCashSchema = z
@@ -13,11 +16,9 @@ export const PointsCashSchema = z
     pointsPerYuan: z.int().describe('Points worth one yuan of discount (100: 1 point = 0.01 yuan)'),
     maxSharePercent: z.int().describe('At most this share of an order may be paid with points'),
     perMemberDailyPoints: z.int().describe('Points a member may redeem at tills per business day; 0 = no limit'),
-    confirm: z
-      .enum(['scan', 'second_scan', 'phone'])
-      .describe(
-        'scan: the code scanned for the checkout confirms; second_scan: a second, fresh code must be scanned; phone: the member confirms the points in the app (a redeem confirmation), and the checkout sends its token',
-      ),
+    confirm: PointsCashConfirm.describe(
+      'scan: the code scanned for the checkout confirms; second_scan: a second, fresh code must be scanned; phone: the member confirms the points in the app (a redeem confirmation), and the checkout sends its token',
+    ),
   })
   .superRefine((r, ctx) => {
     const err = validatePointsCash(r);
@@ -55,7 +56,7 @@ export const QuoteResponse = z.object({
     pointsPerYuan: z.int(),
     maxSharePercent: z.int(),
     perMemberDailyPoints: z.int(),
-    confirm: z.enum(['scan', 'second_scan', 'phone']),
+    confirm: PointsCashConfirm,
   }),
   split: Split.describe('The requested points (at most maxPoints), or maxPoints: discount and cash'),
   earnPoints: z.int().describe('Points the cash part of this split earns'),
@@ -84,7 +85,6 @@ export const RedeemConfirmationState = z.object({
   ),
   tokenExpiresAt: IsoDateTime.nullable(),
 });
-const RedeemIdParams = z.strictObject({ id: z.string().regex(/^[a-f0-9]{32}$/) });
 
 export const checkoutEndpoints = {
   staffRedeemConfirmation: endpoint({
@@ -103,7 +103,7 @@ export const checkoutEndpoints = {
     path: '/api/staff/checkout/redeem-confirmations/:id',
     tag: 'staff',
     auth: 'staff',
-    params: RedeemIdParams,
+    params: RequestIdParams,
     summary:
       "A redeem confirmation of this store: pending until the member confirms; then the token for the order's one checkout",
     response: RedeemConfirmationState,

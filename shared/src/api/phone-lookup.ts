@@ -80,7 +80,8 @@ export const ConfirmationList = z.object({
 });
 export const ConfirmationAnswer = z.object({ id: z.string(), status: z.enum(['confirmed', 'rejected']) });
 
-const IdParams = z.strictObject({ id: RequestId });
+/** A counter request's id in a path (lookups and redeem confirmations). */
+export const RequestIdParams = z.strictObject({ id: RequestId });
 
 export const phoneLookupEndpoints = {
   staffPhoneLookup: endpoint({
@@ -99,7 +100,7 @@ export const phoneLookupEndpoints = {
     path: '/api/staff/members/phone-lookup/:id',
     tag: 'staff',
     auth: 'staff',
-    params: IdParams,
+    params: RequestIdParams,
     summary:
       'The state of a phone lookup of this store; once confirmed, a single-use member token for one checkout at this store (memberToken in the checkout body)',
     response: PhoneLookupState,
@@ -110,7 +111,7 @@ export const phoneLookupEndpoints = {
     path: '/api/staff/members/phone-lookup/:id/verify',
     tag: 'staff',
     auth: 'staff',
-    params: IdParams,
+    params: RequestIdParams,
     summary:
       'Confirm a phone lookup with the 6-digit code the member reads from the app (operator setting member_code); 5 wrong codes close the request. Audited.',
     body: VerifyLookupCode,
@@ -131,7 +132,7 @@ export const phoneLookupEndpoints = {
     path: '/api/me/confirmations/:id/confirm',
     tag: 'member',
     auth: 'member',
-    params: IdParams,
+    params: RequestIdParams,
     summary:
       'Confirm a counter lookup: the clerk gets a single-use member token for one checkout at that store. Audited.',
     response: ConfirmationAnswer,
@@ -142,7 +143,7 @@ export const phoneLookupEndpoints = {
     path: '/api/me/confirmations/:id/reject',
     tag: 'member',
     auth: 'member',
-    params: IdParams,
+    params: RequestIdParams,
     summary: 'Refuse a counter lookup (the clerk is not told; the request simply expires). Audited.',
     response: ConfirmationAnswer,
     errors: ['VALIDATION_FAILED', 'LOOKUP_NOT_FOUND'],
