@@ -1,7 +1,7 @@
 import { evaluateTier } from '@huiyuan/shared';
 import type { Database } from '../../db/database';
 import type { Evaluation, TierService } from './service';
-import { countsUntil, windowStart } from './window';
+import { nextDueAt, windowStart } from './window';
 import { clearGraceOf, growthOfChunk, lockTierRows, markEvaluatedChunk } from './store-evaluation';
 
 /**
@@ -32,11 +32,8 @@ export async function evaluateChunk(
     const done: Evaluation[] = [];
     const changing: number[] = [];
     // The next due time, as evaluateIn's setNextDue: grace end or the oldest growth leaving the window.
-    const nextDue = (oldest: number | undefined, graceUntil: number | null) => {
-      const leaves = oldest === undefined ? null : countsUntil(new Date(oldest), rules.windowMonths).getTime();
-      const times = [graceUntil, leaves].filter((t): t is number => t !== null);
-      return times.length ? Math.max(at + 1, Math.min(...times)) : null;
-    };
+    const nextDue = (oldest: number | undefined, graceUntil: number | null) =>
+      nextDueAt(oldest ?? null, graceUntil, at, rules.windowMonths);
     for (const r of rows) {
       const g = growth.get(r.member_id);
       const value = Math.max(0, g?.sum ?? 0);

@@ -3,7 +3,7 @@ import { allOf, type Database, type Q } from '../../db/database';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import { enqueueIn } from '../notifications/outbox';
-import { countsUntil, windowStart } from './window';
+import { countsUntil, nextDueAt, windowStart } from './window';
 import * as store from './store';
 
 export interface GrowthOp {
@@ -207,17 +207,10 @@ export class TierService {
     return { action: 'downgrade', from: current.tier_code, to: decision.to, growth };
   }
 
-  /**
-   * When this member's tier could next change with no new growth: the grace
-   * period's end, or the moment the oldest growth in the window leaves it. At
-   * least a moment after `now`, so a run evaluates each member once; null when
-   * neither will happen (only new growth, which sets its own due time, can).
-   */
+  /** Sets when this member's tier could next change with no new growth (`nextDueAt`). */
   private async setNextDue(q: Q, memberId: number, now: Date, rules: TierRules, graceUntil: number | null) {
     const oldest = await store.oldestGrowthSince(q, memberId, windowStart(now, rules.windowMonths).getTime());
-    const leaves = oldest === null ? null : countsUntil(new Date(oldest), rules.windowMonths).getTime();
-    const times = [graceUntil, leaves].filter((t): t is number => t !== null);
-    await store.setDue(q, memberId, times.length ? Math.max(now.getTime() + 1, Math.min(...times)) : null);
+    await store.setDue(q, memberId, nextDueAt(oldest, graceUntil, now.getTime(), rules.windowMonths));
   }
 
   async view(memberId: number, now: Date): Promise<TierResponse> {
