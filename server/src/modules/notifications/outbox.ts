@@ -1,18 +1,9 @@
+import type { NotificationKind } from '@huiyuan/shared';
 import type { Q } from '../../db/database';
 import { insertOutboxRow, insertOutboxRows } from './store';
 
-export type OutboxKind =
-  | 'tier_changed'
-  | 'tier_at_risk'
-  | 'birthday_gift'
-  | 'points_expiring'
-  | 'voucher_expiring'
-  | 'referral_reward'
-  | 'churn_wakeup'
-  | 'checkin_reminder'
-  | 'gift_granted'
-  | 'lookup_request'
-  | 'membership_expired';
+/** A message's kind: one of the notification kinds (each has its template and inbox text). */
+export type OutboxKind = NotificationKind;
 
 export interface OutboxMessage {
   /** Makes the effect happen once however often the cause is retried or replayed. */
