@@ -166,10 +166,11 @@ export class OutboxWorker {
     if (!member || member.status !== 'active' || !tpl) return this.finish(row.id, owner, 'sent', 'inbox', null);
 
     // A request waiting for the member (a counter lookup) goes out at once, quiet hours or not, and never late.
+    const timely = TIMELY.has(row.kind);
     const waitsUntil = typeof payload.expiresAt === 'string' ? Date.parse(payload.expiresAt) : NaN;
-    if (TIMELY.has(row.kind) && !(waitsUntil > now)) return this.finish(row.id, owner, 'sent', 'inbox', 'expired');
+    if (timely && !(waitsUntil > now)) return this.finish(row.id, owner, 'sent', 'inbox', 'expired');
     const hour = localParts(new Date(now), this.tz).hour;
-    if (!TIMELY.has(row.kind) && inQuietHours(hour, cfg.quietHours.start, cfg.quietHours.end)) {
+    if (!timely && inQuietHours(hour, cfg.quietHours.start, cfg.quietHours.end)) {
       const n = await this.db.tx((q) => store.deferRow(q, row.id, owner, this.quietEnd(now, cfg.quietHours.end)));
       return n === 1 ? 'deferred' : 'lost';
     }
