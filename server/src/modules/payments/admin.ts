@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors';
 import * as store from './store';
 import * as reads from './store-reads';
 import { refundRowOf } from './settle';
+import type { RefundView } from './types';
 
 /**
  * The operator's reads of payments: order and refund pages (keyset, newest
@@ -35,18 +36,18 @@ export const adminOrderOf = (r: store.OrderRow) => ({
   closedAt: iso(r.closed_at),
 });
 
-export const refundViewOf = (r: store.RefundDbRow) => {
-  const v = refundRowOf(r);
-  return {
-    outRefundNo: v.outRefundNo,
-    outTradeNo: v.outTradeNo,
-    amountFen: v.amountFen,
-    reason: v.reason,
-    state: v.state,
-    createdAt: iso(v.createdAt)!,
-    finishedAt: iso(v.finishedAt),
-  };
-};
+/** A refund as operators see it (times in ISO), from the payments service's answer. */
+export const refundOut = (v: RefundView) => ({
+  outRefundNo: v.outRefundNo,
+  outTradeNo: v.outTradeNo,
+  amountFen: v.amountFen,
+  reason: v.reason,
+  state: v.state,
+  createdAt: iso(v.createdAt)!,
+  finishedAt: iso(v.finishedAt),
+});
+
+export const refundViewOf = (r: store.RefundDbRow) => refundOut(refundRowOf(r));
 
 export class PaymentsAdmin {
   constructor(private readonly db: Database) {}

@@ -3,6 +3,7 @@ import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
 import { limits } from '../limits/service';
 import { orderViewOf } from './service';
+import { refundOut } from './admin';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const memberView = (v: ReturnType<typeof orderViewOf>) => ({
@@ -57,14 +58,6 @@ export function paymentRoutes(r: Routes, c: AppContext): void {
       idempotencyKey,
       by: { staffId: ctx.state.staff.id, requestId: ctx.state.requestId },
     });
-    return {
-      outRefundNo: v.outRefundNo,
-      outTradeNo: v.outTradeNo,
-      amountFen: v.amountFen,
-      reason: v.reason,
-      state: v.state,
-      createdAt: iso(v.createdAt)!,
-      finishedAt: iso(v.finishedAt),
-    };
+    return refundOut(v);
   });
 }
