@@ -14,6 +14,8 @@ export interface ScanRead {
   watch: Counter[];
   seen: number[];
   secretHex: string | undefined;
+  /** The failure counters a bad code counts (the store's, and the member's when the code names one). */
+  failures: Counter[];
 }
 
 /**
@@ -66,13 +68,12 @@ export class MemberCodes {
     scanCountedBy: 'verify' | 'caller' = 'verify',
     read?: ScanRead,
   ): Promise<{ memberId: number; step: number }> {
-    const { parsed, hits, watch, seen, secretHex } = read ?? (await this.readScan(code, storeId, now, scanCountedBy));
+    const { parsed, hits, watch, seen, secretHex, failures } =
+      read ?? (await this.readScan(code, storeId, now, scanCountedBy));
     // Hot path (every scan at the till): the budget is judged before the secret is used.
     this.limits.judge(hits, watch, seen, now.getTime());
-    const perStore = limits.codeFailuresPerStore(storeId);
-    const perMember = parsed && limits.codeFailuresPerStoreMember(storeId, parsed.memberId);
     const fail = async () => {
-      await this.limits.count(perMember ? [perStore, perMember] : [perStore], now.getTime());
+      await this.limits.count(failures, now.getTime());
       return new AppError('MEMBER_CODE_INVALID');
     };
     if (!parsed || !secretHex) throw await fail();
@@ -100,7 +101,7 @@ export class MemberCodes {
         parsed ? store.activeSecretOf(q, Number(parsed.memberId)) : undefined,
       ]),
     );
-    return { parsed, hits, watch, seen, secretHex };
+    return { parsed, hits, watch, seen, secretHex, failures };
   }
 
   /**
