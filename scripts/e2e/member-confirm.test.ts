@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunningServer } from '@huiyuan/server';
 import { launch } from './browser';
-import { callApi, h5Enabled, SCREENS, startH5Stack, visible, type H5Stack } from './stack';
+import { appToken, callApi, h5Enabled, SCREENS, startH5Stack, visible, type H5Stack } from './stack';
 
 /**
  * Counter lookup by phone, end to end on the H5 build in headless Chromium: a
@@ -47,9 +47,7 @@ const balanceOf = async (memberId: number) =>
       const digits = visible(page, 'member-code-digits');
       await digits.waitFor({ timeout: 20_000 });
       const memberId = Number((await digits.innerText()).replace(/\s/g, '').slice(0, 10));
-      // The app's own session token (Taro keeps storage as JSON in localStorage).
-      const stored = await page.evaluate(() => localStorage.getItem('hy.member.token') ?? '');
-      const token = /"token\\?":\\?"([^"\\]+)/.exec(stored)?.[1];
+      const token = await appToken(page);
       expect(token).toBeTruthy();
       const phone = '13912345678';
       const patched = await api('PATCH', '/api/me', token, { nickname: '陈静', phone, privacyConsentVersion: 'v1' });

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import type { RunningServer } from '@huiyuan/server';
 import type { FakeWechat } from '../fake-wechat/server';
 import { launch } from './browser';
-import { callApi, h5Enabled, SCREENS, startH5Stack, visible, type H5Stack } from './stack';
+import { appToken, callApi, h5Enabled, SCREENS, startH5Stack, visible, type H5Stack } from './stack';
 
 /**
  * Paid membership on the H5 build in headless Chromium: the plan page offers the
@@ -59,8 +59,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCR
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${server.url}/#/pages/index/index`);
       await visible(page, 'paid-member-bar').waitFor({ timeout: 20_000 });
-      const stored = await page.evaluate(() => localStorage.getItem('hy.member.token') ?? '');
-      const token = /"token\\?":\\?"([^"\\]+)/.exec(stored)?.[1];
+      const token = await appToken(page);
       expect(token).toBeTruthy();
 
       await visible(page, 'paid-member-bar').click();

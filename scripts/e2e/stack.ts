@@ -80,3 +80,10 @@ export async function typeInto(page: Page, testid: string, value: string): Promi
   await box.fill(value);
   await box.dispatchEvent('input');
 }
+
+/** The app's own member session token (Taro keeps storage as JSON in localStorage); undefined when signed out. */
+export async function appToken(page: Page): Promise<string | undefined> {
+  // An expression, not a function: this file compiles without the DOM's types.
+  const stored = await page.evaluate<string>("localStorage.getItem('hy.member.token') ?? ''");
+  return /"token\\?":\\?"([^"\\]+)/.exec(stored)?.[1];
+}
