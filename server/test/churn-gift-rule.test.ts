@@ -1,4 +1,4 @@
-import { DEFAULT_CHURN_RULES, type ChurnRules } from '@huiyuan/shared';
+import { businessDate, DEFAULT_CHURN_RULES, type ChurnRules } from '@huiyuan/shared';
 import { startTestServer, type TestServer } from './harness';
 import { count } from './checkout-helpers';
 import { checkInvariants } from '../src/modules/reconcile/invariants';
@@ -16,10 +16,8 @@ afterEach(async () => {
   expect(await checkInvariants(t.ctx.db)).toEqual([]);
 });
 
-const at = (iso: string) => {
-  (t.clock as unknown as { t: Date }).t = new Date(iso);
-};
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(t.clock.now());
+const at = (iso: string) => t.clock.set(iso);
+const today = () => businessDate(t.clock.now(), 'Asia/Shanghai');
 const run = () =>
   runChurn(t.ctx, { now: t.clock.now(), date: today(), resumeFrom: null, checkpoint: async () => undefined });
 const setChurn = (rules: ChurnRules) =>

@@ -20,9 +20,7 @@ afterEach(async () => {
 });
 
 const SEND = '/cgi-bin/message/subscribe/send';
-const at = (iso: string) => {
-  (clock as unknown as { t: Date }).t = new Date(iso);
-};
+const at = (iso: string) => clock.set(iso);
 async function member(identity: string) {
   const m = await t.login(identity);
   const phone = `138${String(20_000_000 + ++phoneSeq).slice(-8)}`;
