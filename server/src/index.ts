@@ -6,7 +6,7 @@ export { createDataSource, initDataSource } from './db/data-source';
 export { migrate, assertMigrated, SchemaNotReady } from './db/migrate';
 export { compose } from './compose';
 export { Database, type Q } from './db/database';
-export { backupSqliteFile } from './db/sqlite';
+export { backupSqliteFile } from './db/sqlite-backup';
 export { startServer, type RunningServer } from './server';
 export type { AppContext } from './http/context';
 export { checkInvariants, invariantNames, type Violation } from './modules/reconcile/invariants';

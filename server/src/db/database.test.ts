@@ -149,3 +149,31 @@ test('a deferred write that lost a deadlock is retried like any unit of work; ot
   expect(isRetryable(new DeferredWriteError('INSERT', { code: 'ER_LOCK_DEADLOCK' }))).toBe(true);
   expect(isRetryable(new DeferredWriteError('INSERT', { code: 'ER_DUP_ENTRY' }))).toBe(false);
 });
+
+test('a write issued but not awaited goes before the COMMIT, and its failure rolls the unit back', async () => {
+  await t.db.tx((q) => q.exec(...put(1)));
+  let lost: unknown;
+  const err = await t.db
+    .tx(async (q) => {
+      await q.exec(...put(2));
+      // Not awaited: the unit of work ends while this duplicate key is still unsent.
+      q.exec(...put(1)).catch((e: unknown) => {
+        lost = e;
+      });
+    }, once)
+    .catch((e: unknown) => e);
+  expect(isDuplicateKey(err)).toBe(true);
+  expect(isDuplicateKey(lost)).toBe(true);
+  expect(await ids()).toEqual([1]);
+});
+
+test('a write issued but not awaited is committed with its unit when it succeeds', async () => {
+  let affected = -1;
+  await t.db.tx(async (q) => {
+    void q.exec(...put(5)).then((n) => {
+      affected = n;
+    });
+  });
+  expect(await ids()).toEqual([5]);
+  expect(affected).toBe(1);
+});

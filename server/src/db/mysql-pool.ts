@@ -139,17 +139,38 @@ class ConnQ implements Q {
     for (const w of left) w.reject(new Error('statement issued after its unit of work ended'));
   }
 
-  /** Ends the unit of work: the pending statements, then `last` (COMMIT) when given, in one round trip. */
+  /**
+   * Ends the unit of work: the pending statements, any statement issued but not
+   * awaited yet, then `last` (COMMIT) when given, all in one round trip. The
+   * server stops at the first failing statement, so a failed write never has a
+   * COMMIT behind it: the error fails the unit of work, which rolls back.
+   */
   async finish(last: string | null): Promise<void> {
-    this.flushWaiting(); // a statement issued but not awaited still goes before the COMMIT
+    const batch = this.waiting;
+    this.waiting = [];
     this.ended = true;
-    if (last !== null) this.pending.push({ text: last });
-    if (!this.pending.length) return;
     const ahead = this.pending;
     this.pending = [];
-    await run(this.conn, ahead.map((p) => p.text).join(';\n')).catch((err: unknown) =>
-      Promise.reject(blame(err, ahead)),
-    );
+    const texts = [
+      ...ahead.map((p) => p.text),
+      ...batch.map((w) => this.conn.format(w.sql, w.params)),
+      ...(last === null ? [] : [last]),
+    ];
+    if (!texts.length) return;
+    let res: unknown;
+    try {
+      res = await run<unknown>(this.conn, texts.join(';\n'));
+    } catch (err) {
+      const e = blame(err, ahead);
+      for (const w of batch) w.reject(e);
+      throw e;
+    }
+    const each = texts.length === 1 ? [res] : (res as unknown[]);
+    let at = ahead.length;
+    for (const w of batch) {
+      w.resolve(w.statements === 1 ? each[at] : each.slice(at, at + w.statements));
+      at += w.statements;
+    }
   }
 
   all<R>(sql: string, params: unknown[] = []): Promise<R[]> {

@@ -5,7 +5,8 @@ import { loadConfig } from '../core/config';
 import { createDataSource, initDataSource } from './data-source';
 import { Database } from './database';
 import { migrations } from './migrations';
-import { backupSqliteFile, loadBetterSqlite3, writerOf, type SqliteConstructor } from './sqlite';
+import { loadBetterSqlite3, writerOf, type SqliteConstructor } from './sqlite';
+import { backupSqliteFile } from './sqlite-backup';
 
 /**
  * The embedded engine on a file: pragmas at open, reads that do not wait for the

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { DataSource } from 'typeorm';
 import type { Q, Step, StepResult } from './database';
 import { DeferredWriteError } from './errors';
@@ -205,20 +204,45 @@ export class SqliteQ implements Q {
     return guarded(() => use(prepare(this.writer, sql)));
   }
 
-  async all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-    await this.flush();
-    return this.run(sql, params, (s) => (s.reader ? (s.all(...bind(params)) as R[]) : (s.run(...bind(params)), [])));
+  /**
+   * Statements issued and not settled yet. One still running when the unit of work
+   * ends was awaited by nobody: the COMMIT waits for it, and its failure fails the
+   * unit, as on MySQL (mysql-pool.ts `finish`).
+   */
+  private inflight = new Set<Promise<unknown>>();
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+  /** Waits for the statements still in flight; throws the first one's error. */
+  async settle(): Promise<void> {
+    if (!this.inflight.size) return;
+    for (const s of await Promise.allSettled([...this.inflight])) if (s.status === 'rejected') throw s.reason;
+  }
+
+  all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return this.track(
+      this.flush().then(() =>
+        this.run(sql, params, (s) => (s.reader ? (s.all(...bind(params)) as R[]) : (s.run(...bind(params)), []))),
+      ),
+    );
   }
   async one<R>(sql: string, params: unknown[] = []): Promise<R | undefined> {
     return (await this.all<R>(sql, params))[0];
   }
-  async exec(sql: string, params: unknown[] = []): Promise<number> {
-    await this.flush();
-    return this.run(sql, params, (s) => (s.reader ? (s.all(...bind(params)), 0) : s.run(...bind(params)).changes));
+  exec(sql: string, params: unknown[] = []): Promise<number> {
+    return this.track(
+      this.flush().then(() =>
+        this.run(sql, params, (s) => (s.reader ? (s.all(...bind(params)), 0) : s.run(...bind(params)).changes)),
+      ),
+    );
   }
-  async insert(sql: string, params: unknown[] = []): Promise<number> {
-    await this.flush();
-    return this.run(sql, params, (s) => Number(s.run(...bind(params)).lastInsertRowid));
+  insert(sql: string, params: unknown[] = []): Promise<number> {
+    return this.track(
+      this.flush().then(() => this.run(sql, params, (s) => Number(s.run(...bind(params)).lastInsertRowid))),
+    );
   }
   defer(steps: Step[]): Promise<void> {
     this.pending.push(...steps);
@@ -236,7 +260,10 @@ export class SqliteQ implements Q {
       }
     }
   }
-  async script(steps: Step[]): Promise<StepResult[]> {
+  script(steps: Step[]): Promise<StepResult[]> {
+    return this.track(this.runScript(steps));
+  }
+  private async runScript(steps: Step[]): Promise<StepResult[]> {
     await this.flush();
     const out: StepResult[] = [];
     for (const [sql, params = []] of steps) {
@@ -262,6 +289,7 @@ export async function sqliteTransaction<T>(writer: SqliteConnection, work: (q: S
   try {
     const q = new SqliteQ(writer);
     const result = await work(q);
+    await q.settle();
     await q.flush();
     guarded(() => writer.exec('COMMIT'));
     return result;
@@ -269,43 +297,5 @@ export async function sqliteTransaction<T>(writer: SqliteConnection, work: (q: S
     // SQLite rolls back by itself on some errors (disk full, I/O): only roll back what is still open.
     if (writer.inTransaction) writer.exec('ROLLBACK');
     throw err;
-  }
-}
-
-/**
- * Online backup of the embedded file with SQLite's backup API (page by page, a
- * consistent snapshot even while the server writes: the copy restarts if the
- * source changes under it). Written to `<dest>.partial`, checked, then renamed, so
- * a failed run never leaves a half file under the requested name.
- */
-export async function backupSqliteFile(
-  source: string,
-  dest: string,
-): Promise<{ pages: number; bytes: number; ms: number }> {
-  const ctor = loadBetterSqlite3();
-  if (ctor instanceof Error) throw new Error(`backup needs better-sqlite3, which is not installed: ${ctor.message}`);
-  const started = Date.now();
-  const partial = `${dest}.partial`;
-  fs.rmSync(partial, { force: true });
-  const src = new ctor(source, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-  try {
-    src.pragma('query_only = ON');
-    const res = await src.backup(partial);
-    const copy = new ctor(partial, { fileMustExist: true });
-    try {
-      const ok = copy.pragma('integrity_check', { simple: true });
-      if (ok !== 'ok') throw new Error(`the copy failed its integrity check: ${String(ok)}`);
-      // A backup is one self-contained file: no log beside it.
-      copy.pragma('journal_mode = DELETE');
-    } finally {
-      copy.close();
-    }
-    fs.renameSync(partial, dest);
-    return { pages: res.totalPages, bytes: fs.statSync(dest).size, ms: Date.now() - started };
-  } catch (err) {
-    fs.rmSync(partial, { force: true });
-    throw err;
-  } finally {
-    src.close();
   }
 }
