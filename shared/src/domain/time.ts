@@ -49,27 +49,32 @@ function intlOffset(t: number, tz: string): number {
 
 /**
  * Intl formatting costs microseconds and the server calls this several times per
- * request, so each zone remembers its offset for one 15-minute span of UTC (zone
+ * request, so each zone remembers its offset for 15-minute spans of UTC (zone
  * changes fall on quarter hours). The offset is taken only when it is the same at
- * both ends of the span; a span with a change in it always asks Intl.
+ * both ends of the span; a span with a change in it always asks Intl. Several spans
+ * are kept: one request asks about now and about dates months away (an expiry, a
+ * tier review), and a single remembered span would be replaced back and forth.
  */
 const SPAN_MS = 15 * 60 * 1000;
-const spans = new Map<string, { span: number; offset: number | null }>();
+const SPANS_KEPT = 256;
+const spans = new Map<string, number | null>();
 
 /** Wall-clock parts of an instant in a timezone (month 1-12). */
 export function localParts(instant: Date, tz: string): LocalParts {
   const t = instant.getTime();
   if (!Number.isFinite(t)) return intlParts(instant, tz); // Intl's RangeError, as before
   const span = Math.floor(t / SPAN_MS);
-  let known = spans.get(tz);
-  if (!known || known.span !== span) {
+  const key = `${span}|${tz}`;
+  let offset = spans.get(key);
+  if (offset === undefined) {
     const start = intlOffset(span * SPAN_MS, tz);
-    known = { span, offset: start === intlOffset(span * SPAN_MS + SPAN_MS - 1, tz) ? start : null };
-    if (spans.size > 64) spans.clear(); // a handful of zones in practice
-    spans.set(tz, known);
+    offset = start === intlOffset(span * SPAN_MS + SPAN_MS - 1, tz) ? start : null;
+    // Oldest first out: far dates asked once must not grow the map without bound.
+    if (spans.size >= SPANS_KEPT) spans.delete(spans.keys().next().value!);
+    spans.set(key, offset);
   }
-  if (known.offset === null) return intlParts(instant, tz);
-  const d = new Date(t + known.offset);
+  if (offset === null) return intlParts(instant, tz);
+  const d = new Date(t + offset);
   return {
     year: d.getUTCFullYear(),
     month: d.getUTCMonth() + 1,
