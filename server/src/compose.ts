@@ -181,7 +181,7 @@ export function compose(
     membership,
     membershipAdmin: new MembershipAdmin(db, clock, settings, tiers, () => membership.plansChanged()),
     membershipRefunds: new MembershipRefunds(db, clock, settings, ledger, payments),
-    giftRules: new GiftRulesAdmin(db, clock, tiers),
+    giftRules: new GiftRulesAdmin(db, clock, tiers, () => gifts.forgetRules()),
     inbox,
     wechatMessages,
     subscriptions: new Subscriptions(db, settings),

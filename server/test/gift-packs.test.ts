@@ -15,6 +15,7 @@ afterAll(async () => {
 afterEach(async () => {
   expect(await checkInvariants(t.ctx.db)).toEqual([]);
   await t.ctx.db.tx((q) => q.exec("UPDATE gift_rules SET status = 'disabled'"));
+  t.ctx.gifts.forgetRules();
 });
 
 const at = async (iso: string) => {

@@ -20,6 +20,7 @@ afterEach(async () => {
   expect(await checkInvariants(t.ctx.db)).toEqual([]);
   // Each test's rules apply to that test only.
   await t.ctx.db.tx((q) => q.exec("UPDATE gift_rules SET status = 'disabled'"));
+  t.ctx.gifts.forgetRules();
 });
 
 const at = async (iso: string) => {

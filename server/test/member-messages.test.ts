@@ -17,6 +17,7 @@ afterAll(async () => {
 afterEach(async () => {
   expect(await checkInvariants(t.ctx.db)).toEqual([]);
   await t.ctx.db.tx((q) => q.exec("UPDATE gift_rules SET status = 'disabled'"));
+  t.ctx.gifts.forgetRules();
 });
 
 const SEND = '/cgi-bin/message/subscribe/send';

@@ -26,6 +26,8 @@ export class GiftRulesAdmin {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly tiers: TierService,
+    /** After a change commits: the triggers' cached rules are read again (GiftService.forgetRules). */
+    private readonly changed: () => void = () => undefined,
   ) {}
 
   async list() {
@@ -39,7 +41,7 @@ export class GiftRulesAdmin {
 
   async create(by: OperatorAct, body: BodyOf<typeof endpoints.adminCreateGiftRule>) {
     await this.checkTier(body.tierCode);
-    return this.db.tx(async (q) => {
+    const view = await this.db.tx(async (q) => {
       await this.checkBenefits(q, body.vouchers);
       const now = this.clock.now().getTime();
       const id = await store.insertRuleIn(
@@ -57,11 +59,13 @@ export class GiftRulesAdmin {
       await this.audit(q, by, now, { action: 'gift_rule.create', targetId: id, after: body });
       return this.viewIn(q, id);
     });
+    this.changed();
+    return view;
   }
 
   async patch(by: OperatorAct, id: number, body: BodyOf<typeof endpoints.adminPatchGiftRule>) {
     await this.checkTier(body.tierCode);
-    return this.db.tx(async (q) => {
+    const view = await this.db.tx(async (q) => {
       const before = await this.viewIn(q, id);
       if (body.vouchers) await this.checkBenefits(q, body.vouchers);
       const tierCode = body.tierCode === undefined ? before.tierCode : body.tierCode;
@@ -87,6 +91,8 @@ export class GiftRulesAdmin {
       await this.audit(q, by, now, { action: 'gift_rule.update', targetId: id, before: was, after: body });
       return this.viewIn(q, id);
     });
+    this.changed();
+    return view;
   }
 
   async grants(query: QueryOf<typeof endpoints.adminGiftGrants>) {

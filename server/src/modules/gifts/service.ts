@@ -14,6 +14,12 @@ import './invariants';
 
 /** How long a drain holds the grants it claimed before another worker may take them. */
 const LEASE_MS = 60_000;
+/**
+ * How long a trigger's enabled rules are remembered by an instance: every checkout
+ * would otherwise read gift_rules. A change made on this instance is seen at once
+ * (`forgetRules`), one made on another within this time, as with settings.
+ */
+const RULES_TTL_MS = 5000;
 
 export interface DrainResult {
   claimed: number;
@@ -34,6 +40,7 @@ export class GiftService {
   readonly instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private stopping = false;
   private readonly active = new Set<Promise<DrainResult>>();
+  private readonly rulesByTrigger = new Map<string, { rules: store.RuleRow[]; at: number }>();
 
   constructor(
     private readonly db: Database,
@@ -43,6 +50,20 @@ export class GiftService {
     private readonly logger: Logger,
   ) {}
 
+  /** The trigger's enabled rules, remembered for RULES_TTL_MS (read in the caller's unit of work when not). */
+  private async enabledRules(q: Q, trigger: 'join' | 'first_order' | 'tier_reached'): Promise<store.RuleRow[]> {
+    const hit = this.rulesByTrigger.get(trigger);
+    if (hit && Date.now() - hit.at < RULES_TTL_MS) return hit.rules;
+    const rules = await store.enabledRulesIn(q, trigger);
+    this.rulesByTrigger.set(trigger, { rules, at: Date.now() });
+    return rules;
+  }
+
+  /** After rules changed: the next trigger reads them again. */
+  forgetRules(): void {
+    this.rulesByTrigger.clear();
+  }
+
   /** Registration hook: the `join` rules. */
   async onRegisteredIn(q: Q, memberId: number, now: Date): Promise<void> {
     await this.fireIn(q, 'join', memberId, now);
@@ -50,7 +71,7 @@ export class GiftService {
 
   /** Checkout hook: the `first_order` rules, when this order is the member's first. */
   async onPurchaseIn(q: Q, memberId: number, now: Date): Promise<void> {
-    const rules = await store.enabledRulesIn(q, 'first_order');
+    const rules = await this.enabledRules(q, 'first_order');
     if (!rules.length) return;
     // Two first orders racing both see one order (their own): the grant's unique key gives once.
     if ((await ordersOfMemberUpTo(q, memberId, 2)) !== 1) return;
@@ -59,7 +80,7 @@ export class GiftService {
 
   /** Tier hook: the `tier_reached` rules of every tier an upgrade reaches, once per tier per member. */
   async onTierChangedIn(q: Q, memberId: number, from: string, to: string, now: Date): Promise<void> {
-    const rules = await store.enabledRulesIn(q, 'tier_reached');
+    const rules = await this.enabledRules(q, 'tier_reached');
     if (!rules.length) return;
     const order = (await this.tiers.rules()).tiers.map((t) => t.code);
     const reached = reachedBy(rules, order, from, to);
@@ -78,7 +99,7 @@ export class GiftService {
   }
 
   private async fireIn(q: Q, trigger: 'join', memberId: number, now: Date): Promise<void> {
-    const rules = await store.enabledRulesIn(q, trigger);
+    const rules = await this.enabledRules(q, trigger);
     if (rules.length) await this.writeIn(q, rules, memberId, now);
   }
 
