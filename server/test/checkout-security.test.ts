@@ -37,6 +37,29 @@ test('guessing codes is throttled per store, and then even a right code waits', 
   });
 });
 
+test('wrong codes at checkout are counted though the checkout rolls back, and nothing is credited', async () => {
+  t.clock.advance(10 * 60_000); // windows of the test above are over
+  const staff = await t.staffToken('staff');
+  const m = await t.login('sec-brute-checkout');
+  const statuses: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const memberCode = `${m.memberId}`.padStart(10, '0') + String(200000 + i).slice(-6);
+    const res = await t.http('POST', '/api/staff/checkout', {
+      token: staff.token,
+      body: { memberCode, orderNo: nextOrderNo(), amountCents: 1000 },
+    });
+    statuses.push(res.status);
+  }
+  expect(statuses.slice(0, 5).every((s) => s === 400)).toBe(true);
+  expect(statuses.slice(-5)).toEqual([429, 429, 429, 429, 429]);
+  const right = await checkout(t, staff.token, m.memberId, 1000);
+  expect(right.status).toBe(429);
+  expect(await count(t, 'SELECT COUNT(*) AS n FROM orders WHERE member_id = ?', [m.memberId])).toBe(0);
+  expect(await count(t, 'SELECT COUNT(*) AS n FROM points_entries WHERE member_id = ?', [m.memberId])).toBe(0);
+  t.clock.advance(10 * 60_000);
+  expect((await checkout(t, staff.token, m.memberId, 1000)).status).toBe(200);
+});
+
 test('member tokens, operators without a store and other stores are refused', async () => {
   const storeB = await t.ctx.db.tx((q) => t.ctx.staff.createStore(q, { code: 'SEC-B', name: 'B' }, t.clock.now()));
   const a = await t.staffToken('staff');

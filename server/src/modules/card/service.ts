@@ -19,6 +19,19 @@ export interface ScanRead {
 }
 
 /**
+ * A code that failed judging (`MemberCodes.judge`): the failure counters it counts,
+ * once the unit of work it was judged in is over (a rollback would undo the count).
+ */
+export class CodeRefused extends Error {
+  constructor(
+    readonly failures: Counter[],
+    readonly at: number,
+  ) {
+    super('member code refused');
+  }
+}
+
+/**
  * The rotating member code (TOTP, RFC 6238, 30 s steps, secret per member). The
  * server accepts the current and the previous step only, and each step once:
  * `member_code_uses` has a unique (member, step) key, so a screenshot of a code
@@ -56,30 +69,45 @@ export class MemberCodes {
 
   /**
    * Checks a scanned code without using it up; returns the member and the TOTP step it matched.
-   * `scanCountedBy: 'caller'` (checkout): the scan budget is only read here, one SELECT, and the
-   * caller counts the scan with `countScanIn` at the end of its transaction; otherwise
-   * (a lookup) the scan is counted here, in the same round trip as the read. `read`: what
-   * `readScan` returned, when the caller read it together with its own reads.
+   * `scanCountedBy: 'caller'`: the scan budget is only read here and the caller counts the
+   * scan with `countScanIn` at the end of its transaction; otherwise (a lookup) the scan is
+   * counted here, in the same round trip as the read. A refused code's failures are counted.
    */
   async verify(
     code: string,
     storeId: number,
     now: Date,
     scanCountedBy: 'verify' | 'caller' = 'verify',
-    read?: ScanRead,
   ): Promise<{ memberId: number; step: number }> {
-    const { parsed, hits, watch, seen, secretHex, failures } =
-      read ?? (await this.readScan(code, storeId, now, scanCountedBy));
+    const read = await this.readScan(code, storeId, now, scanCountedBy);
+    try {
+      return this.judge(read, now);
+    } catch (err) {
+      if (err instanceof CodeRefused) throw await this.refused(err);
+      throw err;
+    }
+  }
+
+  /**
+   * Judges a scan from its reads (`readScan`), writing nothing, so a caller may judge
+   * inside a transaction: a bad code throws `CodeRefused`, and the caller, once its unit
+   * of work has rolled back, counts the failures with `refused`; over the scan budget
+   * throws the limit's error.
+   */
+  judge(read: ScanRead, now: Date): { memberId: number; step: number } {
+    const { parsed, hits, watch, seen, secretHex, failures } = read;
     // Hot path (every scan at the till): the budget is judged before the secret is used.
     this.limits.judge(hits, watch, seen, now.getTime());
-    const fail = async () => {
-      await this.limits.count(failures, now.getTime());
-      return new AppError('MEMBER_CODE_INVALID');
-    };
-    if (!parsed || !secretHex) throw await fail();
+    if (!parsed || !secretHex) throw new CodeRefused(failures, now.getTime());
     const v = verifyMemberCode(secretBytes(secretHex), parsed.otp, now.getTime(), { acceptPrevious: true });
-    if (!v.ok) throw await fail();
+    if (!v.ok) throw new CodeRefused(failures, now.getTime());
     return { memberId: Number(parsed.memberId), step: Number(v.step) };
+  }
+
+  /** Counts a refused code against its failure counters (in their own write) and gives the client's error. */
+  async refused(err: CodeRefused): Promise<AppError> {
+    await this.limits.count(err.failures, err.at);
+    return new AppError('MEMBER_CODE_INVALID');
   }
 
   /**

@@ -59,7 +59,8 @@ export async function confirmRedeem(
       'The member confirms the points in the app: ask for a redeem confirmation',
     );
   if (!p.req.redeemCode || p.req.redeemCode === p.req.memberCode) throw new AppError('REDEEM_CODE_REQUIRED');
-  const second = await codes.verify(p.req.redeemCode, storeId, now, 'caller');
+  // Judged in the checkout's transaction: a refused code's failures are counted after its rollback.
+  const second = codes.judge(await codes.readScan(p.req.redeemCode, storeId, now, 'caller'), now);
   if (second.memberId !== p.memberId) throw new AppError('MEMBER_CODE_INVALID');
   if (second.step === p.step) throw new AppError('REDEEM_CODE_REQUIRED', 'The second code must be a fresh one');
   return second.step;
