@@ -213,3 +213,26 @@ test('the scheduler runs the rollups in every 5-minute slot; the figures of now 
   const direct = await metricsDirect(t.ctx, today, today, null);
   expect(await metrics(t.ctx, today, today, null)).toEqual(direct);
 });
+
+test('a slow pass over every member is not repeated every slot: it waits 50 times as long as it took', async () => {
+  const today = businessDate(t.clock.now(), TZ);
+  const outstanding = async () => (await metrics(t.ctx, today, today, null)).points.outstanding;
+  t.clock.advance(300_000);
+  expect(await t.ctx.jobs.tick()).toContain('rollups');
+  const before = await outstanding();
+  // As if the last pass had taken 60 s: the next is due 50 minutes after it.
+  await exec("UPDATE insight_snapshots SET value = 60000 WHERE metric = 'now:ms' AND business_date = ?", [today]);
+  await exec('INSERT INTO points_accounts (member_id, balance, updated_at) VALUES (?, ?, ?)', [
+    990_002,
+    555,
+    t.clock.now().getTime(),
+  ]);
+  for (let slot = 0; slot < 9; slot++) {
+    t.clock.advance(300_000);
+    expect(await t.ctx.jobs.tick()).toContain('rollups');
+    expect(await outstanding()).toBe(before);
+  }
+  t.clock.advance(300_000);
+  await t.ctx.jobs.tick();
+  expect(await outstanding()).toBe(before + 555);
+});

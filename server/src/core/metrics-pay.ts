@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { scrapeRead } from './scrape-read';
 
 /**
  * WeChat Pay's series, apart from metrics.ts to keep each file small. Recorded
@@ -24,6 +25,8 @@ export interface PayMetrics {
 
 /** A scrape storm costs the database one count per interval; the figure moves slowly. */
 export const PAID_MEMBERS_CACHE_MS = 30_000;
+/** A scrape waits this long for the count, then shows the last figure (the count still lands in the cache). */
+const PAID_MEMBERS_WAIT_MS = 2_000;
 
 /** WeChat's codes are upper-case words; anything else (a proxy's page) is one label. */
 const codeLabel = (code: string) => (/^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'other');
@@ -56,19 +59,15 @@ export function createPayMetrics(registers: Registry[], p: string): PayMetrics {
     registers,
   });
   let paidRead: (() => Promise<number>) | null = null;
-  let paidCache: { at: number; n: number } | null = null;
+  const paidNow = scrapeRead<number>(PAID_MEMBERS_CACHE_MS, PAID_MEMBERS_WAIT_MS);
   new Gauge({
     name: `${p}membership_paid_members`,
     help: 'Members whose paid membership is active now (the same figure on every instance)',
     registers,
     async collect() {
       if (!paidRead) return;
-      if (!paidCache || Date.now() - paidCache.at >= PAID_MEMBERS_CACHE_MS) {
-        // A failed count leaves the last figure rather than failing the scrape.
-        const n = await paidRead().catch(() => null);
-        if (n !== null) paidCache = { at: Date.now(), n };
-      }
-      if (paidCache) this.set(paidCache.n);
+      const n = await paidNow(paidRead);
+      if (n !== null) this.set(n);
     },
   });
   return {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { scrapeRead } from './scrape-read';
 import { createPayMetrics, noPayMetrics, type PayMetrics } from './metrics-pay';
 
 /**
@@ -126,38 +127,9 @@ export function createMetrics(opts: { outboxCacheMs?: number } = {}): Metrics {
     registers,
   });
 
-  let outboxCache: { at: number; value: OutboxDue } | null = null;
-  let outboxPending: Promise<OutboxDue | null> | null = null;
-  const cacheMs = opts.outboxCacheMs ?? OUTBOX_CACHE_MS;
+  const outboxRead = scrapeRead<OutboxDue>(opts.outboxCacheMs ?? OUTBOX_CACHE_MS, OUTBOX_WAIT_MS);
   /** The outbox figures, from the cache or one shared query, or the last ones when the query is slow or fails. */
-  const outboxNow = async (): Promise<OutboxDue | null> => {
-    if (!outboxSource) return null;
-    if (outboxCache && Date.now() - outboxCache.at < cacheMs) return outboxCache.value;
-    // Never rejects: a failed query is a scrape with the last figures, not a failed scrape.
-    const read = outboxSource;
-    outboxPending ??= Promise.resolve()
-      .then(read)
-      .then(
-        (value) => {
-          outboxCache = { at: Date.now(), value };
-          return value;
-        },
-        () => null,
-      )
-      .finally(() => {
-        outboxPending = null;
-      });
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((r) => {
-      timer = setTimeout(() => r(null), OUTBOX_WAIT_MS);
-      timer.unref();
-    });
-    try {
-      return (await Promise.race([outboxPending, late])) ?? outboxCache?.value ?? null;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const outboxNow = async (): Promise<OutboxDue | null> => (outboxSource ? outboxRead(outboxSource) : null);
   new Gauge({
     name: `${p}outbox_due_rows`,
     help: 'Outbox rows due for delivery now (at most 10000 are counted)',

@@ -115,3 +115,16 @@ export async function snapshotsOn(q: Q, prefix: string, date: string, ms: number
   );
   return new Map(rows.map((r) => [r.metric, Number(r.value)]));
 }
+
+/** One figure of a date with when it was written, or undefined. */
+export async function snapshotIn(
+  q: Q,
+  metric: string,
+  date: string,
+): Promise<{ value: number; updatedAt: number } | undefined> {
+  const row = await q.one<{ value: number; updated_at: number }>(
+    'SELECT value, updated_at FROM insight_snapshots WHERE metric = ? AND business_date = ?',
+    [metric, date],
+  );
+  return row && { value: Number(row.value), updatedAt: Number(row.updated_at) };
+}
