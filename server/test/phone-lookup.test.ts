@@ -207,3 +207,23 @@ test('rate limits: per staff (refused), per number (quiet: accepted, never shown
     ]),
   ).toBe(1);
 });
+
+test("the card's pulse carries the balance and the requests waiting for this member only", async () => {
+  const m = await member('pl-pulse');
+  const other = await member('pl-pulse-other');
+  const staff = await t.staffToken('staff');
+  const pulse = async (token: string) => (await t.http('GET', '/api/me/card/pulse', { token })).body;
+  expect(await pulse(m.token)).toMatchObject({ balance: 0, pendingPoints: 0, confirmations: [] });
+  const asked = await ask(staff.token, m.phone);
+  expect(asked.status).toBe(200);
+  const mine = await pulse(m.token);
+  expect(mine.confirmations).toEqual(await pending(m.token));
+  expect(mine.confirmations).toHaveLength(1);
+  expect(mine.confirmations[0]).toMatchObject({ id: asked.body.requestId, purpose: 'lookup' });
+  expect((await pulse(other.token)).confirmations).toEqual([]);
+  expect(await answer(m.token, asked.body.requestId, 'confirm')).toMatchObject({ status: 200 });
+  const token = (await state(staff.token, asked.body.requestId)).body.memberToken;
+  expect((await buy(staff.token, { memberToken: token, amountCents: 12_300 })).status).toBe(200);
+  expect(await pulse(m.token)).toMatchObject({ balance: 123, confirmations: [] });
+  expect((await t.http('GET', '/api/me/card/pulse', {})).status).toBe(401);
+});

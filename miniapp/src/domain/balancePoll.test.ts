@@ -25,7 +25,7 @@ it('counts only points that came in', () => {
   expect(arrivedPoints(500, 830)).toBe(330);
 });
 
-it('polls every 3 s, reports +N once when a purchase lands, and stops after 2 minutes', async () => {
+it('polls every 3 s, reports +N once when a purchase lands, and stops after 3 minutes', async () => {
   const t = manualTimers();
   const balances = [500, 500, 830, 830];
   const seen: [number, number][] = [];
@@ -52,7 +52,7 @@ it('polls every 3 s, reports +N once when a purchase lands, and stops after 2 mi
     await t.step();
     ticks++;
   }
-  expect(ticks).toBe(40); // 120 s / 3 s
+  expect(ticks).toBe(60); // 180 s / 3 s
   expect(poll.running).toBe(false);
 });
 
@@ -92,4 +92,15 @@ it('a failed poll is skipped and polling goes on', async () => {
   expect(onBalance).not.toHaveBeenCalled();
   await t.step();
   expect(onBalance).toHaveBeenCalledWith(150, 50);
+});
+
+it('immediate: the first poll goes at once, the next ones every 3 s', async () => {
+  const t = manualTimers();
+  const onBalance = jest.fn();
+  const poll = createBalancePoll({ fetchBalance: async () => 100, onBalance, immediate: true, ...t });
+  poll.start(null);
+  expect(t.pending?.ms).toBe(0);
+  await t.step();
+  expect(onBalance).toHaveBeenCalledWith(100, 0); // a first balance is not news
+  expect(t.pending?.ms).toBe(3_000);
 });

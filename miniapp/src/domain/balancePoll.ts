@@ -1,11 +1,14 @@
 /**
  * While the member code is on screen a purchase may land at the counter: the
  * card asks for the balance every few seconds, for a while, and tells the
- * member when points arrive. Pure scheduling, with the timer functions and the
- * fetch injected, so tests drive it without a clock.
+ * member when points arrive. The same request brings the counter's requests
+ * waiting for the member (a clerk's request lives 2 minutes, so 3 minutes of
+ * polling every 3 s finds one asked soon after the card opened). Pure
+ * scheduling, with the timer functions and the fetch injected, so tests drive
+ * it without a clock.
  */
 export const POLL_EVERY_MS = 3_000;
-export const POLL_FOR_MS = 120_000;
+export const POLL_FOR_MS = 180_000;
 
 /** Points that arrived between two balances; 0 when nothing new came (spending is not news here). */
 export const arrivedPoints = (before: number | null, after: number): number =>
@@ -16,6 +19,8 @@ export interface BalancePollOptions {
   onBalance: (balance: number, arrived: number) => void;
   everyMs?: number;
   forMs?: number;
+  /** The first poll at once rather than after `everyMs` (the requests waiting must show when the card opens). */
+  immediate?: boolean;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
 }
@@ -38,8 +43,8 @@ export function createBalancePoll(o: BalancePollOptions): BalancePoll {
   let last: number | null = null;
   let ticks = 0;
 
-  const schedule = (gen: number) => {
-    timer = setTimer(() => void tick(gen), every);
+  const schedule = (gen: number, ms = every) => {
+    timer = setTimer(() => void tick(gen), ms);
   };
   const tick = async (gen: number) => {
     timer = null;
@@ -61,7 +66,7 @@ export function createBalancePoll(o: BalancePollOptions): BalancePoll {
       this.stop();
       last = balance;
       ticks = 0;
-      schedule(generation);
+      schedule(generation, o.immediate ? 0 : every);
     },
     stop() {
       generation++;

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { loggedInMember, serve, settle } from '../http';
 import { callHandler } from '../taro-mock';
@@ -78,4 +78,47 @@ it('shares the card and the timeline with the invite code, fetched once per memb
   await settle();
   expect(callHandler('share', { from: 'menu' })).toMatchObject({ path: '/pages/index/index?ref=INV42' });
   expect(sent.filter((s) => s.path === '/api/me/referrals')).toHaveLength(1);
+});
+
+it('points credited at the counter show on the open card as they arrive, from one poll', async () => {
+  let balance = 2480;
+  const sent = serve({
+    'GET /api/me/card': {
+      memberId: '7',
+      maskedName: '张*',
+      tier,
+      balance: 2480,
+      code: {
+        secretHex: SECRET,
+        stepSeconds: 30,
+        digits: 6,
+        current: '10000000071234567890',
+        expiresAt: new Date(Date.now() + 25_000).toISOString(),
+      },
+      serverTime: new Date().toISOString(),
+    },
+    'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
+    'GET /api/me/card/pulse': () => ({
+      balance,
+      pendingPoints: 0,
+      confirmations: [],
+      serverTime: new Date().toISOString(),
+    }),
+  });
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  render(<CardPage />);
+  const tick = () =>
+    act(async () => {
+      jest.advanceTimersByTime(3_000);
+      for (let k = 0; k < 5; k++) await Promise.resolve();
+    });
+  await tick();
+  expect(screen.getByTestId('tier-card-points').textContent).toBe('2,480');
+  expect(screen.queryByTestId('points-arrived')).toBeNull();
+  balance = 2603; // a checkout at the counter
+  await tick();
+  jest.useRealTimers();
+  expect(screen.getByTestId('tier-card-points').textContent).toBe('2,603');
+  expect(screen.getByTestId('points-arrived').textContent).toContain('123');
+  expect(sent.filter((s) => s.path === '/api/me/confirmations')).toEqual([]);
 });

@@ -7,6 +7,7 @@ import CardPage from '../../src/pages/index/index';
 import { messageRoute } from '../../src/domain/messageRoute';
 
 const ID = 'a'.repeat(32);
+const NOW = new Date().toISOString();
 const ask = (over: Partial<ResponseFor<'listConfirmations'>['items'][number]> = {}) => ({
   id: ID,
   storeName: '静安店',
@@ -86,8 +87,8 @@ describe('member confirmation of a counter lookup', () => {
   });
 
   it('the card shows a waiting request and leads to the confirm page; a message does too', async () => {
-    serve({
-      'GET /api/me/confirmations': { items: [ask()] },
+    const sent = serve({
+      'GET /api/me/card/pulse': { balance: 0, pendingPoints: 0, confirmations: [ask()], serverTime: NOW },
       'GET /api/me/card': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
       'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
     });
@@ -95,6 +96,8 @@ describe('member confirmation of a counter lookup', () => {
     await settle();
     // Shown even when the card itself fails to load: the member may be at the counter without a code.
     expect(screen.getByTestId('card-confirm').textContent).toContain('静安店 正在确认您的会员身份');
+    // One poll brings both the balance and the requests: the card asks for nothing else.
+    expect(sent.filter((s) => s.path === '/api/me/confirmations')).toEqual([]);
     fireEvent.click(screen.getByTestId('card-confirm'));
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/member/confirm/index' });
     expect(messageRoute({ kind: 'lookup_request', page: 'member/confirm/index' })).toBe('/member/confirm/index');
@@ -104,7 +107,7 @@ describe('member confirmation of a counter lookup', () => {
 
 it('the card says how many points are pending', async () => {
   serve({
-    'GET /api/me/confirmations': { items: [] },
+    'GET /api/me/card/pulse': { balance: 500, pendingPoints: 1200, confirmations: [], serverTime: NOW },
     'GET /api/me/card': {
       memberId: '7',
       maskedName: '张*',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { Id, IsoDateTime } from './common';
 import { MAX_PURCHASE_CENTS } from '../domain/points';
-import { MemberToken } from './phone-lookup';
+import { ConfirmationList, MemberToken } from './phone-lookup';
 
 /** Tiers, growth value and the member card (rotating code). */
 export const TierView = z.object({
@@ -62,6 +62,17 @@ export const CardResponse = z.object({
   serverTime: IsoDateTime.describe('Lets the device correct its clock offset'),
 });
 export type CardResponse = z.infer<typeof CardResponse>;
+
+/** What the open card asks for every few seconds: one light read instead of the card and the requests apart. */
+export const CardPulse = z.object({
+  balance: z.int(),
+  pendingPoints: z.int(),
+  confirmations: ConfirmationList.shape.items.describe(
+    "The counter's requests waiting for this member (as GET /api/me/confirmations)",
+  ),
+  serverTime: IsoDateTime,
+});
+export type CardPulse = z.infer<typeof CardPulse>;
 
 export const MemberCode = z
   .string()
@@ -157,6 +168,15 @@ export const tierEndpoints = {
     auth: 'member',
     summary: 'Member card: tier, balance and the TOTP secret from which the device computes the rotating member code',
     response: CardResponse,
+  }),
+  getCardPulse: endpoint({
+    method: 'get',
+    path: '/api/me/card/pulse',
+    tag: 'tiers',
+    auth: 'member',
+    summary:
+      'While the card is on screen (every 3 s for a few minutes): the balance, so points credited at the counter show at once, and the requests of the counter waiting for this member',
+    response: CardPulse,
   }),
   staffLookup: endpoint({
     method: 'get',

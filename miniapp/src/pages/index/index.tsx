@@ -7,8 +7,7 @@ import { useMemberCode } from '../../hooks/useMemberCode';
 import { useReferralShare } from '../../hooks/useReferralShare';
 import { shareQuery } from '../../api/referrals';
 import { memberCodeGenerator } from '../../domain/memberCode';
-import { useBalancePoll } from '../../hooks/useBalancePoll';
-import { usePendingConfirmations } from '../../hooks/usePendingConfirmations';
+import { useCardPulse } from '../../hooks/useCardPulse';
 import { assetUrl } from '../../api/brand';
 import TierCard from '../../components/TierCard';
 import GrowthProgress from '../../components/GrowthProgress';
@@ -29,10 +28,10 @@ const SHORTCUTS = [
 /**
  * The card: tier face, points, growth progress and the rotating member code
  * that staff scan at the counter. While shown, the screen is at full
- * brightness (scanners fail on dim screens) and kept on, and the balance is
- * polled briefly so a purchase credited at the counter shows as "+N 积分到账".
- * A clerk's lookup by phone waiting for this member shows as a bar to the
- * confirm page.
+ * brightness (scanners fail on dim screens) and kept on, and the card's pulse
+ * is polled briefly: a purchase credited at the counter shows as "+N 积分到账",
+ * and a clerk's request waiting for this member (a lookup by phone, points to
+ * pay with) shows as a bar to the confirm page.
  */
 export default function CardPage() {
   const [visible, setVisible] = useState(true);
@@ -43,9 +42,9 @@ export default function CardPage() {
 
   const refetchCard = useCallback(() => void card.reload(), [card.reload]);
   const code = useMemberCode(card.data, refetchCard, { active: visible, generate: memberCodeGenerator });
-  const live = useBalancePoll(visible && !!code.code, card.data?.balance);
-  // A clerk who looks the member up by phone waits for a confirmation: shown here while the card is open.
-  const asks = usePendingConfirmations(visible);
+  // One poll for both: the balance and the clerk's requests waiting for a confirmation.
+  const live = useCardPulse(visible, card.data?.balance);
+  const asks = live.asks;
   // Shares carry the invite code, never the member code: that one is for the counter only.
   const refCode = useReferralShare('送你一张会员卡，入会即享礼遇', ROUTES.card);
   useShareTimeline(() => ({ title: '入会即享会员礼遇', query: shareQuery(refCode) }));
@@ -83,12 +82,12 @@ export default function CardPage() {
   const t = tier.data;
   return (
     <Page className="card-page">
-      {asks.items.length > 0 && (
+      {asks.length > 0 && (
         <View className="card-page__ask" onClick={() => go(ROUTES.confirm)} data-testid="card-confirm">
           <Text className="card-page__ask-text">
-            {asks.items[0].purpose === 'redeem'
-              ? `${asks.items[0].storeName} 请求使用 ${formatPoints(asks.items[0].points ?? 0)} 积分`
-              : `${asks.items[0].storeName} 正在确认您的会员身份`}
+            {asks[0].purpose === 'redeem'
+              ? `${asks[0].storeName} 请求使用 ${formatPoints(asks[0].points ?? 0)} 积分`
+              : `${asks[0].storeName} 正在确认您的会员身份`}
           </Text>
           <Text className="card-page__ask-go">去确认 ›</Text>
         </View>

@@ -5,7 +5,10 @@ import { AppError } from '../../core/errors';
 import { nicknameOf } from '../members/store';
 import { allOf } from '../../db/database';
 
-/** The member card: name, tier, balance, pending points and the rotating member code with its secret. */
+/**
+ * The member card: name, tier, balance, pending points and the rotating member code
+ * with its secret; and its pulse, what the open card polls for.
+ */
 export function cardRoutes(r: Routes, c: AppContext): void {
   r.add(endpoints.getCard, async (ctx) => {
     const id = ctx.state.member.id;
@@ -28,6 +31,19 @@ export function cardRoutes(r: Routes, c: AppContext): void {
         current: code.current,
         expiresAt: code.expiresAt.toISOString(),
       },
+      serverTime: now.toISOString(),
+    };
+  });
+
+  r.add(endpoints.getCardPulse, async (ctx) => {
+    const id = ctx.state.member.id;
+    const now = c.clock.now();
+    // The balance's reads and the waiting requests' read in one round trip (MySQL).
+    const [points, asks] = await c.db.read(() => allOf([c.points.summary(id, now), c.confirmations.pending(id)]));
+    return {
+      balance: points.balance,
+      pendingPoints: points.pending?.total ?? 0,
+      confirmations: asks.items,
       serverTime: now.toISOString(),
     };
   });
