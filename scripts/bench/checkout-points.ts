@@ -163,7 +163,13 @@ export async function benchCheckoutPoints(): Promise<Row[]> {
       app,
       raw,
       target: 0,
-      extra: { p99TargetMs: 25, overspend: contention.overspend, contention: contention.outcomes },
+      extra: {
+        p99TargetMs: 25,
+        rawP50Ms: raw.p50,
+        rawP99Ms: raw.p99,
+        overspend: contention.overspend,
+        contention: contention.outcomes,
+      },
     });
     return rows;
   } finally {

@@ -20,10 +20,20 @@ export interface StaffClaims {
 }
 
 const ISSUER = 'huiyuan';
+/**
+ * Tokens already verified, by their exact text: a member's app sends the same
+ * token on every call (the open card polls every 3 s), and checking its HMAC and
+ * decoding it again was a few percent of a card read's CPU. Only a byte-identical
+ * token hits, its claims cannot change, and expiry is still checked on every use;
+ * revocation is the account row's check, which every call still makes. Oldest
+ * first out past VERIFIED_KEPT.
+ */
+const VERIFIED_KEPT = 10_000;
 
 export class Tokens {
   // One KeyObject for the process: jsonwebtoken would otherwise build one per call, which dominated CPU under load.
   private readonly secret: KeyObject;
+  private readonly verified = new Map<string, { audience: string; exp: number; claims: unknown }>();
   constructor(
     secret: string,
     private readonly memberTtl: number,
@@ -67,13 +77,25 @@ export class Tokens {
   }
 
   private verify(token: string, audience: string, now: Date): unknown {
+    const at = Math.floor(now.getTime() / 1000);
+    const known = this.verified.get(token);
+    if (known && known.audience === audience) {
+      // As jsonwebtoken judges it: expired once the clock reaches exp.
+      if (at >= known.exp) throw new AppError('TOKEN_EXPIRED');
+      return known.claims;
+    }
     try {
-      return jwt.verify(token, this.secret, {
+      const claims = jwt.verify(token, this.secret, {
         algorithms: ['HS256'],
         audience,
         issuer: ISSUER,
-        clockTimestamp: Math.floor(now.getTime() / 1000),
-      });
+        clockTimestamp: at,
+      }) as { exp?: unknown };
+      if (typeof claims.exp === 'number') {
+        if (this.verified.size >= VERIFIED_KEPT) this.verified.delete(this.verified.keys().next().value!);
+        this.verified.set(token, { audience, exp: claims.exp, claims });
+      }
+      return claims;
     } catch (err) {
       if (err instanceof jwt.TokenExpiredError) throw new AppError('TOKEN_EXPIRED');
       throw new AppError('TOKEN_INVALID');
