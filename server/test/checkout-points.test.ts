@@ -193,6 +193,27 @@ test('the share of the order and the daily cap limit the points; nothing is writ
   expect(await balance(poor.token)).toBe(100);
 });
 
+test("a refund gives the points paid back to the day's allowance at tills, in proportion", async () => {
+  const m = await memberWith('cp-cap-refund', 20_000);
+  await setCash({ perMemberDailyPoints: 5_000 });
+  const orderNo = nextOrderNo();
+  expect((await payWithPoints(m.memberId, 10_000, 5_000, orderNo)).status).toBe(200);
+  expect((await payWithPoints(m.memberId, 10_000, 1)).body.details).toMatchObject({ limit: 'daily', left: 0 });
+  const refund = (amountCents: number, n: number) =>
+    t.http('POST', '/api/staff/refunds', {
+      token: staff.token,
+      headers: { 'idempotency-key': `cp-cap-refund-${orderNo}-${n}` },
+      body: { orderNo, amountCents },
+    });
+  expect((await refund(4_000, 1)).body.redeemedPointsReturned).toBe(2_000);
+  // A replayed refund gives nothing back twice.
+  expect((await refund(4_000, 1)).body).toMatchObject({ redeemedPointsReturned: 2_000, replayed: true });
+  const over = await payWithPoints(m.memberId, 10_000, 2_001);
+  expect(over.body.details).toMatchObject({ limit: 'daily', left: 2_000 });
+  expect((await payWithPoints(m.memberId, 10_000, 2_000)).status).toBe(200);
+  expect((await payWithPoints(m.memberId, 10_000, 1)).body.details).toMatchObject({ left: 0 });
+});
+
 test('second-scan mode asks for a second, fresh member code', async () => {
   await setCash({ confirm: 'second_scan', perMemberDailyPoints: 0 });
   const m = await memberWith('cp-second', 2_000);

@@ -26,8 +26,9 @@ export function addToCounter(q: Q, scope: CapScope, subjectId: number, period: s
 /** Takes `amount` back off a counter (an increment that turned out to be over its ceiling). */
 export async function takeBack(q: Q, scope: CapScope, subjectId: number, period: string, amount: number) {
   await q.exec(
-    'UPDATE daily_counters SET amount = amount - ? WHERE scope = ? AND subject_id = ? AND business_date = ?',
-    [amount, scope, subjectId, period],
+    // Never below 0: a count made before a counter existed is not taken back twice.
+    'UPDATE daily_counters SET amount = CASE WHEN amount > ? THEN amount - ? ELSE 0 END WHERE scope = ? AND subject_id = ? AND business_date = ?',
+    [amount, amount, scope, subjectId, period],
   );
 }
 

@@ -13,6 +13,7 @@ import { audit } from '../audit/audit';
 import { requireStore, yuan } from './service';
 import * as orderStore from './store';
 import { redeemBackKey } from './redeem';
+import { takeBack } from '../caps/service';
 
 type Refund = z.infer<typeof RefundResponse>;
 
@@ -85,6 +86,9 @@ export class RefundService {
         redeemedBack(Number(order.redeemed_points), refundedTotal, amount) - Number(order.redeem_returned);
       await orderStore.addClawedBack(q, Number(order.id), points, growth, returned);
       const memberId = Number(order.member_id);
+      // Points paid with and given back no longer count against the day's allowance at tills
+      // (counters before the account: the lock order of the checkout).
+      if (returned > 0) await takeBack(q, 'member_redeem', memberId, String(order.business_date), returned);
       await this.onRefund?.(q, {
         memberId,
         storeId,

@@ -86,12 +86,13 @@ export interface RefundableOrder {
   refunded_growth: number;
   redeemed_points: number;
   redeem_returned: number;
+  business_date: string;
 }
 
 /** The order with its row lock held until the commit (refunds of one order take turns). */
 export async function lockOrder(q: Q, storeId: number, orderNo: string): Promise<RefundableOrder | undefined> {
   return q.one<RefundableOrder>(
-    `SELECT id, member_id, amount_cents, points, growth, refunded_cents, refunded_points, refunded_growth, redeemed_points, redeem_returned FROM orders WHERE store_id = ? AND order_no = ?${forUpdate(q.dialect)}`,
+    `SELECT id, member_id, amount_cents, points, growth, refunded_cents, refunded_points, refunded_growth, redeemed_points, redeem_returned, business_date FROM orders WHERE store_id = ? AND order_no = ?${forUpdate(q.dialect)}`,
     [storeId, orderNo],
   );
 }
