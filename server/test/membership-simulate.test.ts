@@ -146,3 +146,15 @@ test('membership figures: extra points less the share refunds of their purchases
   expect(after).toMatchObject({ bonusPoints: 100, bonusRefundedPoints: 50 });
   expect(after.bonusCostFen).toBe(Math.round(100 * valueCents));
 });
+
+test('pending points: a purchase whose only points are the extra points is held like any other', async () => {
+  const res = await sim({
+    tierCode: 'normal',
+    amountCents: 50, // half a yuan: no base points; 5 % cash-back gives 2
+    rules: { pendingDays: 7, membershipPlan: { benefitKind: 'cashback', benefitPercent: 5 } },
+  });
+  expect(res.status).toBe(200);
+  expect(res.body.points).toBeGreaterThan(0);
+  expect(res.body.points).toBe(line(res.body)!.points);
+  expect(res.body.pending.releasesAt).not.toBeNull();
+});

@@ -78,8 +78,10 @@ export function simulate(c: AppContext, body: BodyFor<'adminSimulate'>) {
     const tierAfter = decision.action === 'upgrade' ? decision.to : tierCode;
     const pendingDays = body.rules?.pendingDays ?? (await c.settings.get('points.pendingDays'));
     const churnRules = body.rules?.churn ?? (await c.settings.get('insights.churn'));
+    // As at the counter: the plan's extra points are held with the rest of the purchase's points.
+    const total = points.total + (withExtra ? extra.points : 0);
     return {
-      points: points.total + (withExtra ? extra.points : 0),
+      points: total,
       lines: withExtra ? [...points.lines, { code: BONUS_LINE, points: extra.points }] : points.lines,
       growth,
       memberDay,
@@ -99,7 +101,7 @@ export function simulate(c: AppContext, body: BodyFor<'adminSimulate'>) {
       ),
       pending: {
         days: pendingDays,
-        releasesAt: pendingDays > 0 && points.total > 0 ? releaseAtFor(at, pendingDays, tz).toISOString() : null,
+        releasesAt: pendingDays > 0 && total > 0 ? releaseAtFor(at, pendingDays, tz).toISOString() : null,
       },
       churn: memberId === null ? null : await churnOf(q, memberId, at, tz, churnRules),
       membership: extra,
