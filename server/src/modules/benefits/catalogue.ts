@@ -16,13 +16,13 @@ import {
 } from './store';
 import { voucherTalliesIn } from './store-vouchers';
 import { imageUrl } from '../media/urls';
+import { isoOf } from '../../core/iso';
 
 /** Resolves an uploaded image id to its key (media), refusing an unknown id on `field`. */
 export interface ImageKeys {
   requireKey(id: string, field: string): Promise<string>;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 const ms = (s: string | null | undefined) => (s ? new Date(s).getTime() : null);
 
 /** Who changes the catalogue, for the audit row. */
@@ -169,9 +169,9 @@ export class CatalogueService {
       minTier: b.min_tier
         ? { code: b.min_tier, name: rules.tiers.find((t) => t.code === b.min_tier)?.name ?? b.min_tier }
         : null,
-      validity: { days: Number(b.valid_days) > 0 ? Number(b.valid_days) : null, until: iso(b.valid_until) },
-      visibleFrom: iso(b.visible_from),
-      visibleUntil: iso(b.visible_until),
+      validity: { days: Number(b.valid_days) > 0 ? Number(b.valid_days) : null, until: isoOf(b.valid_until) },
+      visibleFrom: isoOf(b.visible_from),
+      visibleUntil: isoOf(b.visible_until),
       memberDayOnly: Number(b.member_day_only) === 1,
       paidMembersOnly: Number(b.paid_members_only) === 1,
       imageUrl: imageUrl(b.image_key),

@@ -5,7 +5,7 @@ import type { StaffPrincipal } from '../../core/principals';
 import type { Clock } from '../../core/clock';
 import { limits, type Limits } from '../limits/service';
 import { audit } from '../audit/audit';
-import { requireStore } from '../checkout/service';
+import { requireStore } from '../../core/principals';
 import { nicknameOf } from '../members/store';
 import { voucherByCodeIn, writeOffVoucherIn } from './store-vouchers';
 import { effectiveStatus, voucherRefusal } from './vouchers';

@@ -1,7 +1,7 @@
 import { endpoints } from '@huiyuan/shared';
 import type { Routes } from '../../http/route';
 import type { AppContext } from '../../http/context';
-import { requireStore } from './service';
+import { requireStore } from '../../core/principals';
 import { lookupMember } from './lookup';
 import { quoteCheckout } from './quote';
 import { shiftSummary } from './shift';

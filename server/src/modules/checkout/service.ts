@@ -10,7 +10,7 @@ import {
 } from '@huiyuan/shared';
 import { allOf, type Database, type Q } from '../../db/database';
 import { AppError } from '../../core/errors';
-import type { StaffPrincipal } from '../../core/principals';
+import { requireStore, type StaffPrincipal } from '../../core/principals';
 import type { Clock } from '../../core/clock';
 import type { Settings } from '../settings/settings';
 import type { Ledger, LedgerOp } from '../points/ledger';
@@ -31,11 +31,6 @@ import type { Confirmations } from '../confirmations/service';
 import type { PurchaseForBonus } from '../membership/bonus';
 
 export const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
-
-export function requireStore(staff: StaffPrincipal): number {
-  if (staff.storeId === null) throw new AppError('STORE_REQUIRED');
-  return staff.storeId;
-}
 
 /**
  * Crediting a purchase at the counter. Idempotent on (store, orderNo): the order

@@ -8,7 +8,7 @@ import {
 } from '@huiyuan/shared';
 import type { Database } from '../../db/database';
 import { AppError } from '../../core/errors';
-import type { StaffPrincipal } from '../../core/principals';
+import { requireStore, type StaffPrincipal } from '../../core/principals';
 import type { Settings } from '../settings/settings';
 import { limits, type Limits } from '../limits/service';
 import type { MemberCodes } from '../card/service';
@@ -39,8 +39,7 @@ export async function requestRedeem(
   body: BodyFor<'staffRedeemConfirmation'>,
   requestId?: string,
 ): Promise<ResponseFor<'staffRedeemConfirmation'>> {
-  if (staff.storeId === null) throw new AppError('STORE_REQUIRED');
-  const storeId = staff.storeId;
+  const storeId = requireStore(staff);
   const rules = await d.settings.get('checkout.pointsCash');
   const lookup = await d.settings.get('checkout.phoneLookup');
   const now = d.now();
@@ -93,9 +92,9 @@ export async function redeemState(
   staff: StaffPrincipal,
   id: string,
 ): Promise<ResponseFor<'staffRedeemConfirmationState'>> {
-  if (staff.storeId === null) throw new AppError('STORE_REQUIRED');
+  const storeId = requireStore(staff);
   const row = await d.db.read((q) => store.requestOf(q, id));
-  if (!row || row.store_id !== staff.storeId || row.purpose !== 'redeem') throw new AppError('LOOKUP_NOT_FOUND');
+  if (!row || row.store_id !== storeId || row.purpose !== 'redeem') throw new AppError('LOOKUP_NOT_FOUND');
   return clerkState(d.keys, row, d.now());
 }
 

@@ -15,7 +15,7 @@ import { matchesRedeem, redeemState, requestRedeem, type RedeemDeps } from './re
 import type { Database, Q } from '../../db/database';
 import { AppError } from '../../core/errors';
 import type { Clock } from '../../core/clock';
-import type { StaffPrincipal } from '../../core/principals';
+import { requireStore, type StaffPrincipal } from '../../core/principals';
 import type { Settings } from '../settings/settings';
 import { limits, type Limits } from '../limits/service';
 import type { PhoneCrypto } from '../members/phone-crypto';
@@ -29,11 +29,6 @@ import { clerkState, RequestKeys, same } from './keys';
 type State = ResponseOf<typeof endpoints.staffPhoneLookupState>;
 /** Wrong codes a clerk may type before the request closes (10^6 codes: guessing is hopeless). */
 const MAX_CODE_ATTEMPTS = 5;
-
-function requireStore(staff: StaffPrincipal): number {
-  if (staff.storeId === null) throw new AppError('STORE_REQUIRED');
-  return staff.storeId;
-}
 
 /**
  * Counter lookup by phone. A clerk's request reaches the member the phone's keyed

@@ -7,8 +7,7 @@ import type { TierService } from '../tiers/service';
 import { benefitIn } from '../benefits/store';
 import { linesJson, parseLines, TIER_BIRTHDAY_RULE, type VoucherOutcome } from './rules';
 import * as store from './store';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+import { isoOf } from '../../core/iso';
 
 /** Who changes a rule, for the audit row. */
 export interface OperatorAct {
@@ -134,8 +133,8 @@ export class GiftRulesAdmin {
                 skipped: o?.skipped ?? null,
               };
             }),
-            createdAt: iso(Number(g.created_at))!,
-            grantedAt: iso(g.granted_at === null ? null : Number(g.granted_at)),
+            createdAt: isoOf(Number(g.created_at))!,
+            grantedAt: isoOf(g.granted_at === null ? null : Number(g.granted_at)),
           };
         }),
         nextCursor:
@@ -197,8 +196,8 @@ export class GiftRulesAdmin {
         partial: tally?.partial ?? 0,
         skipped: tally?.skipped ?? 0,
       },
-      createdAt: iso(Number(r.created_at))!,
-      updatedAt: iso(Number(r.updated_at))!,
+      createdAt: isoOf(Number(r.created_at))!,
+      updatedAt: isoOf(Number(r.updated_at))!,
     };
   }
 }

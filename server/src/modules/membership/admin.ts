@@ -10,8 +10,7 @@ import { PACK_TRIGGER, packVouchersGivenIn } from './pack';
 import { planViews } from './views';
 import * as store from './store';
 import { membershipFiguresIn } from './store-benefits';
-
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
+import { isoAt } from '../../core/iso';
 
 /** Who acts, for the audit row. */
 export interface OperatorAct {
@@ -45,8 +44,8 @@ export class MembershipAdmin {
         items: views.map((v, i) => ({
           ...v,
           subscribers: counts.get(Number(plans[i].id)) ?? 0,
-          createdAt: iso(plans[i].created_at),
-          updatedAt: iso(plans[i].updated_at),
+          createdAt: isoAt(plans[i].created_at),
+          updatedAt: isoAt(plans[i].updated_at),
         })),
       };
     });
@@ -170,8 +169,8 @@ export class MembershipAdmin {
         planTitle: s.title,
         // Ended by time before the expiry job marked it.
         status: s.status === 'active' && Number(s.ends_at) <= now ? ('expired' as const) : s.status,
-        startedAt: iso(s.started_at),
-        endsAt: iso(s.ends_at),
+        startedAt: isoAt(s.started_at),
+        endsAt: isoAt(s.ends_at),
         autoRenew: Number(s.auto_renew) === 1,
         periods: Number(s.periods),
         paidFen: Number(s.paid_fen),

@@ -11,8 +11,7 @@ import { cancelPackVouchersIn, packUseIn } from './pack';
 import { forgetPaidIn } from './paid';
 import * as store from './store';
 import * as benefits from './store-benefits';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { isoAt } from '../../core/iso';
 
 /**
  * Operators' refunds of a paid period. The quote is fixed when asked for: the
@@ -68,7 +67,7 @@ export class MembershipRefunds {
       refundFen: quote.refundFen,
       unusedVouchers: use.pack.unused.length,
       bonusPoints: use.bonus,
-      endsAt: iso(Math.max(now, Number(sub.ends_at) - quote.cutMs)),
+      endsAt: isoAt(Math.max(now, Number(sub.ends_at) - quote.cutMs)),
       cutMs: quote.cutMs,
     };
   }
@@ -194,7 +193,7 @@ export class MembershipRefunds {
         refundFen: Number(row.amount_fen),
         unusedVouchers: Number(row.vouchers_cancelled),
         bonusPoints: Number(row.points_clawed),
-        endsAt: iso(Number(sub.ends_at)),
+        endsAt: isoAt(Number(sub.ends_at)),
       };
     });
   }

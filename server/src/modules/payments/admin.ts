@@ -6,12 +6,12 @@ import * as store from './store';
 import * as reads from './store-reads';
 import { refundRowOf } from './settle';
 import type { RefundView } from './types';
+import { isoOf } from '../../core/iso';
 
 /**
  * The operator's reads of payments: order and refund pages (keyset, newest
  * first), one order with its history, and the revenue of a time range.
  */
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 const cursorOf = (id: number) => Buffer.from(String(id)).toString('base64url');
 function beforeOf(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;
@@ -31,9 +31,9 @@ export const adminOrderOf = (r: store.OrderRow) => ({
   description: r.description,
   memberId: String(r.member_id),
   transactionId: r.transaction_id,
-  createdAt: iso(Number(r.created_at))!,
-  paidAt: iso(r.paid_at),
-  closedAt: iso(r.closed_at),
+  createdAt: isoOf(Number(r.created_at))!,
+  paidAt: isoOf(r.paid_at),
+  closedAt: isoOf(r.closed_at),
 });
 
 /** A refund as operators see it (times in ISO), from the payments service's answer. */
@@ -43,8 +43,8 @@ export const refundOut = (v: RefundView) => ({
   amountFen: v.amountFen,
   reason: v.reason,
   state: v.state,
-  createdAt: iso(v.createdAt)!,
-  finishedAt: iso(v.finishedAt),
+  createdAt: isoOf(v.createdAt)!,
+  finishedAt: isoOf(v.finishedAt),
 });
 
 export const refundViewOf = (r: store.RefundDbRow) => refundOut(refundRowOf(r));
@@ -84,7 +84,7 @@ export class PaymentsAdmin {
           to: e.to_state,
           source: e.source as 'create' | 'notify' | 'query' | 'close' | 'refund',
           detail: e.detail,
-          at: iso(Number(e.created_at))!,
+          at: isoOf(Number(e.created_at))!,
         })),
         refunds: refunds.map(refundViewOf),
       };

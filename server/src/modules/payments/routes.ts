@@ -4,8 +4,8 @@ import type { AppContext } from '../../http/context';
 import { limits } from '../limits/service';
 import { orderViewOf } from './service';
 import { refundOut } from './admin';
+import { isoOf } from '../../core/iso';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const memberView = (v: ReturnType<typeof orderViewOf>) => ({
   outTradeNo: v.outTradeNo,
   purpose: v.purpose,
@@ -14,9 +14,9 @@ const memberView = (v: ReturnType<typeof orderViewOf>) => ({
   refundedFen: v.refundedFen,
   state: v.state,
   description: v.description,
-  createdAt: iso(v.createdAt)!,
-  paidAt: iso(v.paidAt),
-  closedAt: iso(v.closedAt),
+  createdAt: isoOf(v.createdAt)!,
+  paidAt: isoOf(v.paidAt),
+  closedAt: isoOf(v.closedAt),
 });
 
 /** WeChat Pay: the notification, the member's order and "I paid", the operator's orders, refunds and revenue. */

@@ -22,12 +22,12 @@ import { forgetPayerIn, paymentsForExportIn } from '../payments/store-reads';
 import { deleteSecret } from '../card/store';
 import { unlinkMember } from '../staff/store';
 import * as notifications from '../notifications/store';
+import { isoOf } from '../../core/iso';
 
 type Row = Record<string, unknown>;
-const iso = (ms: unknown) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 /** Columns named `*_at` hold epoch milliseconds; the export shows them as ISO times. */
 const times = (rows: Row[]) =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /_at$/.test(k) ? iso(v) : v])));
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /_at$/.test(k) ? isoOf(v) : v])));
 
 /**
  * Export and deletion of a member's personal data. Each owning module gives its
