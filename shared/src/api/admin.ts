@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { Id, IsoDate, IsoDateTime, PageQuery } from './common';
+import { Id, IdParams, IsoDate, IsoDateTime, PageQuery } from './common';
 import { StaffRole } from './auth';
 import { AmountCents, OrderNo, TierView } from './tiers';
 import { PendingDaysSchema, PointsCashSchema } from './checkout';
@@ -108,7 +108,7 @@ export const StaffUnlocked = z.object({
   username: z.string(),
   cleared: z.number().int().nonnegative().describe('Lockout counters cleared (0: the account was not locked)'),
 });
-export const IdParams = z.strictObject({ id: Id });
+export { IdParams };
 
 export const MemberSearchQuery = z
   .strictObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { Id, IsoDateTime, PageQuery } from './common';
+import { Id, IsoDateTime, PageQuery, TierCode } from './common';
 import { IdParams } from './admin';
 
 /** Points mall: benefits, redemption into vouchers, staff write-off, operator catalogue. */
@@ -71,11 +71,7 @@ const BenefitFields = {
   kind: z.enum(['voucher', 'gift', 'coupon']).default('voucher'),
   costPoints: z.int().min(0).max(10_000_000),
   perMemberLimit: z.int().min(0).max(1000).default(0),
-  minTier: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,15}$/)
-    .nullable()
-    .default(null),
+  minTier: TierCode.nullable().default(null),
   visibleFrom: IsoDateTime.nullable().default(null),
   visibleUntil: IsoDateTime.nullable().default(null),
   validDays: z.int().min(0).max(3650).default(30).describe('Voucher validity in days after issue (0 = use validUntil)'),

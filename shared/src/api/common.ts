@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import { IDEMPOTENCY_KEY_CHARS, IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_MIN } from './idempotency';
+import { TIER_CODE_PATTERN } from '../domain/tiers';
 
 /** Largest points amount one operation may move: fits a signed 32-bit column with room for sums in BIGINT. */
 export const MAX_POINTS = 2_147_483_647;
@@ -13,6 +14,9 @@ export const Id = z
   .string()
   .regex(/^[1-9][0-9]{0,18}$/)
   .describe('Numeric id as a string');
+/** Path parameters of a route that names one row by id. */
+export const IdParams = z.strictObject({ id: Id });
+export const TierCode = z.string().regex(TIER_CODE_PATTERN);
 
 /** An Idempotency-Key carried in a request body: the same rule as the header (api/idempotency.ts). */
 export const IdempotencyKey = z.string().min(IDEMPOTENCY_KEY_MIN).max(IDEMPOTENCY_KEY_MAX).regex(IDEMPOTENCY_KEY_CHARS);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { Id, IsoDateTime, PageQuery } from './common';
-import { IdParams } from './admin';
+import { Id, IdParams, IsoDateTime, PageQuery, TierCode } from './common';
 
 /**
  * Gift rules: a trigger gives vouchers and/or points, once per member and
@@ -27,7 +26,6 @@ export const GiftGrantStatus = z
   .enum(['pending', 'granted', 'partial', 'skipped'])
   .describe('partial: some vouchers could not be issued (sold out, limit, expired); skipped: nothing could be given');
 
-const TierCode = z.string().regex(/^[a-z][a-z0-9_]{0,15}$/);
 export const GiftVoucherLine = z.strictObject({ benefitId: Id, count: z.int().min(1).max(10) });
 
 const needsTier = (trigger: GiftTrigger) => trigger === 'tier_reached' || trigger === 'monthly_pack';

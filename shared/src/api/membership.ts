@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { Id, IsoDateTime, PageQuery } from './common';
+import { Id, IdParams, IsoDateTime, PageQuery, TierCode } from './common';
 
 /**
  * Paid membership (付费会员): plans operators sell, a member's subscription bought
@@ -12,9 +12,7 @@ export type MembershipPeriod = z.infer<typeof MembershipPeriod>;
 export const PlanBenefitKind = z
   .enum(['multiplier', 'cashback'])
   .describe('multiplier: purchase base points x percent/100; cashback: percent of the cash part back as points');
-const IdParams = z.strictObject({ id: Id });
 const PlanCode = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/);
-const TierCode = z.string().regex(/^[a-z][a-z0-9_]{0,15}$/);
 
 const PlanFields = {
   title: z.string().trim().min(1).max(64),

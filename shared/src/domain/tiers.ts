@@ -3,6 +3,10 @@
  * tier is reached when growth in the rolling window reaches its threshold.
  * Upgrades apply at once; downgrades only at evaluation (see evaluateTier).
  */
+
+/** A tier's code: lower-case letters, digits or _, 1-16, starting with a letter (stored and sent as is). */
+export const TIER_CODE_PATTERN = /^[a-z][a-z0-9_]{0,15}$/;
+
 export interface TierDef {
   code: string;
   name: string;
@@ -63,7 +67,7 @@ export function validateTierRules(r: TierRules): string[] {
   if (r.tiers[0].minGrowth !== 0) errors.push('the first tier must start at growth 0');
   const codes = new Set<string>();
   r.tiers.forEach((t, i) => {
-    if (!/^[a-z][a-z0-9_]{0,15}$/.test(t.code))
+    if (!TIER_CODE_PATTERN.test(t.code))
       errors.push(`tier ${i + 1}: code must be lower-case letters, digits or _ (max 16)`);
     if (codes.has(t.code)) errors.push(`tier ${i + 1}: code ${t.code} is used twice`);
     codes.add(t.code);
