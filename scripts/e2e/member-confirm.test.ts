@@ -1,8 +1,6 @@
-import path from 'node:path';
-import type { Page } from 'playwright-core';
 import type { RunningServer } from '@huiyuan/server';
 import { launch } from './browser';
-import { appToken, callApi, h5Enabled, SCREENS, startH5Stack, visible, type H5Stack } from './stack';
+import { appToken, balanceOf, callApi, h5Enabled, shot, startH5Stack, visible, type H5Stack } from './stack';
 
 /**
  * Counter lookup by phone, end to end on the H5 build in headless Chromium: a
@@ -28,13 +26,6 @@ afterAll(async () => {
 });
 
 const api = (method: string, p: string, token?: string, body?: unknown) => callApi(server.url, method, p, token, body);
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
-const balanceOf = async (memberId: number) =>
-  Number(
-    (await server.ctx.db.read((q) =>
-      q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]),
-    ))!.balance,
-  );
 
 (enabled ? test : test.skip)(
   'clerk looks the member up by phone, the member confirms in the app, the checkout credits that member once',
@@ -84,7 +75,7 @@ const balanceOf = async (memberId: number) =>
 
       const state = (await api('GET', `/api/staff/members/phone-lookup/${id}`, staff.token)).body;
       expect(state).toMatchObject({ status: 'confirmed', maskedName: expect.stringContaining('陈') });
-      const before = await balanceOf(memberId);
+      const before = await balanceOf(server, memberId);
       const orderNo = `E2E-PL-${Date.now()}`;
       const paid = await api('POST', '/api/staff/checkout', staff.token, {
         memberToken: state.memberToken,
@@ -93,7 +84,7 @@ const balanceOf = async (memberId: number) =>
       });
       expect(paid.status).toBe(200);
       expect(paid.body).toMatchObject({ memberId: String(memberId), replayed: false });
-      expect(await balanceOf(memberId)).toBe(before + Number(paid.body.points));
+      expect(await balanceOf(server, memberId)).toBe(before + Number(paid.body.points));
       // Single use: another order with the same token is refused.
       const again = await api('POST', '/api/staff/checkout', staff.token, {
         memberToken: state.memberToken,
@@ -166,12 +157,12 @@ const balanceOf = async (memberId: number) =>
 
       const state = (await api('GET', `/api/staff/checkout/redeem-confirmations/${id}`, staff.token)).body;
       expect(state.status).toBe('confirmed');
-      const before = await balanceOf(memberId);
+      const before = await balanceOf(server, memberId);
       const body = { memberToken: state.memberToken, orderNo, amountCents: 5_000, redeemPoints: 1_200 };
       const paid = await api('POST', '/api/staff/checkout', staff.token, body);
       expect(paid.status).toBe(200);
       expect(paid.body).toMatchObject({ memberId: String(memberId), redeemedPoints: 1_200, cashCents: 3_800 });
-      expect(await balanceOf(memberId)).toBe(before - 1_200 + Number(paid.body.points));
+      expect(await balanceOf(server, memberId)).toBe(before - 1_200 + Number(paid.body.points));
       expect((await api('POST', '/api/staff/checkout', staff.token, body)).body.replayed).toBe(true);
     } finally {
       await b.close();

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunningServer } from '@huiyuan/server';
 import { launch } from './browser';
-import { callApi, h5Enabled, SCREENS, startH5Stack, type H5Stack } from './stack';
+import { balanceOf, callApi, h5Enabled, shot, startH5Stack, type H5Stack } from './stack';
 
 /**
  * The member pages of the H5 build in headless Chromium at phone size, against
@@ -27,13 +26,6 @@ afterAll(async () => {
 
 const api = async (method: string, p: string, token?: string, body?: unknown) =>
   (await callApi(server.url, method, p, token, body)).body;
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
-const balanceOf = async (memberId: number) =>
-  Number(
-    (await server.ctx.db.read((q) =>
-      q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]),
-    ))!.balance,
-  );
 // Taro's H5 router keeps earlier pages in the DOM, hidden: always look at the visible one.
 const visit = async (page: Page, route: string, ready: string) => {
   await page.goto(`${server.url}/#${route}`);
@@ -84,7 +76,7 @@ const visit = async (page: Page, route: string, ready: string) => {
         '+1,000 积分到账',
       );
       await shot(page, '02-card-points-arrived');
-      const before = await balanceOf(memberId);
+      const before = await balanceOf(server, memberId);
 
       // The mall: a double tap on 兑换 opens the sheet; its confirm, lower down, spends once.
       await visit(page, '/pages/benefits/index', '中杯咖啡兑换券');
@@ -105,7 +97,7 @@ const visit = async (page: Page, route: string, ready: string) => {
         q.all<{ id: number }>('SELECT id FROM vouchers WHERE member_id = ?', [memberId]),
       );
       expect(vouchers).toHaveLength(1);
-      expect(await balanceOf(memberId)).toBe(before - 300);
+      expect(await balanceOf(server, memberId)).toBe(before - 300);
       const debits = await server.ctx.db.read((q) =>
         q.all<{ delta: number }>('SELECT delta FROM points_entries WHERE member_id = ? AND delta < 0', [memberId]),
       );

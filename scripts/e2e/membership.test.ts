@@ -1,9 +1,7 @@
-import path from 'node:path';
-import type { Page } from 'playwright-core';
 import type { RunningServer } from '@huiyuan/server';
 import type { FakeWechat } from '../fake-wechat/server';
 import { launch } from './browser';
-import { appToken, callApi, h5Enabled, SCREENS, startH5Stack, visible, type H5Stack } from './stack';
+import { appToken, callApi, h5Enabled, shot, startH5Stack, visible, type H5Stack } from './stack';
 
 /**
  * Paid membership on the H5 build in headless Chromium: the plan page offers the
@@ -28,7 +26,6 @@ afterAll(async () => {
 
 const api = (method: string, p: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
   callApi(server.url, method, p, token, body, headers);
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
 
 (enabled ? test : test.skip)(
   'the plan page says to buy in WeChat; after a confirmed payment the card and the page show the membership',

@@ -74,6 +74,17 @@ export async function callApi(
 }
 
 // Taro's H5 router keeps earlier pages in the DOM, hidden: always act on the visible one.
+/** A screenshot of the page as it is, into the screens folder (looked at before a page is called done). */
+export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
+
+/** A member's balance as stored (what the pages must end up showing). */
+export async function balanceOf(server: RunningServer, memberId: number): Promise<number> {
+  const row = await server.ctx.db.read((q) =>
+    q.one<{ balance: number }>('SELECT balance FROM points_accounts WHERE member_id = ?', [memberId]),
+  );
+  return Number(row!.balance);
+}
+
 export const visible = (page: Page, testid: string) => page.locator(`[data-testid=${testid}]:visible`).first();
 export async function typeInto(page: Page, testid: string, value: string): Promise<void> {
   const box = page.locator(`[data-testid=${testid}] input:visible, input[data-testid=${testid}]:visible`).first();
