@@ -46,6 +46,22 @@ export interface TestServer {
 
 let seq = 0;
 
+/**
+ * The app on a free port for a test. Tests open up to ~1,000 connections at once:
+ * a backlog past Node's default 511, so a busy event loop does not overflow the
+ * accept queue. Idle keep-alive sockets are kept 60 s rather than Node's 5 s: the
+ * test's fetch reuses sockets that sat idle while a slow phase ran (SQLite takes
+ * units of work in turn), and a server closing one just as the next request goes
+ * out is a reset (ECONNRESET), not an answer.
+ */
+function listen(ctx: Parameters<typeof createApp>[0]): Promise<Server> {
+  return new Promise((resolve) => {
+    const s = createApp(ctx).listen(0, '127.0.0.1', BACKLOG, () => resolve(s));
+    s.keepAliveTimeout = 60_000;
+    s.headersTimeout = 65_000;
+  });
+}
+
 export async function startTestServer(
   opts: { clock?: ManualClock; env?: Record<string, string>; persistent?: boolean } = {},
 ): Promise<TestServer> {
@@ -77,11 +93,7 @@ export async function startTestServer(
   const clock = opts.clock ?? new ManualClock(new Date('2026-11-24T04:00:00Z'));
   let ctx = compose(config, ds, logger, clock as Clock);
   markReady(ctx);
-  // Tests open up to ~1,000 connections at once: a backlog past Node's default 511, so a busy
-  // event loop does not overflow the accept queue (connections then reset, not a server answer).
-  let server: Server = await new Promise((resolve) => {
-    const s = createApp(ctx).listen(0, '127.0.0.1', BACKLOG, () => resolve(s));
-  });
+  let server = await listen(ctx);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.pay.notifyOrigin = url;
   let loginSeq = 0;
@@ -148,9 +160,7 @@ export async function startTestServer(
       await initDataSource(ds);
       ctx = compose(config, ds, logger, clock as Clock);
       markReady(ctx);
-      server = await new Promise((resolve) => {
-        const s2 = createApp(ctx).listen(0, '127.0.0.1', BACKLOG, () => resolve(s2));
-      });
+      server = await listen(ctx);
       t.ctx = ctx;
       t.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       fake.pay.notifyOrigin = t.url;
