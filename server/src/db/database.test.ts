@@ -177,3 +177,19 @@ test('a write issued but not awaited is committed with its unit when it succeeds
   expect(await ids()).toEqual([5]);
   expect(affected).toBe(1);
 });
+
+test('a script issued but not awaited in a read unit still answers each step its own result', async () => {
+  await t.db.tx((q) => q.exec(...put(7, 'seven')));
+  let got: { rows: Record<string, unknown>[] }[] = [];
+  await t.db.read(async (q) => {
+    void q
+      .script([
+        ['SELECT v FROM probe WHERE id = ?', [7]],
+        ['SELECT id FROM probe WHERE id = ?', [7]],
+      ])
+      .then((r) => {
+        got = r;
+      });
+  });
+  expect(got.map((r) => r.rows)).toEqual([[{ v: 'seven' }], [{ id: 7 }]]);
+});

@@ -103,27 +103,35 @@ class ConnQ implements Q {
     if (!this.waiting.length) return;
     const batch = this.waiting;
     this.waiting = [];
-    if (batch.length === 1 && !this.pending.length) {
-      const w = batch[0];
-      run(this.conn, w.sql, w.params).then(w.resolve, w.reject);
-      return;
-    }
     const ahead = this.pending;
     this.pending = [];
-    const text = [...ahead.map((p) => p.text), ...batch.map((w) => this.conn.format(w.sql, w.params))].join(';\n');
-    run<unknown[]>(this.conn, text).then(
-      (res) => {
-        let at = ahead.length;
-        for (const w of batch) {
-          w.resolve(w.statements === 1 ? res[at] : res.slice(at, at + w.statements));
-          at += w.statements;
-        }
-      },
-      (err: unknown) => {
-        const e = blame(err, ahead);
-        for (const w of batch) w.reject(e);
-      },
-    );
+    // Nobody awaits this promise; each statement's own promise carries its error.
+    this.together(ahead, batch, []).catch(() => undefined);
+  }
+
+  /**
+   * One round trip: `ahead` (pending statements), the waiting `batch`, then `tail`
+   * (a COMMIT). Each waiting statement gets its own result; on an error all of them,
+   * and the returned promise, reject with it (a deferred write's failure named as such).
+   */
+  private async together(ahead: Pending[], batch: Waiting[], tail: string[]): Promise<void> {
+    const texts = [...ahead.map((p) => p.text), ...batch.map((w) => this.conn.format(w.sql, w.params)), ...tail];
+    const statements = ahead.length + tail.length + batch.reduce((n, w) => n + w.statements, 0);
+    let res: unknown;
+    try {
+      res = await run<unknown>(this.conn, texts.join(';\n'));
+    } catch (err) {
+      const e = blame(err, ahead);
+      for (const w of batch) w.reject(e);
+      throw e;
+    }
+    // One statement in all answers its result alone; several answer an array, one result each.
+    const each = statements === 1 ? [res] : (res as unknown[]);
+    let at = ahead.length;
+    for (const w of batch) {
+      w.resolve(w.statements === 1 ? each[at] : each.slice(at, at + w.statements));
+      at += w.statements;
+    }
   }
 
   defer(steps: Step[]): Promise<void> {
@@ -151,26 +159,8 @@ class ConnQ implements Q {
     this.ended = true;
     const ahead = this.pending;
     this.pending = [];
-    const texts = [
-      ...ahead.map((p) => p.text),
-      ...batch.map((w) => this.conn.format(w.sql, w.params)),
-      ...(last === null ? [] : [last]),
-    ];
-    if (!texts.length) return;
-    let res: unknown;
-    try {
-      res = await run<unknown>(this.conn, texts.join(';\n'));
-    } catch (err) {
-      const e = blame(err, ahead);
-      for (const w of batch) w.reject(e);
-      throw e;
-    }
-    const each = texts.length === 1 ? [res] : (res as unknown[]);
-    let at = ahead.length;
-    for (const w of batch) {
-      w.resolve(w.statements === 1 ? each[at] : each.slice(at, at + w.statements));
-      at += w.statements;
-    }
+    if (!ahead.length && !batch.length && last === null) return;
+    await this.together(ahead, batch, last === null ? [] : [last]);
   }
 
   all<R>(sql: string, params: unknown[] = []): Promise<R[]> {

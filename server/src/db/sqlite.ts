@@ -222,27 +222,22 @@ export class SqliteQ implements Q {
     for (const s of await Promise.allSettled([...this.inflight])) if (s.status === 'rejected') throw s.reason;
   }
 
+  /** A statement after the deferred writes, tracked until it settles. */
+  private issue<T>(sql: string, params: unknown[], use: (stmt: SqliteStatement) => T): Promise<T> {
+    return this.track(this.flush().then(() => this.run(sql, params, use)));
+  }
+
   all<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return this.track(
-      this.flush().then(() =>
-        this.run(sql, params, (s) => (s.reader ? (s.all(...bind(params)) as R[]) : (s.run(...bind(params)), []))),
-      ),
-    );
+    return this.issue(sql, params, (s) => (s.reader ? (s.all(...bind(params)) as R[]) : (s.run(...bind(params)), [])));
   }
   async one<R>(sql: string, params: unknown[] = []): Promise<R | undefined> {
     return (await this.all<R>(sql, params))[0];
   }
   exec(sql: string, params: unknown[] = []): Promise<number> {
-    return this.track(
-      this.flush().then(() =>
-        this.run(sql, params, (s) => (s.reader ? (s.all(...bind(params)), 0) : s.run(...bind(params)).changes)),
-      ),
-    );
+    return this.issue(sql, params, (s) => (s.reader ? (s.all(...bind(params)), 0) : s.run(...bind(params)).changes));
   }
   insert(sql: string, params: unknown[] = []): Promise<number> {
-    return this.track(
-      this.flush().then(() => this.run(sql, params, (s) => Number(s.run(...bind(params)).lastInsertRowid))),
-    );
+    return this.issue(sql, params, (s) => Number(s.run(...bind(params)).lastInsertRowid));
   }
   defer(steps: Step[]): Promise<void> {
     this.pending.push(...steps);
