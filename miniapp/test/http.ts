@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro';
 import { act } from '@testing-library/react';
+import type { CardResponse } from '@huiyuan/shared';
 import { saveMemberSession, saveStaffSession } from '../src/api/session';
 
 export interface Sent {
@@ -76,3 +77,23 @@ export function resetClock(): void {
   clock?.mockRestore();
   clock = null;
 }
+
+/** The TOTP secret of member 7's card in these tests. */
+export const CARD_SECRET = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
+
+/** GET /api/me/card for member 7 (a 普卡 member with no points unless `over` says otherwise). */
+export const cardResponse = (over: Partial<CardResponse> = {}): CardResponse => ({
+  memberId: '7',
+  maskedName: '张*',
+  tier: { code: 'normal', name: '普卡', minGrowth: 0, multiplierPercent: 100, benefits: [] },
+  balance: 0,
+  code: {
+    secretHex: CARD_SECRET,
+    stepSeconds: 30,
+    digits: 6,
+    current: '10000000071234567890',
+    expiresAt: new Date(Date.now() + 25_000).toISOString(),
+  },
+  serverTime: new Date().toISOString(),
+  ...over,
+});

@@ -1,11 +1,9 @@
 import { act, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { loggedInMember, serve, settle } from '../http';
+import { CARD_SECRET, cardResponse, loggedInMember, serve, settle } from '../http';
 import { callHandler } from '../taro-mock';
 import CardPage from '../../src/pages/index/index';
 import { parseMemberCode, secretFromHex, verifyMemberCode } from '@huiyuan/shared/src/domain/member-code';
-
-const SECRET = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
 
 const tier = { code: 'gold', name: '金卡会员', minGrowth: 1000, multiplierPercent: 150, benefits: [] };
 
@@ -13,20 +11,7 @@ beforeEach(loggedInMember);
 
 it('shows the card face, the member code from the card API and the growth progress', async () => {
   serve({
-    'GET /api/me/card': {
-      memberId: '7',
-      maskedName: '张*',
-      tier,
-      balance: 2480,
-      code: {
-        secretHex: SECRET,
-        stepSeconds: 30,
-        digits: 6,
-        current: '10000000071234567890',
-        expiresAt: new Date(Date.now() + 25_000).toISOString(),
-      },
-      serverTime: new Date().toISOString(),
-    },
+    'GET /api/me/card': cardResponse({ tier, balance: 2480 }),
     'GET /api/me/tier': {
       current: tier,
       since: '2024-01-01T00:00:00Z',
@@ -46,7 +31,7 @@ it('shows the card face, the member code from the card API and the growth progre
   const digits = screen.getByTestId('member-code-digits').textContent!.replace(/ /g, '');
   const parsed = parseMemberCode(digits)!;
   expect(parsed.memberId).toBe('7');
-  expect(verifyMemberCode(secretFromHex(SECRET), parsed.otp, Date.now()).ok).toBe(true);
+  expect(verifyMemberCode(secretFromHex(CARD_SECRET), parsed.otp, Date.now()).ok).toBe(true);
   expect(screen.getByTestId('card-code').textContent).toMatch(/[0-9]+秒后自动刷新/);
   expect(screen.getByTestId('growth-hint').textContent).toBe('再获得 3,000 成长值升级为铂金会员');
   expect(screen.queryByTestId('tier-card-pending')).toBeNull();
@@ -83,20 +68,7 @@ it('shares the card and the timeline with the invite code, fetched once per memb
 it('points credited at the counter show on the open card as they arrive, from one poll', async () => {
   let balance = 2480;
   const sent = serve({
-    'GET /api/me/card': {
-      memberId: '7',
-      maskedName: '张*',
-      tier,
-      balance: 2480,
-      code: {
-        secretHex: SECRET,
-        stepSeconds: 30,
-        digits: 6,
-        current: '10000000071234567890',
-        expiresAt: new Date(Date.now() + 25_000).toISOString(),
-      },
-      serverTime: new Date().toISOString(),
-    },
+    'GET /api/me/card': cardResponse({ tier, balance: 2480 }),
     'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
     'GET /api/me/card/pulse': () => ({
       balance,

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ResponseFor } from '@huiyuan/shared';
-import { advanceClock, loggedInMember, serve, settle } from '../http';
+import { advanceClock, cardResponse, loggedInMember, serve, settle } from '../http';
 import ConfirmPage from '../../src/member/confirm/index';
 import CardPage from '../../src/pages/index/index';
 import { messageRoute } from '../../src/domain/messageRoute';
@@ -108,21 +108,7 @@ describe('member confirmation of a counter lookup', () => {
 it('the card says how many points are pending', async () => {
   serve({
     'GET /api/me/card/pulse': { balance: 500, pendingPoints: 1200, confirmations: [], serverTime: NOW },
-    'GET /api/me/card': {
-      memberId: '7',
-      maskedName: '张*',
-      tier: { code: 'normal', name: '普卡', minGrowth: 0, multiplierPercent: 100, benefits: [] },
-      balance: 500,
-      pendingPoints: 1200,
-      code: {
-        secretHex: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567',
-        stepSeconds: 30,
-        digits: 6,
-        current: '10000000071234567890',
-        expiresAt: new Date(Date.now() + 25_000).toISOString(),
-      },
-      serverTime: new Date().toISOString(),
-    },
+    'GET /api/me/card': cardResponse({ balance: 500, pendingPoints: 1200 }),
     'GET /api/me/tier': { status: 500, body: { code: 'INTERNAL', message: 'x' } },
   });
   render(<CardPage />);

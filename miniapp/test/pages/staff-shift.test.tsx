@@ -1,6 +1,5 @@
 import { render, screen } from '@testing-library/react';
-import { saveStaffSession } from '../../src/api/session';
-import { serve, settle } from '../http';
+import { loggedInClerk, serve, settle } from '../http';
 import { fire } from '../taro-mock';
 import StaffShiftPage from '../../src/staff/shift/index';
 
@@ -15,14 +14,7 @@ const summary = (credits: number) => ({
 });
 
 it("shows today's figures of the store and reloads on pull-down", async () => {
-  saveStaffSession({
-    token: 'S',
-    expiresAt: '2030-01-01T00:00:00Z',
-    staffId: '3',
-    role: 'staff',
-    storeId: '1',
-    displayName: '小王',
-  });
+  loggedInClerk();
   let calls = 0;
   const sent = serve({ 'GET /api/staff/shift-summary': () => summary(++calls) });
   render(<StaffShiftPage />);
