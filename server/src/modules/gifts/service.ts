@@ -10,6 +10,7 @@ import { ordersOfMemberUpTo } from '../checkout/store';
 import { giveGrantsIn, skipGrantIn, type Given } from './grant';
 import { ONCE, parseLines, reachedBy } from './rules';
 import * as store from './store';
+import { Remembered } from '../../core/remembered';
 import './invariants';
 
 /** How long a drain holds the grants it claimed before another worker may take them. */
@@ -40,7 +41,7 @@ export class GiftService {
   readonly instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private stopping = false;
   private readonly active = new Set<Promise<DrainResult>>();
-  private readonly rulesByTrigger = new Map<string, { rules: store.RuleRow[]; at: number }>();
+  private readonly rulesByTrigger = new Remembered<string, store.RuleRow[]>(RULES_TTL_MS);
 
   constructor(
     private readonly db: Database,
@@ -51,17 +52,13 @@ export class GiftService {
   ) {}
 
   /** The trigger's enabled rules, remembered for RULES_TTL_MS (read in the caller's unit of work when not). */
-  private async enabledRules(q: Q, trigger: 'join' | 'first_order' | 'tier_reached'): Promise<store.RuleRow[]> {
-    const hit = this.rulesByTrigger.get(trigger);
-    if (hit && Date.now() - hit.at < RULES_TTL_MS) return hit.rules;
-    const rules = await store.enabledRulesIn(q, trigger);
-    this.rulesByTrigger.set(trigger, { rules, at: Date.now() });
-    return rules;
+  private enabledRules(q: Q, trigger: 'join' | 'first_order' | 'tier_reached'): Promise<store.RuleRow[]> {
+    return this.rulesByTrigger.get(trigger, () => store.enabledRulesIn(q, trigger));
   }
 
   /** After rules changed: the next trigger reads them again. */
   forgetRules(): void {
-    this.rulesByTrigger.clear();
+    this.rulesByTrigger.forget();
   }
 
   /** Registration hook: the `join` rules. */

@@ -12,6 +12,7 @@ import { forgetPaidIn, paidPlanOnceIn } from './paid';
 import { bonusLineIn, type PurchaseForBonus } from './bonus';
 import * as store from './store';
 import { bonusOfYearIn, paidMembersIn } from './store-benefits';
+import { Remembered } from '../../core/remembered';
 import './invariants';
 
 /** How long an instance trusts its plan counts (as settings are cached). */
@@ -232,16 +233,13 @@ export class MembershipService {
    * another instance sees a first plan or floor within that time (long before a
    * member can have paid for it and come to a till).
    */
-  private cached: { plans: number; floors: number; at: number } | null = null;
-  private async counts(q: Q): Promise<{ plans: number; floors: number }> {
-    if (this.cached && Date.now() - this.cached.at < PLANS_TTL_MS) return this.cached;
-    const c = await store.planCountsIn(q);
-    this.cached = { ...c, at: Date.now() };
-    return c;
+  private readonly cached = new Remembered<'counts', { plans: number; floors: number }>(PLANS_TTL_MS);
+  private counts(q: Q): Promise<{ plans: number; floors: number }> {
+    return this.cached.get('counts', () => store.planCountsIn(q));
   }
 
   /** An operator changed a plan: the cached counts are read again. */
   plansChanged(): void {
-    this.cached = null;
+    this.cached.forget();
   }
 }

@@ -40,6 +40,7 @@ import {
 } from '@huiyuan/shared';
 import type { Database, Q } from '../../db/database';
 import * as store from './store';
+import { Remembered } from '../../core/remembered';
 
 /**
  * Operator-tunable settings stored as JSON rows in app_config, each with a schema
@@ -86,19 +87,18 @@ export async function storedValue<K extends SettingKey>(q: Q, key: K): Promise<S
 }
 
 export class Settings {
-  private cache = new Map<SettingKey, { value: unknown; at: number }>();
-  private changes = new Map<SettingKey, { changedAt: number | null; at: number }>();
+  private readonly values: Remembered<SettingKey, unknown>;
+  private readonly changes: Remembered<SettingKey, number | null>;
   constructor(
     private readonly db: Database,
-    private readonly ttlMs = 5000,
-  ) {}
+    ttlMs = 5000,
+  ) {
+    this.values = new Remembered(ttlMs);
+    this.changes = new Remembered(ttlMs);
+  }
 
   async get<K extends SettingKey>(key: K): Promise<SettingValue<K>> {
-    const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value as SettingValue<K>;
-    const value = await this.db.read((q) => storedValue(q, key));
-    this.cache.set(key, { value, at: Date.now() });
-    return value as SettingValue<K>;
+    return (await this.values.get(key, () => this.db.read((q) => storedValue(q, key)))) as SettingValue<K>;
   }
 
   /** Validates and stores a setting in the caller's transaction; returns the previous value for the audit log. */
@@ -108,18 +108,14 @@ export class Settings {
     const json = JSON.stringify(parsed);
     if (prev !== undefined) await store.updateJson(q, key, json, now.getTime());
     else await store.insertJson(q, key, json, now.getTime());
-    this.cache.delete(key);
-    this.changes.delete(key);
+    this.values.forget(key);
+    this.changes.forget(key);
     return (prev !== undefined ? JSON.parse(prev) : SETTINGS[key].default) as SettingValue<K>;
   }
 
   /** When an operator last set the key (epoch ms), or null while it has its default; cached like `get`. */
-  async changedAt(key: SettingKey): Promise<number | null> {
-    const hit = this.changes.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.changedAt;
-    const changedAt = (await this.db.read((q) => store.updatedAt(q, key))) ?? null;
-    this.changes.set(key, { changedAt, at: Date.now() });
-    return changedAt;
+  changedAt(key: SettingKey): Promise<number | null> {
+    return this.changes.get(key, async () => (await this.db.read((q) => store.updatedAt(q, key))) ?? null);
   }
 
   /** Keys an operator has set; the others use their defaults. */
